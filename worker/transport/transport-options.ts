@@ -1,0 +1,43 @@
+import type { LookupFunction } from 'node:net';
+
+/**
+ * Per-request transport settings that the executor puts on the axios request
+ * config (`config.taskrest`). The undici adapter reads them; axios and
+ * axios-retry carry them along untouched.
+ */
+export interface TransportOptions {
+  /** TCP connect plus TLS handshake, in ms. `null` or 0 disables. */
+  connectTimeoutMs: number | null;
+  /** Longest silence while waiting for the response head or between body chunks, in ms. `null` or 0 disables. */
+  readTimeoutMs: number | null;
+  /** One whole attempt, from sending to the last body byte, in ms. `null` or 0 disables. */
+  totalTimeoutMs: number | null;
+  /** Largest response body accepted, counted after decompression, in bytes. */
+  maxResponseBytes: number;
+  /** TLS verification for https targets. */
+  tls: TlsOptions;
+}
+
+export interface TlsOptions {
+  /** Verify the peer's certificate chain and name. @defaultValue true */
+  rejectUnauthorized: boolean;
+  /** Extra PEM CA certificate(s) trusted in addition to the system roots. */
+  ca?: string;
+}
+
+declare module 'axios' {
+  interface AxiosRequestConfig {
+    /** taskrest's transport settings for this request (see TransportOptions). */
+    taskrest?: TransportOptions;
+  }
+}
+
+/** Options fixed when the adapter is created (per worker process). */
+export interface UndiciAdapterOptions {
+  /** DNS lookup used for every connection; the outbound policy wraps it to check resolved addresses. */
+  lookup?: LookupFunction;
+  /** Keep-alive connections per origin. @defaultValue 256 */
+  connectionsPerOrigin?: number;
+  /** Default when a request carries no `taskrest` options. @defaultValue 10 MiB */
+  defaultMaxResponseBytes?: number;
+}
