@@ -1,0 +1,250 @@
+import { z } from 'zod';
+
+/**
+ * The REST task: the inputs of Cloudomation's TaskREST connector
+ * (`seed/TaskREST.txt`), snake_case, with the seed's defaults.
+ *
+ * This schema is the single source of the task's TypeScript type
+ * (`TaskInput`, `Task`), its validation (`parseTask`) and the API's JSON
+ * schema (`taskJsonSchema`). Every message is written so that, prefixed with
+ * the field's path, it reads as a sentence: `retry_backoff.multiplier:
+ * expected a number >= 1`.
+ */
+
+/** Characters that would split or truncate an HTTP header. */
+const HEADER_INJECTION = /[\r\n\0]/;
+/** RFC 9110 token: what a header (or cookie) name may consist of. */
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+export const HTTP_METHODS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options'] as const;
+
+const bool = (): z.ZodBoolean => z.boolean({ error: 'expected true or false' });
+
+const optionalString = (what = 'a string') =>
+  z.string({ error: `expected ${what}` }).nullish();
+
+/** Seconds; 0 or null disables the limit (seed: connect/read/total_timeout). */
+const timeoutSeconds = () =>
+  z
+    .number({ error: 'expected a number of seconds >= 0, or null' })
+    .min(0, { error: 'expected a number of seconds >= 0, or null' })
+    .max(86_400, { error: 'expected at most 86400 seconds' })
+    .nullish();
+
+const numberAtLeast = (min: number, max = 86_400) =>
+  z
+    .number({ error: `expected a number >= ${min}` })
+    .min(min, { error: `expected a number >= ${min}` })
+    .max(max, { error: `expected a number <= ${max}` });
+
+const statusCode = z
+  .number({ error: 'expected an HTTP status code (100-599)' })
+  .int({ error: 'expected an HTTP status code (100-599)' })
+  .min(100, { error: 'expected an HTTP status code (100-599)' })
+  .max(599, { error: 'expected an HTTP status code (100-599)' });
+
+const statusCodes = z.array(statusCode, { error: 'expected a list of HTTP status codes' });
+
+const headerValue = z
+  .union([z.string(), z.number(), z.boolean()], {
+    error: 'expected a string, number or boolean',
+  })
+  .refine((v) => !HEADER_INJECTION.test(String(v)), {
+    error: 'must not contain CR, LF or NUL',
+  });
+
+const headerName = z
+  .string()
+  .regex(TOKEN, { error: 'is not a valid header name (letters, digits and !#$%&\'*+.^_`|~-)' });
+
+const headers = z.record(headerName, headerValue, { error: 'expected an object of header: value' });
+
+const cookies = z.record(
+  z.string().regex(TOKEN, { error: 'is not a valid cookie name' }),
+  headerValue.refine((v) => !/[;,]/.test(String(v)), { error: 'must not contain ; or ,' }),
+  { error: 'expected an object of name: value' },
+);
+
+const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+/** Query or form fields: a value or a list of values (repeated key). */
+const fieldMap = z.record(z.string(), z.union([scalar, z.array(scalar)]), {
+  error: 'expected an object of name: value (or list of values)',
+});
+
+/** Seed: `retry_backoff` and its documented defaults. Missing keys take the default. */
+export const RETRY_BACKOFF_DEFAULTS = Object.freeze({
+  initial: 1,
+  maximum: 60,
+  multiplier: 2,
+  deadline: 600,
+});
+
+const retryBackoff = z
+  .strictObject(
+    {
+      initial: numberAtLeast(0).default(RETRY_BACKOFF_DEFAULTS.initial),
+      maximum: numberAtLeast(0).default(RETRY_BACKOFF_DEFAULTS.maximum),
+      multiplier: numberAtLeast(1, 1000).default(RETRY_BACKOFF_DEFAULTS.multiplier),
+      deadline: numberAtLeast(0).default(RETRY_BACKOFF_DEFAULTS.deadline),
+    },
+    { error: 'expected an object with initial, maximum, multiplier, deadline' },
+  )
+  .default({ ...RETRY_BACKOFF_DEFAULTS });
+
+/** A part header override: a value, or `false` to omit the header (seed). */
+const partHeaderOverride = z.union([z.string(), z.literal(false)], {
+  error: 'expected a string, or false to omit it',
+});
+
+const multipartPart = z
+  .strictObject({
+    name: z.string({ error: 'expected a string' }).min(1, { error: 'must not be empty' }),
+    value: z.string({ error: 'expected a string' }).optional(),
+    file: z.string({ error: 'expected a file name' }).min(1, { error: 'must not be empty' }).optional(),
+    'content-type': partHeaderOverride.optional(),
+    'content-disposition': partHeaderOverride.optional(),
+    'content-length': z
+      .union([z.string(), z.number().int().min(0), z.literal(false)], {
+        error: 'expected a length, or false to omit it',
+      })
+      .optional(),
+  })
+  .refine((p) => (p.value === undefined) !== (p.file === undefined), {
+    error: 'a part needs exactly one of value or file',
+  });
+
+const multipart = z.strictObject({
+  'content-type': z.string({ error: 'expected a string' }).optional(),
+  boundary: z
+    .string({ error: 'expected a string' })
+    .regex(/^[0-9A-Za-z'()+_,\-./:=? ]{1,70}$/, {
+      error: 'expected 1-70 boundary characters (RFC 2046)',
+    })
+    .optional(),
+  parts: z.array(multipartPart, { error: 'expected a list of parts' }),
+});
+
+/** Inputs that carry a request body; a task has at most one of them. */
+export const BODY_INPUTS = ['json', 'data', 'text', 'urlencoded', 'multipart'] as const;
+
+const taskFields = z.strictObject({
+  allow_redirects: bool().default(true),
+  base_path: optionalString(),
+  /** Alias of `base_path` (the seed's own example uses it). */
+  base_url: optionalString(),
+  cacert: optionalString('PEM text'),
+  connect_timeout: timeoutSeconds(),
+  cookies: cookies.nullish(),
+  /** DEPRECATED (seed): a JSON body. Present means set, even when null. */
+  data: z.unknown().optional(),
+  expected_status_code: statusCodes.default([200, 201, 202, 204]),
+  grant: optionalString('a grant name'),
+  headers: headers.nullish(),
+  hostname: z
+    .string({ error: 'expected a host name' })
+    .regex(/^(\[[0-9A-Fa-f:.]+\]|[^\s/?#@[\]]+)(:\d{1,5})?$/, {
+      error: 'expected a host name, optionally with :port',
+    })
+    .nullish(),
+  /** A JSON body. Present means set, even when null (seed: sentinel.NotSet). */
+  json: z.unknown().optional(),
+  max_redirects: z
+    .number({ error: 'expected an integer >= 0' })
+    .int({ error: 'expected an integer >= 0' })
+    .min(0, { error: 'expected an integer >= 0' })
+    .max(100, { error: 'expected at most 100' })
+    .default(10),
+  method: z
+    .string({ error: 'expected an HTTP method' })
+    .transform((m) => m.toLowerCase())
+    .pipe(z.enum(HTTP_METHODS, { error: `expected one of ${HTTP_METHODS.join(', ')}` }))
+    .default('get'),
+  multipart: multipart.nullish(),
+  params: fieldMap.nullish(),
+  pass_user_token: bool().default(false),
+  path: optionalString(),
+  read_timeout: timeoutSeconds(),
+  retry_backoff: retryBackoff,
+  retry_status_code: statusCodes.default([502, 503, 504]),
+  scheme: z.enum(['http', 'https'], { error: 'expected "http" or "https"' }).default('https'),
+  text: optionalString(),
+  total_timeout: timeoutSeconds(),
+  url: z
+    .string({ error: 'expected a URL' })
+    .refine((u) => !/[\s\0]/.test(u), { error: 'must not contain whitespace or NUL' })
+    .nullish(),
+  urlencoded: fieldMap.nullish(),
+  verify_ssl: bool().default(true),
+});
+
+/** The names of all accepted inputs (for "did you mean" hints). */
+export const TASK_INPUT_NAMES = Object.freeze(Object.keys(taskFields.shape));
+
+function presentBodies(task: Record<string, unknown>): string[] {
+  return BODY_INPUTS.filter((key) =>
+    key === 'json' || key === 'data' ? key in task && task[key] !== undefined : task[key] != null,
+  );
+}
+
+/**
+ * The full task schema: fields, cross-field rules, and normalisation
+ * (`base_url` folded into `base_path`).
+ */
+export const taskSchema = taskFields
+  .superRefine((task, ctx) => {
+    if (!task.url && !task.hostname) {
+      ctx.addIssue({ code: 'custom', path: ['url'], message: 'either url or hostname must be set' });
+    }
+    if (task.url && task.hostname && /^[a-z][a-z0-9+.-]*:\/\//i.test(task.url)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['url'],
+        message: 'with hostname set, url is a path and must not carry a scheme and host',
+      });
+    }
+    if (task.url && !task.hostname && !/^https?:\/\/[^/?#]/i.test(task.url)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['url'],
+        message: 'expected an absolute http:// or https:// URL (or set hostname)',
+      });
+    }
+    if (task.base_url != null && task.base_path != null) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['base_url'],
+        message: 'base_url is an alias of base_path: set only one of them',
+      });
+    }
+    const bodies = presentBodies(task);
+    if (bodies.length > 1) {
+      for (const key of bodies) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `at most one body input may be set (found ${bodies.join(', ')})`,
+        });
+      }
+    }
+  })
+  .transform(({ base_url, base_path, ...rest }) => ({
+    ...rest,
+    base_path: base_path ?? base_url ?? null,
+  }));
+
+/** A task as a producer writes it: optional fields, seed defaults not yet applied. */
+export type TaskInput = z.input<typeof taskSchema>;
+/** A validated task: defaults applied, `base_url` folded into `base_path`. */
+export type Task = z.output<typeof taskSchema>;
+export type HttpMethod = (typeof HTTP_METHODS)[number];
+export type MultipartSpec = NonNullable<Task['multipart']>;
+export type MultipartPart = MultipartSpec['parts'][number];
+export type RetryBackoff = Task['retry_backoff'];
+
+/** The JSON schema of a task (as a producer writes it), for the HTTP API and OpenAPI. */
+export function taskJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(taskFields, { io: 'input', unrepresentable: 'any' }) as Record<
+    string,
+    unknown
+  >;
+}
