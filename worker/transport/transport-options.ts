@@ -1,4 +1,5 @@
 import type { LookupFunction } from 'node:net';
+import type {} from 'axios';
 
 /**
  * Per-request transport settings that the executor puts on the axios request

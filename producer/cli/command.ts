@@ -1,0 +1,28 @@
+import type { Readable, Writable } from 'node:stream';
+import type { Config } from '../../shared/config.js';
+
+/** What a CLI command gets: its arguments, the configuration and the standard streams. */
+export interface CommandContext {
+  readonly config: Config;
+  readonly stdin: Readable;
+  readonly stdout: Writable;
+  readonly stderr: Writable;
+  /** Aborted on SIGINT/SIGTERM. */
+  readonly signal: AbortSignal;
+}
+
+/** A `taskrest` subcommand. Resolves to the process exit code. */
+export type Command = (args: readonly string[], context: CommandContext) => Promise<number>;
+
+/** Exit codes of `enqueue --wait` and `status` (DESIGN.md). */
+export const ExitCode = {
+  SUCCESS: 0,
+  ERROR: 1,
+  USAGE: 2,
+  NOT_FINISHED: 3,
+} as const;
+
+/** A usage mistake: the dispatcher prints the message and exits 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}

@@ -1,0 +1,175 @@
+import { z } from 'zod';
+
+/**
+ * taskrest's configuration, read from the environment once at start and
+ * validated into a frozen object. Every default lives here.
+ */
+export interface Config {
+  /** `REDIS_URL` (comma-separated node URLs with `REDIS_CLUSTER=1`). @defaultValue redis://127.0.0.1:6379 */
+  readonly redisUrl: string;
+  /** `REDIS_CLUSTER=1`: connect to a Redis Cluster. @defaultValue false */
+  readonly redisCluster: boolean;
+  /** `TASKREST_QUEUE`. @defaultValue rest-tasks */
+  readonly queueName: string;
+  /** `TASKREST_PREFIX`: BullMQ key prefix; the hash tag keeps a queue in one cluster slot. @defaultValue {taskrest} */
+  readonly prefix: string;
+  /** `WORKER_CONCURRENCY`: jobs one worker process runs at once. @defaultValue 16 */
+  readonly workerConcurrency: number;
+  /** `HOST`. @defaultValue 127.0.0.1 */
+  readonly host: string;
+  /** `PORT`. @defaultValue 3000 */
+  readonly port: number;
+  /** `API_TOKENS`: bearer tokens for `/api/*`. @defaultValue [] */
+  readonly apiTokens: readonly string[];
+  /** `DASHBOARD_USER` / `DASHBOARD_PASSWORD`: basic auth for `/dashboard`. */
+  readonly dashboardUser: string | undefined;
+  readonly dashboardPassword: string | undefined;
+  /** `GRANTS_FILE`: JSON file of named OAuth grants. */
+  readonly grantsFile: string | undefined;
+  /** `TASKREST_SECRET_KEY`: 32 bytes (hex or base64) encrypting sensitive inputs at rest. */
+  readonly secretKey: Buffer | undefined;
+  /** `USER_TOKEN_SECRET` / `USER_TOKEN_AUDIENCE`: signing key and audience of pass_user_token tokens. */
+  readonly userTokenSecret: string | undefined;
+  readonly userTokenAudience: string | undefined;
+  /** `TASKREST_API_ORIGINS`: own-API origins that pass_user_token tokens may go to. @defaultValue [] */
+  readonly apiOrigins: readonly string[];
+  /** `TASKREST_MAX_RESPONSE_BYTES`: response body limit, after decompression. @defaultValue 10 MiB */
+  readonly maxResponseBytes: number;
+  /** `TASKREST_MAX_TASK_BYTES`: largest task accepted at enqueue (serialised JSON). @defaultValue 1 MiB */
+  readonly maxTaskBytes: number;
+  /** `TASKREST_MAX_FILE_BYTES`: largest file in the files resource. @defaultValue 32 MiB */
+  readonly maxFileBytes: number;
+  /** `TASKREST_KEEP_COMPLETED_SECONDS` / `_COUNT`: retention of completed jobs. @defaultValue 86400 s / 10000 */
+  readonly keepCompleted: { readonly age: number; readonly count: number };
+  /** `TASKREST_KEEP_FAILED_SECONDS` / `_COUNT`: retention of failed jobs. @defaultValue 604800 s / 50000 */
+  readonly keepFailed: { readonly age: number; readonly count: number };
+  /** `TASKREST_SHUTDOWN_GRACE_SECONDS`: how long a stopping worker lets running jobs finish. @defaultValue 30 */
+  readonly shutdownGraceMs: number;
+  /** `TASKREST_STALLED_INTERVAL_SECONDS`: how often workers look for jobs of dead workers. @defaultValue 30 */
+  readonly stalledIntervalMs: number;
+  /** `TASKREST_MAX_STALLED_COUNT`: how often a job may be recovered from a dead worker before it fails. @defaultValue 1 */
+  readonly maxStalledCount: number;
+  /** `TASKREST_LOG_LEVEL`: `debug`, `info`, `warn` or `error`. @defaultValue info */
+  readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
+}
+
+const MiB = 1024 * 1024;
+
+const intVar = (fallback: number, min = 0) =>
+  z.coerce
+    .number({ error: 'expected a number' })
+    .int({ error: 'expected a whole number' })
+    .min(min, { error: `expected a whole number >= ${min}` })
+    .default(fallback);
+
+const numVar = (fallback: number, min = 0) =>
+  z.coerce
+    .number({ error: 'expected a number' })
+    .min(min, { error: `expected a number >= ${min}` })
+    .default(fallback);
+
+const list = z
+  .string()
+  .optional()
+  .transform((v) =>
+    (v ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
+
+const flag = z
+  .enum(['', '0', '1', 'true', 'false', 'yes', 'no'], { error: 'expected 1 or 0' })
+  .optional()
+  .transform((v) => v === '1' || v === 'true' || v === 'yes');
+
+const secretKey = z
+  .string()
+  .optional()
+  .transform((v, ctx) => {
+    if (!v) return undefined;
+    const key = /^[0-9a-fA-F]{64}$/.test(v) ? Buffer.from(v, 'hex') : Buffer.from(v, 'base64');
+    if (key.length !== 32) {
+      ctx.addIssue({ code: 'custom', message: 'expected 32 bytes, as 64 hex digits or base64' });
+      return z.NEVER;
+    }
+    return key;
+  });
+
+const envSchema = z.object({
+  REDIS_URL: z.string().min(1).default('redis://127.0.0.1:6379'),
+  REDIS_CLUSTER: flag,
+  TASKREST_QUEUE: z.string().regex(/^[\w.-]+$/, { error: 'expected letters, digits, _ . -' }).default('rest-tasks'),
+  TASKREST_PREFIX: z.string().min(1).default('{taskrest}'),
+  WORKER_CONCURRENCY: intVar(16, 1),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: intVar(3000, 0).refine((p) => p <= 65535, { error: 'expected a port number' }),
+  API_TOKENS: list,
+  DASHBOARD_USER: z.string().optional(),
+  DASHBOARD_PASSWORD: z.string().optional(),
+  GRANTS_FILE: z.string().optional(),
+  TASKREST_SECRET_KEY: secretKey,
+  USER_TOKEN_SECRET: z.string().optional(),
+  USER_TOKEN_AUDIENCE: z.string().optional(),
+  TASKREST_API_ORIGINS: list,
+  TASKREST_MAX_RESPONSE_BYTES: intVar(10 * MiB, 1),
+  TASKREST_MAX_TASK_BYTES: intVar(1 * MiB, 1),
+  TASKREST_MAX_FILE_BYTES: intVar(32 * MiB, 1),
+  TASKREST_KEEP_COMPLETED_SECONDS: intVar(86_400),
+  TASKREST_KEEP_COMPLETED_COUNT: intVar(10_000),
+  TASKREST_KEEP_FAILED_SECONDS: intVar(604_800),
+  TASKREST_KEEP_FAILED_COUNT: intVar(50_000),
+  TASKREST_SHUTDOWN_GRACE_SECONDS: numVar(30),
+  TASKREST_STALLED_INTERVAL_SECONDS: numVar(30, 0.1),
+  TASKREST_MAX_STALLED_COUNT: intVar(1),
+  TASKREST_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+
+/** A configuration variable with a bad value. The message names the variable. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Reads and validates the configuration. Throws a ConfigError naming each bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // Empty variables count as unset, as in most shells' `VAR= cmd`.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
+  }
+  const e = parsed.data;
+  return Object.freeze({
+    redisUrl: e.REDIS_URL,
+    redisCluster: e.REDIS_CLUSTER,
+    queueName: e.TASKREST_QUEUE,
+    prefix: e.TASKREST_PREFIX,
+    workerConcurrency: e.WORKER_CONCURRENCY,
+    host: e.HOST,
+    port: e.PORT,
+    apiTokens: Object.freeze(e.API_TOKENS),
+    dashboardUser: e.DASHBOARD_USER,
+    dashboardPassword: e.DASHBOARD_PASSWORD,
+    grantsFile: e.GRANTS_FILE,
+    secretKey: e.TASKREST_SECRET_KEY,
+    userTokenSecret: e.USER_TOKEN_SECRET,
+    userTokenAudience: e.USER_TOKEN_AUDIENCE,
+    apiOrigins: Object.freeze(e.TASKREST_API_ORIGINS),
+    maxResponseBytes: e.TASKREST_MAX_RESPONSE_BYTES,
+    maxTaskBytes: e.TASKREST_MAX_TASK_BYTES,
+    maxFileBytes: e.TASKREST_MAX_FILE_BYTES,
+    keepCompleted: Object.freeze({
+      age: e.TASKREST_KEEP_COMPLETED_SECONDS,
+      count: e.TASKREST_KEEP_COMPLETED_COUNT,
+    }),
+    keepFailed: Object.freeze({
+      age: e.TASKREST_KEEP_FAILED_SECONDS,
+      count: e.TASKREST_KEEP_FAILED_COUNT,
+    }),
+    shutdownGraceMs: Math.round(e.TASKREST_SHUTDOWN_GRACE_SECONDS * 1000),
+    stalledIntervalMs: Math.round(e.TASKREST_STALLED_INTERVAL_SECONDS * 1000),
+    maxStalledCount: e.TASKREST_MAX_STALLED_COUNT,
+    logLevel: e.TASKREST_LOG_LEVEL,
+  });
+}

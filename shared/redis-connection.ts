@@ -1,0 +1,81 @@
+import { Cluster, Redis, type ClusterNode, type RedisOptions } from 'ioredis';
+import type { Config } from './config.js';
+import { RedisUnavailableError } from './errors/redis-unavailable-error.js';
+
+/** A Redis client of either kind; BullMQ takes both. */
+export type RedisClient = Redis | Cluster;
+
+/**
+ * What the connection is for. BullMQ workers block on Redis and must never
+ * give up on a command (`maxRetriesPerRequest: null`); producers must fail
+ * fast so that a caller hears "unavailable" instead of waiting forever.
+ */
+export type RedisRole = 'worker' | 'producer';
+
+/** How long a producer waits for Redis before it reports it unavailable. */
+export const PRODUCER_CONNECT_TIMEOUT_MS = 1500;
+
+function optionsFor(role: RedisRole): RedisOptions {
+  const common: RedisOptions = {
+    // Reconnect for ever, backing off to 2 s: a worker started before Redis
+    // keeps trying and starts working when Redis comes.
+    retryStrategy: (times) => Math.min(times * 100, 2000),
+    connectionName: `taskrest-${role}`,
+  };
+  return role === 'worker'
+    ? { ...common, maxRetriesPerRequest: null, enableReadyCheck: true }
+    : {
+        ...common,
+        maxRetriesPerRequest: 1,
+        enableOfflineQueue: false,
+        connectTimeout: PRODUCER_CONNECT_TIMEOUT_MS,
+        commandTimeout: 5000,
+      };
+}
+
+/** Creates a Redis (or Redis Cluster) client for the given role from the configuration. */
+export function createRedis(config: Pick<Config, 'redisUrl' | 'redisCluster'>, role: RedisRole): RedisClient {
+  const options = optionsFor(role);
+  if (!config.redisCluster) return new Redis(config.redisUrl, options);
+  const nodes: ClusterNode[] = config.redisUrl.split(',').map((u) => {
+    const url = new URL(u.trim());
+    return { host: url.hostname, port: Number(url.port || 6379) };
+  });
+  const first = new URL(config.redisUrl.split(',')[0]!.trim());
+  const { maxRetriesPerRequest, enableOfflineQueue, retryStrategy: _unused, ...redisOptions } = options;
+  return new Cluster(nodes, {
+    redisOptions: {
+      ...redisOptions,
+      ...(first.password ? { password: decodeURIComponent(first.password) } : {}),
+      ...(first.username ? { username: decodeURIComponent(first.username) } : {}),
+    },
+    maxRedirections: 16,
+    enableOfflineQueue: enableOfflineQueue ?? true,
+    clusterRetryStrategy: (times) => Math.min(times * 100, 2000),
+    ...(maxRetriesPerRequest === null ? {} : { maxRetriesPerRequest }),
+  } as ConstructorParameters<typeof Cluster>[1]);
+}
+
+/**
+ * Resolves once the client is ready, or rejects with RedisUnavailableError
+ * after `timeoutMs`. Producers call it before every write, so that a write
+ * while Redis is away fails at once instead of waiting in a queue.
+ */
+export async function waitForRedis(client: RedisClient, timeoutMs = PRODUCER_CONNECT_TIMEOUT_MS): Promise<void> {
+  if (client.status === 'ready') return;
+  if (client.status === 'wait') void client.connect().catch(() => undefined);
+  await new Promise<void>((resolve, reject) => {
+    const done = (error?: Error) => {
+      clearTimeout(timer);
+      client.off('ready', onReady);
+      if (error) reject(error);
+      else resolve();
+    };
+    const onReady = () => done();
+    const timer = setTimeout(
+      () => done(new RedisUnavailableError(`Redis did not answer within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    client.once('ready', onReady);
+  });
+}
