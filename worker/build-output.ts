@@ -1,0 +1,74 @@
+import type { AxiosResponse } from 'axios';
+import { OutputStatus, type TaskOutput } from '../shared/output.js';
+import { redactHeaders } from '../shared/redact.js';
+import { decodeBody } from './response/decode-body.js';
+
+/** The parts of the output that come from the final response. */
+export type ResponseFields = Pick<
+  TaskOutput,
+  'status_code' | 'headers' | 'text' | 'json' | 'encoding'
+>;
+
+export const NO_RESPONSE: ResponseFields = Object.freeze({
+  status_code: null,
+  headers: {},
+  text: null,
+  encoding: null,
+});
+
+/** Status code, headers (credentials redacted), decoded text and JSON of a response. */
+export function responseFields(response: AxiosResponse): ResponseFields {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(response.headers as Record<string, unknown>)) {
+    if (value == null) continue;
+    headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+  }
+  const body = toBuffer(response.data);
+  const decoded = decodeBody(body, headers['content-type']);
+  return {
+    status_code: response.status,
+    headers: redactHeaders(headers),
+    text: decoded.text,
+    ...('json' in decoded ? { json: decoded.json } : {}),
+    encoding: decoded.encoding,
+  };
+}
+
+function toBuffer(data: unknown): Buffer {
+  if (Buffer.isBuffer(data)) return data;
+  if (data instanceof ArrayBuffer) return Buffer.from(data);
+  return Buffer.from(typeof data === 'string' ? data : '');
+}
+
+/** Set-Cookie lines of a response, as a list. */
+export function setCookieLines(response: AxiosResponse): string[] {
+  const value = (response.headers as Record<string, unknown>)['set-cookie'];
+  if (Array.isArray(value)) return value.map(String);
+  return typeof value === 'string' ? [value] : [];
+}
+
+/** Assembles the output, keeping the seed's key order. */
+export function buildOutput(parts: {
+  executionId: number | string;
+  status: OutputStatus;
+  message: string;
+  response: ResponseFields;
+  cookies: Record<string, string>;
+  log: string[];
+}): TaskOutput {
+  const { response } = parts;
+  return {
+    execution_id: parts.executionId,
+    status: parts.status,
+    message: parts.message,
+    status_code: response.status_code,
+    headers: response.headers,
+    text: response.text,
+    ...('json' in response ? { json: response.json } : {}),
+    cookies: parts.cookies,
+    encoding: response.encoding,
+    log: parts.log,
+  };
+}
+
+export { OutputStatus };

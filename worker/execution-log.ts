@@ -1,0 +1,18 @@
+/**
+ * The `log` of an execution: one line per notable step. Lines are kept for the
+ * output and handed to a sink (the job's BullMQ log) as they happen.
+ */
+export class ExecutionLog {
+  readonly lines: string[] = [];
+
+  constructor(
+    private readonly sink: (line: string) => void = () => undefined,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  add(message: string): void {
+    const line = `${new Date(this.now()).toISOString()} ${message}`;
+    this.lines.push(line);
+    this.sink(line);
+  }
+}

@@ -1,0 +1,174 @@
+import type { AxiosInstance, AxiosRequestConfig, AxiosResponse } from 'axios';
+import { InvalidTaskError } from '../shared/errors/invalid-task-error.js';
+import { TaskError } from '../shared/errors/task-error.js';
+import { OutputStatus, type TaskOutput } from '../shared/output.js';
+import { parseTask } from '../shared/parse-task.js';
+import { redactUrl } from '../shared/redact.js';
+import type { Task } from '../shared/task-schema.js';
+import { buildOutput, NO_RESPONSE, responseFields, setCookieLines, type ResponseFields } from './build-output.js';
+import { classifyError, responseOf } from './classify-error.js';
+import { ExecutionLog } from './execution-log.js';
+import { nextHop, type Hop } from './follow-redirects.js';
+import { buildUrl } from './request/build-url.js';
+import { cookieHeader, parseSetCookies } from './request/cookies.js';
+import { encodeBody } from './request/encode-body.js';
+import type { FileSource, RequestBody } from './request/request-body.js';
+import { createRetryConfig } from './retry-policy.js';
+import { transportOptions } from './timeouts.js';
+
+/**
+ * Adds credentials to a task's request (OAuth grants, user tokens): returns
+ * headers to set on every hop to `url`'s origin. Throws a TaskError to refuse.
+ */
+export type Authorizer = (task: Task, url: URL, context: ExecutionContext) => Promise<Record<string, string>>;
+
+/** What the executor works with; the worker hands in the real ones, unit tests fakes. */
+export interface ExecutorDeps {
+  /** The axios instance (undici adapter, axios-retry attached). */
+  readonly http: Pick<AxiosInstance, 'request'>;
+  /** The files resource, for multipart file parts. */
+  readonly files: FileSource;
+  /** Response body limit, after decompression. */
+  readonly maxResponseBytes: number;
+  /** Credentials for `grant` and `pass_user_token`; without it such tasks fail. */
+  readonly authorize?: Authorizer;
+  readonly now?: () => number;
+}
+
+/** One execution's identity and controls. */
+export interface ExecutionContext {
+  readonly executionId: number | string;
+  /** Aborts the request in flight (worker shutdown). */
+  readonly signal?: AbortSignal;
+  /** Receives each log line as it happens (the job's BullMQ log). */
+  readonly onLog?: (line: string) => void;
+  /** Who started the execution (for pass_user_token). */
+  readonly user?: string;
+}
+
+/**
+ * Runs one task: validates it, sends its request (retries and redirects
+ * included) and turns what happened into an output. Never throws: every
+ * failure becomes an output with status `error` and a one-line message.
+ */
+export async function executeTask(
+  input: unknown,
+  context: ExecutionContext,
+  deps: ExecutorDeps,
+): Promise<TaskOutput> {
+  const now = deps.now ?? Date.now;
+  const log = new ExecutionLog(context.onLog, now);
+  const cookies: Record<string, string> = {};
+  let response: ResponseFields = NO_RESPONSE;
+  const finish = (status: OutputStatus, message: string): TaskOutput =>
+    buildOutput({ executionId: context.executionId, status, message, response, cookies, log: log.lines });
+
+  try {
+    const task = parseTask(input);
+    const final = await send(task, context, deps, log, cookies, now);
+    response = responseFields(final);
+    const expected = task.expected_status_code.includes(final.status);
+    const message = `${describeStatus(final)}${expected ? '' : ` (expected ${task.expected_status_code.join(', ')})`}`;
+    return finish(expected ? OutputStatus.SUCCESS : OutputStatus.ERROR, message);
+  } catch (thrown) {
+    const error = thrown instanceof TaskError ? thrown : classifyError(thrown);
+    const failed = responseOf(thrown);
+    if (failed) {
+      response = responseFields(failed);
+      Object.assign(cookies, parseSetCookies(setCookieLines(failed)));
+    }
+    if (!(error instanceof InvalidTaskError)) log.add(`failed: ${error.message}`);
+    return finish(OutputStatus.ERROR, error.message);
+  }
+}
+
+async function send(
+  task: Task,
+  context: ExecutionContext,
+  deps: ExecutorDeps,
+  log: ExecutionLog,
+  cookies: Record<string, string>,
+  now: () => number,
+): Promise<AxiosResponse> {
+  if (task.data !== undefined) log.add('input "data" is deprecated: use "json" for a JSON body');
+  const body = await encodeBody(task, deps.files);
+  let hop: Hop = {
+    url: buildUrl(task),
+    method: task.method,
+    headers: baseHeaders(task, body),
+    withBody: body !== null,
+  };
+  const extra = deps.authorize ? await deps.authorize(task, hop.url, context) : {};
+  const credentialOrigin = hop.url.origin;
+  const startedAt = now();
+  const retry = createRetryConfig(
+    task,
+    startedAt,
+    {
+      onRetry: (n, delayMs, reason) =>
+        log.add(`retry ${n} in ${(delayMs / 1000).toFixed(1)} s after ${reason}`),
+      onDeadline: (reason) => {
+        log.add(`not retrying: retry_backoff.deadline (${task.retry_backoff.deadline} s) reached after ${reason}`);
+      },
+      rebuildBody: () => (hop.withBody ? body?.create() : undefined),
+    },
+    now,
+  );
+
+  for (let redirects = 0; ; redirects++) {
+    const headers = hop.url.origin === credentialOrigin ? { ...hop.headers, ...extra } : hop.headers;
+    const config: AxiosRequestConfig = {
+      url: hop.url.toString(),
+      method: hop.method,
+      headers,
+      data: hop.withBody ? body?.create() : undefined,
+      signal: context.signal,
+      taskrest: transportOptions(task, deps.maxResponseBytes),
+      'axios-retry': { ...retry },
+    };
+    log.add(`${hop.method.toUpperCase()} ${redactUrl(hop.url)}`);
+    const response = await deps.http.request<Buffer>(config);
+    log.add(`response ${describeStatus(response)}`);
+    Object.assign(cookies, parseSetCookies(setCookieLines(response)));
+    const next = task.allow_redirects ? nextHop(hop, response, redirects, task.max_redirects) : null;
+    if (!next) return response;
+    log.add(`redirect ${response.status} to ${redactUrl(next.url)}`);
+    hop = withCookies(next, cookies, credentialOrigin);
+  }
+}
+
+function baseHeaders(task: Task, body: RequestBody | null): Record<string, string> {
+  const headers: Record<string, string> = { ...(body?.headers ?? {}) };
+  for (const [name, value] of Object.entries(task.headers ?? {})) {
+    // The task's own header replaces the body's default of the same name.
+    for (const existing of Object.keys(headers)) {
+      if (existing.toLowerCase() === name.toLowerCase()) delete headers[existing];
+    }
+    headers[name] = String(value);
+  }
+  if (task.cookies && Object.keys(task.cookies).length > 0) {
+    const existing = Object.keys(headers).find((n) => n.toLowerCase() === 'cookie');
+    const merged = cookieHeader(task.cookies, existing ? headers[existing] : undefined);
+    if (existing) delete headers[existing];
+    headers.Cookie = merged;
+  }
+  return headers;
+}
+
+/** Cookies set along the way go on to later hops of the same origin, like a browser's jar. */
+function withCookies(hop: Hop, jar: Record<string, string>, origin: string): Hop {
+  if (hop.url.origin !== origin || Object.keys(jar).length === 0) return hop;
+  const headers = { ...hop.headers };
+  const existing = Object.keys(headers).find((n) => n.toLowerCase() === 'cookie');
+  const current = existing ? headers[existing] : undefined;
+  if (existing) delete headers[existing];
+  const known = new Set((current ?? '').split(';').map((p) => p.split('=')[0]?.trim()));
+  const added = Object.fromEntries(Object.entries(jar).filter(([name]) => !known.has(name)));
+  headers.Cookie = cookieHeader(added, current);
+  return { ...hop, headers };
+}
+
+function describeStatus(response: AxiosResponse): string {
+  return `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`;
+}
+

@@ -1,0 +1,30 @@
+import axios, { type AxiosInstance } from 'axios';
+import axiosRetry from 'axios-retry';
+import { createUndiciAdapter } from './transport/undici-adapter.js';
+import type { UndiciAdapterOptions } from './transport/transport-options.js';
+
+/** The axios instance a worker sends every request through, and how to close it. */
+export interface HttpClient {
+  readonly axios: AxiosInstance;
+  close(): Promise<void>;
+}
+
+/**
+ * One axios instance per worker process, over the undici adapter, with
+ * axios-retry attached. Retry settings are per request (each task's own
+ * `retry_backoff`), so the instance default is "no retries".
+ */
+export function createHttpClient(options: UndiciAdapterOptions = {}): HttpClient {
+  const transport = createUndiciAdapter(options);
+  const instance = axios.create({
+    adapter: transport.adapter,
+    // taskrest follows redirects itself, hop by hop, and judges status codes itself.
+    maxRedirects: 0,
+    validateStatus: () => true,
+    // Bodies arrive as Buffers from the adapter; the executor decodes them.
+    responseType: 'arraybuffer',
+    transformResponse: [(data: unknown) => data],
+  });
+  axiosRetry(instance, { retries: 0 });
+  return { axios: instance, close: () => transport.close() };
+}
