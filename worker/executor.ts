@@ -1,4 +1,5 @@
 import type { AxiosInstance, AxiosRequestConfig, AxiosResponse } from 'axios';
+import { ErrorCode } from '../shared/errors/error-codes.js';
 import { InvalidTaskError } from '../shared/errors/invalid-task-error.js';
 import { TaskError } from '../shared/errors/task-error.js';
 import { OutputStatus, type TaskOutput } from '../shared/output.js';
@@ -46,6 +47,13 @@ export interface ExecutionContext {
   readonly user?: string;
 }
 
+/** What an execution produced: the output, and for status error the classified error. */
+export interface ExecutionResult {
+  readonly output: TaskOutput;
+  /** Why the status is error; absent on success. UNEXPECTED_STATUS when a response came but was not expected. */
+  readonly error?: TaskError;
+}
+
 /**
  * Runs one task: validates it, sends its request (retries and redirects
  * included) and turns what happened into an output. Never throws: every
@@ -55,7 +63,7 @@ export async function executeTask(
   input: unknown,
   context: ExecutionContext,
   deps: ExecutorDeps,
-): Promise<TaskOutput> {
+): Promise<ExecutionResult> {
   const now = deps.now ?? Date.now;
   const log = new ExecutionLog(context.onLog, now);
   const cookies: Record<string, string> = {};
@@ -69,7 +77,11 @@ export async function executeTask(
     response = responseFields(final);
     const expected = task.expected_status_code.includes(final.status);
     const message = `${describeStatus(final)}${expected ? '' : ` (expected ${task.expected_status_code.join(', ')})`}`;
-    return finish(expected ? OutputStatus.SUCCESS : OutputStatus.ERROR, message);
+    if (expected) return { output: finish(OutputStatus.SUCCESS, message) };
+    return {
+      output: finish(OutputStatus.ERROR, message),
+      error: new TaskError(ErrorCode.UNEXPECTED_STATUS, message),
+    };
   } catch (thrown) {
     const error = thrown instanceof TaskError ? thrown : classifyError(thrown);
     const failed = responseOf(thrown);
@@ -78,7 +90,7 @@ export async function executeTask(
       Object.assign(cookies, parseSetCookies(setCookieLines(failed)));
     }
     if (!(error instanceof InvalidTaskError)) log.add(`failed: ${error.message}`);
-    return finish(OutputStatus.ERROR, error.message);
+    return { output: finish(OutputStatus.ERROR, error.message), error };
   }
 }
 

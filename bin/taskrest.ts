@@ -1,0 +1,75 @@
+#!/usr/bin/env node
+/**
+ * The `taskrest` command: a thin dispatcher to the subcommands.
+ */
+import { devCommand } from '../producer/cli/dev-command.js';
+import { enqueueCommand } from '../producer/cli/enqueue-command.js';
+import { filesCommand } from '../producer/cli/files-command.js';
+import { statusCommand } from '../producer/cli/status-command.js';
+import { ExitCode, UsageError, type Command } from '../producer/cli/command.js';
+import { ConfigError, loadConfig } from '../shared/config.js';
+import { RedisUnavailableError } from '../shared/errors/redis-unavailable-error.js';
+import { workerCommand } from '../worker/worker-command.js';
+
+const COMMANDS: Record<string, Command> = {
+  dev: devCommand,
+  worker: workerCommand,
+  enqueue: enqueueCommand,
+  status: statusCommand,
+  files: filesCommand,
+};
+
+const USAGE = `usage: taskrest <command>
+
+  dev                      API + dashboard + one worker in one process (npm start)
+  worker                   one worker process; scale by starting more
+  enqueue [FILE|-] [--json TEXT] [--wait [SECONDS]]
+                           enqueue one task; prints {"execution_id": …} or, with --wait, the output
+  status ID                prints {"execution_id", "state", "output"?}
+  files put NAME PATH | get NAME | rm NAME | ls
+                           the files resource (multipart file parts)
+
+Exit codes of enqueue --wait and status: 0 success, 1 error, 2 invalid task or usage, 3 not finished.
+Configuration comes from the environment: see README.md.
+`;
+
+async function main(argv: readonly string[]): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(USAGE);
+    return name === undefined ? ExitCode.USAGE : 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    process.stderr.write(`unknown command: ${name}\n\n${USAGE}`);
+    return ExitCode.USAGE;
+  }
+  const controller = new AbortController();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => controller.abort());
+  }
+  try {
+    return await command(args, {
+      config: loadConfig(),
+      stdin: process.stdin,
+      stdout: process.stdout,
+      stderr: process.stderr,
+      signal: controller.signal,
+    });
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      return ExitCode.USAGE;
+    }
+    if (error instanceof RedisUnavailableError) {
+      process.stderr.write(`${error.message}: is REDIS_URL right, and is Redis running?\n`);
+      return 1;
+    }
+    process.stderr.write(`taskrest ${name}: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}
+
+const code = await main(process.argv.slice(2));
+// Let stdout drain, then exit even if a library left a handle open.
+process.stdout.write('', () => process.exit(code));

@@ -1,0 +1,50 @@
+import type { EnqueueOptions } from '../task-producer.js';
+import { UsageError } from './command.js';
+
+export interface EnqueueArgs {
+  file?: string;
+  json?: string;
+  /** Seconds to wait for the output; Infinity for a bare `--wait`; undefined without it. */
+  waitSeconds?: number;
+  jobOptions: EnqueueOptions;
+}
+
+export const ENQUEUE_USAGE =
+  'usage: taskrest enqueue [FILE|-] [--json TEXT] [--wait [SECONDS]] [--job-id ID] [--priority N] [--delay MS]';
+
+/**
+ * Parses enqueue's arguments. Hand-written because `--wait` takes an optional
+ * value, which node's parseArgs cannot express.
+ */
+export function parseEnqueueArgs(args: readonly string[]): EnqueueArgs {
+  const result: EnqueueArgs = { jobOptions: {} };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    const value = (): string => {
+      const next = args[++i];
+      if (next === undefined) throw new UsageError(`${arg} needs a value\n${ENQUEUE_USAGE}`);
+      return next;
+    };
+    if (arg === '--json') result.json = value();
+    else if (arg === '--wait') {
+      const next = args[i + 1];
+      if (next !== undefined && /^\d+(\.\d+)?$/.test(next)) {
+        result.waitSeconds = Number(next);
+        i++;
+      } else result.waitSeconds = Infinity;
+    } else if (arg.startsWith('--wait=')) result.waitSeconds = positive(arg.slice(7), '--wait');
+    else if (arg === '--job-id') result.jobOptions.jobId = value();
+    else if (arg === '--priority') result.jobOptions.priority = positive(value(), '--priority');
+    else if (arg === '--delay') result.jobOptions.delay = positive(value(), '--delay');
+    else if (arg.startsWith('--') || result.file !== undefined) {
+      throw new UsageError(`unexpected argument ${arg}\n${ENQUEUE_USAGE}`);
+    } else result.file = arg;
+  }
+  return result;
+}
+
+function positive(text: string, name: string): number {
+  const n = Number(text);
+  if (!Number.isFinite(n) || n < 0) throw new UsageError(`${name}: expected a number >= 0, got ${text}`);
+  return n;
+}

@@ -1,0 +1,42 @@
+import { InvalidTaskError, formatIssues } from '../../shared/errors/invalid-task-error.js';
+import { TaskProducer } from '../task-producer.js';
+import { ExitCode, UsageError, type Command } from './command.js';
+import { exitCodeOf, printJson } from './exit-code-of.js';
+import { readTaskInput } from './read-task-input.js';
+import { parseEnqueueArgs } from './enqueue-args.js';
+
+/**
+ * `taskrest enqueue [FILE|-] [--json TEXT] [--wait [SECONDS]]`: validates and
+ * enqueues one task. Prints `{"execution_id": …}`, or with `--wait` the output.
+ */
+export const enqueueCommand: Command = async (args, { config, stdin, stdout, stderr }) => {
+  const options = parseEnqueueArgs(args);
+  const task = await readTaskInput(options, stdin);
+  const producer = new TaskProducer({ config });
+  try {
+    const { executionId } = await producer.enqueue(task as never, options.jobOptions);
+    if (options.waitSeconds === undefined) {
+      printJson(stdout, { execution_id: executionId });
+      return ExitCode.SUCCESS;
+    }
+    const execution = await producer.waitForResult(executionId, {
+      timeoutMs: options.waitSeconds === Infinity ? 2 ** 31 - 1 : options.waitSeconds * 1000,
+    });
+    if (!execution) throw new Error(`execution ${executionId} disappeared (removed by retention?)`);
+    printJson(stdout, execution.output ?? { execution_id: execution.execution_id, state: execution.state });
+    return exitCodeOf(execution);
+  } catch (error) {
+    if (error instanceof InvalidTaskError) {
+      stderr.write(`invalid task:\n${error.issues.map((i) => `  ${formatIssues([i])}`).join('\n')}\n`);
+      return ExitCode.USAGE;
+    }
+    if (error instanceof UsageError) throw error;
+    if ((error as { code?: string }).code === 'TASK_TOO_LARGE') {
+      stderr.write(`${(error as Error).message}\n`);
+      return ExitCode.USAGE;
+    }
+    throw error;
+  } finally {
+    await producer.close();
+  }
+};

@@ -1,0 +1,21 @@
+import { TaskProducer } from '../task-producer.js';
+import { ExitCode, UsageError, type Command } from './command.js';
+import { exitCodeOf, printJson } from './exit-code-of.js';
+
+/** `taskrest status ID`: prints `{"execution_id", "state", "output"?}`. */
+export const statusCommand: Command = async (args, { config, stdout, stderr }) => {
+  const [id, ...rest] = args;
+  if (!id || rest.length > 0) throw new UsageError('usage: taskrest status ID');
+  const producer = new TaskProducer({ config });
+  try {
+    const execution = await producer.getExecution(id);
+    if (!execution) {
+      stderr.write(`no execution ${id}\n`);
+      return ExitCode.USAGE;
+    }
+    printJson(stdout, execution);
+    return exitCodeOf(execution);
+  } finally {
+    await producer.close();
+  }
+};

@@ -1,0 +1,58 @@
+import { QueueEvents } from 'bullmq';
+import type { Config } from '../shared/config.js';
+import { createRedis, type RedisClient } from '../shared/redis-connection.js';
+
+/** A wait for one job to finish; `cancel` frees it (always call it). */
+export interface PendingWait {
+  readonly promise: Promise<void>;
+  cancel(): void;
+}
+
+/**
+ * One BullMQ QueueEvents stream shared by every wait of a producer, so that a
+ * thousand callers waiting on results cost one Redis connection, not a thousand.
+ * The wait resolves on completion, failure, or timeout alike: the caller reads
+ * the execution afterwards and its state tells which.
+ */
+export class CompletionWaiter {
+  private readonly connection: RedisClient;
+  private readonly events: QueueEvents;
+  private readonly waiting = new Map<string, Set<() => void>>();
+
+  constructor(config: Config) {
+    this.connection = createRedis(config, 'worker');
+    this.connection.on('error', () => undefined);
+    this.events = new QueueEvents(config.queueName, { connection: this.connection, prefix: config.prefix });
+    this.events.on('error', () => undefined);
+    const settle = ({ jobId }: { jobId: string }) => {
+      for (const resolve of this.waiting.get(jobId) ?? []) resolve();
+    };
+    this.events.on('completed', settle);
+    this.events.on('failed', settle);
+  }
+
+  /** Starts waiting; subscribe before reading the state, so no finish is missed. */
+  waitFor(jobId: string, timeoutMs: number): PendingWait {
+    let release = (): void => undefined;
+    const promise = new Promise<void>((resolve) => {
+      const timer = setTimeout(() => release(), timeoutMs);
+      release = () => {
+        clearTimeout(timer);
+        const set = this.waiting.get(jobId);
+        set?.delete(release);
+        if (set?.size === 0) this.waiting.delete(jobId);
+        resolve();
+      };
+      const set = this.waiting.get(jobId) ?? new Set();
+      set.add(release);
+      this.waiting.set(jobId, set);
+    });
+    return { promise: this.events.waitUntilReady().then(() => promise), cancel: () => release() };
+  }
+
+  async close(): Promise<void> {
+    for (const set of this.waiting.values()) for (const release of [...set]) release();
+    await this.events.close();
+    await this.connection.quit().catch(() => this.connection.disconnect());
+  }
+}

@@ -1,0 +1,162 @@
+import { Job, Queue, type JobsOptions } from 'bullmq';
+import { loadConfig, type Config } from '../shared/config.js';
+import { TaskTooLargeError } from '../shared/errors/task-too-large-error.js';
+import { ExecutionState, isFinished, type Execution } from '../shared/execution.js';
+import { executionIdOf, OutputStatus, type TaskOutput } from '../shared/output.js';
+import { checkTask } from '../shared/parse-task.js';
+import { InvalidTaskError } from '../shared/errors/invalid-task-error.js';
+import { createRedis, waitForRedis, type RedisClient } from '../shared/redis-connection.js';
+import { defaultJobOptions, jobKey, OUTPUT_FIELD, TASK_JOB_NAME } from '../shared/task-queue.js';
+import type { TaskInput } from '../shared/task-schema.js';
+import { CompletionWaiter } from './completion-waiter.js';
+
+/**
+ * BullMQ job options a producer may pass through.
+ * @see https://docs.bullmq.io/guide/jobs
+ */
+export type EnqueueOptions = Pick<
+  JobsOptions,
+  'priority' | 'delay' | 'jobId' | 'attempts' | 'backoff' | 'removeOnComplete' | 'removeOnFail' | 'lifo'
+>;
+
+export interface ProducerOptions {
+  /** The configuration; read from the environment when absent. */
+  config?: Config;
+}
+
+/**
+ * The typed producer any Node service can import. It validates tasks before
+ * they reach Redis, enqueues them as BullMQ jobs, and reads executions back.
+ *
+ * @example
+ * const producer = new TaskProducer();
+ * const { executionId } = await producer.enqueue({ url: 'https://example.com/' });
+ * const execution = await producer.waitForResult(executionId, { timeoutMs: 30_000 });
+ * await producer.close();
+ */
+export class TaskProducer {
+  readonly config: Config;
+  readonly queue: Queue;
+  private readonly connection: RedisClient;
+  private waiter: CompletionWaiter | undefined;
+
+  constructor(options: ProducerOptions = {}) {
+    this.config = options.config ?? loadConfig();
+    this.connection = createRedis(this.config, 'producer');
+    // Without a listener, a Redis outage would crash the caller's process.
+    this.connection.on('error', () => undefined);
+    this.queue = new Queue(this.config.queueName, {
+      connection: this.connection,
+      prefix: this.config.prefix,
+      defaultJobOptions: defaultJobOptions(this.config),
+    });
+    this.queue.on('error', () => undefined);
+  }
+
+  /**
+   * Validates and enqueues one task. Rejects with InvalidTaskError (every bad
+   * field named), TaskTooLargeError, or RedisUnavailableError; in each case
+   * nothing was stored.
+   */
+  async enqueue(task: TaskInput, options: EnqueueOptions = {}): Promise<{ executionId: number | string }> {
+    this.validate(task);
+    await waitForRedis(this.connection);
+    const job = await this.queue.add(TASK_JOB_NAME, task, options);
+    return { executionId: executionIdOf(job.id) };
+  }
+
+  /**
+   * Enqueues many tasks at once, all or nothing: when one is invalid, none is
+   * stored and the error names its index (`3.url: …`).
+   */
+  async enqueueBulk(
+    tasks: readonly TaskInput[],
+    options: EnqueueOptions = {},
+  ): Promise<{ executionId: number | string }[]> {
+    const issues = tasks.flatMap((task, index) => {
+      try {
+        this.validate(task);
+        return [];
+      } catch (error) {
+        if (error instanceof InvalidTaskError) {
+          return error.issues.map((i) => ({ path: i.path ? `${index}.${i.path}` : String(index), message: i.message }));
+        }
+        if (error instanceof TaskTooLargeError) return [{ path: String(index), message: error.message }];
+        throw error;
+      }
+    });
+    if (issues.length > 0) throw new InvalidTaskError(issues);
+    await waitForRedis(this.connection);
+    const jobs = await this.queue.addBulk(tasks.map((data) => ({ name: TASK_JOB_NAME, data, opts: options })));
+    return jobs.map((job) => ({ executionId: executionIdOf(job.id) }));
+  }
+
+  /** The execution's state and, once finished, its output; null when unknown. */
+  async getExecution(id: number | string): Promise<Execution | null> {
+    await waitForRedis(this.connection);
+    const job = await Job.fromId<unknown, TaskOutput>(this.queue, String(id));
+    if (!job) return null;
+    const state = (await job.getState()) as ExecutionState;
+    const execution: Execution = { execution_id: executionIdOf(job.id), state };
+    if (state === ExecutionState.COMPLETED) execution.output = job.returnvalue;
+    if (state === ExecutionState.FAILED) execution.output = await this.failedOutput(job);
+    return execution;
+  }
+
+  /**
+   * Waits until the execution finished or `timeoutMs` passed, then returns it
+   * as `getExecution` would (its state tells which). Null when unknown.
+   */
+  async waitForResult(id: number | string, { timeoutMs = 30_000 } = {}): Promise<Execution | null> {
+    this.waiter ??= new CompletionWaiter(this.config);
+    const deadline = Date.now() + timeoutMs;
+    const finished = this.waiter.waitFor(String(id), timeoutMs);
+    try {
+      for (;;) {
+        const current = await this.getExecution(id);
+        const left = deadline - Date.now();
+        if (!current || isFinished(current.state) || left <= 0) return current;
+        // Events are the fast path; the state is read again at least once a
+        // second in case an event was missed while the event stream connected.
+        await Promise.race([finished.promise, sleep(Math.min(left, 1000))]);
+      }
+    } finally {
+      finished.cancel();
+    }
+  }
+
+  /** Closes the queue and every connection this producer opened. */
+  async close(): Promise<void> {
+    await this.waiter?.close();
+    await this.queue.close();
+    await this.connection.quit().catch(() => this.connection.disconnect());
+  }
+
+  private validate(task: unknown): void {
+    const size = Buffer.byteLength(JSON.stringify(task) ?? '');
+    if (size > this.config.maxTaskBytes) throw new TaskTooLargeError(size, this.config.maxTaskBytes);
+    const result = checkTask(task);
+    if (!result.ok) throw new InvalidTaskError(result.issues);
+  }
+
+  /** A failed job's output, or one made from its reason when the worker could not write one (it died). */
+  private async failedOutput(job: Job<unknown, TaskOutput>): Promise<TaskOutput> {
+    const stored = await this.connection.hget(jobKey(this.config, job.id ?? ''), OUTPUT_FIELD);
+    if (stored) return JSON.parse(stored) as TaskOutput;
+    return {
+      execution_id: executionIdOf(job.id),
+      status: OutputStatus.ERROR,
+      message: job.failedReason || 'failed',
+      status_code: null,
+      headers: {},
+      text: null,
+      cookies: {},
+      encoding: null,
+      log: [],
+    };
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}

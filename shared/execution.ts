@@ -1,0 +1,26 @@
+import type { TaskOutput } from './output.js';
+
+/** BullMQ's job states, as taskrest reports them. */
+export const ExecutionState = {
+  WAITING: 'waiting',
+  DELAYED: 'delayed',
+  PRIORITIZED: 'prioritized',
+  ACTIVE: 'active',
+  COMPLETED: 'completed',
+  FAILED: 'failed',
+  WAITING_CHILDREN: 'waiting-children',
+  UNKNOWN: 'unknown',
+} as const;
+export type ExecutionState = (typeof ExecutionState)[keyof typeof ExecutionState];
+
+/** An execution as callers see it: `taskrest status`, `GET /api/tasks/:id`, `getExecution`. */
+export interface Execution {
+  execution_id: number | string;
+  state: ExecutionState;
+  /** Present once the execution finished (completed or failed). */
+  output?: TaskOutput;
+}
+
+export function isFinished(state: ExecutionState): boolean {
+  return state === ExecutionState.COMPLETED || state === ExecutionState.FAILED;
+}

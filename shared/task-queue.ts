@@ -1,0 +1,29 @@
+import type { JobsOptions } from 'bullmq';
+import type { Config } from './config.js';
+
+/** The BullMQ job name of every REST task. */
+export const TASK_JOB_NAME = 'rest-task';
+
+/**
+ * Field of the job's Redis hash that holds the output of a failed execution.
+ * BullMQ keeps a return value only for completed jobs; keeping the failed
+ * output in the job's own hash makes it as retrievable as a completed one and
+ * lets BullMQ's retention remove it together with the job.
+ */
+export const OUTPUT_FIELD = 'taskrestOutput';
+
+/** The job options every enqueue starts from; the caller's options go over them. */
+export function defaultJobOptions(config: Pick<Config, 'keepCompleted' | 'keepFailed'>): JobsOptions {
+  return {
+    // Retries happen inside an execution (axios-retry, per the task's
+    // retry_backoff), not by re-running the whole job.
+    attempts: 1,
+    removeOnComplete: { ...config.keepCompleted },
+    removeOnFail: { ...config.keepFailed },
+  };
+}
+
+/** The Redis key of a job's hash (BullMQ's `queue.toKey(id)`). */
+export function jobKey(config: Pick<Config, 'prefix' | 'queueName'>, jobId: string): string {
+  return `${config.prefix}:${config.queueName}:${jobId}`;
+}
