@@ -1,0 +1,70 @@
+import { Writable, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createDecoders } from './decompress-body.js';
+import { TransportError, TransportErrorCode } from './transport-error.js';
+
+export interface ReadBodyOptions {
+  /** The response's Content-Encoding; null to take the bytes as they come. */
+  contentEncoding: string | null;
+  /** Largest body accepted, counted after decoding. */
+  maxBytes: number;
+  /** The Content-Length header: an undecoded body that announces too much is refused unread. */
+  declaredLength: string | undefined;
+}
+
+export interface BodyResult {
+  data: Buffer;
+  /** Whether the Content-Encoding was decoded (and its headers must go). */
+  decoded: boolean;
+}
+
+/**
+ * Reads a response body to its end, decoding its Content-Encoding on the way
+ * and failing as soon as the decoded size passes `maxBytes`: the source is
+ * destroyed at that point, so a gzip bomb or an endless chunked body costs at
+ * most the limit plus one chunk in memory.
+ */
+export async function readBody(body: Readable, options: ReadBodyOptions): Promise<BodyResult> {
+  const decoders =
+    options.contentEncoding === null ? null : createDecoders(options.contentEncoding);
+  if (decoders === null && Number(options.declaredLength) > options.maxBytes) {
+    body.destroy();
+    throw tooLarge(options.maxBytes);
+  }
+  const sink = new LimitedCollector(options.maxBytes);
+  await pipeline([body, ...(decoders ?? []), sink]);
+  return { data: sink.result(), decoded: decoders !== null };
+}
+
+class LimitedCollector extends Writable {
+  private readonly chunks: Buffer[] = [];
+  private size = 0;
+
+  constructor(private readonly maxBytes: number) {
+    super();
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error) => void) {
+    this.size += chunk.length;
+    if (this.size > this.maxBytes) {
+      callback(tooLarge(this.maxBytes));
+      return;
+    }
+    this.chunks.push(chunk);
+    callback();
+  }
+
+  result(): Buffer {
+    return this.chunks.length === 1 && this.chunks[0]
+      ? this.chunks[0]
+      : Buffer.concat(this.chunks, this.size);
+  }
+}
+
+function tooLarge(maxBytes: number): TransportError {
+  return new TransportError(
+    TransportErrorCode.RESPONSE_TOO_LARGE,
+    `response body larger than ${maxBytes} bytes`,
+    maxBytes,
+  );
+}

@@ -1,0 +1,161 @@
+import {
+  AxiosError,
+  CanceledError,
+  type AxiosAdapter,
+  type AxiosResponse,
+  type InternalAxiosRequestConfig,
+} from 'axios';
+import { AgentPool } from './agent-pool.js';
+import { buildRequest, type RequestSummary } from './build-request.js';
+import { readBody } from './read-body.js';
+import { toResponseHeaders } from './response-headers.js';
+import { toAxiosError, type AttemptLimits } from './to-axios-error.js';
+import { TransportError, TransportErrorCode } from './transport-error.js';
+import type { UndiciAdapterOptions } from './transport-options.js';
+
+/** The adapter and the means to close its connections. */
+export interface UndiciAdapter {
+  /** Put on an axios instance or request config as `adapter`. */
+  adapter: AxiosAdapter;
+  /** Closes every pooled connection; requests in flight finish first. */
+  close(): Promise<void>;
+}
+
+const DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
+const DEFAULT_CONNECTIONS_PER_ORIGIN = 256;
+// Used only for requests that carry no `taskrest` options: undici's own defaults.
+const FALLBACK_CONNECT_TIMEOUT_MS = 10_000;
+const FALLBACK_READ_TIMEOUT_MS = 300_000;
+
+interface AttemptSettings extends AttemptLimits {
+  maxResponseBytes: number;
+  rejectUnauthorized: boolean;
+  ca: string | undefined;
+}
+
+/**
+ * An axios adapter on undici: one request, never following redirects, the
+ * body read whole into a Buffer (decoded, size-limited), timeouts and TLS
+ * from `config.taskrest`. Requests without `config.taskrest` get undici's
+ * default connect and read timeouts, axios' `timeout` as total timeout and
+ * axios' `maxContentLength` (or the adapter default) as size limit.
+ */
+export function createUndiciAdapter(options: UndiciAdapterOptions = {}): UndiciAdapter {
+  const pool = new AgentPool({
+    lookup: options.lookup,
+    connectionsPerOrigin: options.connectionsPerOrigin ?? DEFAULT_CONNECTIONS_PER_ORIGIN,
+  });
+  const defaultMaxBytes = options.defaultMaxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  return {
+    adapter: (config) => perform(config, pool, attemptSettings(config, defaultMaxBytes)),
+    close: () => pool.close(),
+  };
+}
+
+async function perform(
+  config: InternalAxiosRequestConfig,
+  pool: AgentPool,
+  settings: AttemptSettings,
+): Promise<AxiosResponse<Buffer>> {
+  let request: RequestSummary | undefined;
+  const signal = config.signal;
+  if (signal?.aborted) throw new CanceledError(undefined, config);
+
+  const controller = new AbortController();
+  // The abort reason is what undici rejects with, so it names the cause.
+  const onCancel = () => controller.abort(new CanceledError(undefined, config, request));
+  signal?.addEventListener?.('abort', onCancel);
+  const timer =
+    settings.totalTimeoutMs > 0
+      ? setTimeout(() => controller.abort(totalTimeoutError(settings)), settings.totalTimeoutMs)
+      : undefined;
+
+  try {
+    const built = await buildRequest(config);
+    request = { method: built.method, origin: built.origin, path: built.path };
+    const agent = pool.get({
+      rejectUnauthorized: settings.rejectUnauthorized,
+      ca: settings.ca,
+      connectTimeoutMs: settings.connectTimeoutMs,
+    });
+    const res = await agent.request({
+      ...built,
+      signal: controller.signal,
+      headersTimeout: settings.readTimeoutMs,
+      bodyTimeout: settings.readTimeoutMs,
+    });
+    const encoding = firstValue(res.headers['content-encoding']);
+    const hasBody = built.method !== 'HEAD' && res.statusCode !== 204 && res.statusCode !== 304;
+    const { data, decoded } = await readBody(res.body, {
+      contentEncoding: config.decompress !== false && hasBody ? (encoding ?? null) : null,
+      maxBytes: settings.maxResponseBytes,
+      declaredLength: firstValue(res.headers['content-length']),
+    });
+    return settle({
+      data,
+      status: res.statusCode,
+      statusText: res.statusText,
+      headers: toResponseHeaders(res.headers, decoded),
+      config,
+      request,
+    });
+  } catch (err) {
+    throw toAxiosError(err, config, request, settings);
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener?.('abort', onCancel);
+  }
+}
+
+function attemptSettings(
+  config: InternalAxiosRequestConfig,
+  defaultMaxBytes: number,
+): AttemptSettings {
+  const options = config.taskrest;
+  if (!options) {
+    const maxContentLength = config.maxContentLength ?? -1;
+    return {
+      connectTimeoutMs: FALLBACK_CONNECT_TIMEOUT_MS,
+      readTimeoutMs: FALLBACK_READ_TIMEOUT_MS,
+      totalTimeoutMs: config.timeout ?? 0,
+      maxResponseBytes: maxContentLength > -1 ? maxContentLength : defaultMaxBytes,
+      rejectUnauthorized: true,
+      ca: undefined,
+    };
+  }
+  return {
+    connectTimeoutMs: options.connectTimeoutMs ?? 0,
+    readTimeoutMs: options.readTimeoutMs ?? 0,
+    totalTimeoutMs: options.totalTimeoutMs ?? 0,
+    maxResponseBytes: options.maxResponseBytes,
+    rejectUnauthorized: options.tls.rejectUnauthorized,
+    ca: options.tls.ca,
+  };
+}
+
+/** axios' `settle`: reject a status that `validateStatus` refuses, with the response. */
+function settle(response: AxiosResponse<Buffer>): AxiosResponse<Buffer> {
+  const validateStatus = response.config.validateStatus;
+  if (!response.status || !validateStatus || validateStatus(response.status)) return response;
+  throw new AxiosError(
+    `Request failed with status code ${response.status}`,
+    response.status >= 400 && response.status < 500
+      ? AxiosError.ERR_BAD_REQUEST
+      : AxiosError.ERR_BAD_RESPONSE,
+    response.config,
+    response.request,
+    response,
+  );
+}
+
+function totalTimeoutError(settings: AttemptSettings): TransportError {
+  return new TransportError(
+    TransportErrorCode.TOTAL_TIMEOUT,
+    `total timeout of ${settings.totalTimeoutMs} ms exceeded`,
+    settings.totalTimeoutMs,
+  );
+}
+
+function firstValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
