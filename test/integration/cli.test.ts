@@ -1,0 +1,129 @@
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Config } from '../../shared/config.js';
+import { redisAnswers } from '../../shared/redis-server-process.js';
+import { freePort } from '../helpers/free-port.js';
+import { runCli } from '../helpers/run-cli.js';
+import { startTargetServer, type TargetServer } from '../helpers/target-server.js';
+import { startTaskrest, type TaskrestProcess } from '../helpers/taskrest-process.js';
+import { deleteTestKeys, envOf, testConfig } from '../helpers/test-config.js';
+
+/** The `taskrest` command as a user runs it: real processes, real Redis, real target. */
+describe('taskrest CLI', () => {
+  let target: TargetServer;
+  let config: Config | undefined;
+  let env: Record<string, string>;
+  const processes: TaskrestProcess[] = [];
+
+  beforeAll(async () => {
+    target = await startTargetServer();
+  });
+  afterAll(async () => {
+    await target.close();
+  });
+  afterEach(async () => {
+    await Promise.all(processes.splice(0).map((p) => p.stop('SIGKILL')));
+    if (config) await deleteTestKeys(config);
+    config = undefined;
+  });
+
+  function newQueue(): Config {
+    const fresh = testConfig();
+    config = fresh;
+    env = envOf(fresh);
+    return fresh;
+  }
+
+  async function startWorker(queue: Config): Promise<TaskrestProcess> {
+    const worker = startTaskrest(['worker'], envOf(queue, { TASKREST_LOG_LEVEL: 'info' }));
+    processes.push(worker);
+    await worker.waitFor(/worker started/);
+    return worker;
+  }
+
+  async function jobKeys(queue: Config): Promise<string[]> {
+    const redis = new Redis(queue.redisUrl);
+    try {
+      return await redis.keys(`${queue.prefix}:*`);
+    } finally {
+      redis.disconnect();
+    }
+  }
+
+  it('refuses a bad task with exit 2, names the field on stderr, and enqueues nothing', async () => {
+    const queue = newQueue();
+    const result = await runCli(
+      ['enqueue', '--json', JSON.stringify({ url: `${target.url}/`, connect_timeout: -1, methd: 'get' })],
+      env,
+    );
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/connect_timeout: expected a number of seconds >= 0/);
+    expect(result.stderr).toMatch(/methd: unknown input \(did you mean method\?\)/);
+    expect(result.stdout).toBe('');
+    expect(await jobKeys(queue)).toEqual([]);
+  });
+
+  it('exits 2 on usage errors and unreadable input', async () => {
+    newQueue();
+    expect((await runCli(['enqueue', '--bogus'], env)).code).toBe(2);
+    expect((await runCli(['enqueue', '-'], env, '{not json')).code).toBe(2);
+    expect((await runCli(['status'], env)).code).toBe(2);
+    expect((await runCli(['frobnicate'], env)).code).toBe(2);
+    expect((await runCli(['worker'], { ...env, WORKER_CONCURRENCY: 'many' })).stderr).toMatch(
+      /WORKER_CONCURRENCY: expected a number/,
+    );
+  });
+
+  it('enqueues from stdin, prints the execution id, and status says waiting (exit 3) without a worker', async () => {
+    newQueue();
+    const enqueued = await runCli(['enqueue', '-'], env, JSON.stringify({ url: `${target.url}/echo` }));
+    expect(enqueued.code).toBe(0);
+    const { execution_id } = JSON.parse(enqueued.stdout) as { execution_id: number };
+    expect(execution_id).toBe(1);
+    const status = await runCli(['status', String(execution_id)], env);
+    expect(status.code).toBe(3);
+    expect(JSON.parse(status.stdout)).toEqual({ execution_id: 1, state: 'waiting' });
+    const waited = await runCli(['enqueue', '--wait', '0.5', '--json', JSON.stringify({ url: `${target.url}/` })], env);
+    expect(waited.code).toBe(3);
+    expect(JSON.parse(waited.stdout)).toMatchObject({ execution_id: 2, state: 'waiting' });
+    expect((await runCli(['status', '999'], env)).code).toBe(2);
+  });
+
+  it('enqueue --wait prints the output: exit 0 on success, 1 on error; status agrees', async () => {
+    const worker = await startWorker(newQueue());
+    const ok = await runCli(['enqueue', '--wait', '20', '--json', JSON.stringify({ url: `${target.url}/jokes/random` })], env);
+    expect(ok.code).toBe(0);
+    const output = JSON.parse(ok.stdout) as Record<string, unknown>;
+    expect(Object.keys(output).sort()).toEqual(
+      ['cookies', 'encoding', 'execution_id', 'headers', 'json', 'log', 'message', 'status', 'status_code', 'text'].sort(),
+    );
+    expect(output).toMatchObject({ status: 'success', status_code: 200 });
+
+    const bad = await runCli(['enqueue', '--wait', '--json', JSON.stringify({ url: `${target.url}/status/500` })], env);
+    expect(bad.code).toBe(1);
+    expect(JSON.parse(bad.stdout)).toMatchObject({ status: 'error', status_code: 500 });
+
+    const status = await runCli(['status', String(output.execution_id)], env);
+    expect(status.code).toBe(0);
+    expect(JSON.parse(status.stdout)).toMatchObject({ state: 'completed', output: { status: 'success' } });
+    expect(await worker.stop('SIGTERM')).toBe(0);
+    expect(worker.output()).toMatch(/worker stopped/);
+  });
+
+  it('dev: starts a private Redis where none answers, runs tasks, and stops it on exit', async () => {
+    const port = await freePort();
+    const redisUrl = `redis://127.0.0.1:${port}`;
+    // Nothing to clean up afterwards: the private Redis goes away with dev.
+    const devConfig = testConfig({ REDIS_URL: redisUrl });
+    env = envOf(devConfig);
+    const dev = startTaskrest(['dev'], envOf(devConfig, { PORT: String(await freePort()) }));
+    processes.push(dev);
+    await dev.waitFor(/started a private throwaway redis-server/);
+    await dev.waitFor(/Stop with Ctrl-C/);
+    const result = await runCli(['enqueue', '--wait', '20', '--json', JSON.stringify({ url: `${target.url}/jokes/random` })], env);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ status: 'success' });
+    expect(await dev.stop('SIGINT')).toBe(0);
+    expect(await redisAnswers(redisUrl, 500)).toBe(false);
+  });
+});
