@@ -18,14 +18,14 @@ export function fileNameProblem(name: unknown): string | null {
   }
   if (name.includes('\0')) return 'a file name must not contain NUL';
   if (/[\r\n]/.test(name)) return 'a file name must not contain CR or LF';
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(name)) return 'a file name must not contain control characters';
   if (name.includes('\\')) return 'a file name must not contain a backslash';
   if (name.startsWith('/')) return 'a file name must not start with "/"';
   const segments = name.split('/');
   if (segments.includes('..')) return 'a file name must not contain a ".." segment';
   if (segments.includes('.')) return 'a file name must not contain a "." segment';
-  if (segments.includes('')) return 'a file name must not contain an empty segment ("//" or a trailing "/")';
+  if (segments.includes(''))
+    return 'a file name must not contain an empty segment ("//" or a trailing "/")';
   return null;
 }
 

@@ -1,0 +1,245 @@
+import { randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
+import FormData from 'form-data';
+import { ErrorCode } from '../../shared/errors/error-codes.js';
+import { InvalidTaskError, type ValidationIssue } from '../../shared/errors/invalid-task-error.js';
+import { TaskError } from '../../shared/errors/task-error.js';
+import { FileChangedError } from '../../shared/files/file-changed-error.js';
+import { fileNameProblem } from '../../shared/files/file-name.js';
+import type { MultipartPart, MultipartSpec } from '../../shared/task-schema.js';
+import { fileContentType } from './file-content-type.js';
+import type { FileSource, RequestBody } from './request-body.js';
+
+const CRLF = '\r\n';
+/** The request Content-Type when the multipart dict names none (seed). */
+export const DEFAULT_MULTIPART_TYPE = 'multipart/mixed';
+/** The Content-Type of a value part unless overridden (seed). */
+export const VALUE_PART_CONTENT_TYPE = 'text/plain; charset=utf-8';
+
+/** One part, laid out: its header block and where its content comes from. */
+type Part = { name: string; header: string } & (
+  { kind: 'value'; bytes: Buffer } | { kind: 'file'; file: string; size: number }
+);
+
+/**
+ * Encodes a task's `multipart` input as the seed lays it out:
+ *
+ * ```
+ * --<boundary>CRLF
+ * Content-Type: …CRLF            (then Content-Disposition, Content-Length;
+ * CRLF                            each overridable, `false` omits it)
+ * <content>CRLF
+ * --<boundary>--CRLF
+ * ```
+ *
+ * Every file is looked up first, so a missing one fails (FILE_NOT_FOUND)
+ * before anything is sent. `create()` streams file content from `files`
+ * anew for each attempt; the total Content-Length is exact.
+ */
+export async function createMultipartBody(
+  spec: MultipartSpec,
+  files: FileSource,
+): Promise<RequestBody> {
+  const { contentType, boundary } = requestContentType(spec);
+  const issues: ValidationIssue[] = [];
+  spec.parts.forEach((part, index) => issues.push(...partIssues(part, `multipart.parts.${index}`)));
+  if (issues.length > 0) throw new InvalidTaskError(issues);
+
+  const sizes = await Promise.all(
+    spec.parts.map((part) =>
+      part.file === undefined ? Promise.resolve(null) : files.size(part.file),
+    ),
+  );
+  const parts = spec.parts.map((spec, index): Part => {
+    const size = sizes[index];
+    if (spec.file === undefined) {
+      const bytes = Buffer.from(spec.value ?? '', 'utf8');
+      return {
+        name: spec.name,
+        kind: 'value',
+        bytes,
+        header: partHeader(spec, boundary, bytes.length),
+      };
+    }
+    if (size == null) {
+      throw new TaskError(
+        ErrorCode.FILE_NOT_FOUND,
+        `multipart part ${JSON.stringify(spec.name)}: file ${JSON.stringify(spec.file)} not found in the files resource`,
+      );
+    }
+    return {
+      name: spec.name,
+      kind: 'file',
+      file: spec.file,
+      size,
+      header: partHeader(spec, boundary, size),
+    };
+  });
+  const collision = parts.findIndex((p) => p.kind === 'value' && p.bytes.includes(`--${boundary}`));
+  if (collision >= 0) {
+    throw new InvalidTaskError([
+      { path: `multipart.parts.${collision}.value`, message: 'contains the multipart boundary' },
+    ]);
+  }
+
+  // Measured on a form whose file streams are never read (they open lazily).
+  const probe = buildForm(parts, boundary, files);
+  const contentLength = parts.length === 0 ? closing(boundary).length : probe.form.getLengthSync();
+  probe.discard();
+
+  return {
+    headers: { 'content-type': contentType, 'content-length': String(contentLength) },
+    create: () => {
+      if (parts.length === 0) return Buffer.from(closing(boundary));
+      const { form, discard } = buildForm(parts, boundary, files);
+      return toReadable(form, discard);
+    },
+  };
+}
+
+function requestContentType(spec: MultipartSpec): { contentType: string; boundary: string } {
+  const type = spec['content-type'] ?? DEFAULT_MULTIPART_TYPE;
+  if (unsafeHeaderValue(type)) {
+    throw new InvalidTaskError([
+      { path: 'multipart.content-type', message: 'must not contain CR, LF or NUL' },
+    ]);
+  }
+  const inType = /;\s*boundary=(?:"([^"]*)"|([^;\s]+))/i.exec(type);
+  const given = inType ? (inType[1] ?? inType[2]) : undefined;
+  if (given !== undefined && spec.boundary !== undefined && given !== spec.boundary) {
+    throw new InvalidTaskError([
+      {
+        path: 'multipart.boundary',
+        message: 'differs from the boundary in multipart.content-type',
+      },
+    ]);
+  }
+  const boundary = spec.boundary ?? given ?? randomBytes(16).toString('hex');
+  if (boundary.endsWith(' ')) {
+    throw new InvalidTaskError([
+      { path: 'multipart.boundary', message: 'must not end with a space (RFC 2046)' },
+    ]);
+  }
+  if (given !== undefined) return { contentType: type, boundary };
+  // RFC 2045: a parameter value outside the token characters must be quoted.
+  const param = /^[0-9A-Za-z!#$%&'*+\-.^_`|~]+$/.test(boundary) ? boundary : `"${boundary}"`;
+  return { contentType: `${type}; boundary=${param}`, boundary };
+}
+
+function partIssues(part: MultipartPart, path: string): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  for (const header of ['content-type', 'content-disposition', 'content-length'] as const) {
+    const value = part[header];
+    if (typeof value === 'string' && unsafeHeaderValue(value)) {
+      issues.push({ path: `${path}.${header}`, message: 'must not contain CR, LF or NUL' });
+    }
+  }
+  const problem = part.file === undefined ? null : fileNameProblem(part.file);
+  if (problem !== null) issues.push({ path: `${path}.file`, message: problem });
+  return issues;
+}
+
+function partHeader(part: MultipartPart, boundary: string, length: number): string {
+  const defaults = {
+    'Content-Type': part.file === undefined ? VALUE_PART_CONTENT_TYPE : fileContentType(part.file),
+    'Content-Disposition':
+      `form-data; name="${quoteParam(part.name)}"` +
+      (part.file === undefined ? '' : `; filename="${quoteParam(baseName(part.file))}"`),
+    'Content-Length': String(length),
+  };
+  const overrides = {
+    'Content-Type': part['content-type'],
+    'Content-Disposition': part['content-disposition'],
+    'Content-Length': part['content-length'],
+  };
+  let header = `--${boundary}${CRLF}`;
+  for (const [field, fallback] of Object.entries(defaults)) {
+    const override = overrides[field as keyof typeof overrides];
+    if (override === false) continue;
+    header += `${field}: ${override === undefined ? fallback : String(override)}${CRLF}`;
+  }
+  return header + CRLF;
+}
+
+/** Quoted-string content as browsers send it (WHATWG, RFC 7578 §4.2): `"` CR LF percent-encoded. */
+function quoteParam(value: string): string {
+  return value.replace(/"/g, '%22').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+
+function baseName(file: string): string {
+  return file.slice(file.lastIndexOf('/') + 1);
+}
+
+function unsafeHeaderValue(value: string): boolean {
+  return /[\r\n\0]/.test(value);
+}
+
+function closing(boundary: string): string {
+  return `--${boundary}--${CRLF}`;
+}
+
+/** A form-data form of the parts; `discard` stops every file stream it opened. */
+function buildForm(parts: readonly Part[], boundary: string, files: FileSource) {
+  const form = new FormData({ maxDataSize: Infinity });
+  form.setBoundary(boundary);
+  const fileStreams: Readable[] = [];
+  for (const part of parts) {
+    if (part.kind === 'value' || part.size === 0) {
+      form.append(part.name, part.kind === 'value' ? part.bytes : Buffer.alloc(0), {
+        header: part.header,
+      });
+    } else {
+      const stream = exactly(part.file, part.size, files);
+      fileStreams.push(stream);
+      form.append(part.name, stream, { header: part.header, knownLength: part.size });
+    }
+  }
+  const discard = () => {
+    form.destroy();
+    for (const stream of fileStreams) stream.destroy();
+  };
+  return { form, discard };
+}
+
+/**
+ * The file's content, opened on first read, failing unless it is exactly
+ * `size` bytes: Content-Length was announced from `size`, and a file
+ * replaced since must not produce a malformed request.
+ */
+function exactly(file: string, size: number, files: FileSource): Readable {
+  async function* content(): AsyncGenerator<Buffer> {
+    const source = files.stream(file);
+    let seen = 0;
+    try {
+      for await (const chunk of source as AsyncIterable<Buffer>) {
+        seen += chunk.length;
+        if (seen > size) throw new FileChangedError(file);
+        yield chunk;
+      }
+    } finally {
+      source.destroy();
+    }
+    if (seen !== size) throw new FileChangedError(file);
+  }
+  return Readable.from(content(), { objectMode: false });
+}
+
+/**
+ * form-data's stream is an old-style (pre-streams2) stream; this turns it into
+ * a real Readable with backpressure, as RequestBody promises.
+ */
+function toReadable(form: FormData, discard: () => void): Readable {
+  const out = new Readable({
+    read: () => form.resume(),
+    destroy: (error, callback) => {
+      discard();
+      callback(error);
+    },
+  });
+  form.on('data', (chunk: Buffer | string) => {
+    if (!out.push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk)) form.pause();
+  });
+  form.on('end', () => out.push(null));
+  form.on('error', (error: Error) => out.destroy(error));
+  return out;
+}
