@@ -53,7 +53,7 @@ export function createRedis(config: Pick<Config, 'redisUrl' | 'redisCluster'>, r
     enableOfflineQueue: enableOfflineQueue ?? true,
     clusterRetryStrategy: (times) => Math.min(times * 100, 2000),
     ...(maxRetriesPerRequest === null ? {} : { maxRetriesPerRequest }),
-  } as ConstructorParameters<typeof Cluster>[1]);
+  });
 }
 
 /**

@@ -243,8 +243,5 @@ export type RetryBackoff = Task['retry_backoff'];
 
 /** The JSON schema of a task (as a producer writes it), for the HTTP API and OpenAPI. */
 export function taskJsonSchema(): Record<string, unknown> {
-  return z.toJSONSchema(taskFields, { io: 'input', unrepresentable: 'any' }) as Record<
-    string,
-    unknown
-  >;
+  return z.toJSONSchema(taskFields, { io: 'input', unrepresentable: 'any' });
 }

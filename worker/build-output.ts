@@ -21,7 +21,7 @@ export function responseFields(response: AxiosResponse): ResponseFields {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(response.headers as Record<string, unknown>)) {
     if (value == null) continue;
-    headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+    headers[name.toLowerCase()] = Array.isArray(value) ? value.map(headerText).join(', ') : headerText(value);
   }
   const body = toBuffer(response.data);
   const decoded = decodeBody(body, headers['content-type']);
@@ -32,6 +32,10 @@ export function responseFields(response: AxiosResponse): ResponseFields {
     ...('json' in decoded ? { json: decoded.json } : {}),
     encoding: decoded.encoding,
   };
+}
+
+function headerText(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
 function toBuffer(data: unknown): Buffer {

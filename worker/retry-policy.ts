@@ -1,4 +1,5 @@
-import type { AxiosError, AxiosRequestConfig, AxiosResponse } from 'axios';
+import type { Readable } from 'node:stream';
+import type { AxiosError, AxiosResponse } from 'axios';
 import type { IAxiosRetryConfig } from 'axios-retry';
 import type { RetryBackoff, Task } from '../shared/task-schema.js';
 import { classifyError, isRetryableNetworkError } from './classify-error.js';
@@ -34,7 +35,7 @@ export interface RetryEvents {
   /** Retrying stopped because the next attempt would start past the deadline. */
   onDeadline(reason: string): void;
   /** Called for each retry attempt: a fresh body (streams cannot be replayed). */
-  rebuildBody(): AxiosRequestConfig['data'];
+  rebuildBody(): string | Buffer | Readable | undefined;
 }
 
 /**
@@ -74,8 +75,8 @@ export function createRetryConfig(
     validateResponse: (response: AxiosResponse) => !retryStatus.has(response.status),
     retryCondition: (error: AxiosError) => {
       if (!isRetryable(error)) return false;
-      const retryCount = (error.config?.['axios-retry'] as { retryCount?: number } | undefined)?.retryCount ?? 0;
-      const after = retryAfterMs(error.response?.headers['retry-after'], now());
+      const retryCount = error.config?.['axios-retry']?.retryCount ?? 0;
+      const after = retryAfterMs(error.response?.headers['retry-after'] as unknown, now());
       const backoffMs = backoffDelayMs(backoff, retryCount + 1);
       plannedDelay = Math.max(
         MIN_RETRY_DELAY_MS,
