@@ -1,5 +1,6 @@
 import { PassThrough, Readable } from 'node:stream';
 import axios, { AxiosError, AxiosHeaders, type InternalAxiosRequestConfig } from 'axios';
+import { requestUrl } from './axios-url-helpers.js';
 
 /** The body forms undici sends as they are. */
 export type RequestBodyData = string | Buffer | Uint8Array | Readable | null;
@@ -54,7 +55,7 @@ export async function buildRequest(config: InternalAxiosRequestConfig): Promise<
 function parseUrl(config: InternalAxiosRequestConfig): URL {
   let url: URL;
   try {
-    url = new URL(axios.getUri(config));
+    url = new URL(requestUrl(config));
   } catch (err) {
     throw AxiosError.from(err, AxiosError.ERR_INVALID_URL, config);
   }

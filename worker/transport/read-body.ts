@@ -31,9 +31,22 @@ export async function readBody(body: Readable, options: ReadBodyOptions): Promis
     body.destroy();
     throw tooLarge(options.maxBytes);
   }
+  if (decoders === null) return { data: await collect(body, options.maxBytes), decoded: false };
   const sink = new LimitedCollector(options.maxBytes);
   await pipeline([body, ...(decoders ?? []), sink]);
   return { data: sink.result(), decoded: decoders !== null };
+}
+
+/** The plain case, without the cost of a pipeline; leaving the loop early destroys `body`. */
+async function collect(body: Readable, maxBytes: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > maxBytes) throw tooLarge(maxBytes);
+    chunks.push(chunk);
+  }
+  return chunks.length === 1 && chunks[0] ? chunks[0] : Buffer.concat(chunks, size);
 }
 
 class LimitedCollector extends Writable {
