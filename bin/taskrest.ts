@@ -65,7 +65,9 @@ async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`${error.message}: is REDIS_URL right, and is Redis running?\n`);
       return 1;
     }
-    process.stderr.write(`taskrest ${name}: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(
+      `taskrest ${name}: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
     return 1;
   }
 }

@@ -22,7 +22,10 @@ export class CompletionWaiter {
   constructor(config: Config) {
     this.connection = createRedis(config, 'worker');
     this.connection.on('error', () => undefined);
-    this.events = new QueueEvents(config.queueName, { connection: this.connection, prefix: config.prefix });
+    this.events = new QueueEvents(config.queueName, {
+      connection: this.connection,
+      prefix: config.prefix,
+    });
     this.events.on('error', () => undefined);
     const settle = ({ jobId }: { jobId: string }) => {
       for (const resolve of this.waiting.get(jobId) ?? []) resolve();

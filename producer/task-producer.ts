@@ -16,7 +16,14 @@ import { CompletionWaiter } from './completion-waiter.js';
  */
 export type EnqueueOptions = Pick<
   JobsOptions,
-  'priority' | 'delay' | 'jobId' | 'attempts' | 'backoff' | 'removeOnComplete' | 'removeOnFail' | 'lifo'
+  | 'priority'
+  | 'delay'
+  | 'jobId'
+  | 'attempts'
+  | 'backoff'
+  | 'removeOnComplete'
+  | 'removeOnFail'
+  | 'lifo'
 >;
 
 export interface ProducerOptions {
@@ -58,7 +65,10 @@ export class TaskProducer {
    * field named), TaskTooLargeError, or RedisUnavailableError; in each case
    * nothing was stored.
    */
-  async enqueue(task: TaskInput, options: EnqueueOptions = {}): Promise<{ executionId: number | string }> {
+  async enqueue(
+    task: TaskInput,
+    options: EnqueueOptions = {},
+  ): Promise<{ executionId: number | string }> {
     this.validate(task);
     await waitForRedis(this.connection);
     const job = await this.queue.add(TASK_JOB_NAME, task, options);
@@ -79,15 +89,21 @@ export class TaskProducer {
         return [];
       } catch (error) {
         if (error instanceof InvalidTaskError) {
-          return error.issues.map((i) => ({ path: i.path ? `${index}.${i.path}` : String(index), message: i.message }));
+          return error.issues.map((i) => ({
+            path: i.path ? `${index}.${i.path}` : String(index),
+            message: i.message,
+          }));
         }
-        if (error instanceof TaskTooLargeError) return [{ path: String(index), message: error.message }];
+        if (error instanceof TaskTooLargeError)
+          return [{ path: String(index), message: error.message }];
         throw error;
       }
     });
     if (issues.length > 0) throw new InvalidTaskError(issues);
     await waitForRedis(this.connection);
-    const jobs = await this.queue.addBulk(tasks.map((data) => ({ name: TASK_JOB_NAME, data, opts: options })));
+    const jobs = await this.queue.addBulk(
+      tasks.map((data) => ({ name: TASK_JOB_NAME, data, opts: options })),
+    );
     return jobs.map((job) => ({ executionId: executionIdOf(job.id) }));
   }
 
@@ -96,7 +112,7 @@ export class TaskProducer {
     await waitForRedis(this.connection);
     const job = await Job.fromId<unknown, TaskOutput>(this.queue, String(id));
     if (!job) return null;
-    const state = (await job.getState()) as ExecutionState;
+    const state = await job.getState();
     const execution: Execution = { execution_id: executionIdOf(job.id), state };
     if (state === ExecutionState.COMPLETED) execution.output = job.returnvalue;
     if (state === ExecutionState.FAILED) execution.output = await this.failedOutput(job);
@@ -134,7 +150,8 @@ export class TaskProducer {
 
   private validate(task: unknown): void {
     const size = Buffer.byteLength(JSON.stringify(task) ?? '');
-    if (size > this.config.maxTaskBytes) throw new TaskTooLargeError(size, this.config.maxTaskBytes);
+    if (size > this.config.maxTaskBytes)
+      throw new TaskTooLargeError(size, this.config.maxTaskBytes);
     const result = checkTask(task);
     if (!result.ok) throw new InvalidTaskError(result.issues);
   }

@@ -99,7 +99,10 @@ const secretKey = z
 const envSchema = z.object({
   REDIS_URL: z.string().min(1).default('redis://127.0.0.1:6379'),
   REDIS_CLUSTER: flag,
-  TASKREST_QUEUE: z.string().regex(/^[\w.-]+$/, { error: 'expected letters, digits, _ . -' }).default('rest-tasks'),
+  TASKREST_QUEUE: z
+    .string()
+    .regex(/^[\w.-]+$/, { error: 'expected letters, digits, _ . -' })
+    .default('rest-tasks'),
   TASKREST_PREFIX: z.string().min(1).default('{taskrest}'),
   WORKER_CONCURRENCY: intVar(16, 1),
   HOST: z.string().min(1).default('127.0.0.1'),

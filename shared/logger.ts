@@ -21,7 +21,9 @@ export function createLogger(
   const threshold = LEVELS[config.logLevel];
   const emit = (level: Level) => (message: string, fields?: Record<string, unknown>) => {
     if (LEVELS[level] < threshold) return;
-    write(`${JSON.stringify({ time: new Date().toISOString(), level, msg: message, ...fields })}\n`);
+    write(
+      `${JSON.stringify({ time: new Date().toISOString(), level, msg: message, ...fields })}\n`,
+    );
   };
   return { debug: emit('debug'), info: emit('info'), warn: emit('warn'), error: emit('error') };
 }

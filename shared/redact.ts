@@ -10,7 +10,8 @@ const SENSITIVE_HEADER =
   /^(authorization|proxy-authorization|cookie|set-cookie|x-api-key|api-key|apikey|x-auth-token|x-access-token|x-csrf-token|x-xsrf-token)$|token|secret|password|passwd|api[-_]?key|session|signature|credential/i;
 
 /** Query parameter names whose values are credentials. */
-const SENSITIVE_PARAM = /token|secret|password|passwd|api[-_]?key|signature|credential|^(key|sig|auth|code)$/i;
+const SENSITIVE_PARAM =
+  /token|secret|password|passwd|api[-_]?key|signature|credential|^(key|sig|auth|code)$/i;
 
 export function isSensitiveHeader(name: string): boolean {
   return SENSITIVE_HEADER.test(name);

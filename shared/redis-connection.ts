@@ -34,7 +34,10 @@ function optionsFor(role: RedisRole): RedisOptions {
 }
 
 /** Creates a Redis (or Redis Cluster) client for the given role from the configuration. */
-export function createRedis(config: Pick<Config, 'redisUrl' | 'redisCluster'>, role: RedisRole): RedisClient {
+export function createRedis(
+  config: Pick<Config, 'redisUrl' | 'redisCluster'>,
+  role: RedisRole,
+): RedisClient {
   const options = optionsFor(role);
   if (!config.redisCluster) return new Redis(config.redisUrl, options);
   const nodes: ClusterNode[] = config.redisUrl.split(',').map((u) => {
@@ -42,7 +45,12 @@ export function createRedis(config: Pick<Config, 'redisUrl' | 'redisCluster'>, r
     return { host: url.hostname, port: Number(url.port || 6379) };
   });
   const first = new URL(config.redisUrl.split(',')[0]!.trim());
-  const { maxRetriesPerRequest, enableOfflineQueue, retryStrategy: _unused, ...redisOptions } = options;
+  const {
+    maxRetriesPerRequest,
+    enableOfflineQueue,
+    retryStrategy: _unused,
+    ...redisOptions
+  } = options;
   return new Cluster(nodes, {
     redisOptions: {
       ...redisOptions,
@@ -61,7 +69,10 @@ export function createRedis(config: Pick<Config, 'redisUrl' | 'redisCluster'>, r
  * after `timeoutMs`. Producers call it before every write, so that a write
  * while Redis is away fails at once instead of waiting in a queue.
  */
-export async function waitForRedis(client: RedisClient, timeoutMs = PRODUCER_CONNECT_TIMEOUT_MS): Promise<void> {
+export async function waitForRedis(
+  client: RedisClient,
+  timeoutMs = PRODUCER_CONNECT_TIMEOUT_MS,
+): Promise<void> {
   if (client.status === 'ready') return;
   if (client.status === 'wait') void client.connect().catch(() => undefined);
   await new Promise<void>((resolve, reject) => {

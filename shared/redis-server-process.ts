@@ -24,7 +24,17 @@ export async function startRedisServer(options: RedisServerOptions): Promise<Red
   const host = options.host ?? '127.0.0.1';
   const child = spawn(
     'redis-server',
-    ['--port', String(options.port), '--bind', host, '--save', '', '--appendonly', 'no', ...(options.args ?? [])],
+    [
+      '--port',
+      String(options.port),
+      '--bind',
+      host,
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      ...(options.args ?? []),
+    ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

@@ -13,7 +13,9 @@ export const TASK_JOB_NAME = 'rest-task';
 export const OUTPUT_FIELD = 'taskrestOutput';
 
 /** The job options every enqueue starts from; the caller's options go over them. */
-export function defaultJobOptions(config: Pick<Config, 'keepCompleted' | 'keepFailed'>): JobsOptions {
+export function defaultJobOptions(
+  config: Pick<Config, 'keepCompleted' | 'keepFailed'>,
+): JobsOptions {
   return {
     // Retries happen inside an execution (axios-retry, per the task's
     // retry_backoff), not by re-running the whole job.

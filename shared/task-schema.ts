@@ -20,8 +20,7 @@ export const HTTP_METHODS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'o
 
 const bool = (): z.ZodBoolean => z.boolean({ error: 'expected true or false' });
 
-const optionalString = (what = 'a string') =>
-  z.string({ error: `expected ${what}` }).nullish();
+const optionalString = (what = 'a string') => z.string({ error: `expected ${what}` }).nullish();
 
 /** Seconds; 0 or null disables the limit (seed: connect/read/total_timeout). */
 const timeoutSeconds = () =>
@@ -55,7 +54,7 @@ const headerValue = z
 
 const headerName = z
   .string()
-  .regex(TOKEN, { error: 'is not a valid header name (letters, digits and !#$%&\'*+.^_`|~-)' });
+  .regex(TOKEN, { error: "is not a valid header name (letters, digits and !#$%&'*+.^_`|~-)" });
 
 const headers = z.record(headerName, headerValue, { error: 'expected an object of header: value' });
 
@@ -100,7 +99,10 @@ const multipartPart = z
   .strictObject({
     name: z.string({ error: 'expected a string' }).min(1, { error: 'must not be empty' }),
     value: z.string({ error: 'expected a string' }).optional(),
-    file: z.string({ error: 'expected a file name' }).min(1, { error: 'must not be empty' }).optional(),
+    file: z
+      .string({ error: 'expected a file name' })
+      .min(1, { error: 'must not be empty' })
+      .optional(),
     'content-type': partHeaderOverride.optional(),
     'content-disposition': partHeaderOverride.optional(),
     'content-length': z
@@ -193,7 +195,11 @@ function presentBodies(task: Record<string, unknown>): string[] {
 export const taskSchema = taskFields
   .superRefine((task, ctx) => {
     if (!task.url && !task.hostname) {
-      ctx.addIssue({ code: 'custom', path: ['url'], message: 'either url or hostname must be set' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['url'],
+        message: 'either url or hostname must be set',
+      });
     }
     if (task.url && task.hostname && /^[a-z][a-z0-9+.-]*:\/\//i.test(task.url)) {
       ctx.addIssue({

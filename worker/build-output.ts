@@ -21,7 +21,9 @@ export function responseFields(response: AxiosResponse): ResponseFields {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(response.headers as Record<string, unknown>)) {
     if (value == null) continue;
-    headers[name.toLowerCase()] = Array.isArray(value) ? value.map(headerText).join(', ') : headerText(value);
+    headers[name.toLowerCase()] = Array.isArray(value)
+      ? value.map(headerText).join(', ')
+      : headerText(value);
   }
   const body = toBuffer(response.data);
   const decoded = decodeBody(body, headers['content-type']);

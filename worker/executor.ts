@@ -6,7 +6,13 @@ import { OutputStatus, type TaskOutput } from '../shared/output.js';
 import { parseTask } from '../shared/parse-task.js';
 import { redactUrl } from '../shared/redact.js';
 import type { Task } from '../shared/task-schema.js';
-import { buildOutput, NO_RESPONSE, responseFields, setCookieLines, type ResponseFields } from './build-output.js';
+import {
+  buildOutput,
+  NO_RESPONSE,
+  responseFields,
+  setCookieLines,
+  type ResponseFields,
+} from './build-output.js';
 import { classifyError, responseOf } from './classify-error.js';
 import { ExecutionLog } from './execution-log.js';
 import { nextHop, type Hop } from './follow-redirects.js';
@@ -21,7 +27,11 @@ import { transportOptions } from './timeouts.js';
  * Adds credentials to a task's request (OAuth grants, user tokens): returns
  * headers to set on every hop to `url`'s origin. Throws a TaskError to refuse.
  */
-export type Authorizer = (task: Task, url: URL, context: ExecutionContext) => Promise<Record<string, string>>;
+export type Authorizer = (
+  task: Task,
+  url: URL,
+  context: ExecutionContext,
+) => Promise<Record<string, string>>;
 
 /** What the executor works with; the worker hands in the real ones, unit tests fakes. */
 export interface ExecutorDeps {
@@ -69,7 +79,14 @@ export async function executeTask(
   const cookies: Record<string, string> = {};
   let response: ResponseFields = NO_RESPONSE;
   const finish = (status: OutputStatus, message: string): TaskOutput =>
-    buildOutput({ executionId: context.executionId, status, message, response, cookies, log: log.lines });
+    buildOutput({
+      executionId: context.executionId,
+      status,
+      message,
+      response,
+      cookies,
+      log: log.lines,
+    });
 
   try {
     const task = parseTask(input);
@@ -120,7 +137,9 @@ async function send(
       onRetry: (n, delayMs, reason) =>
         log.add(`retry ${n} in ${(delayMs / 1000).toFixed(1)} s after ${reason}`),
       onDeadline: (reason) => {
-        log.add(`not retrying: retry_backoff.deadline (${task.retry_backoff.deadline} s) reached after ${reason}`);
+        log.add(
+          `not retrying: retry_backoff.deadline (${task.retry_backoff.deadline} s) reached after ${reason}`,
+        );
       },
       rebuildBody: () => (hop.withBody ? body?.create() : undefined),
     },
@@ -128,7 +147,8 @@ async function send(
   );
 
   for (let redirects = 0; ; redirects++) {
-    const headers = hop.url.origin === credentialOrigin ? { ...hop.headers, ...extra } : hop.headers;
+    const headers =
+      hop.url.origin === credentialOrigin ? { ...hop.headers, ...extra } : hop.headers;
     const config: AxiosRequestConfig = {
       url: hop.url.toString(),
       method: hop.method,
@@ -142,7 +162,9 @@ async function send(
     const response = await deps.http.request<Buffer>(config);
     log.add(`response ${describeStatus(response)}`);
     Object.assign(cookies, parseSetCookies(setCookieLines(response)));
-    const next = task.allow_redirects ? nextHop(hop, response, redirects, task.max_redirects) : null;
+    const next = task.allow_redirects
+      ? nextHop(hop, response, redirects, task.max_redirects)
+      : null;
     if (!next) return response;
     log.add(`redirect ${response.status} to ${redactUrl(next.url)}`);
     hop = withCookies(next, cookies, credentialOrigin);
@@ -183,4 +205,3 @@ function withCookies(hop: Hop, jar: Record<string, string>, origin: string): Hop
 function describeStatus(response: AxiosResponse): string {
   return `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`;
 }
-

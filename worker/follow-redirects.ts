@@ -46,7 +46,8 @@ export function nextHop(
   const becomesGet =
     response.status === 303 ||
     ((response.status === 301 || response.status === 302) && !['get', 'head'].includes(hop.method));
-  const headers = url.origin === hop.url.origin ? { ...hop.headers } : withoutCredentials(hop.headers);
+  const headers =
+    url.origin === hop.url.origin ? { ...hop.headers } : withoutCredentials(hop.headers);
   if (becomesGet) {
     for (const name of Object.keys(headers)) {
       if (/^content-/i.test(name)) delete headers[name];

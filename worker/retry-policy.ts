@@ -98,5 +98,7 @@ export function createRetryConfig(
 
 function describe(error: AxiosError): string {
   const response = error.response;
-  return response ? `HTTP ${response.status} ${response.statusText}`.trim() : classifyError(error).message;
+  return response
+    ? `HTTP ${response.status} ${response.statusText}`.trim()
+    : classifyError(error).message;
 }

@@ -49,12 +49,17 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
       removeOnFail: { ...config.keepFailed },
     },
   );
-  worker.on('error', (error) => logger.error('worker error', { error: coerceError(error).message }));
+  worker.on('error', (error) =>
+    logger.error('worker error', { error: coerceError(error).message }),
+  );
   worker.on('failed', (job, error) =>
     logger.debug('execution failed', { id: job?.id, reason: error.message }),
   );
 
-  async function process(job: Job<unknown, TaskOutput>, token: string | undefined): Promise<TaskOutput> {
+  async function process(
+    job: Job<unknown, TaskOutput>,
+    token: string | undefined,
+  ): Promise<TaskOutput> {
     const logWrites: Promise<unknown>[] = [];
     const { output, error } = await executeTask(
       job.data,

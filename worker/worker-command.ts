@@ -10,7 +10,9 @@ import { startTaskWorker } from './task-worker.js';
 export const workerCommand: Command = async (_args, { config, signal }) => {
   const logger = createLogger(config);
   if (!config.secretKey) {
-    logger.warn('TASKREST_SECRET_KEY is not set: sensitive task inputs are stored in clear in Redis');
+    logger.warn(
+      'TASKREST_SECRET_KEY is not set: sensitive task inputs are stored in clear in Redis',
+    );
   }
   const worker = startTaskWorker(config, logger);
   logger.info('worker started', {
@@ -18,7 +20,9 @@ export const workerCommand: Command = async (_args, { config, signal }) => {
     prefix: config.prefix,
     concurrency: config.workerConcurrency,
   });
-  await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+  await new Promise<void>((resolve) =>
+    signal.addEventListener('abort', () => resolve(), { once: true }),
+  );
   logger.info('worker stopping', { graceSeconds: config.shutdownGraceMs / 1000 });
   await worker.close();
   logger.info('worker stopped');

@@ -14,7 +14,10 @@ export const devCommand: Command = async (_args, context) => {
   const redis = await ensureRedis(config.redisUrl, (line) => stderr.write(`${line}\n`));
   if (!redis) return 1;
   try {
-    const worker = startTaskWorker(loadConfig({ ...process.env, REDIS_URL: config.redisUrl }), logger);
+    const worker = startTaskWorker(
+      loadConfig({ ...process.env, REDIS_URL: config.redisUrl }),
+      logger,
+    );
     stderr.write(
       [
         `taskrest dev: a worker is consuming queue "${config.queueName}" on ${config.redisUrl}.`,
@@ -24,7 +27,9 @@ export const devCommand: Command = async (_args, context) => {
         '',
       ].join('\n'),
     );
-    await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+    await new Promise<void>((resolve) =>
+      signal.addEventListener('abort', () => resolve(), { once: true }),
+    );
     await worker.close();
   } finally {
     await redis.stop();

@@ -45,6 +45,7 @@ export function parseEnqueueArgs(args: readonly string[]): EnqueueArgs {
 
 function positive(text: string, name: string): number {
   const n = Number(text);
-  if (!Number.isFinite(n) || n < 0) throw new UsageError(`${name}: expected a number >= 0, got ${text}`);
+  if (!Number.isFinite(n) || n < 0)
+    throw new UsageError(`${name}: expected a number >= 0, got ${text}`);
   return n;
 }

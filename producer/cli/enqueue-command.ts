@@ -23,11 +23,16 @@ export const enqueueCommand: Command = async (args, { config, stdin, stdout, std
       timeoutMs: options.waitSeconds === Infinity ? 2 ** 31 - 1 : options.waitSeconds * 1000,
     });
     if (!execution) throw new Error(`execution ${executionId} disappeared (removed by retention?)`);
-    printJson(stdout, execution.output ?? { execution_id: execution.execution_id, state: execution.state });
+    printJson(
+      stdout,
+      execution.output ?? { execution_id: execution.execution_id, state: execution.state },
+    );
     return exitCodeOf(execution);
   } catch (error) {
     if (error instanceof InvalidTaskError) {
-      stderr.write(`invalid task:\n${error.issues.map((i) => `  ${formatIssues([i])}`).join('\n')}\n`);
+      stderr.write(
+        `invalid task:\n${error.issues.map((i) => `  ${formatIssues([i])}`).join('\n')}\n`,
+      );
       return ExitCode.USAGE;
     }
     if (error instanceof UsageError) throw error;

@@ -13,7 +13,7 @@ export async function ensureRedis(
   url: string,
   say: (line: string) => void,
 ): Promise<{ stop(): Promise<void> } | null> {
-  if (await redisAnswers(url)) return { stop: async () => undefined };
+  if (await redisAnswers(url)) return { stop: () => Promise.resolve() };
   const parsed = new URL(url);
   const host = parsed.hostname.replace(/^\[|\]$/g, '');
   if (!LOOPBACK.has(parsed.hostname) || !onPath('redis-server')) {
@@ -27,7 +27,9 @@ export async function ensureRedis(
     host: host === 'localhost' ? '127.0.0.1' : host,
     port: Number(parsed.port || 6379),
   });
-  say(`No Redis answered at ${url}: started a private throwaway redis-server there (pid ${server.child.pid}); it stops when taskrest dev exits.`);
+  say(
+    `No Redis answered at ${url}: started a private throwaway redis-server there (pid ${server.child.pid}); it stops when taskrest dev exits.`,
+  );
   return server;
 }
 

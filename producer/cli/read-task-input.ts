@@ -17,7 +17,9 @@ export async function readTaskInput(
     try {
       text = await readFile(source.file, 'utf8');
     } catch (error) {
-      throw new UsageError(`cannot read ${source.file}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+      throw new UsageError(
+        `cannot read ${source.file}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`,
+      );
     }
   }
   try {

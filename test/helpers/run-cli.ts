@@ -11,7 +11,11 @@ export interface CliResult {
 }
 
 /** Runs `taskrest ARGS` to completion with the given environment and standard input. */
-export function runCli(args: string[], env: Record<string, string>, stdin = ''): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  env: Record<string, string>,
+  stdin = '',
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], { env, stdio: 'pipe' });
     let stdout = '';

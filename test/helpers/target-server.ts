@@ -39,7 +39,12 @@ export async function startTargetServer(): Promise<TargetServer> {
   return Object.assign(server, { seen });
 }
 
-function json(res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {
+function json(
+  res: ServerResponse,
+  status: number,
+  value: unknown,
+  headers: Record<string, string> = {},
+): void {
   res.writeHead(status, { 'content-type': 'application/json', ...headers });
   res.end(JSON.stringify(value));
 }
@@ -48,7 +53,10 @@ function route(req: SeenRequest, res: ServerResponse): void {
   const url = new URL(req.url, 'http://target');
   const path = url.pathname;
   if (path === '/jokes/random') {
-    return json(res, 200, { type: 'success', value: { id: 1, joke: 'Chuck Norris counted to infinity. Twice.' } });
+    return json(res, 200, {
+      type: 'success',
+      value: { id: 1, joke: 'Chuck Norris counted to infinity. Twice.' },
+    });
   }
   if (path.startsWith('/anything') || path === '/echo') {
     return json(res, 200, {
@@ -69,7 +77,13 @@ function route(req: SeenRequest, res: ServerResponse): void {
   const redirect = /^\/redirect\/(\d+)$/.exec(path);
   if (redirect) {
     const left = Number(redirect[1]);
-    if (left === 0) return json(res, 200, { arrived: true, method: req.method, body: req.body, headers: req.headers });
+    if (left === 0)
+      return json(res, 200, {
+        arrived: true,
+        method: req.method,
+        body: req.body,
+        headers: req.headers,
+      });
     res.writeHead(302, { location: `/redirect/${left - 1}`, 'set-cookie': `hop${left}=1; Path=/` });
     return void res.end();
   }
@@ -84,7 +98,10 @@ function route(req: SeenRequest, res: ServerResponse): void {
   const status = /^\/status\/(\d{3})$/.exec(path);
   if (status) return json(res, Number(status[1]), { status: Number(status[1]) });
   if (path === '/gzip') {
-    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-encoding': 'gzip' });
+    res.writeHead(200, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-encoding': 'gzip',
+    });
     return void res.end(gzipSync(JSON.stringify({ compressed: true, text: 'grüße' })));
   }
   if (path === '/latin1') {

@@ -53,7 +53,11 @@ describe('taskrest CLI', () => {
   it('refuses a bad task with exit 2, names the field on stderr, and enqueues nothing', async () => {
     const queue = newQueue();
     const result = await runCli(
-      ['enqueue', '--json', JSON.stringify({ url: `${target.url}/`, connect_timeout: -1, methd: 'get' })],
+      [
+        'enqueue',
+        '--json',
+        JSON.stringify({ url: `${target.url}/`, connect_timeout: -1, methd: 'get' }),
+      ],
       env,
     );
     expect(result.code).toBe(2);
@@ -76,14 +80,21 @@ describe('taskrest CLI', () => {
 
   it('enqueues from stdin, prints the execution id, and status says waiting (exit 3) without a worker', async () => {
     newQueue();
-    const enqueued = await runCli(['enqueue', '-'], env, JSON.stringify({ url: `${target.url}/echo` }));
+    const enqueued = await runCli(
+      ['enqueue', '-'],
+      env,
+      JSON.stringify({ url: `${target.url}/echo` }),
+    );
     expect(enqueued.code).toBe(0);
     const { execution_id } = JSON.parse(enqueued.stdout) as { execution_id: number };
     expect(execution_id).toBe(1);
     const status = await runCli(['status', String(execution_id)], env);
     expect(status.code).toBe(3);
     expect(JSON.parse(status.stdout)).toEqual({ execution_id: 1, state: 'waiting' });
-    const waited = await runCli(['enqueue', '--wait', '0.5', '--json', JSON.stringify({ url: `${target.url}/` })], env);
+    const waited = await runCli(
+      ['enqueue', '--wait', '0.5', '--json', JSON.stringify({ url: `${target.url}/` })],
+      env,
+    );
     expect(waited.code).toBe(3);
     expect(JSON.parse(waited.stdout)).toMatchObject({ execution_id: 2, state: 'waiting' });
     expect((await runCli(['status', '999'], env)).code).toBe(2);
@@ -91,21 +102,41 @@ describe('taskrest CLI', () => {
 
   it('enqueue --wait prints the output: exit 0 on success, 1 on error; status agrees', async () => {
     const worker = await startWorker(newQueue());
-    const ok = await runCli(['enqueue', '--wait', '20', '--json', JSON.stringify({ url: `${target.url}/jokes/random` })], env);
+    const ok = await runCli(
+      ['enqueue', '--wait', '20', '--json', JSON.stringify({ url: `${target.url}/jokes/random` })],
+      env,
+    );
     expect(ok.code).toBe(0);
     const output = JSON.parse(ok.stdout) as Record<string, unknown>;
     expect(Object.keys(output).sort()).toEqual(
-      ['cookies', 'encoding', 'execution_id', 'headers', 'json', 'log', 'message', 'status', 'status_code', 'text'].sort(),
+      [
+        'cookies',
+        'encoding',
+        'execution_id',
+        'headers',
+        'json',
+        'log',
+        'message',
+        'status',
+        'status_code',
+        'text',
+      ].sort(),
     );
     expect(output).toMatchObject({ status: 'success', status_code: 200 });
 
-    const bad = await runCli(['enqueue', '--wait', '--json', JSON.stringify({ url: `${target.url}/status/500` })], env);
+    const bad = await runCli(
+      ['enqueue', '--wait', '--json', JSON.stringify({ url: `${target.url}/status/500` })],
+      env,
+    );
     expect(bad.code).toBe(1);
     expect(JSON.parse(bad.stdout)).toMatchObject({ status: 'error', status_code: 500 });
 
     const status = await runCli(['status', String(output.execution_id)], env);
     expect(status.code).toBe(0);
-    expect(JSON.parse(status.stdout)).toMatchObject({ state: 'completed', output: { status: 'success' } });
+    expect(JSON.parse(status.stdout)).toMatchObject({
+      state: 'completed',
+      output: { status: 'success' },
+    });
     expect(await worker.stop('SIGTERM')).toBe(0);
     expect(worker.output()).toMatch(/worker stopped/);
   });
@@ -120,7 +151,10 @@ describe('taskrest CLI', () => {
     processes.push(dev);
     await dev.waitFor(/started a private throwaway redis-server/);
     await dev.waitFor(/Stop with Ctrl-C/);
-    const result = await runCli(['enqueue', '--wait', '20', '--json', JSON.stringify({ url: `${target.url}/jokes/random` })], env);
+    const result = await runCli(
+      ['enqueue', '--wait', '20', '--json', JSON.stringify({ url: `${target.url}/jokes/random` })],
+      env,
+    );
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ status: 'success' });
     expect(await dev.stop('SIGINT')).toBe(0);

@@ -28,7 +28,18 @@ describe('REST tasks end to end', () => {
     expect(execution.state).toBe('completed');
     const output = execution.output!;
     expect(Object.keys(output).sort()).toEqual(
-      ['cookies', 'encoding', 'execution_id', 'headers', 'json', 'log', 'message', 'status', 'status_code', 'text'].sort(),
+      [
+        'cookies',
+        'encoding',
+        'execution_id',
+        'headers',
+        'json',
+        'log',
+        'message',
+        'status',
+        'status_code',
+        'text',
+      ].sort(),
     );
     expect(output).toMatchObject({
       execution_id: execution.execution_id,
@@ -77,7 +88,10 @@ describe('REST tasks end to end', () => {
   });
 
   it('sends cookies and returns the cookies the response sets', async () => {
-    const execution = await h.run({ url: `${target.url}/cookies/set`, cookies: { a: '1', b: 'two' } });
+    const execution = await h.run({
+      url: `${target.url}/cookies/set`,
+      cookies: { a: '1', b: 'two' },
+    });
     expect(lastSeen().headers.cookie).toBe('a=1; b=two');
     expect(execution.output?.cookies).toEqual({ session: 'abc123', theme: 'dark' });
     expect(execution.output?.headers['set-cookie']).toBe('[REDACTED]');
@@ -87,7 +101,12 @@ describe('REST tasks end to end', () => {
     ['json', { json: { a: 1, b: [true, null] } }, 'application/json', '{"a":1,"b":[true,null]}'],
     ['data (deprecated)', { data: { legacy: true } }, 'application/json', '{"legacy":true}'],
     ['text', { text: 'plain words ✓' }, 'text/plain; charset=utf-8', 'plain words ✓'],
-    ['urlencoded', { urlencoded: { q: 'a b&c', n: 1 } }, 'application/x-www-form-urlencoded', 'q=a+b%26c&n=1'],
+    [
+      'urlencoded',
+      { urlencoded: { q: 'a b&c', n: 1 } },
+      'application/x-www-form-urlencoded',
+      'q=a+b%26c&n=1',
+    ],
   ])('sends a %s body', async (_name, body, contentType, sent) => {
     const execution = await h.run({ url: `${target.url}/echo`, method: 'post', ...body });
     expect(execution.output?.status).toBe('success');
@@ -122,7 +141,11 @@ describe('REST tasks end to end', () => {
   });
 
   it('keeps method and body on a 307', async () => {
-    const execution = await h.run({ url: `${target.url}/redirect-307`, method: 'post', json: { k: 'v' } });
+    const execution = await h.run({
+      url: `${target.url}/redirect-307`,
+      method: 'post',
+      json: { k: 'v' },
+    });
     expect(execution.output?.json).toMatchObject({ method: 'POST', body: '{"k":"v"}' });
   });
 
@@ -145,7 +168,11 @@ describe('REST tasks end to end', () => {
   it('judges the status by expected_status_code', async () => {
     const notFound = await h.run({ url: `${target.url}/status/404` });
     expect(notFound.state).toBe('failed');
-    expect(notFound.output).toMatchObject({ status: 'error', status_code: 404, json: { status: 404 } });
+    expect(notFound.output).toMatchObject({
+      status: 'error',
+      status_code: 404,
+      json: { status: 404 },
+    });
     const expected = await h.run({ url: `${target.url}/status/404`, expected_status_code: [404] });
     expect(expected.state).toBe('completed');
     expect(expected.output?.status).toBe('success');
@@ -174,11 +201,23 @@ describe('REST tasks end to end', () => {
   });
 
   it('rejects a bad task at enqueue, naming the field, and stores nothing', async () => {
-    const before = await h.producer.queue.getJobCountByTypes('waiting', 'active', 'completed', 'failed', 'delayed');
+    const before = await h.producer.queue.getJobCountByTypes(
+      'waiting',
+      'active',
+      'completed',
+      'failed',
+      'delayed',
+    );
     await expect(
       h.producer.enqueue({ url: `${target.url}/`, retry_backoff: { multiplier: 0.5 } }),
     ).rejects.toThrow('retry_backoff.multiplier: expected a number >= 1');
-    const after = await h.producer.queue.getJobCountByTypes('waiting', 'active', 'completed', 'failed', 'delayed');
+    const after = await h.producer.queue.getJobCountByTypes(
+      'waiting',
+      'active',
+      'completed',
+      'failed',
+      'delayed',
+    );
     expect(after).toBe(before);
   });
 
@@ -186,7 +225,11 @@ describe('REST tasks end to end', () => {
     const connection = new Redis(h.config.redisUrl, { maxRetriesPerRequest: null });
     const queue = new Queue(h.config.queueName, { connection, prefix: h.config.prefix });
     try {
-      const bad = await queue.add('rest-task', { url: `${target.url}/echo`, method: 'fetch', timeout: 3 });
+      const bad = await queue.add('rest-task', {
+        url: `${target.url}/echo`,
+        method: 'fetch',
+        timeout: 3,
+      });
       const good = await queue.add('rest-task', { url: `${target.url}/echo` });
       const badExecution = await h.producer.waitForResult(bad.id!, { timeoutMs: 10_000 });
       expect(badExecution?.state).toBe('failed');

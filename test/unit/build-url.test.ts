@@ -23,9 +23,9 @@ describe('buildUrl', () => {
   });
 
   it('joins scheme, hostname with port, base_path and path', () => {
-    expect(urlOf({ scheme: 'http', hostname: '127.0.0.1:8080', base_path: '/v1/', path: '/items' })).toBe(
-      'http://127.0.0.1:8080/v1/items',
-    );
+    expect(
+      urlOf({ scheme: 'http', hostname: '127.0.0.1:8080', base_path: '/v1/', path: '/items' }),
+    ).toBe('http://127.0.0.1:8080/v1/items');
   });
 
   it('appends base_path and path to an absolute url path', () => {
@@ -36,7 +36,10 @@ describe('buildUrl', () => {
 
   it('appends params to an existing query, repeating list values and skipping null', () => {
     expect(
-      urlOf({ url: 'https://a.test/s?x=1', params: { q: 'a b&c', tag: ['t1', 't2'], n: 5, none: null } }),
+      urlOf({
+        url: 'https://a.test/s?x=1',
+        params: { q: 'a b&c', tag: ['t1', 't2'], n: 5, none: null },
+      }),
     ).toBe('https://a.test/s?x=1&q=a+b%26c&tag=t1&tag=t2&n=5');
   });
 

@@ -109,11 +109,15 @@ describe('task schema', () => {
     expect(Object.keys(issuesOf({ url: 'https://a.test/', headers: { 'X-A\n': 'a' } }))).toEqual([
       'headers.X-A\n',
     ]);
-    expect(issuesOf({ url: 'https://a.test/', headers: { 'X-B': 'a\0' } })).toHaveProperty('headers.X-B');
+    expect(issuesOf({ url: 'https://a.test/', headers: { 'X-B': 'a\0' } })).toHaveProperty(
+      'headers.X-B',
+    );
   });
 
   it('accepts a hostname with a port, and rejects one with a path', () => {
-    expect(parseTask({ hostname: '127.0.0.1:8080', scheme: 'http' }).hostname).toBe('127.0.0.1:8080');
+    expect(parseTask({ hostname: '127.0.0.1:8080', scheme: 'http' }).hostname).toBe(
+      '127.0.0.1:8080',
+    );
     expect(issuesOf({ hostname: 'a.test/x' })).toHaveProperty('hostname');
   });
 

@@ -24,7 +24,8 @@ export function buildUrl(task: Task): URL {
   const [relativePath, relativeQuery] = splitQuery(segments);
   url.pathname = joinPath(relativePath);
   if (relativeQuery) {
-    for (const [key, value] of new URLSearchParams(relativeQuery)) url.searchParams.append(key, value);
+    for (const [key, value] of new URLSearchParams(relativeQuery))
+      url.searchParams.append(key, value);
   }
   for (const [key, value] of Object.entries(task.params ?? {})) {
     for (const item of Array.isArray(value) ? value : [value]) {

@@ -18,7 +18,8 @@ export function parseSetCookies(lines: readonly string[]): Record<string, string
     if (eq <= 0) continue;
     const name = pair.slice(0, eq).trim();
     let value = pair.slice(eq + 1).trim();
-    if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
+    if (value.length >= 2 && value.startsWith('"') && value.endsWith('"'))
+      value = value.slice(1, -1);
     if (name) cookies[name] = value;
   }
   return cookies;
