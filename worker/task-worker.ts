@@ -5,6 +5,7 @@ import { coerceError } from '../shared/errors/coerce-error.js';
 import { createFilesStore } from '../shared/files/files-store.js';
 import { executionIdOf, OutputStatus, type TaskOutput } from '../shared/output.js';
 import { createRedis, type RedisClient } from '../shared/redis-connection.js';
+import { splitJobData } from '../shared/job-envelope.js';
 import { jobKey, OUTPUT_FIELD } from '../shared/task-queue.js';
 import type { Logger } from '../shared/logger.js';
 import { executeTask, type ExecutorDeps } from './executor.js';
@@ -61,10 +62,12 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
     token: string | undefined,
   ): Promise<TaskOutput> {
     const logWrites: Promise<unknown>[] = [];
+    const { task, meta } = splitJobData(job.data);
     const { output, error } = await executeTask(
-      job.data,
+      task,
       {
         executionId: executionIdOf(job.id),
+        ...(meta.user ? { user: meta.user } : {}),
         signal: shutdown.signal,
         onLog: (line) => logWrites.push(job.log(line).catch(() => undefined)),
       },

@@ -1,0 +1,33 @@
+/**
+ * What a job's data holds: the task, exactly as a producer wrote it, plus an
+ * optional reserved key with what taskrest itself needs to carry along (who
+ * enqueued it, sealed secrets). Any BullMQ producer may enqueue a bare task;
+ * the reserved key is never a task input.
+ */
+export const META_KEY = '$taskrest';
+
+export interface JobMeta {
+  /** Who started the execution (library option, CLI flag, or the API caller), for pass_user_token. */
+  user?: string;
+  /** Sensitive inputs sealed with TASKREST_SECRET_KEY (see shared/secrets). */
+  sealed?: unknown;
+}
+
+/** Splits job data into the task and taskrest's own metadata. */
+export function splitJobData(data: unknown): { task: unknown; meta: JobMeta } {
+  if (data === null || typeof data !== 'object' || Array.isArray(data) || !(META_KEY in data)) {
+    return { task: data, meta: {} };
+  }
+  const { [META_KEY]: meta, ...task } = data as Record<string, unknown>;
+  return { task, meta: isObject(meta) ? (meta as JobMeta) : {} };
+}
+
+/** Job data for a task and its metadata (the bare task when there is none). */
+export function joinJobData(task: object, meta: JobMeta): object {
+  const present = Object.entries(meta).filter(([, v]) => v !== undefined);
+  return present.length === 0 ? task : { ...task, [META_KEY]: Object.fromEntries(present) };
+}
+
+function isObject(value: unknown): boolean {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
