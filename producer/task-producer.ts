@@ -110,9 +110,12 @@ export class TaskProducer {
   /** The execution's state and, once finished, its output; null when unknown. */
   async getExecution(id: number | string): Promise<Execution | null> {
     await waitForRedis(this.connection);
+    // State first, then the job: a job read before its state could still be
+    // active in the hash and completed in the state, with no return value yet.
+    const state = (await this.queue.getJobState(String(id))) as ExecutionState;
+    if (state === ExecutionState.UNKNOWN) return null;
     const job = await Job.fromId<unknown, TaskOutput>(this.queue, String(id));
     if (!job) return null;
-    const state = await job.getState();
     const execution: Execution = { execution_id: executionIdOf(job.id), state };
     if (state === ExecutionState.COMPLETED) execution.output = job.returnvalue;
     if (state === ExecutionState.FAILED) execution.output = await this.failedOutput(job);

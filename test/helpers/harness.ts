@@ -28,6 +28,7 @@ export function startHarness(env: Record<string, string> = {}): Harness {
       const { executionId } = await producer.enqueue(task);
       const execution = await producer.waitForResult(executionId, { timeoutMs });
       if (!execution) throw new Error(`execution ${executionId} vanished`);
+      if (!execution.output) throw new Error(`no output: ${JSON.stringify(execution)}`);
       return execution;
     },
     async close() {
