@@ -8,6 +8,7 @@ import { InvalidTaskError } from '../shared/errors/invalid-task-error.js';
 import { createRedis, waitForRedis, type RedisClient } from '../shared/redis-connection.js';
 import { defaultJobOptions, jobKey, OUTPUT_FIELD, TASK_JOB_NAME } from '../shared/task-queue.js';
 import type { TaskInput } from '../shared/task-schema.js';
+import { createFilesStore, type FilesStore } from '../shared/files/files-store.js';
 import { CompletionWaiter } from './completion-waiter.js';
 
 /**
@@ -44,6 +45,8 @@ export interface ProducerOptions {
 export class TaskProducer {
   readonly config: Config;
   readonly queue: Queue;
+  /** The files resource (multipart file parts), shared with every worker through Redis. */
+  readonly files: FilesStore;
   private readonly connection: RedisClient;
   private waiter: CompletionWaiter | undefined;
 
@@ -58,6 +61,7 @@ export class TaskProducer {
       defaultJobOptions: defaultJobOptions(this.config),
     });
     this.queue.on('error', () => undefined);
+    this.files = createFilesStore(this.connection, this.config);
   }
 
   /**

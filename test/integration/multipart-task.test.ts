@@ -22,7 +22,8 @@ describe('multipart tasks end to end', () => {
     h = startHarness();
     redis = new Redis(h.config.redisUrl);
     files = createFilesStore(redis, h.config);
-    await files.put('report.txt', report);
+    // Through the library, as a producing service would.
+    await h.producer.files.put('report.txt', report);
     server = await startHttpTestServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
@@ -81,6 +82,15 @@ describe('multipart tasks end to end', () => {
     expect(attempts).toHaveLength(2);
     expect(attempts[0]!.body.length).toBeGreaterThan(report.length);
     expect(attempts[1]!.body.equals(attempts[0]!.body)).toBe(true);
+  });
+
+  it('lists and removes files through the library', async () => {
+    expect(await h.producer.files.list()).toContainEqual(
+      expect.objectContaining({ name: 'report.txt', size: report.length }),
+    );
+    await files.put('temp.bin', Buffer.from('x'));
+    expect(await h.producer.files.delete('temp.bin')).toBe(true);
+    expect(await h.producer.files.get('temp.bin')).toBeNull();
   });
 
   it('fails naming a missing file before any request is sent', async () => {
