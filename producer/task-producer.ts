@@ -61,7 +61,9 @@ export class TaskProducer {
       defaultJobOptions: defaultJobOptions(this.config),
     });
     this.queue.on('error', () => undefined);
-    this.files = createFilesStore(this.connection, this.config);
+    this.files = createFilesStore(this.connection, this.config, () =>
+      waitForRedis(this.connection),
+    );
   }
 
   /**

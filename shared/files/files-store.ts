@@ -17,6 +17,11 @@ export interface FilesStoreOptions {
   chunkBytes?: number;
   /** How long an unfinished upload may linger before Redis drops it, in seconds. @defaultValue 3600 */
   uploadTtlSeconds?: number;
+  /**
+   * Awaited before each operation: a producer's fail-fast connection sends
+   * nothing until Redis is ready (`waitForRedis`). @defaultValue none
+   */
+  ready?: () => Promise<void>;
 }
 
 /** One entry of `list()`. */
@@ -26,7 +31,12 @@ export interface FileInfo {
 }
 
 const MiB = 1024 * 1024;
-const DEFAULTS = { maxFileBytes: 32 * MiB, chunkBytes: MiB, uploadTtlSeconds: 3600 };
+const DEFAULTS = {
+  maxFileBytes: 32 * MiB,
+  chunkBytes: MiB,
+  uploadTtlSeconds: 3600,
+  ready: () => Promise.resolve(),
+};
 
 /**
  * The key prefix of the files resource for a queue: `{taskrest}:rest-tasks:files:`.
@@ -41,10 +51,12 @@ export function filesKeyPrefix(config: Pick<Config, 'prefix' | 'queueName'>): st
 export function createFilesStore(
   client: RedisClient,
   config: Pick<Config, 'prefix' | 'queueName' | 'maxFileBytes'>,
+  ready?: () => Promise<void>,
 ): FilesStore {
   return new FilesStore(client, {
     keyPrefix: filesKeyPrefix(config),
     maxFileBytes: config.maxFileBytes,
+    ...(ready ? { ready } : {}),
   });
 }
 
@@ -89,6 +101,7 @@ export class FilesStore {
     if (Buffer.isBuffer(content) && content.length > maxFileBytes) {
       throw new FileTooLargeError(name, maxFileBytes);
     }
+    await this.options.ready();
     const tmpKey = `${this.options.keyPrefix}tmp:${randomUUID()}`;
     let size = 0;
     const write = async (chunk: Buffer) => {
@@ -138,12 +151,14 @@ export class FilesStore {
   /** The whole file, or null when there is none. Prefer `stream` for large files. */
   async get(name: string): Promise<Buffer | null> {
     assertFileName(name);
+    await this.options.ready();
     return this.client.getBuffer(this.dataKey(name));
   }
 
   /** The file's size in bytes, or null when there is none. */
   async size(name: string): Promise<number | null> {
     assertFileName(name);
+    await this.options.ready();
     return parseEntry(await this.client.hget(this.indexKey, name))?.size ?? null;
   }
 
@@ -159,6 +174,7 @@ export class FilesStore {
     let offset = 0;
     const next = async (): Promise<Buffer | null> => {
       if (entry === undefined) {
+        await this.options.ready();
         const found = parseEntry(await this.client.hget(this.indexKey, name));
         if (found === null) throw new FileNotFoundError(name);
         entry = found;
@@ -193,6 +209,7 @@ export class FilesStore {
 
   /** Every file with its size, sorted by name. */
   async list(): Promise<FileInfo[]> {
+    await this.options.ready();
     const index = await this.client.hgetall(this.indexKey);
     return Object.entries(index)
       .map(([name, value]) => ({ name, size: parseEntry(value)?.size ?? 0 }))
@@ -202,6 +219,7 @@ export class FilesStore {
   /** Deletes the file; false when there was none. */
   async delete(name: string): Promise<boolean> {
     assertFileName(name);
+    await this.options.ready();
     const results = await this.client
       .multi()
       .del(this.dataKey(name))
