@@ -9,6 +9,7 @@ import { createRedis, waitForRedis, type RedisClient } from '../shared/redis-con
 import { defaultJobOptions, jobKey, OUTPUT_FIELD, TASK_JOB_NAME } from '../shared/task-queue.js';
 import type { TaskInput } from '../shared/task-schema.js';
 import { createFilesStore, type FilesStore } from '../shared/files/files-store.js';
+import { joinJobData } from '../shared/job-envelope.js';
 import { CompletionWaiter } from './completion-waiter.js';
 
 /**
@@ -25,7 +26,10 @@ export type EnqueueOptions = Pick<
   | 'removeOnComplete'
   | 'removeOnFail'
   | 'lifo'
->;
+> & {
+  /** Who enqueues (the API's bearer token holder): the user of `pass_user_token` tokens. */
+  user?: string;
+};
 
 export interface ProducerOptions {
   /** The configuration; read from the environment when absent. */
@@ -77,7 +81,8 @@ export class TaskProducer {
   ): Promise<{ executionId: number | string }> {
     this.validate(task);
     await waitForRedis(this.connection);
-    const job = await this.queue.add(TASK_JOB_NAME, task, options);
+    const { user, ...jobOptions } = options;
+    const job = await this.queue.add(TASK_JOB_NAME, joinJobData(task, { user }), jobOptions);
     return { executionId: executionIdOf(job.id) };
   }
 
@@ -107,8 +112,9 @@ export class TaskProducer {
     });
     if (issues.length > 0) throw new InvalidTaskError(issues);
     await waitForRedis(this.connection);
+    const { user, ...opts } = options;
     const jobs = await this.queue.addBulk(
-      tasks.map((data) => ({ name: TASK_JOB_NAME, data, opts: options })),
+      tasks.map((task) => ({ name: TASK_JOB_NAME, data: joinJobData(task, { user }), opts })),
     );
     return jobs.map((job) => ({ executionId: executionIdOf(job.id) }));
   }
@@ -148,6 +154,19 @@ export class TaskProducer {
     } finally {
       finished.cancel();
     }
+  }
+
+  /**
+   * Removes an execution that is not running (waiting, delayed, prioritized,
+   * or finished, with its output). `active` when it runs now and was kept,
+   * `unknown` when there is no such execution.
+   */
+  async remove(id: number | string): Promise<'removed' | 'active' | 'unknown'> {
+    await waitForRedis(this.connection);
+    // BullMQ refuses to remove a locked (running) job; the state says which refusal it was.
+    if ((await this.queue.remove(String(id))) === 1) return 'removed';
+    const state = (await this.queue.getJobState(String(id))) as ExecutionState;
+    return state === ExecutionState.UNKNOWN ? 'unknown' : 'active';
   }
 
   /** Closes the queue and every connection this producer opened. */

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /**
@@ -24,10 +25,14 @@ export interface Config {
   /** `DASHBOARD_USER` / `DASHBOARD_PASSWORD`: basic auth for `/dashboard`. */
   readonly dashboardUser: string | undefined;
   readonly dashboardPassword: string | undefined;
+  /** `DASHBOARD_READ_ONLY=1`: the dashboard shows the queue but cannot change it. @defaultValue false */
+  readonly dashboardReadOnly: boolean;
   /** `GRANTS_FILE`: JSON file of named OAuth grants. */
   readonly grantsFile: string | undefined;
   /** `TASKREST_SECRET_KEY`: 32 bytes (hex or base64) encrypting sensitive inputs at rest. */
   readonly secretKey: Buffer | undefined;
+  /** `TASKREST_OLD_SECRET_KEYS`: earlier keys (comma-separated), used only to decrypt during a key rotation. @defaultValue [] */
+  readonly oldSecretKeys: readonly Buffer[];
   /** `USER_TOKEN_SECRET` / `USER_TOKEN_AUDIENCE`: signing key and audience of pass_user_token tokens. */
   readonly userTokenSecret: string | undefined;
   readonly userTokenAudience: string | undefined;
@@ -49,6 +54,18 @@ export interface Config {
   readonly stalledIntervalMs: number;
   /** `TASKREST_MAX_STALLED_COUNT`: how often a job may be recovered from a dead worker before it fails. @defaultValue 1 */
   readonly maxStalledCount: number;
+  /** `TASKREST_OUTBOUND_ALLOW_HOSTS`: the only hosts requests may go to (`api.example.com`, `*.example.com`). @defaultValue [] (any) */
+  readonly outboundAllowHosts: readonly string[];
+  /** `TASKREST_OUTBOUND_DENY_HOSTS`: hosts requests may not go to (`*.internal`). @defaultValue [] */
+  readonly outboundDenyHosts: readonly string[];
+  /** `TASKREST_OUTBOUND_ALLOW_CIDRS`: ranges allowed inside a less specific denied range. @defaultValue [] */
+  readonly outboundAllowCidrs: readonly string[];
+  /**
+   * `TASKREST_OUTBOUND_DENY_CIDRS`: ranges refused on top of the built-in ones
+   * (link-local 169.254.0.0/16 and fe80::/10, cloud metadata, 0.0.0.0/8).
+   * Loopback and private ranges are allowed unless listed here. @defaultValue []
+   */
+  readonly outboundDenyCidrs: readonly string[];
   /** `TASKREST_LOG_LEVEL`: `debug`, `info`, `warn` or `error`. @defaultValue info */
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
@@ -83,18 +100,51 @@ const flag = z
   .optional()
   .transform((v) => v === '1' || v === 'true' || v === 'yes');
 
+/** A 32-byte key from 64 hex digits or base64, or null when it is neither. */
+function toKey(v: string): Buffer | null {
+  const key = /^[0-9a-fA-F]{64}$/.test(v) ? Buffer.from(v, 'hex') : Buffer.from(v, 'base64');
+  return key.length === 32 ? key : null;
+}
+
 const secretKey = z
   .string()
   .optional()
   .transform((v, ctx) => {
     if (!v) return undefined;
-    const key = /^[0-9a-fA-F]{64}$/.test(v) ? Buffer.from(v, 'hex') : Buffer.from(v, 'base64');
-    if (key.length !== 32) {
+    const key = toKey(v);
+    if (!key) {
       ctx.addIssue({ code: 'custom', message: 'expected 32 bytes, as 64 hex digits or base64' });
       return z.NEVER;
     }
     return key;
   });
+
+const secretKeys = list.transform((values, ctx) => {
+  const keys = values.map(toKey);
+  if (keys.some((k) => k === null)) {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'expected keys of 32 bytes, as 64 hex digits or base64',
+    });
+    return z.NEVER;
+  }
+  return keys as Buffer[];
+});
+
+/** `address` or `address/prefix`, in standard notation (the worker's policy parses them fully). */
+const cidrList = list.refine(
+  (values) =>
+    values.every((v) => {
+      const [address = '', prefix, extra] = v.split('/');
+      const family = isIP(address.replace(/^\[|\]$/g, ''));
+      if (family === 0 || extra !== undefined) return false;
+      return (
+        prefix === undefined ||
+        (/^\d+$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128))
+      );
+    }),
+  { error: 'expected IP ranges such as 10.0.0.0/8 or fd00::/8, comma-separated' },
+);
 
 const envSchema = z.object({
   REDIS_URL: z.string().min(1).default('redis://127.0.0.1:6379'),
@@ -110,8 +160,14 @@ const envSchema = z.object({
   API_TOKENS: list,
   DASHBOARD_USER: z.string().optional(),
   DASHBOARD_PASSWORD: z.string().optional(),
+  DASHBOARD_READ_ONLY: flag,
   GRANTS_FILE: z.string().optional(),
   TASKREST_SECRET_KEY: secretKey,
+  TASKREST_OLD_SECRET_KEYS: secretKeys,
+  TASKREST_OUTBOUND_ALLOW_HOSTS: list,
+  TASKREST_OUTBOUND_DENY_HOSTS: list,
+  TASKREST_OUTBOUND_ALLOW_CIDRS: cidrList,
+  TASKREST_OUTBOUND_DENY_CIDRS: cidrList,
   USER_TOKEN_SECRET: z.string().optional(),
   USER_TOKEN_AUDIENCE: z.string().optional(),
   TASKREST_API_ORIGINS: list,
@@ -127,6 +183,9 @@ const envSchema = z.object({
   TASKREST_MAX_STALLED_COUNT: intVar(1),
   TASKREST_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
+
+/** The names of every environment variable taskrest reads (docker-compose.yml is checked against it). */
+export const CONFIG_VARIABLES: readonly string[] = Object.freeze(Object.keys(envSchema.shape));
 
 /** A configuration variable with a bad value. The message names the variable. */
 export class ConfigError extends Error {
@@ -154,8 +213,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     apiTokens: Object.freeze(e.API_TOKENS),
     dashboardUser: e.DASHBOARD_USER,
     dashboardPassword: e.DASHBOARD_PASSWORD,
+    dashboardReadOnly: e.DASHBOARD_READ_ONLY,
     grantsFile: e.GRANTS_FILE,
     secretKey: e.TASKREST_SECRET_KEY,
+    oldSecretKeys: Object.freeze(e.TASKREST_OLD_SECRET_KEYS),
     userTokenSecret: e.USER_TOKEN_SECRET,
     userTokenAudience: e.USER_TOKEN_AUDIENCE,
     apiOrigins: Object.freeze(e.TASKREST_API_ORIGINS),
@@ -173,6 +234,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownGraceMs: Math.round(e.TASKREST_SHUTDOWN_GRACE_SECONDS * 1000),
     stalledIntervalMs: Math.round(e.TASKREST_STALLED_INTERVAL_SECONDS * 1000),
     maxStalledCount: e.TASKREST_MAX_STALLED_COUNT,
+    outboundAllowHosts: Object.freeze(e.TASKREST_OUTBOUND_ALLOW_HOSTS),
+    outboundDenyHosts: Object.freeze(e.TASKREST_OUTBOUND_DENY_HOSTS),
+    outboundAllowCidrs: Object.freeze(e.TASKREST_OUTBOUND_ALLOW_CIDRS),
+    outboundDenyCidrs: Object.freeze(e.TASKREST_OUTBOUND_DENY_CIDRS),
     logLevel: e.TASKREST_LOG_LEVEL,
   });
 }
