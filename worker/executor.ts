@@ -130,16 +130,16 @@ async function send(
   const extra = deps.authorize ? await deps.authorize(task, hop.url, context) : {};
   const credentialOrigin = hop.url.origin;
   const startedAt = now();
+  // Set when retrying stopped at the deadline: the failure then says so.
+  let gaveUp: string | null = null;
   const retry = createRetryConfig(
     task,
     startedAt,
     {
       onRetry: (n, delayMs, reason) =>
         log.add(`retry ${n} in ${(delayMs / 1000).toFixed(1)} s after ${reason}`),
-      onDeadline: (reason) => {
-        log.add(
-          `not retrying: retry_backoff.deadline (${task.retry_backoff.deadline} s) reached after ${reason}`,
-        );
+      onDeadline: (message) => {
+        gaveUp = message;
       },
       rebuildBody: () => (hop.withBody ? body?.create() : undefined),
     },
@@ -159,7 +159,11 @@ async function send(
       'axios-retry': { ...retry },
     };
     log.add(`${hop.method.toUpperCase()} ${redactUrl(hop.url)}`);
-    const response = await deps.http.request<Buffer>(config);
+    const response = await deps.http.request<Buffer>(config).catch((err: unknown) => {
+      throw gaveUp === null
+        ? err
+        : new TaskError(ErrorCode.DEADLINE_EXCEEDED, gaveUp, { cause: err });
+    });
     log.add(`response ${describeStatus(response)}`);
     Object.assign(cookies, parseSetCookies(setCookieLines(response)));
     const next = task.allow_redirects

@@ -15,25 +15,58 @@ const IDEMPOTENT = new Set(['get', 'head', 'options', 'put', 'delete']);
  * seconds, never under one second.
  */
 export function backoffDelayMs(backoff: RetryBackoff, n: number): number {
-  const seconds = Math.min(backoff.maximum, backoff.initial * backoff.multiplier ** (n - 1));
+  // initial 0 stays 0 however often it is multiplied (0 * Infinity would be NaN).
+  const grown = backoff.initial === 0 ? 0 : backoff.initial * backoff.multiplier ** (n - 1);
+  const seconds = Math.min(backoff.maximum, grown);
   return Math.max(MIN_RETRY_DELAY_MS, Math.round(seconds * 1000));
 }
 
-/** A Retry-After header (seconds or HTTP date) as milliseconds from `now`, or null. */
+/**
+ * A Retry-After header (RFC 9110 10.2.3: delay-seconds or an HTTP date) as
+ * milliseconds from `now`, or null when absent or unreadable. A date in the
+ * past is 0.
+ */
 export function retryAfterMs(header: unknown, now: number): number | null {
-  if (typeof header !== 'string' || header.trim() === '') return null;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(header);
+  if (typeof header !== 'string') return null;
+  const value = header.trim();
+  // Fractions are not in the RFC but harmless; anything else numeric-looking is refused.
+  if (/^\d+(\.\d+)?$/.test(value)) return Number(value) * 1000;
+  // Every HTTP-date form names its month, so a date has letters: this keeps
+  // Date.parse from reading "-1" or "2" as a year.
+  if (!/[a-z]/i.test(value)) return null;
+  const date = Date.parse(value);
   return Number.isNaN(date) ? null : Math.max(0, date - now);
+}
+
+/**
+ * The wait before retry `n`: the backoff, or a longer Retry-After, capped by
+ * `maximum`; never under one second. `note` says when Retry-After decided it.
+ */
+export function retryDelayMs(
+  backoff: RetryBackoff,
+  n: number,
+  retryAfter: number | null,
+): { delayMs: number; note: string } {
+  const backoffMs = backoffDelayMs(backoff, n);
+  if (retryAfter === null || retryAfter <= backoffMs) return { delayMs: backoffMs, note: '' };
+  const maximumMs = backoff.maximum * 1000;
+  const after = seconds(retryAfter);
+  if (retryAfter <= maximumMs) return { delayMs: retryAfter, note: ` (Retry-After ${after})` };
+  return {
+    delayMs: Math.max(MIN_RETRY_DELAY_MS, maximumMs),
+    note: ` (Retry-After ${after}, capped by retry_backoff.maximum)`,
+  };
 }
 
 /** What the retry policy tells the executor. */
 export interface RetryEvents {
   /** A retry is about to wait `delayMs`; `reason` says why, in a few words. */
   onRetry(attempt: number, delayMs: number, reason: string): void;
-  /** Retrying stopped because the next attempt would start past the deadline. */
-  onDeadline(reason: string): void;
+  /**
+   * Retrying stopped because the next attempt would start past the deadline;
+   * `message` says so, with the number of attempts and the last failure.
+   */
+  onDeadline(message: string): void;
   /** Called for each retry attempt: a fresh body (streams cannot be replayed). */
   rebuildBody(): string | Buffer | Readable | undefined;
 }
@@ -49,7 +82,8 @@ export interface RetryEvents {
  *   timeout) is retried only for idempotent methods: a POST is not sent twice
  *   on a guess;
  * - the wait honours Retry-After, capped by `maximum`;
- * - no retry starts later than `deadline` seconds after the first attempt.
+ * - no retry starts later than `deadline` seconds after the first attempt:
+ *   when the next wait would end past it, retrying stops and `onDeadline` says why.
  */
 export function createRetryConfig(
   task: Task,
@@ -60,7 +94,7 @@ export function createRetryConfig(
   const { retry_backoff: backoff } = task;
   const deadlineAt = startedAt + backoff.deadline * 1000;
   const retryStatus = new Set(task.retry_status_code);
-  let plannedDelay = MIN_RETRY_DELAY_MS;
+  let planned = { delayMs: MIN_RETRY_DELAY_MS, note: '' };
 
   const isRetryable = (error: AxiosError): boolean => {
     if (error.response) return retryStatus.has(error.response.status);
@@ -77,28 +111,34 @@ export function createRetryConfig(
       if (!isRetryable(error)) return false;
       const retryCount = error.config?.['axios-retry']?.retryCount ?? 0;
       const after = retryAfterMs(error.response?.headers['retry-after'] as unknown, now());
-      const backoffMs = backoffDelayMs(backoff, retryCount + 1);
-      plannedDelay = Math.max(
-        MIN_RETRY_DELAY_MS,
-        Math.min(backoff.maximum * 1000, Math.max(backoffMs, after ?? 0)),
-      );
-      if (now() + plannedDelay > deadlineAt) {
-        events.onDeadline(describe(error));
+      planned = retryDelayMs(backoff, retryCount + 1, after);
+      if (now() + planned.delayMs > deadlineAt) {
+        const attempts = retryCount + 1;
+        events.onDeadline(
+          `gave up retrying: retry_backoff.deadline (${backoff.deadline} s) reached after ` +
+            `${attempts} attempt${attempts === 1 ? '' : 's'}; last ${describe(error, 'error: ')}`,
+        );
         return false;
       }
       return true;
     },
-    retryDelay: () => plannedDelay,
+    retryDelay: () => planned.delayMs,
     onRetry: (retryCount, error, requestConfig) => {
-      events.onRetry(retryCount, plannedDelay, describe(error));
+      events.onRetry(retryCount, planned.delayMs, `${describe(error)}${planned.note}`);
       requestConfig.data = events.rebuildBody();
     },
   };
 }
 
-function describe(error: AxiosError): string {
+/** "HTTP 503 Service Unavailable", or what went wrong without a response. */
+function describe(error: AxiosError, errorPrefix = ''): string {
   const response = error.response;
   return response
     ? `HTTP ${response.status} ${response.statusText}`.trim()
-    : classifyError(error).message;
+    : `${errorPrefix}${classifyError(error).message}`;
+}
+
+/** 1500 → "1.5 s". */
+function seconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(3))} s`;
 }

@@ -5,7 +5,6 @@ import net, { type AddressInfo, type LookupFunction } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { Worker } from 'node:worker_threads';
 import zlib from 'node:zlib';
 import axios, { AxiosError, type AxiosRequestConfig, type AxiosResponse } from 'axios';
 import axiosRetry from 'axios-retry';
@@ -16,6 +15,7 @@ import type { TransportOptions } from '../../worker/transport/transport-options.
 import { TransportErrorCode } from '../../worker/transport/transport-error.js';
 import { createUndiciAdapter } from '../../worker/transport/undici-adapter.js';
 import { startHttpTestServer, type HttpTestServer } from '../helpers/http-test-server.js';
+import { startUnacceptingServer } from '../helpers/unaccepting-server.js';
 
 const MiB = 1024 * 1024;
 const SECRET = 'Bearer s3cr3t-t0ken-value';
@@ -502,45 +502,4 @@ async function closedPort(): Promise<number> {
   const { port } = server.address() as AddressInfo;
   await new Promise((resolve) => server.close(resolve));
   return port;
-}
-
-/**
- * A listening socket whose accept queue is full, so that further connects
- * never complete: Linux drops SYNs to a full queue. The listener lives in a
- * worker thread whose event loop is blocked, so nothing is ever accepted;
- * raw sockets fill its queue (backlog 1) until a connect hangs.
- */
-async function startUnacceptingServer(): Promise<{ port: number; close(): Promise<void> }> {
-  const release = new Int32Array(new SharedArrayBuffer(4));
-  const worker = new Worker(
-    `const { parentPort, workerData } = require('node:worker_threads');
-     const server = require('node:net').createServer();
-     server.listen({ port: 0, host: '127.0.0.1', backlog: 1 }, () => {
-       parentPort.postMessage(server.address().port);
-       Atomics.wait(workerData, 0, 0);
-       server.close();
-     });`,
-    { eval: true, workerData: release },
-  );
-  const port = await new Promise<number>((resolve) => worker.once('message', resolve));
-  const fillers: net.Socket[] = [];
-  for (let i = 0; i < 64; i++) {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.on('error', () => undefined);
-    fillers.push(socket);
-    const connected = await new Promise<boolean>((resolve) => {
-      socket.once('connect', () => resolve(true));
-      setTimeout(() => resolve(false), 300);
-    });
-    if (!connected) break;
-  }
-  return {
-    port,
-    close: async () => {
-      for (const socket of fillers) socket.destroy();
-      Atomics.store(release, 0, 1);
-      Atomics.notify(release, 0);
-      await worker.terminate();
-    },
-  };
 }

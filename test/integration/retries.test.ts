@@ -1,0 +1,348 @@
+import http from 'node:http';
+import net, { type AddressInfo } from 'node:net';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../shared/logger.js';
+import { TaskProducer } from '../../producer/task-producer.js';
+import { startTaskWorker } from '../../worker/task-worker.js';
+import { startHarness, type Harness } from '../helpers/harness.js';
+import { startHttpTestServer, type HttpTestServer } from '../helpers/http-test-server.js';
+import { deleteTestKeys, testConfig } from '../helpers/test-config.js';
+
+/*
+ * Retries end to end: producer → Redis → a real worker → axios-retry over the
+ * undici adapter → misbehaving servers on loopback. Waits are measured where
+ * the server sees the attempts arrive.
+ */
+
+/** What a scripted server saw: one entry per request, in order. */
+interface Arrival {
+  at: number;
+  method: string;
+  body: string;
+}
+
+interface ScriptedServer extends HttpTestServer {
+  readonly arrivals: Arrival[];
+  /** Gaps between consecutive arrivals, in ms. */
+  gaps(): number[];
+}
+
+let h: Harness;
+const servers: HttpTestServer[] = [];
+
+beforeAll(() => {
+  h = startHarness();
+});
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => s.close()));
+});
+afterAll(async () => {
+  await h.close();
+});
+
+/** A server whose `reply` is told the number (0-based) of the request it answers. */
+async function scripted(
+  reply: (n: number, res: http.ServerResponse, req: http.IncomingMessage) => void,
+): Promise<ScriptedServer> {
+  const arrivals: Arrival[] = [];
+  const server = await startHttpTestServer((req, res) => {
+    const at = performance.now();
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const n = arrivals.length;
+      arrivals.push({ at, method: req.method ?? '', body: Buffer.concat(chunks).toString() });
+      reply(n, res, req);
+    });
+  });
+  servers.push(server);
+  return Object.assign(server, {
+    arrivals,
+    gaps: () => arrivals.slice(1).map((a, i) => a.at - (arrivals[i]?.at ?? 0)),
+  });
+}
+
+function status(res: http.ServerResponse, code: number, headers: Record<string, string> = {}) {
+  res.writeHead(code, { 'content-type': 'application/json', ...headers });
+  res.end(JSON.stringify({ status: code }));
+}
+
+/**
+ * A measured wait: not shorter than planned (timers never fire early by more
+ * than a few ms), and not so much longer that a longer planned wait would
+ * pass too (a loaded 2-core machine may add a second).
+ */
+function expectWait(ms: number | undefined, plannedMs: number): void {
+  expect(ms).toBeGreaterThanOrEqual(plannedMs - 50);
+  expect(ms).toBeLessThanOrEqual(plannedMs + 1500);
+}
+
+function retryLines(log: readonly string[] | undefined): string[] {
+  return (log ?? []).filter((l) => / retry \d+ in /.test(l)).map((l) => l.replace(/^\S+ /, ''));
+}
+
+describe('retry_status_code and retry_backoff', () => {
+  it('503 twice then 200: success, waits of initial * multiplier^(n-1), a log line per retry', async () => {
+    const server = await scripted((n, res) => status(res, n < 2 ? 503 : 200));
+    const execution = await h.run({
+      url: `${server.url}/flaky`,
+      retry_backoff: { initial: 1, multiplier: 2, maximum: 10, deadline: 30 },
+    });
+    expect(execution.state).toBe('completed');
+    expect(execution.output).toMatchObject({ status: 'success', status_code: 200 });
+    expect(server.arrivals).toHaveLength(3);
+    const [first, second] = server.gaps();
+    expectWait(first, 1000);
+    expectWait(second, 2000);
+    expect(retryLines(execution.output?.log)).toEqual([
+      'retry 1 in 1.0 s after HTTP 503 Service Unavailable',
+      'retry 2 in 2.0 s after HTTP 503 Service Unavailable',
+    ]);
+    // The same lines are in the job's BullMQ log.
+    const { logs } = await h.producer.queue.getJobLogs(String(execution.execution_id));
+    expect(retryLines(logs)).toHaveLength(2);
+  });
+
+  it('a POST is retried on a retry_status_code too, its body sent again unchanged', async () => {
+    const server = await scripted((n, res) => status(res, n === 0 ? 502 : 201));
+    const execution = await h.run({
+      url: `${server.url}/orders`,
+      method: 'post',
+      json: { order: 42, note: 'grüße' },
+      retry_backoff: { initial: 1, deadline: 30 },
+    });
+    expect(execution.output).toMatchObject({ status: 'success', status_code: 201 });
+    expect(server.arrivals.map((a) => [a.method, a.body])).toEqual([
+      ['POST', '{"order":42,"note":"grüße"}'],
+      ['POST', '{"order":42,"note":"grüße"}'],
+    ]);
+    expect(retryLines(execution.output?.log)).toEqual([
+      'retry 1 in 1.0 s after HTTP 502 Bad Gateway',
+    ]);
+  });
+
+  it('the 1 s minimum holds for initial 0, and statuses not in retry_status_code are not retried', async () => {
+    const server = await scripted((n, res) => status(res, n === 0 ? 429 : 500));
+    const execution = await h.run({
+      url: `${server.url}/`,
+      retry_status_code: [429],
+      retry_backoff: { initial: 0, maximum: 0, deadline: 30 },
+    });
+    expect(server.arrivals).toHaveLength(2);
+    expectWait(server.gaps()[0], 1000);
+    expect(execution.output).toMatchObject({
+      status: 'error',
+      status_code: 500,
+      message: 'HTTP 500 Internal Server Error (expected 200, 201, 202, 204)',
+    });
+  });
+
+  it('503 forever: error at the deadline, the message says the deadline stopped retrying', async () => {
+    const server = await scripted((_n, res) => status(res, 503));
+    // Attempts at 0, 1 and 3 s; the next would start at 7 s, past the 3.5 s deadline.
+    const started = performance.now();
+    const execution = await h.run({
+      url: `${server.url}/down`,
+      retry_backoff: { initial: 1, multiplier: 2, maximum: 60, deadline: 3.5 },
+    });
+    const elapsed = performance.now() - started;
+    expect(execution.state).toBe('failed');
+    expect(execution.output).toMatchObject({
+      status: 'error',
+      status_code: 503,
+      message:
+        'gave up retrying: retry_backoff.deadline (3.5 s) reached after 3 attempts; last HTTP 503 Service Unavailable',
+    });
+    expect(server.arrivals).toHaveLength(3);
+    const last = server.arrivals.at(-1)?.at ?? 0;
+    expect(last - (server.arrivals[0]?.at ?? 0)).toBeLessThanOrEqual(3500);
+    // It did not wait for a retry it would not send.
+    expect(elapsed).toBeLessThan(3000 + 4000);
+    expect(execution.output?.log.at(-1)).toMatch(/ failed: gave up retrying: /);
+  });
+
+  it('Retry-After is honoured when longer than the backoff, and capped by maximum', async () => {
+    const server = await scripted((n, res) => {
+      if (n === 0) return status(res, 503, { 'retry-after': '2' });
+      if (n === 1) return status(res, 503, { 'retry-after': '3600' });
+      status(res, 200);
+    });
+    const execution = await h.run({
+      url: `${server.url}/busy`,
+      retry_backoff: { initial: 1, multiplier: 1, maximum: 3, deadline: 60 },
+    });
+    expect(execution.output).toMatchObject({ status: 'success', status_code: 200 });
+    const [first, second] = server.gaps();
+    expectWait(first, 2000);
+    expectWait(second, 3000);
+    expect(retryLines(execution.output?.log)).toEqual([
+      'retry 1 in 2.0 s after HTTP 503 Service Unavailable (Retry-After 2 s)',
+      'retry 2 in 3.0 s after HTTP 503 Service Unavailable (Retry-After 3600 s, capped by retry_backoff.maximum)',
+    ]);
+  });
+});
+
+describe('network errors', () => {
+  it('a refused connection is retried, even for a POST: the server that comes up gets it', async () => {
+    const port = await closedPort();
+    const received: string[] = [];
+    const late = http.createServer((req, res) => {
+      req.on('data', (c: Buffer) => received.push(c.toString()));
+      req.on('end', () => status(res, 201));
+    });
+    // Comes up on the refused port after the first attempt, before the retry.
+    const listening = setTimeout(() => late.listen(port, '127.0.0.1'), 300);
+    try {
+      const execution = await h.run({
+        url: `http://127.0.0.1:${port}/create`,
+        method: 'post',
+        text: 'once',
+        retry_backoff: { initial: 1, deadline: 30 },
+      });
+      expect(execution.output).toMatchObject({ status: 'success', status_code: 201 });
+      expect(received).toEqual(['once']);
+      expect(retryLines(execution.output?.log)).toEqual([
+        `retry 1 in 1.0 s after connection refused by 127.0.0.1:${port}`,
+      ]);
+    } finally {
+      clearTimeout(listening);
+      late.closeAllConnections();
+      await new Promise((resolve) => late.close(resolve));
+    }
+  });
+
+  it('refused forever: retried until the deadline, then an error saying why', async () => {
+    const port = await closedPort();
+    const execution = await h.run({
+      url: `http://127.0.0.1:${port}/`,
+      method: 'post',
+      retry_backoff: { initial: 1, multiplier: 2, deadline: 2.5 },
+    });
+    expect(execution.output).toMatchObject({
+      status: 'error',
+      status_code: null,
+      message: `gave up retrying: retry_backoff.deadline (2.5 s) reached after 2 attempts; last error: connection refused by 127.0.0.1:${port}`,
+    });
+    expect(retryLines(execution.output?.log)).toEqual([
+      `retry 1 in 1.0 s after connection refused by 127.0.0.1:${port}`,
+    ]);
+  });
+
+  it('a reset mid-body is retried for a GET, not for a POST (it may have reached the server)', async () => {
+    const server = await scripted((n, res, req) => {
+      if (req.method === 'GET' && n > 0) return status(res, 200);
+      res.writeHead(200, { 'content-type': 'text/plain', 'content-length': '100000' });
+      res.write(Buffer.alloc(5000, 'a'));
+      setTimeout(() => res.socket?.destroy(), 50);
+    });
+    const get = await h.run({ url: `${server.url}/get`, retry_backoff: { deadline: 30 } });
+    expect(get.output).toMatchObject({ status: 'success', status_code: 200 });
+    expect(retryLines(get.output?.log)).toEqual([
+      `retry 1 in 1.0 s after connection closed by 127.0.0.1:${server.port} before the response was complete`,
+    ]);
+
+    server.arrivals.length = 0;
+    const post = await h.run({
+      url: `${server.url}/post`,
+      method: 'post',
+      json: { charge: 100 },
+      retry_backoff: { deadline: 30 },
+    });
+    expect(server.arrivals).toHaveLength(1);
+    expect(post.output).toMatchObject({
+      status: 'error',
+      message: `connection closed by 127.0.0.1:${server.port} before the response was complete`,
+    });
+    expect(retryLines(post.output?.log)).toEqual([]);
+  });
+});
+
+describe('shutdown during a retry wait', () => {
+  it('cuts the wait short, hands the job back to waiting, and the next worker finishes it', async () => {
+    let healthy = false;
+    const server = await scripted((_n, res) => status(res, healthy ? 200 : 503));
+    const config = testConfig({ TASKREST_SHUTDOWN_GRACE_SECONDS: '0.5' });
+    const producer = new TaskProducer({ config });
+    const first = startTaskWorker(config, createLogger(config));
+    let second: ReturnType<typeof startTaskWorker> | undefined;
+    try {
+      const { executionId } = await producer.enqueue({
+        url: `${server.url}/later`,
+        retry_backoff: { initial: 30, deadline: 600 },
+      });
+      const id = String(executionId);
+      await until(async () => {
+        const { logs } = await producer.queue.getJobLogs(id);
+        return logs.some((l) => l.includes('retry 1 in 30.0 s after HTTP 503'));
+      });
+
+      const closing = performance.now();
+      await first.close();
+      // Stopped within the grace period and some, not after the 30 s wait.
+      expect(performance.now() - closing).toBeLessThan(10_000);
+      expect(await producer.queue.getJobState(id)).toBe('waiting');
+      expect(server.arrivals).toHaveLength(1);
+
+      healthy = true;
+      second = startTaskWorker(config, createLogger(config));
+      const execution = await producer.waitForResult(executionId, { timeoutMs: 20_000 });
+      expect(execution).toMatchObject({
+        state: 'completed',
+        output: { status: 'success', status_code: 200 },
+      });
+      expect(server.arrivals).toHaveLength(2);
+    } finally {
+      await first.close();
+      await second?.close();
+      await producer.close();
+      await deleteTestKeys(config);
+    }
+  });
+});
+
+describe('validation at enqueue', () => {
+  it('rejects bad retry and timeout inputs naming each field, and stores nothing', async () => {
+    const counts = () =>
+      h.producer.queue.getJobCountByTypes('waiting', 'active', 'completed', 'failed', 'delayed');
+    const before = await counts();
+    await expect(
+      h.producer.enqueue({
+        url: 'http://127.0.0.1:9/',
+        connect_timeout: -1,
+        // Deliberately wrong types, as a caller in another language might send them.
+        read_timeout: '5' as unknown as number,
+        retry_backoff: { multiplier: 0.5, deadline: -1 },
+        retry_status_code: [503, 'x' as unknown as number],
+      }),
+    ).rejects.toThrow(
+      expect.objectContaining({
+        issues: expect.arrayContaining([
+          { path: 'connect_timeout', message: 'expected a number of seconds >= 0, or null' },
+          { path: 'read_timeout', message: 'expected a number of seconds >= 0, or null' },
+          { path: 'retry_backoff.multiplier', message: 'expected a number >= 1' },
+          { path: 'retry_backoff.deadline', message: 'expected a number >= 0' },
+          { path: 'retry_status_code.1', message: 'expected an HTTP status code (100-599)' },
+        ]) as unknown,
+      }),
+    );
+    expect(await counts()).toEqual(before);
+    expect(await h.producer.queue.count()).toBe(0);
+  });
+});
+
+/** A port that nothing listens on: bound, then released. */
+async function closedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function until(check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
