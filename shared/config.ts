@@ -54,6 +54,19 @@ export interface Config {
   readonly stalledIntervalMs: number;
   /** `TASKREST_MAX_STALLED_COUNT`: how often a job may be recovered from a dead worker before it fails. @defaultValue 1 */
   readonly maxStalledCount: number;
+  /**
+   * `TASKREST_LOCK_DURATION_SECONDS`: how long a job's lock lives without renewal
+   * (a running worker renews it every half of it). A dead worker's jobs are
+   * recovered after at most this plus the stalled interval. @defaultValue 30
+   */
+  readonly lockDurationMs: number;
+  /**
+   * `TASKREST_HEALTH_PORT`: port of the worker's `/livez` and `/readyz`
+   * endpoint (0: any free port, logged). @defaultValue unset (no endpoint)
+   */
+  readonly healthPort: number | undefined;
+  /** `TASKREST_HEALTH_HOST`: address the health endpoint listens on. @defaultValue 127.0.0.1 */
+  readonly healthHost: string;
   /** `TASKREST_OUTBOUND_ALLOW_HOSTS`: the only hosts requests may go to (`api.example.com`, `*.example.com`). @defaultValue [] (any) */
   readonly outboundAllowHosts: readonly string[];
   /** `TASKREST_OUTBOUND_DENY_HOSTS`: hosts requests may not go to (`*.internal`). @defaultValue [] */
@@ -181,6 +194,14 @@ const envSchema = z.object({
   TASKREST_SHUTDOWN_GRACE_SECONDS: numVar(30),
   TASKREST_STALLED_INTERVAL_SECONDS: numVar(30, 0.1),
   TASKREST_MAX_STALLED_COUNT: intVar(1),
+  TASKREST_LOCK_DURATION_SECONDS: numVar(30, 0.5),
+  TASKREST_HEALTH_PORT: z.coerce
+    .number({ error: 'expected a port number' })
+    .int({ error: 'expected a port number' })
+    .min(0, { error: 'expected a port number' })
+    .max(65535, { error: 'expected a port number' })
+    .optional(),
+  TASKREST_HEALTH_HOST: z.string().min(1).default('127.0.0.1'),
   TASKREST_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 
@@ -234,6 +255,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownGraceMs: Math.round(e.TASKREST_SHUTDOWN_GRACE_SECONDS * 1000),
     stalledIntervalMs: Math.round(e.TASKREST_STALLED_INTERVAL_SECONDS * 1000),
     maxStalledCount: e.TASKREST_MAX_STALLED_COUNT,
+    lockDurationMs: Math.round(e.TASKREST_LOCK_DURATION_SECONDS * 1000),
+    healthPort: e.TASKREST_HEALTH_PORT,
+    healthHost: e.TASKREST_HEALTH_HOST,
     outboundAllowHosts: Object.freeze(e.TASKREST_OUTBOUND_ALLOW_HOSTS),
     outboundDenyHosts: Object.freeze(e.TASKREST_OUTBOUND_DENY_HOSTS),
     outboundAllowCidrs: Object.freeze(e.TASKREST_OUTBOUND_ALLOW_CIDRS),

@@ -1,4 +1,6 @@
-import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
+import { hostname } from 'node:os';
+import { pid } from 'node:process';
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Config } from '../shared/config.js';
 import { ErrorCode } from '../shared/errors/error-codes.js';
 import { coerceError } from '../shared/errors/coerce-error.js';
@@ -9,11 +11,19 @@ import { splitJobData } from '../shared/job-envelope.js';
 import { jobKey, OUTPUT_FIELD } from '../shared/task-queue.js';
 import type { Logger } from '../shared/logger.js';
 import { executeTask, type ExecutorDeps } from './executor.js';
+import { logConnectionEvents } from './connection-log.js';
+import { guardEmits } from './guard-emits.js';
 import { createHttpClient, type HttpClient } from './http-client.js';
+import { handBack, Shutdown } from './shutdown.js';
+import { WorkerHealth } from './worker-health.js';
 
 /** A running worker process's queue consumer. */
 export interface TaskWorker {
   readonly worker: Worker;
+  /** `host:pid`: the name `queue.getWorkers()` lists and each job's `processedBy` records. */
+  readonly name: string;
+  /** Whether this worker is consuming (the health endpoint's `/readyz`). */
+  readonly health: WorkerHealth;
   /** Stops taking jobs, lets running ones finish within the grace period, hands back the rest. */
   close(): Promise<void>;
 }
@@ -25,15 +35,18 @@ export interface TaskWorker {
  * the job's hash.
  */
 export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
+  const name = `${hostname()}:${pid}`;
   const connection = createRedis(config, 'worker');
+  logConnectionEvents(connection, logger);
   const http: HttpClient = createHttpClient({ defaultMaxResponseBytes: config.maxResponseBytes });
   const deps: ExecutorDeps = {
     http: http.axios,
     files: createFilesStore(connection, config),
     maxResponseBytes: config.maxResponseBytes,
   };
-  // Aborted at the end of the shutdown grace period: requests still in flight stop.
-  const shutdown = new AbortController();
+  // Its signal aborts requests still in flight at the end of the grace period.
+  const shutdown = new Shutdown();
+  const active = new Set<Job>();
 
   const worker = new Worker<unknown, TaskOutput>(
     config.queueName,
@@ -41,15 +54,22 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
     {
       connection,
       prefix: config.prefix,
+      // BullMQ names its connections after it: queue.getWorkers() lists this process.
+      name,
       concurrency: config.workerConcurrency,
       stalledInterval: config.stalledIntervalMs,
       maxStalledCount: config.maxStalledCount,
-      lockDuration: Math.max(30_000, config.stalledIntervalMs),
+      lockDuration: config.lockDurationMs,
       // Retention for jobs whose producer set none (written by someone else).
       removeOnComplete: { ...config.keepCompleted },
       removeOnFail: { ...config.keepFailed },
     },
   );
+  const onListenerError = (event: string | symbol, error: Error) =>
+    logger.error('event listener failed', { event: String(event), error: error.message });
+  guardEmits(worker, onListenerError);
+  guardEmits(connection, onListenerError);
+  const health = new WorkerHealth(worker, connection, () => active.size).start();
   worker.on('error', (error) =>
     logger.error('worker error', { error: coerceError(error).message }),
   );
@@ -63,6 +83,7 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
   ): Promise<TaskOutput> {
     const logWrites: Promise<unknown>[] = [];
     const { task, meta } = splitJobData(job.data);
+    active.add(job);
     const { output, error } = await executeTask(
       task,
       {
@@ -72,14 +93,11 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
         onLog: (line) => logWrites.push(job.log(line).catch(() => undefined)),
       },
       deps,
-    );
+    ).finally(() => active.delete(job));
     await Promise.all(logWrites);
     if (output.status === OutputStatus.SUCCESS) return output;
-    if (shutdown.signal.aborted && token) {
-      // Cut off by shutdown: hand the job back rather than fail it.
-      await job.moveToWait(token);
-      throw new WaitingError();
-    }
+    // Cut off by shutdown: hand the job back rather than fail it.
+    if (shutdown.expired && token) return handBack(job, token);
     await storeFailedOutput(connection, config, job, output);
     // An invalid task stays invalid: no BullMQ attempt may run it again.
     throw error?.code === ErrorCode.INVALID_TASK
@@ -89,13 +107,18 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
 
   return {
     worker,
+    name,
+    health,
     async close() {
-      const closing = worker.close();
-      const grace = setTimeout(() => shutdown.abort(), config.shutdownGraceMs);
+      health.markStopping();
       try {
-        await closing;
+        await shutdown.close(worker, config.shutdownGraceMs, () =>
+          logger.warn('grace period over: aborting running jobs and handing them back', {
+            jobs: [...active].map((job) => job.id),
+          }),
+        );
       } finally {
-        clearTimeout(grace);
+        health.stop();
         await http.close();
         await connection.quit().catch(() => connection.disconnect());
       }

@@ -1,5 +1,6 @@
 import type { Command } from '../producer/cli/command.js';
 import { createLogger } from '../shared/logger.js';
+import { startHealthServer, type HealthServer } from './health-server.js';
 import { startTaskWorker } from './task-worker.js';
 
 /**
@@ -15,16 +16,29 @@ export const workerCommand: Command = async (_args, { config, signal }) => {
     );
   }
   const worker = startTaskWorker(config, logger);
+  let health: HealthServer | undefined;
+  if (config.healthPort !== undefined) {
+    health = await startHealthServer(() => worker.health.readiness(), {
+      host: config.healthHost,
+      port: config.healthPort,
+    });
+  }
   logger.info('worker started', {
+    name: worker.name,
     queue: config.queueName,
     prefix: config.prefix,
     concurrency: config.workerConcurrency,
+    ...(health ? { healthPort: health.port } : {}),
   });
-  await new Promise<void>((resolve) =>
-    signal.addEventListener('abort', () => resolve(), { once: true }),
-  );
+  // A signal during start-up has already fired: do not wait for it again.
+  if (!signal.aborted) {
+    await new Promise<void>((resolve) =>
+      signal.addEventListener('abort', () => resolve(), { once: true }),
+    );
+  }
   logger.info('worker stopping', { graceSeconds: config.shutdownGraceMs / 1000 });
   await worker.close();
+  await health?.close();
   logger.info('worker stopped');
   return 0;
 };

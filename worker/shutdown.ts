@@ -1,0 +1,54 @@
+import { WaitingError, type Job, type Worker } from 'bullmq';
+
+/**
+ * A worker's way out. `close()` stops taking jobs and waits for the running
+ * ones; when the grace period ends first, `signal` aborts their requests and
+ * the processor hands each job back to the queue (`handBack`) rather than
+ * failing it, so another worker runs it from the start.
+ */
+export class Shutdown {
+  private readonly controller = new AbortController();
+  private started = false;
+
+  /** Aborted when the grace period is over: requests still in flight stop. */
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  /** True once `close` was called: the worker takes no new jobs. */
+  get stopping(): boolean {
+    return this.started;
+  }
+
+  /** True once the grace period ran out: unfinished jobs go back to the queue. */
+  get expired(): boolean {
+    return this.controller.signal.aborted;
+  }
+
+  /**
+   * Closes `worker`, giving running jobs `graceMs` to finish. Calls
+   * `onExpired` once when the grace period ends with jobs still running.
+   */
+  async close(worker: Worker, graceMs: number, onExpired: () => void = () => {}): Promise<void> {
+    this.started = true;
+    const closing = worker.close();
+    const grace = setTimeout(() => {
+      onExpired();
+      this.controller.abort();
+    }, graceMs);
+    try {
+      await closing;
+    } finally {
+      clearTimeout(grace);
+    }
+  }
+}
+
+/**
+ * Puts an active job back in the wait list under its lock token and throws
+ * the WaitingError that tells BullMQ the job was moved, not failed.
+ */
+export async function handBack(job: Job, token: string): Promise<never> {
+  await job.moveToWait(token);
+  throw new WaitingError();
+}
