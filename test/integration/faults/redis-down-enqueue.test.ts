@@ -1,0 +1,67 @@
+import { Redis } from 'ioredis';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Config } from '../../../shared/config.js';
+import { RedisUnavailableError } from '../../../shared/errors/redis-unavailable-error.js';
+import { TaskProducer } from '../../../producer/task-producer.js';
+import { ownRedis, type OwnRedis } from '../../helpers/own-redis.js';
+import { runCli } from '../../helpers/run-cli.js';
+import { envOf, testConfig } from '../../helpers/test-config.js';
+
+/** Generous for a loaded machine, yet far below "hangs until Redis comes back". */
+const FAST_MS = 2500;
+
+/** RELIABILITY 4: Redis unreachable when a caller enqueues. */
+describe('Redis down at enqueue', () => {
+  let redis: OwnRedis;
+  let config: Config;
+  let producer: TaskProducer;
+
+  beforeEach(async () => {
+    redis = await ownRedis({ running: false });
+    config = testConfig({ REDIS_URL: redis.url });
+    producer = new TaskProducer({ config });
+  });
+  afterEach(async () => {
+    await producer.close();
+    await redis.destroy();
+  });
+
+  async function rejectsFast(call: () => Promise<unknown>): Promise<void> {
+    const startedAt = Date.now();
+    await expect(call()).rejects.toBeInstanceOf(RedisUnavailableError);
+    expect(Date.now() - startedAt).toBeLessThan(FAST_MS);
+  }
+
+  async function keyCount(): Promise<number> {
+    const client = new Redis(redis.url);
+    try {
+      return (await client.keys(`${config.prefix}:*`)).length;
+    } finally {
+      client.disconnect();
+    }
+  }
+
+  it('never started: enqueue, enqueueBulk and the CLI fail fast, and nothing is stored', async () => {
+    await rejectsFast(() => producer.enqueue({ url: 'http://127.0.0.1:9/' }));
+    await rejectsFast(() => producer.enqueueBulk([{ url: 'http://127.0.0.1:9/' }]));
+    const startedAt = Date.now();
+    const cli = await runCli(['enqueue', '--json', '{"url":"http://127.0.0.1:9/"}'], envOf(config));
+    expect(cli.code).toBe(1);
+    expect(cli.stderr).toMatch(/Redis/);
+    expect(Date.now() - startedAt).toBeLessThan(FAST_MS + 3000);
+
+    await redis.start();
+    expect(await keyCount()).toBe(0);
+  });
+
+  it('gone after a first enqueue: the next one fails fast; the first is still there after the restart', async () => {
+    await redis.start();
+    const { executionId } = await producer.enqueue({ url: 'http://127.0.0.1:9/first' });
+    await redis.stop('SIGKILL');
+    await rejectsFast(() => producer.enqueue({ url: 'http://127.0.0.1:9/second' }));
+
+    await redis.start();
+    const waiting = await producer.queue.getWaiting();
+    expect(waiting.map((job) => job.id)).toEqual([String(executionId)]);
+  });
+});
