@@ -222,6 +222,21 @@ export const taskSchema = taskFields
         message: 'base_url is an alias of base_path: set only one of them',
       });
     }
+    // Each of these sets the Authorization header: two of them would be ambiguous.
+    const authorizing = [
+      ...(task.grant ? ['grant'] : []),
+      ...(task.pass_user_token ? ['pass_user_token'] : []),
+      ...Object.keys(task.headers ?? {})
+        .filter((name) => name.toLowerCase() === 'authorization')
+        .map((name) => `headers.${name}`),
+    ];
+    if (authorizing.length > 1) {
+      ctx.addIssue({
+        code: 'custom',
+        path: (authorizing[1] ?? '').split('.'),
+        message: `cannot be combined with ${authorizing[0]}: both set the Authorization header`,
+      });
+    }
     const bodies = presentBodies(task);
     if (bodies.length > 1) {
       for (const key of bodies) {

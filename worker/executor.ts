@@ -23,15 +23,22 @@ import type { FileSource, RequestBody } from './request/request-body.js';
 import { createRetryConfig } from './retry-policy.js';
 import { transportOptions } from './timeouts.js';
 
+/** Credentials for one execution's request (see Authorizer). */
+export interface Credentials {
+  /** Headers set on every hop to the task's original origin, and on no other. */
+  readonly headers: Record<string, string>;
+  /**
+   * Called when that origin answers 401: fresh headers (a renewed token); the
+   * request is then sent once more with them. Absent: the 401 stands.
+   */
+  readonly renew?: () => Promise<Record<string, string>>;
+}
+
 /**
- * Adds credentials to a task's request (OAuth grants, user tokens): returns
- * headers to set on every hop to `url`'s origin. Throws a TaskError to refuse.
+ * Adds credentials to a task's request (OAuth grants, user tokens) going to
+ * `url`. Throws a TaskError to refuse, before anything is sent.
  */
-export type Authorizer = (
-  task: Task,
-  url: URL,
-  context: ExecutionContext,
-) => Promise<Record<string, string>>;
+export type Authorizer = (task: Task, url: URL, context: ExecutionContext) => Promise<Credentials>;
 
 /** What the executor works with; the worker hands in the real ones, unit tests fakes. */
 export interface ExecutorDeps {
@@ -127,7 +134,11 @@ async function send(
     headers: baseHeaders(task, body),
     withBody: body !== null,
   };
-  const extra = deps.authorize ? await deps.authorize(task, hop.url, context) : {};
+  const credentials = deps.authorize
+    ? await deps.authorize(task, hop.url, context)
+    : withoutAuthorizer(task);
+  let extra = credentials.headers;
+  let renew = credentials.renew;
   const credentialOrigin = hop.url.origin;
   const startedAt = now();
   // Set when retrying stopped at the deadline: the failure then says so.
@@ -146,7 +157,7 @@ async function send(
     now,
   );
 
-  for (let redirects = 0; ; redirects++) {
+  const sendHop = async (): Promise<AxiosResponse<Buffer>> => {
     const headers =
       hop.url.origin === credentialOrigin ? { ...hop.headers, ...extra } : hop.headers;
     const config: AxiosRequestConfig = {
@@ -165,6 +176,18 @@ async function send(
         : new TaskError(ErrorCode.DEADLINE_EXCEEDED, gaveUp, { cause: err });
     });
     log.add(`response ${describeStatus(response)}`);
+    return response;
+  };
+
+  for (let redirects = 0; ; redirects++) {
+    let response = await sendHop();
+    if (response.status === 401 && renew && hop.url.origin === credentialOrigin) {
+      // An expired or revoked token: renewed once, never in a loop.
+      log.add('credentials refused: renewing them and sending once more');
+      extra = await renew();
+      renew = undefined;
+      response = await sendHop();
+    }
     Object.assign(cookies, parseSetCookies(setCookieLines(response)));
     const next = task.allow_redirects
       ? nextHop(hop, response, redirects, task.max_redirects)
@@ -173,6 +196,17 @@ async function send(
     log.add(`redirect ${response.status} to ${redactUrl(next.url)}`);
     hop = withCookies(next, cookies, credentialOrigin);
   }
+}
+
+/** Without an authorizer (unit tests), tasks that need credentials fail rather than go without. */
+function withoutAuthorizer(task: Task): Credentials {
+  if (task.grant) {
+    throw new TaskError(ErrorCode.GRANT, `grant "${task.grant}" is not configured (GRANTS_FILE)`);
+  }
+  if (task.pass_user_token) {
+    throw new TaskError(ErrorCode.USER_TOKEN, 'pass_user_token: user tokens are not configured');
+  }
+  return { headers: {} };
 }
 
 function baseHeaders(task: Task, body: RequestBody | null): Record<string, string> {

@@ -10,6 +10,7 @@ import { createRedis, type RedisClient } from '../shared/redis-connection.js';
 import { splitJobData } from '../shared/job-envelope.js';
 import { jobKey, OUTPUT_FIELD } from '../shared/task-queue.js';
 import type { Logger } from '../shared/logger.js';
+import { createAuthorizer } from './authorize-task.js';
 import { executeTask, type ExecutorDeps } from './executor.js';
 import { logConnectionEvents } from './connection-log.js';
 import { guardEmits } from './guard-emits.js';
@@ -43,6 +44,8 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
     http: http.axios,
     files: createFilesStore(connection, config),
     maxResponseBytes: config.maxResponseBytes,
+    // Reads GRANTS_FILE and the user-token settings: a bad one stops the worker here.
+    authorize: createAuthorizer(config, { redis: connection, http: http.axios, logger }),
   };
   // Its signal aborts requests still in flight at the end of the grace period.
   const shutdown = new Shutdown();

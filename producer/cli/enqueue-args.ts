@@ -10,7 +10,7 @@ export interface EnqueueArgs {
 }
 
 export const ENQUEUE_USAGE =
-  'usage: taskrest enqueue [FILE|-] [--json TEXT] [--wait [SECONDS]] [--job-id ID] [--priority N] [--delay MS]';
+  'usage: taskrest enqueue [FILE|-] [--json TEXT] [--wait [SECONDS]] [--job-id ID] [--priority N] [--delay MS] [--user NAME]';
 
 /**
  * Parses enqueue's arguments. Hand-written because `--wait` takes an optional
@@ -36,6 +36,8 @@ export function parseEnqueueArgs(args: readonly string[]): EnqueueArgs {
     else if (arg === '--job-id') result.jobOptions.jobId = value();
     else if (arg === '--priority') result.jobOptions.priority = positive(value(), '--priority');
     else if (arg === '--delay') result.jobOptions.delay = positive(value(), '--delay');
+    // Who starts the execution: the subject of its pass_user_token token.
+    else if (arg === '--user') result.jobOptions.user = value();
     else if (arg.startsWith('--') || result.file !== undefined) {
       throw new UsageError(`unexpected argument ${arg}\n${ENQUEUE_USAGE}`);
     } else result.file = arg;
