@@ -18,6 +18,8 @@ const NOT_SENT = new Set(['ECONNREFUSED', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT'
 const MAYBE_SENT = new Set([
   'ECONNRESET',
   'EPIPE',
+  // The kernel's own timeout on an established connection (a connect one is not-sent).
+  'ETIMEDOUT',
   'UND_ERR_SOCKET',
   'UND_ERR_HEADERS_TIMEOUT',
   'UND_ERR_BODY_TIMEOUT',
@@ -74,7 +76,7 @@ export function classifyError(err: unknown): TaskError {
  * Whether a failure without a response is worth another attempt.
  *
  * - Refused connections, DNS servers not answering (EAI_AGAIN) and connect
- *   timeouts: the request never left, so always `true`.
+ *   timeouts (undici's or the kernel's): the request never left, so always `true`.
  * - Resets, broken pipes, read and total timeouts: the server may have
  *   received the request, so `true` only when `idempotent` says the method
  *   may be sent twice.
@@ -86,6 +88,8 @@ export function isRetryableNetworkError(err: unknown, idempotent = false): boole
   if (err instanceof AxiosError && err.response) return false;
   if (facts.code === undefined) return false;
   if (NOT_SENT.has(facts.code)) return true;
+  // The kernel gave up connecting (no connect_timeout set): nothing was sent either.
+  if (facts.code === 'ETIMEDOUT' && syscallOf(facts.source) === 'connect') return true;
   return idempotent && MAYBE_SENT.has(facts.code);
 }
 

@@ -246,6 +246,15 @@ describe('isRetryableNetworkError', () => {
     expect(isRetryableNetworkError(classifyError(error), true)).toBe(idempotent);
   });
 
+  it('a kernel connect timeout is retried for any method, a kernel read timeout only when idempotent', () => {
+    const connect = axiosError('ETIMEDOUT', nodeError('ETIMEDOUT', { syscall: 'connect' }));
+    expect(isRetryableNetworkError(connect)).toBe(true);
+    expect(classifyError(connect).code).toBe(ErrorCode.CONNECT_TIMEOUT);
+    const read = axiosError('ETIMEDOUT', nodeError('ETIMEDOUT', { syscall: 'read' }));
+    expect(isRetryableNetworkError(read)).toBe(false);
+    expect(isRetryableNetworkError(read, true)).toBe(true);
+  });
+
   it('never for a response or a cancellation', () => {
     const error = new AxiosError(
       'x',
