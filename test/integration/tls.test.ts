@@ -14,7 +14,7 @@ describe('TLS options through a worker', () => {
   let selfSignedCert: string;
   const servers: HttpTestServer[] = [];
   let selfSigned: HttpTestServer;
-  let expired: HttpTestServer & { ca?: string };
+  let expired: HttpTestServer;
   let expiredCa: string;
   let wrongName: HttpTestServer;
   let wrongNameCert: string;
