@@ -10,6 +10,8 @@ import { defaultJobOptions, jobKey, OUTPUT_FIELD, TASK_JOB_NAME } from '../share
 import type { TaskInput } from '../shared/task-schema.js';
 import { createFilesStore, type FilesStore } from '../shared/files/files-store.js';
 import { joinJobData } from '../shared/job-envelope.js';
+import { createKeyRing, type SecretKey } from '../shared/secrets/key-ring.js';
+import { sealTask } from '../shared/secrets/seal-task.js';
 import { CompletionWaiter } from './completion-waiter.js';
 
 /**
@@ -53,6 +55,8 @@ export class TaskProducer {
   readonly files: FilesStore;
   private readonly connection: RedisClient;
   private waiter: CompletionWaiter | undefined;
+  /** The key that seals task secrets; null without TASKREST_SECRET_KEY. */
+  private sealKey: SecretKey | null | undefined;
 
   constructor(options: ProducerOptions = {}) {
     this.config = options.config ?? loadConfig();
@@ -82,7 +86,7 @@ export class TaskProducer {
     this.validate(task);
     await waitForRedis(this.connection);
     const { user, ...jobOptions } = options;
-    const job = await this.queue.add(TASK_JOB_NAME, joinJobData(task, { user }), jobOptions);
+    const job = await this.queue.add(TASK_JOB_NAME, this.jobData(task, user), jobOptions);
     return { executionId: executionIdOf(job.id) };
   }
 
@@ -114,7 +118,7 @@ export class TaskProducer {
     await waitForRedis(this.connection);
     const { user, ...opts } = options;
     const jobs = await this.queue.addBulk(
-      tasks.map((task) => ({ name: TASK_JOB_NAME, data: joinJobData(task, { user }), opts })),
+      tasks.map((task) => ({ name: TASK_JOB_NAME, data: this.jobData(task, user), opts })),
     );
     return jobs.map((job) => ({ executionId: executionIdOf(job.id) }));
   }
@@ -174,6 +178,14 @@ export class TaskProducer {
     await this.waiter?.close();
     await this.queue.close();
     await this.connection.quit().catch(() => this.connection.disconnect());
+  }
+
+  /** Job data: the task, its secrets sealed when TASKREST_SECRET_KEY is set, and the envelope. */
+  private jobData(task: TaskInput, user: string | undefined): object {
+    this.sealKey ??= createKeyRing(this.config).current ?? null;
+    if (!this.sealKey) return joinJobData(task, { user });
+    const { task: stored, sealed } = sealTask(task, this.sealKey);
+    return joinJobData(stored, { user, sealed });
   }
 
   private validate(task: unknown): void {

@@ -11,28 +11,45 @@ const SENSITIVE_HEADER =
 
 /** Query parameter names whose values are credentials. */
 const SENSITIVE_PARAM =
-  /token|secret|password|passwd|api[-_]?key|signature|credential|^(key|sig|auth|code)$/i;
+  /token|secret|password|passwd|api[-_]?key|signature|credential|jwt|session|^(key|sig|auth|authorization|code)$/i;
+
+/** Headers whose values are URLs, which may carry credentials in their query (an OAuth `code`). */
+const URL_HEADER = /^(location|content-location|referer)$/i;
 
 export function isSensitiveHeader(name: string): boolean {
   return SENSITIVE_HEADER.test(name);
 }
 
-/** A copy of the headers with every credential value replaced. */
+/** Whether a query or form field of this name holds a credential (`api_key`, `access_token`). */
+export function isSensitiveParam(name: string): boolean {
+  return SENSITIVE_PARAM.test(name);
+}
+
+/** A copy of the headers with every credential value replaced (and URL-valued ones redacted). */
 export function redactHeaders<T>(headers: Readonly<Record<string, T>>): Record<string, T | string> {
   const out: Record<string, T | string> = {};
   for (const [name, value] of Object.entries(headers)) {
-    out[name] = isSensitiveHeader(name) ? REDACTED : value;
+    if (isSensitiveHeader(name)) out[name] = REDACTED;
+    else if (URL_HEADER.test(name) && typeof value === 'string') out[name] = redactUrl(value);
+    else out[name] = value;
   }
   return out;
 }
 
-/** The URL as text, without user info and with credential-like query values replaced. */
+/**
+ * The URL as text, without user info and with credential-like query (and
+ * fragment: OAuth's implicit flow puts tokens there) values replaced.
+ * Relative URLs (a Location header, a path with a query) are redacted the
+ * same way; the text is kept as it is when there is nothing to redact.
+ */
 export function redactUrl(url: URL | string): string {
+  const text = String(url);
+  if (!/^[a-z][a-z0-9+.-]*:/i.test(text)) return redactRelative(text);
   let parsed: URL;
   try {
-    parsed = new URL(String(url));
+    parsed = new URL(text);
   } catch {
-    return String(url);
+    return redactRelative(text);
   }
   if (parsed.username || parsed.password) {
     parsed.username = parsed.username ? 'REDACTED' : '';
@@ -41,7 +58,33 @@ export function redactUrl(url: URL | string): string {
   for (const key of [...new Set(parsed.searchParams.keys())]) {
     if (SENSITIVE_PARAM.test(key)) parsed.searchParams.set(key, REDACTED);
   }
+  parsed.hash = redactQuery(parsed.hash.slice(1));
   return parsed.toString();
+}
+
+/** `path?query#fragment` with credential-like values in query and fragment replaced. */
+function redactRelative(text: string): string {
+  const hashAt = text.indexOf('#');
+  const beforeHash = hashAt === -1 ? text : text.slice(0, hashAt);
+  const hash = hashAt === -1 ? null : text.slice(hashAt + 1);
+  const queryAt = beforeHash.indexOf('?');
+  const path = queryAt === -1 ? beforeHash : beforeHash.slice(0, queryAt);
+  const query = queryAt === -1 ? null : beforeHash.slice(queryAt + 1);
+  return (
+    path +
+    (query === null ? '' : `?${redactQuery(query)}`) +
+    (hash === null ? '' : `#${redactQuery(hash)}`)
+  );
+}
+
+/** `a=1&api_key=x` → `a=1&api_key=%5BREDACTED%5D`; unchanged when no name is sensitive. */
+function redactQuery(query: string): string {
+  if (!query.includes('=')) return query;
+  const params = new URLSearchParams(query);
+  const sensitive = [...new Set(params.keys())].filter((key) => SENSITIVE_PARAM.test(key));
+  if (sensitive.length === 0) return query;
+  for (const key of sensitive) params.set(key, REDACTED);
+  return params.toString();
 }
 
 /**
@@ -56,12 +99,18 @@ export function redactTask(task: unknown): unknown {
   if (isRecord(out.cookies)) {
     out.cookies = Object.fromEntries(Object.keys(out.cookies).map((k) => [k, REDACTED]));
   }
-  if (typeof out.url === 'string' && /^https?:\/\//i.test(out.url)) out.url = redactUrl(out.url);
-  if (isRecord(out.params)) {
-    out.params = Object.fromEntries(
-      Object.entries(out.params).map(([k, v]) => [k, SENSITIVE_PARAM.test(k) ? REDACTED : v]),
+  for (const field of ['url', 'base_path', 'base_url', 'path']) {
+    const value = out[field];
+    if (typeof value === 'string') out[field] = redactUrl(value);
+  }
+  for (const field of ['params', 'urlencoded']) {
+    const value = out[field];
+    if (!isRecord(value)) continue;
+    out[field] = Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, SENSITIVE_PARAM.test(k) ? REDACTED : v]),
     );
   }
+  if (typeof out.cacert === 'string') out.cacert = REDACTED;
   return out;
 }
 

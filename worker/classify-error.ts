@@ -103,6 +103,10 @@ function describe(f: Facts): [ErrorCode, string] {
   const { code, target = 'the server' } = f;
   const limits = f.config?.taskrest;
   if (f.outerCode === AxiosError.ERR_CANCELED) return [ErrorCode.ABORTED, 'request aborted'];
+  // The outbound policy refused the address a DNS lookup gave at connect time.
+  if (code === ErrorCode.DESTINATION_DENIED) {
+    return [ErrorCode.DESTINATION_DENIED, messageOf(f.source)];
+  }
   if (code === 'UND_ERR_CLOSED' || code === 'UND_ERR_DESTROYED') {
     return [ErrorCode.ABORTED, 'request aborted: the transport was closed'];
   }

@@ -48,6 +48,12 @@ export interface ExecutorDeps {
   readonly files: FileSource;
   /** Response body limit, after decompression. */
   readonly maxResponseBytes: number;
+  /**
+   * The outbound policy's check of a hop's URL, run before every hop is sent
+   * (IP literals never reach the connect-time DNS check). Throws a TaskError
+   * (DESTINATION_DENIED) to refuse. Absent: every destination is allowed.
+   */
+  readonly checkDestination?: (url: URL) => void;
   /** Credentials for `grant` and `pass_user_token`; without it such tasks fail. */
   readonly authorize?: Authorizer;
   readonly now?: () => number;
@@ -134,6 +140,8 @@ async function send(
     headers: baseHeaders(task, body),
     withBody: body !== null,
   };
+  // Before any credentials are fetched for it.
+  deps.checkDestination?.(hop.url);
   const credentials = deps.authorize
     ? await deps.authorize(task, hop.url, context)
     : withoutAuthorizer(task);
@@ -158,6 +166,8 @@ async function send(
   );
 
   const sendHop = async (): Promise<AxiosResponse<Buffer>> => {
+    // Every hop, redirects included: the redirect target is checked here, not trusted.
+    deps.checkDestination?.(hop.url);
     const headers =
       hop.url.origin === credentialOrigin ? { ...hop.headers, ...extra } : hop.headers;
     const config: AxiosRequestConfig = {

@@ -12,6 +12,10 @@ import { jobKey, OUTPUT_FIELD } from '../shared/task-queue.js';
 import type { Logger } from '../shared/logger.js';
 import { createAuthorizer } from './authorize-task.js';
 import { executeTask, type ExecutorDeps } from './executor.js';
+import { outboundPolicyOf } from './outbound/outbound-policy.js';
+import { createPolicyLookup } from './outbound/policy-lookup.js';
+import { createKeyRing, type KeyRing } from '../shared/secrets/key-ring.js';
+import { unsealTask } from '../shared/secrets/seal-task.js';
 import { logConnectionEvents } from './connection-log.js';
 import { guardEmits } from './guard-emits.js';
 import { createHttpClient, type HttpClient } from './http-client.js';
@@ -39,11 +43,18 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
   const name = `${hostname()}:${pid}`;
   const connection = createRedis(config, 'worker');
   logConnectionEvents(connection, logger);
-  const http: HttpClient = createHttpClient({ defaultMaxResponseBytes: config.maxResponseBytes });
+  // The outbound policy: every resolved address at connect time, every hop's URL before it is sent.
+  const policy = outboundPolicyOf(config);
+  const http: HttpClient = createHttpClient({
+    defaultMaxResponseBytes: config.maxResponseBytes,
+    lookup: createPolicyLookup(policy),
+  });
+  const keyRing = createKeyRing(config);
   const deps: ExecutorDeps = {
     http: http.axios,
     files: createFilesStore(connection, config),
     maxResponseBytes: config.maxResponseBytes,
+    checkDestination: (url) => policy.checkUrl(url),
     // Reads GRANTS_FILE and the user-token settings: a bad one stops the worker here.
     authorize: createAuthorizer(config, { redis: connection, http: http.axios, logger }),
   };
@@ -85,7 +96,8 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
     token: string | undefined,
   ): Promise<TaskOutput> {
     const logWrites: Promise<unknown>[] = [];
-    const { task, meta } = splitJobData(job.data);
+    const { task: stored, meta } = splitJobData(job.data);
+    const task = openSecrets(stored, meta.sealed, keyRing);
     active.add(job);
     const { output, error } = await executeTask(
       task,
@@ -102,8 +114,8 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
     // Cut off by shutdown: hand the job back rather than fail it.
     if (shutdown.expired && token) return handBack(job, token);
     await storeFailedOutput(connection, config, job, output);
-    // An invalid task stays invalid: no BullMQ attempt may run it again.
-    throw error?.code === ErrorCode.INVALID_TASK
+    // An invalid task stays invalid, a denied destination denied: no BullMQ attempt may run it again.
+    throw error?.code === ErrorCode.INVALID_TASK || error?.code === ErrorCode.DESTINATION_DENIED
       ? new UnrecoverableError(output.message)
       : new Error(output.message);
   }
@@ -127,6 +139,16 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
       }
     },
   };
+}
+
+/** The task with its sealed secrets back (in memory only); a box that cannot be opened fails the job for good. */
+function openSecrets(task: unknown, sealed: unknown, keyRing: KeyRing): unknown {
+  if (sealed === undefined) return task;
+  try {
+    return unsealTask(task, sealed, keyRing);
+  } catch (error) {
+    throw new UnrecoverableError(coerceError(error).message);
+  }
 }
 
 async function storeFailedOutput(
