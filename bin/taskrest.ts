@@ -2,6 +2,7 @@
 /**
  * The `taskrest` command: a thin dispatcher to the subcommands.
  */
+import { apiCommand } from '../producer/cli/api-command.js';
 import { devCommand } from '../producer/cli/dev-command.js';
 import { enqueueCommand } from '../producer/cli/enqueue-command.js';
 import { filesCommand } from '../producer/cli/files-command.js';
@@ -14,6 +15,7 @@ import { workerCommand } from '../worker/worker-command.js';
 const COMMANDS: Record<string, Command> = {
   dev: devCommand,
   worker: workerCommand,
+  api: apiCommand,
   enqueue: enqueueCommand,
   status: statusCommand,
   files: filesCommand,
@@ -23,6 +25,7 @@ const USAGE = `usage: taskrest <command>
 
   dev                      API + dashboard + one worker in one process (npm start)
   worker                   one worker process; scale by starting more
+  api                      the HTTP API, dashboard and metrics on HOST:PORT
   enqueue [FILE|-] [--json TEXT] [--wait [SECONDS]]
                            enqueue one task; prints {"execution_id": …} or, with --wait, the output
   status ID                prints {"execution_id", "state", "output"?}

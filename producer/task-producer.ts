@@ -128,7 +128,7 @@ export class TaskProducer {
     await waitForRedis(this.connection);
     // State first, then the job: a job read before its state could still be
     // active in the hash and completed in the state, with no return value yet.
-    const state = (await this.queue.getJobState(String(id))) as ExecutionState;
+    const state = await this.queue.getJobState(String(id));
     if (state === ExecutionState.UNKNOWN) return null;
     const job = await Job.fromId<unknown, TaskOutput>(this.queue, String(id));
     if (!job) return null;
@@ -167,10 +167,10 @@ export class TaskProducer {
    */
   async remove(id: number | string): Promise<'removed' | 'active' | 'unknown'> {
     await waitForRedis(this.connection);
-    // BullMQ refuses to remove a locked (running) job; the state says which refusal it was.
-    if ((await this.queue.remove(String(id))) === 1) return 'removed';
-    const state = (await this.queue.getJobState(String(id))) as ExecutionState;
-    return state === ExecutionState.UNKNOWN ? 'unknown' : 'active';
+    // BullMQ's remove answers 1 for an unknown id too, so the state is asked first.
+    if ((await this.queue.getJobState(String(id))) === ExecutionState.UNKNOWN) return 'unknown';
+    // It refuses (0) to remove a locked job: one that runs now.
+    return (await this.queue.remove(String(id))) === 1 ? 'removed' : 'active';
   }
 
   /** Closes the queue and every connection this producer opened. */

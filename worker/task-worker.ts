@@ -11,14 +11,15 @@ import { splitJobData } from '../shared/job-envelope.js';
 import { jobKey, OUTPUT_FIELD } from '../shared/task-queue.js';
 import type { Logger } from '../shared/logger.js';
 import { createAuthorizer } from './authorize-task.js';
+import { logConnectionEvents } from './connection-log.js';
 import { executeTask, type ExecutorDeps } from './executor.js';
+import { guardEmits } from './guard-emits.js';
+import { createHttpClient, type HttpClient } from './http-client.js';
+import { startMetricsRecorder } from './metrics-recorder.js';
 import { outboundPolicyOf } from './outbound/outbound-policy.js';
 import { createPolicyLookup } from './outbound/policy-lookup.js';
 import { createKeyRing, type KeyRing } from '../shared/secrets/key-ring.js';
 import { unsealTask } from '../shared/secrets/seal-task.js';
-import { logConnectionEvents } from './connection-log.js';
-import { guardEmits } from './guard-emits.js';
-import { createHttpClient, type HttpClient } from './http-client.js';
 import { handBack, Shutdown } from './shutdown.js';
 import { WorkerHealth } from './worker-health.js';
 
@@ -61,6 +62,10 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
   // Its signal aborts requests still in flight at the end of the grace period.
   const shutdown = new Shutdown();
   const active = new Set<Job>();
+  // Counts for the API's /metrics, batched to Redis once a second.
+  const metrics = startMetricsRecorder(connection, config, {
+    onError: (error) => logger.warn('could not send metrics', { error: error.message }),
+  });
 
   const worker = new Worker<unknown, TaskOutput>(
     config.queueName,
@@ -98,6 +103,7 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
     const logWrites: Promise<unknown>[] = [];
     const { task: stored, meta } = splitJobData(job.data);
     const task = openSecrets(stored, meta.sealed, keyRing);
+    const startedAt = performance.now();
     active.add(job);
     const { output, error } = await executeTask(
       task,
@@ -109,6 +115,7 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
       },
       deps,
     ).finally(() => active.delete(job));
+    metrics.record(output, performance.now() - startedAt);
     await Promise.all(logWrites);
     if (output.status === OutputStatus.SUCCESS) return output;
     // Cut off by shutdown: hand the job back rather than fail it.
@@ -135,6 +142,7 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
       } finally {
         health.stop();
         await http.close();
+        await metrics.close();
         await connection.quit().catch(() => connection.disconnect());
       }
     },

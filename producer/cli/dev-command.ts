@@ -1,12 +1,14 @@
 import { loadConfig } from '../../shared/config.js';
 import { createLogger } from '../../shared/logger.js';
 import { startTaskWorker } from '../../worker/task-worker.js';
+import { createApiServer } from '../api/create-api-server.js';
 import type { Command } from './command.js';
 import { ensureRedis } from './ensure-redis.js';
 
 /**
- * `taskrest dev` (and `npm start`): everything in one process for trying it
- * out, on a private throwaway Redis when none answers at REDIS_URL.
+ * `taskrest dev` (and `npm start`): a worker, the HTTP API and the dashboard
+ * in one process for trying it out, on HOST:PORT, on a private throwaway
+ * Redis when none answers at REDIS_URL.
  */
 export const devCommand: Command = async (_args, context) => {
   const { config, signal, stderr } = context;
@@ -18,19 +20,30 @@ export const devCommand: Command = async (_args, context) => {
       loadConfig({ ...process.env, REDIS_URL: config.redisUrl }),
       logger,
     );
-    stderr.write(
-      [
-        `taskrest dev: a worker is consuming queue "${config.queueName}" on ${config.redisUrl}.`,
-        'Try, in another terminal:',
-        `  npx taskrest enqueue --wait --json '{"url": "https://example.com/"}'`,
-        'Stop with Ctrl-C.',
-        '',
-      ].join('\n'),
-    );
-    await new Promise<void>((resolve) =>
-      signal.addEventListener('abort', () => resolve(), { once: true }),
-    );
-    await worker.close();
+    try {
+      const api = await createApiServer(config, logger);
+      try {
+        const url = await api.listen();
+        stderr.write(
+          [
+            `taskrest dev: a worker is consuming queue "${config.queueName}" on ${config.redisUrl}.`,
+            `HTTP API on ${url}/api, dashboard on ${url}/dashboard, metrics on ${url}/metrics.`,
+            'Try, in another terminal:',
+            `  npx taskrest enqueue --wait --json '{"url": "https://example.com/"}'`,
+            `  curl -s -X POST '${url}/api/tasks?wait=30' -H 'content-type: application/json' -d '{"url": "https://example.com/"}'`,
+            'Stop with Ctrl-C.',
+            '',
+          ].join('\n'),
+        );
+        await new Promise<void>((resolve) =>
+          signal.addEventListener('abort', () => resolve(), { once: true }),
+        );
+      } finally {
+        await api.close();
+      }
+    } finally {
+      await worker.close();
+    }
   } finally {
     await redis.stop();
   }

@@ -1,0 +1,39 @@
+import type { FastifyInstance } from 'fastify';
+import { InvalidTaskError } from '../../shared/errors/invalid-task-error.js';
+import type { TaskInput } from '../../shared/task-schema.js';
+import type { TaskProducer } from '../task-producer.js';
+
+/** Most tasks one bulk request may carry. */
+export const MAX_BULK_TASKS = 1000;
+/** Cap on a bulk request's body, whatever TASKREST_MAX_TASK_BYTES × MAX_BULK_TASKS comes to. */
+export const MAX_BULK_BYTES = 32 * 1024 * 1024;
+
+/**
+ * `POST /api/tasks/bulk`: an array of tasks, enqueued all or nothing (BullMQ
+ * addBulk, one round trip). 202 with `[{"execution_id", "state"}]` in order;
+ * 400 naming the index of each bad task (`3.url`). Each task is held to
+ * TASKREST_MAX_TASK_BYTES; the body to that times the number of tasks, at
+ * most MAX_BULK_BYTES.
+ */
+export function bulkRoute(producer: TaskProducer) {
+  const bodyLimit = Math.min(producer.config.maxTaskBytes * MAX_BULK_TASKS, MAX_BULK_BYTES);
+  return (app: FastifyInstance, _options: unknown, done: () => void): void => {
+    app.post<{ Body: unknown }>('/api/tasks/bulk', { bodyLimit }, async (request, reply) => {
+      const tasks = request.body;
+      if (!Array.isArray(tasks) || tasks.length === 0 || tasks.length > MAX_BULK_TASKS) {
+        throw new InvalidTaskError([
+          { path: '', message: `expected an array of 1 to ${MAX_BULK_TASKS} tasks` },
+        ]);
+      }
+      const executions = await producer.enqueueBulk(tasks as TaskInput[], {
+        ...(request.caller === undefined ? {} : { user: request.caller }),
+      });
+      return reply
+        .code(202)
+        .send(
+          executions.map(({ executionId }) => ({ execution_id: executionId, state: 'waiting' })),
+        );
+    });
+    done();
+  };
+}

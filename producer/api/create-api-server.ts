@@ -1,0 +1,65 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Config } from '../../shared/config.js';
+import type { Logger } from '../../shared/logger.js';
+import { createRedis } from '../../shared/redis-connection.js';
+import { TaskProducer } from '../task-producer.js';
+import { apiErrorHandler } from './api-error.js';
+import { parseApiTokens } from './api-tokens.js';
+import { bearerAuth } from './bearer-auth.js';
+import { bulkRoute } from './bulk-route.js';
+import { dashboard } from './dashboard.js';
+import { assertCredentialsForHost } from './exposure-check.js';
+import { filesRoutes } from './files-routes.js';
+import { healthRoute } from './health-route.js';
+import { metricsRoute } from './metrics-route.js';
+import { openApiRoute } from './openapi-route.js';
+import { createPrometheusMetrics } from './prometheus-metrics.js';
+import { tasksRoutes } from './tasks-routes.js';
+
+/** The HTTP API, dashboard and metrics of one queue. */
+export interface ApiServer {
+  readonly app: FastifyInstance;
+  readonly producer: TaskProducer;
+  /** Listens on HOST:PORT (or the given address) and resolves with the base URL. */
+  listen(address?: { host?: string; port?: number }): Promise<string>;
+  /** Stops listening, then closes the producer and Redis connections. */
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the API server: `/api/*` behind bearer tokens (API_TOKENS),
+ * `/dashboard` behind basic auth, `/health` and `/metrics` open. Throws a
+ * ConfigError when HOST is not loopback and credentials are missing.
+ */
+export async function createApiServer(config: Config, logger: Logger): Promise<ApiServer> {
+  assertCredentialsForHost(config);
+  const producer = new TaskProducer({ config });
+  const redis = createRedis(config, 'producer');
+  redis.on('error', () => undefined);
+  const app = Fastify({ logger: false, bodyLimit: config.maxTaskBytes });
+  app.setErrorHandler(apiErrorHandler(logger));
+
+  await app.register(async (api) => {
+    api.addHook('onRequest', bearerAuth(parseApiTokens(config.apiTokens)));
+    await api.register(tasksRoutes(producer));
+    await api.register(bulkRoute(producer));
+    await api.register(filesRoutes(producer.files));
+    await api.register(openApiRoute);
+  });
+  await app.register(healthRoute(redis));
+  await app.register(metricsRoute(createPrometheusMetrics(producer.queue, redis, config)));
+  await app.register(dashboard(producer.queue, config));
+
+  return {
+    app,
+    producer,
+    async listen(address = {}) {
+      return app.listen({ host: address.host ?? config.host, port: address.port ?? config.port });
+    },
+    async close() {
+      await app.close();
+      await producer.close();
+      await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}

@@ -1,0 +1,48 @@
+import type { FastifyInstance } from 'fastify';
+import type { Readable } from 'node:stream';
+import type { FilesStore } from '../../shared/files/files-store.js';
+import { ApiError } from './api-error.js';
+
+/**
+ * The files resource (multipart file parts), raw bytes in and out:
+ * `PUT /api/files/NAME` (201 `{"name", "size"}`; 413 over TASKREST_MAX_FILE_BYTES),
+ * `GET /api/files/NAME`, `DELETE /api/files/NAME` (204), `GET /api/files`
+ * (the list). NAME may contain `/` (`reports/2024.csv`).
+ */
+export function filesRoutes(files: FilesStore) {
+  return (app: FastifyInstance, _options: unknown, done: () => void): void => {
+    // Here, every body is a file's bytes, whatever its content type says:
+    // the stream goes to the store, which enforces the size limit as it reads.
+    app.removeAllContentTypeParsers();
+    app.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
+
+    app.put<{ Params: { '*': string } }>('/api/files/*', async (request, reply) => {
+      const body = request.body as Readable | undefined;
+      const content = body ?? Buffer.alloc(0);
+      const { size } = await files.put(request.params['*'], content);
+      return reply.code(201).send({ name: request.params['*'], size });
+    });
+
+    app.get<{ Params: { '*': string } }>('/api/files/*', async (request, reply) => {
+      const name = request.params['*'];
+      const size = await files.size(name);
+      if (size === null) throw notFound(name);
+      return reply
+        .header('content-type', 'application/octet-stream')
+        .header('content-length', size)
+        .send(files.stream(name));
+    });
+
+    app.delete<{ Params: { '*': string } }>('/api/files/*', async (request, reply) => {
+      if (!(await files.delete(request.params['*']))) throw notFound(request.params['*']);
+      return reply.code(204).send();
+    });
+
+    app.get('/api/files', async () => files.list());
+    done();
+  };
+}
+
+function notFound(name: string): ApiError {
+  return new ApiError(404, { error: 'not found', message: `no file ${JSON.stringify(name)}` });
+}

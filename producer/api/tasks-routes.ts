@@ -1,0 +1,81 @@
+import type { FastifyInstance } from 'fastify';
+import { isFinished } from '../../shared/execution.js';
+import type { TaskInput } from '../../shared/task-schema.js';
+import type { TaskProducer } from '../task-producer.js';
+import { ApiError } from './api-error.js';
+import { idempotencyKeyOf } from './idempotency-key.js';
+
+/** The longest `?wait=SECONDS` the API accepts. */
+export const MAX_WAIT_SECONDS = 600;
+
+/**
+ * `POST /api/tasks` (202, or 200 with the output when `?wait` saw it finish;
+ * `Idempotency-Key` returns the existing execution), `GET /api/tasks/:id`,
+ * `DELETE /api/tasks/:id`.
+ */
+export function tasksRoutes(producer: TaskProducer) {
+  return (app: FastifyInstance, _options: unknown, done: () => void): void => {
+    app.post<{ Body: unknown; Querystring: { wait?: string } }>(
+      '/api/tasks',
+      { bodyLimit: producer.config.maxTaskBytes },
+      async (request, reply) => {
+        const waitMs = waitMsOf(request.query.wait);
+        const key = idempotencyKeyOf(request.headers['idempotency-key']);
+        // An Idempotency-Key that names an execution returns it instead of a duplicate.
+        const found = key === undefined ? null : await producer.getExecution(key);
+        const id = found
+          ? found.execution_id
+          : (
+              await producer.enqueue(request.body as TaskInput, {
+                ...(key === undefined ? {} : { jobId: key }),
+                ...(request.caller === undefined ? {} : { user: request.caller }),
+              })
+            ).executionId;
+        let execution = found;
+        if (waitMs > 0 && !(execution && isFinished(execution.state))) {
+          execution = (await producer.waitForResult(id, { timeoutMs: waitMs })) ?? execution;
+        }
+        void reply.header('location', `/api/tasks/${encodeURIComponent(String(id))}`);
+        if (execution && (found || isFinished(execution.state))) {
+          return reply.code(200).send(execution);
+        }
+        return reply.code(202).send({ execution_id: id, state: execution?.state ?? 'waiting' });
+      },
+    );
+
+    app.get<{ Params: { id: string } }>('/api/tasks/:id', async (request) => {
+      const execution = await producer.getExecution(request.params.id);
+      if (!execution) throw notFound(request.params.id);
+      return execution;
+    });
+
+    app.delete<{ Params: { id: string } }>('/api/tasks/:id', async (request, reply) => {
+      const result = await producer.remove(request.params.id);
+      if (result === 'unknown') throw notFound(request.params.id);
+      if (result === 'active') {
+        throw new ApiError(409, {
+          error: 'execution is active',
+          message: `execution ${request.params.id} is running; it can be removed once it finished`,
+        });
+      }
+      return reply.code(204).send();
+    });
+    done();
+  };
+}
+
+function notFound(id: string): ApiError {
+  return new ApiError(404, { error: 'not found', message: `no execution ${id}` });
+}
+
+function waitMsOf(wait: string | undefined): number {
+  if (wait === undefined) return 0;
+  const seconds = wait === '' ? NaN : Number(wait);
+  if (!Number.isFinite(seconds) || seconds < 0 || seconds > MAX_WAIT_SECONDS) {
+    throw new ApiError(400, {
+      error: 'bad request',
+      message: `wait: expected a number of seconds from 0 to ${MAX_WAIT_SECONDS}`,
+    });
+  }
+  return seconds * 1000;
+}
