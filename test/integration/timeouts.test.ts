@@ -107,13 +107,13 @@ describe('read_timeout and total_timeout', () => {
     const execution = await h.run({
       url: `${server.url}/`,
       read_timeout: 1,
-      // Attempts at 0 and about 2 s (each cut after 1 s); the next would start
-      // 2 s after the second timed out, past the deadline.
-      retry_backoff: { initial: 1, multiplier: 2, deadline: 3 },
+      // Attempts at 0 and about 2 s (each cut after 1 s, undici's clock may add
+      // half a second); the next would start 3 s after the second timed out.
+      retry_backoff: { initial: 1, multiplier: 3, deadline: 3.5 },
     });
     const target = `127.0.0.1:${server.port}`;
     expect(execution.output?.message).toBe(
-      `gave up retrying: retry_backoff.deadline (3 s) reached after 2 attempts; last error: read timeout: no response from ${target} within 1 s`,
+      `gave up retrying: retry_backoff.deadline (3.5 s) reached after 2 attempts; last error: read timeout: no response from ${target} within 1 s`,
     );
     expect(
       execution.output?.log.some((l) =>
@@ -168,13 +168,14 @@ describe('connect_timeout', () => {
         method: 'post',
         json: { once: true },
         connect_timeout: 1.5,
-        // Attempts at 0 and 2.5 s (each cut at 1.5 s); the next would start at 6 s.
-        retry_backoff: { initial: 1, multiplier: 2, deadline: 3 },
+        // Attempts at 0 and about 2.5 s (each cut after 1.5 s, undici's clock may
+        // add half a second); the next would start 3 s after the second timed out.
+        retry_backoff: { initial: 1, multiplier: 3, deadline: 4 },
       });
       expect(execution.output).toMatchObject({
         status: 'error',
         status_code: null,
-        message: `gave up retrying: retry_backoff.deadline (3 s) reached after 2 attempts; last error: connect timeout: no connection to ${target} within 1.5 s`,
+        message: `gave up retrying: retry_backoff.deadline (4 s) reached after 2 attempts; last error: connect timeout: no connection to ${target} within 1.5 s`,
       });
       const retries = execution.output?.log.filter((l) => / retry \d+ in /.test(l)) ?? [];
       expect(retries).toHaveLength(1);
