@@ -1,0 +1,24 @@
+# taskrest: one image for both services of docker-compose.yml
+# (`api` runs `taskrest api`, `worker` runs `taskrest worker`).
+FROM node:20-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY bin ./bin
+COPY shared ./shared
+COPY worker ./worker
+COPY producer ./producer
+COPY bench ./bench
+# Build, then drop the dev dependencies (TypeScript, vitest, playwright-core, ...).
+RUN npm run build && npm prune --omit=dev
+
+FROM node:20-slim
+ENV NODE_ENV=production
+WORKDIR /app
+COPY --from=build /app/package.json ./
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+USER node
+ENTRYPOINT ["node", "dist/bin/taskrest.js"]
+CMD ["api"]

@@ -1,0 +1,113 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { assertCredentialsForHost } from '../../producer/api/exposure-check.js';
+import { CONFIG_VARIABLES, loadConfig } from '../../shared/config.js';
+
+const root = new URL('../../', import.meta.url);
+const text = readFileSync(new URL('docker-compose.yml', root), 'utf8');
+const dockerfile = readFileSync(new URL('Dockerfile', root), 'utf8');
+
+interface Service {
+  image?: string;
+  build?: unknown;
+  command?: string[];
+  environment?: Record<string, string | number>;
+  ports?: string[];
+  volumes?: string[];
+  container_name?: string;
+  depends_on?: Record<string, { condition: string }>;
+  deploy?: unknown;
+}
+const compose = parse(text, { merge: true }) as {
+  services: Record<string, Service>;
+  volumes?: Record<string, unknown>;
+};
+const { redis, api, worker } = compose.services as Record<'redis' | 'api' | 'worker', Service>;
+
+/** Resolves Compose's `${VAR:-default}` and `${VAR:?message}` as a host with `set` would. */
+function interpolate(value: string | number, set: Record<string, string>): string {
+  return String(value).replace(
+    /\$\{(\w+)(?::([-?])([^}]*))?\}/g,
+    (_all, name: string, op, rest: string) => {
+      if (set[name] !== undefined) return set[name];
+      if (op === '?') throw new Error(`${name} is required: ${rest}`);
+      return op === '-' ? rest : '';
+    },
+  );
+}
+
+function environmentOf(service: Service, set: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(service.environment ?? {}).map(([k, v]) => [k, interpolate(v, set)]),
+  );
+}
+
+describe('docker-compose.yml', () => {
+  it('has redis, api and worker', () => {
+    expect(Object.keys(compose.services).sort()).toEqual(['api', 'redis', 'worker']);
+  });
+
+  it('runs redis 7 with noeviction and AOF on a named volume', () => {
+    expect(redis.image).toMatch(/^redis:7/);
+    const command = redis.command ?? [];
+    expect(command[0]).toBe('redis-server');
+    expect(command.join(' ')).toContain('--maxmemory-policy noeviction');
+    expect(command.join(' ')).toContain('--appendonly yes');
+    const volume = redis.volumes?.find((v) => v.endsWith(':/data'));
+    expect(volume).toBeDefined();
+    expect(Object.keys(compose.volumes ?? {})).toContain(volume!.split(':')[0]);
+  });
+
+  it('runs `taskrest api` on 0.0.0.0 with its credentials from the environment', () => {
+    expect(api.command).toEqual(['api']);
+    expect(api.build).toBeDefined();
+    const env = api.environment ?? {};
+    expect(env.HOST).toBe('0.0.0.0');
+    for (const name of ['API_TOKENS', 'DASHBOARD_USER', 'DASHBOARD_PASSWORD']) {
+      // Taken from the host, and required: Compose stops with the message when unset.
+      expect(String(env[name])).toMatch(new RegExp(`^\\$\\{${name}:\\?`));
+    }
+    expect(api.ports?.some((p) => /:3000$/.test(p))).toBe(true);
+    expect(api.depends_on?.redis?.condition).toBe('service_healthy');
+  });
+
+  it('runs `taskrest worker`, scalable with --scale worker=N', () => {
+    expect(worker.command).toEqual(['worker']);
+    expect(worker.image).toBe(api.image);
+    // A fixed container name or host port would make a second replica fail.
+    expect(worker.container_name).toBeUndefined();
+    expect(worker.ports).toBeUndefined();
+    expect(worker.deploy).toBeUndefined();
+    expect(worker.depends_on?.redis?.condition).toBe('service_healthy');
+    expect(api.container_name).toBeUndefined();
+  });
+
+  it('sets only environment variables taskrest reads, and they make a valid configuration', () => {
+    const set = { API_TOKENS: 'svc:token', DASHBOARD_USER: 'ops', DASHBOARD_PASSWORD: 'pw' };
+    for (const service of [api, worker]) {
+      const names = Object.keys(service.environment ?? {});
+      expect(names.length).toBeGreaterThan(0);
+      for (const name of names) expect(CONFIG_VARIABLES, name).toContain(name);
+      const env = environmentOf(service, set);
+      expect(env.REDIS_URL).toBe('redis://redis:6379');
+      const config = loadConfig(env);
+      expect(() => assertCredentialsForHost(config)).not.toThrow();
+    }
+    // Without the credentials, Compose refuses to start (the api would too).
+    expect(() => environmentOf(api, {})).toThrow(/API_TOKENS is required/);
+  });
+});
+
+describe('Dockerfile', () => {
+  it('builds on node:20-slim with npm ci, builds, prunes dev dependencies, runs the taskrest command', () => {
+    expect(dockerfile).toMatch(/^FROM node:20-slim/m);
+    expect(dockerfile).toMatch(/RUN npm ci\b/);
+    expect(dockerfile).toMatch(/npm run build/);
+    expect(dockerfile).toMatch(/npm prune --omit=dev/);
+    expect(dockerfile).toMatch(/ENTRYPOINT \["node", "dist\/bin\/taskrest\.js"\]/);
+    for (const dir of ['bin', 'shared', 'worker', 'producer']) {
+      expect(dockerfile).toMatch(new RegExp(`^COPY ${dir} `, 'm'));
+    }
+  });
+});
