@@ -61,6 +61,8 @@ describe('Redis down at enqueue', () => {
     await rejectsFast(() => producer.enqueue({ url: 'http://127.0.0.1:9/second' }));
 
     await redis.start();
+    // getExecution waits for the producer's connection to be back.
+    expect(await producer.getExecution(executionId)).toMatchObject({ state: 'waiting' });
     const waiting = await producer.queue.getWaiting();
     expect(waiting.map((job) => job.id)).toEqual([String(executionId)]);
   });

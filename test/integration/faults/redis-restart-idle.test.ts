@@ -53,7 +53,7 @@ describe('Redis restarted while workers are idle', () => {
     for (const worker of workers)
       await eventually(async () => (await readiness(worker)) === 200, 'ready again');
 
-    expect(await producer.queue.getJobState(String(early))).toBe('completed');
+    expect(await producer.getExecution(early)).toMatchObject({ state: 'completed' });
     await producer.enqueueBulk(
       Array.from({ length: 20 }, (_, i) => ({ url: `${target.url}/hit/late-${i}` })),
     );
