@@ -4,6 +4,7 @@ import { ExitCode, UsageError, type Command } from './command.js';
 import { exitCodeOf, printJson } from './exit-code-of.js';
 import { readTaskInput } from './read-task-input.js';
 import { parseEnqueueArgs } from './enqueue-args.js';
+import { watchProgress } from './wait-progress.js';
 
 /**
  * `taskrest enqueue [FILE|-] [--json TEXT] [--wait [SECONDS]]`: validates and
@@ -19,9 +20,15 @@ export const enqueueCommand: Command = async (args, { config, stdin, stdout, std
       printJson(stdout, { execution_id: executionId });
       return ExitCode.SUCCESS;
     }
-    const execution = await producer.waitForResult(executionId, {
-      timeoutMs: options.waitSeconds === Infinity ? 2 ** 31 - 1 : options.waitSeconds * 1000,
-    });
+    // State changes for a person at a terminal; scripts get the plain JSON only.
+    const progress = (stdout as { isTTY?: boolean }).isTTY
+      ? watchProgress(producer, executionId, (line) => stderr.write(line))
+      : undefined;
+    const execution = await producer
+      .waitForResult(executionId, {
+        timeoutMs: options.waitSeconds === Infinity ? 2 ** 31 - 1 : options.waitSeconds * 1000,
+      })
+      .finally(() => progress?.stop());
     if (!execution) throw new Error(`execution ${executionId} disappeared (removed by retention?)`);
     printJson(
       stdout,
