@@ -20,7 +20,7 @@ import { buildUrl } from './request/build-url.js';
 import { cookieHeader, parseSetCookies } from './request/cookies.js';
 import { encodeBody } from './request/encode-body.js';
 import type { FileSource, RequestBody } from './request/request-body.js';
-import { createRetryConfig } from './retry-policy.js';
+import { createRetryConfig, retryStatusValidator } from './retry-policy.js';
 import { transportOptions } from './timeouts.js';
 
 /** Credentials for one execution's request (see Authorizer). */
@@ -164,6 +164,7 @@ async function send(
     },
     now,
   );
+  const validateStatus = retryStatusValidator(task);
 
   const sendHop = async (): Promise<AxiosResponse<Buffer>> => {
     // Every hop, redirects included: the redirect target is checked here, not trusted.
@@ -177,6 +178,7 @@ async function send(
       data: hop.withBody ? body?.create() : undefined,
       signal: context.signal,
       taskrest: transportOptions(task, deps.maxResponseBytes),
+      validateStatus,
       'axios-retry': { ...retry },
     };
     log.add(`${hop.method.toUpperCase()} ${redactUrl(hop.url)}`);

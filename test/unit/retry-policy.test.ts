@@ -10,6 +10,7 @@ import type { TaskInput } from '../../shared/task-schema.js';
 import {
   backoffDelayMs,
   createRetryConfig,
+  retryStatusValidator,
   retryAfterMs,
   retryDelayMs,
 } from '../../worker/retry-policy.js';
@@ -136,8 +137,9 @@ describe('createRetryConfig', () => {
     const { config } = policy({ method: 'post' }, clock);
     expect(config.retryCondition?.(failure('post', 0, { status: 503 }))).toBe(true);
     expect(config.retryCondition?.(failure('post', 0, { status: 500 }))).toBe(false);
-    expect(config.validateResponse?.(failure('post', 0, { status: 500 }).response!)).toBe(true);
-    expect(config.validateResponse?.(failure('post', 0, { status: 503 }).response!)).toBe(false);
+    const validateStatus = retryStatusValidator(parseTask({ url: 'http://api.test/' }));
+    expect(validateStatus(500)).toBe(true);
+    expect(validateStatus(503)).toBe(false);
   });
 
   it('retries a reset only for idempotent methods, a refused connect for all', () => {

@@ -118,7 +118,24 @@ export class OutboundPolicy {
     }
   }
 
+  /**
+   * Range matching costs a BlockList check per range; a worker talks to few
+   * addresses, so decisions are remembered (the policy never changes).
+   */
+  private readonly decisions = new Map<string, IpRange | null>();
+
   private denialOf(address: string, family: 'ipv4' | 'ipv6'): IpRange | undefined {
+    const key = `${family} ${address}`;
+    let decision = this.decisions.get(key);
+    if (decision === undefined) {
+      if (this.decisions.size >= 10_000) this.decisions.clear();
+      decision = this.decide(address, family) ?? null;
+      this.decisions.set(key, decision);
+    }
+    return decision ?? undefined;
+  }
+
+  private decide(address: string, family: 'ipv4' | 'ipv6'): IpRange | undefined {
     const deny = this.denyRanges.match(address, family);
     if (!deny) return undefined;
     const allow = this.allowRanges.match(address, family);
