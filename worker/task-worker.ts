@@ -14,6 +14,7 @@ import { createAuthorizer } from './authorize-task.js';
 import { logConnectionEvents } from './connection-log.js';
 import { executeTask, type ExecutorDeps } from './executor.js';
 import { guardEmits } from './guard-emits.js';
+import { JobLogWriter } from './job-log-writer.js';
 import { createHttpClient, type HttpClient } from './http-client.js';
 import { startMetricsRecorder } from './metrics-recorder.js';
 import { outboundPolicyOf } from './outbound/outbound-policy.js';
@@ -100,7 +101,11 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
     job: Job<unknown, TaskOutput>,
     token: string | undefined,
   ): Promise<TaskOutput> {
-    const logWrites: Promise<unknown>[] = [];
+    const jobLog = new JobLogWriter(
+      connection,
+      `${jobKey(config, job.id ?? '')}:logs`,
+      job.opts.keepLogs,
+    );
     const { task: stored, meta } = splitJobData(job.data);
     const task = openSecrets(stored, meta.sealed, keyRing);
     const startedAt = performance.now();
@@ -111,12 +116,12 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
         executionId: executionIdOf(job.id),
         ...(meta.user ? { user: meta.user } : {}),
         signal: shutdown.signal,
-        onLog: (line) => logWrites.push(job.log(line).catch(() => undefined)),
+        onLog: (line) => jobLog.add(line),
       },
       deps,
     ).finally(() => active.delete(job));
     metrics.record(output, performance.now() - startedAt);
-    await Promise.all(logWrites);
+    await jobLog.close();
     if (output.status === OutputStatus.SUCCESS) return output;
     // Cut off by shutdown: hand the job back rather than fail it.
     if (shutdown.expired && token) return handBack(job, token);

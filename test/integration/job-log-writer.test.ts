@@ -1,0 +1,34 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterAll, describe, expect, it } from 'vitest';
+import { JobLogWriter } from '../../worker/job-log-writer.js';
+import { TEST_REDIS_URL } from '../helpers/test-config.js';
+
+describe('JobLogWriter', () => {
+  const redis = new Redis(TEST_REDIS_URL);
+  const key = `{t-${randomUUID().slice(0, 8)}}:q:1:logs`;
+  afterAll(async () => {
+    await redis.del(key);
+    redis.disconnect();
+  });
+
+  it('writes a quick execution’s lines at close, a long one’s while it runs, in order', async () => {
+    const writer = new JobLogWriter(redis, key, undefined, 200);
+    writer.add('one');
+    writer.add('two');
+    expect(await redis.lrange(key, 0, -1)).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(await redis.lrange(key, 0, -1)).toEqual(['one', 'two']);
+    writer.add('three');
+    await writer.close();
+    expect(await redis.lrange(key, 0, -1)).toEqual(['one', 'two', 'three']);
+  });
+
+  it('keeps at most keepLogs lines', async () => {
+    await redis.del(key);
+    const writer = new JobLogWriter(redis, key, 2);
+    for (const line of ['a', 'b', 'c']) writer.add(line);
+    await writer.close();
+    expect(await redis.lrange(key, 0, -1)).toEqual(['b', 'c']);
+  });
+});
