@@ -5,7 +5,12 @@ import { ExecutionState, isFinished, type Execution } from '../shared/execution.
 import { executionIdOf, OutputStatus, type TaskOutput } from '../shared/output.js';
 import { checkTask } from '../shared/parse-task.js';
 import { InvalidTaskError } from '../shared/errors/invalid-task-error.js';
-import { createRedis, waitForRedis, type RedisClient } from '../shared/redis-connection.js';
+import {
+  createRedis,
+  waitForRedis,
+  withRedis,
+  type RedisClient,
+} from '../shared/redis-connection.js';
 import { defaultJobOptions, jobKey, OUTPUT_FIELD, TASK_JOB_NAME } from '../shared/task-queue.js';
 import type { TaskInput } from '../shared/task-schema.js';
 import { createFilesStore, type FilesStore } from '../shared/files/files-store.js';
@@ -84,9 +89,11 @@ export class TaskProducer {
     options: EnqueueOptions = {},
   ): Promise<{ executionId: number | string }> {
     this.validate(task);
-    await waitForRedis(this.connection);
     const { user, ...jobOptions } = options;
-    const job = await this.queue.add(TASK_JOB_NAME, this.jobData(task, user), jobOptions);
+    const data = this.jobData(task, user);
+    const job = await withRedis(this.connection, () =>
+      this.queue.add(TASK_JOB_NAME, data, jobOptions),
+    );
     return { executionId: executionIdOf(job.id) };
   }
 
@@ -115,22 +122,27 @@ export class TaskProducer {
       }
     });
     if (issues.length > 0) throw new InvalidTaskError(issues);
-    await waitForRedis(this.connection);
     const { user, ...opts } = options;
-    const jobs = await this.queue.addBulk(
-      tasks.map((task) => ({ name: TASK_JOB_NAME, data: this.jobData(task, user), opts })),
-    );
+    const bulk = tasks.map((task) => ({
+      name: TASK_JOB_NAME,
+      data: this.jobData(task, user),
+      opts,
+    }));
+    const jobs = await withRedis(this.connection, () => this.queue.addBulk(bulk));
     return jobs.map((job) => ({ executionId: executionIdOf(job.id) }));
   }
 
   /** The execution's state and, once finished, its output; null when unknown. */
   async getExecution(id: number | string): Promise<Execution | null> {
-    await waitForRedis(this.connection);
+    return withRedis(this.connection, () => this.readExecution(String(id)));
+  }
+
+  private async readExecution(id: string): Promise<Execution | null> {
     // State first, then the job: a job read before its state could still be
     // active in the hash and completed in the state, with no return value yet.
-    const state = await this.queue.getJobState(String(id));
+    const state = await this.queue.getJobState(id);
     if (state === ExecutionState.UNKNOWN) return null;
-    const job = await Job.fromId<unknown, TaskOutput>(this.queue, String(id));
+    const job = await Job.fromId<unknown, TaskOutput>(this.queue, id);
     if (!job) return null;
     const execution: Execution = { execution_id: executionIdOf(job.id), state };
     if (state === ExecutionState.COMPLETED) execution.output = job.returnvalue;
@@ -166,11 +178,12 @@ export class TaskProducer {
    * `unknown` when there is no such execution.
    */
   async remove(id: number | string): Promise<'removed' | 'active' | 'unknown'> {
-    await waitForRedis(this.connection);
-    // BullMQ's remove answers 1 for an unknown id too, so the state is asked first.
-    if ((await this.queue.getJobState(String(id))) === ExecutionState.UNKNOWN) return 'unknown';
-    // It refuses (0) to remove a locked job: one that runs now.
-    return (await this.queue.remove(String(id))) === 1 ? 'removed' : 'active';
+    return withRedis(this.connection, async () => {
+      // BullMQ's remove answers 1 for an unknown id too, so the state is asked first.
+      if ((await this.queue.getJobState(String(id))) === ExecutionState.UNKNOWN) return 'unknown';
+      // It refuses (0) to remove a locked job: one that runs now.
+      return (await this.queue.remove(String(id))) === 1 ? 'removed' : 'active';
+    });
   }
 
   /** Closes the queue and every connection this producer opened. */

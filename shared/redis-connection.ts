@@ -90,3 +90,25 @@ export async function waitForRedis(
     client.once('ready', onReady);
   });
 }
+
+/** ioredis' ways of saying the connection, not the command, failed. */
+const CONNECTION_FAILURE =
+  /Connection is closed|Stream isn't writeable|Command timed out|Reached the max retries|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH/;
+
+/**
+ * Runs `call` once Redis is ready; a failure of the connection on the way
+ * (Redis went away between the check and the command) becomes a
+ * RedisUnavailableError like any other outage, so callers see one error.
+ */
+export async function withRedis<T>(client: RedisClient, call: () => Promise<T>): Promise<T> {
+  await waitForRedis(client);
+  try {
+    return await call();
+  } catch (error) {
+    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    if (CONNECTION_FAILURE.test(message)) {
+      throw new RedisUnavailableError(`Redis connection failed: ${message}`, { cause: error });
+    }
+    throw error;
+  }
+}
