@@ -2,23 +2,19 @@
 /**
  * The `taskrest` command: a thin dispatcher to the subcommands.
  */
-import { apiCommand } from '../producer/cli/api-command.js';
-import { devCommand } from '../producer/cli/dev-command.js';
-import { enqueueCommand } from '../producer/cli/enqueue-command.js';
-import { filesCommand } from '../producer/cli/files-command.js';
-import { statusCommand } from '../producer/cli/status-command.js';
 import { ExitCode, UsageError, type Command } from '../producer/cli/command.js';
 import { ConfigError, loadConfig } from '../shared/config.js';
 import { RedisUnavailableError } from '../shared/errors/redis-unavailable-error.js';
-import { workerCommand } from '../worker/worker-command.js';
 
-const COMMANDS: Record<string, Command> = {
-  dev: devCommand,
-  worker: workerCommand,
-  api: apiCommand,
-  enqueue: enqueueCommand,
-  status: statusCommand,
-  files: filesCommand,
+// Loaded on demand: a worker process never loads the web framework and the
+// dashboard (start-up time and resident memory), nor the API the worker.
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  dev: async () => (await import('../producer/cli/dev-command.js')).devCommand,
+  worker: async () => (await import('../worker/worker-command.js')).workerCommand,
+  api: async () => (await import('../producer/cli/api-command.js')).apiCommand,
+  enqueue: async () => (await import('../producer/cli/enqueue-command.js')).enqueueCommand,
+  status: async () => (await import('../producer/cli/status-command.js')).statusCommand,
+  files: async () => (await import('../producer/cli/files-command.js')).filesCommand,
 };
 
 const USAGE = `usage: taskrest <command>
@@ -42,8 +38,8 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(USAGE);
     return name === undefined ? ExitCode.USAGE : 0;
   }
-  const command = COMMANDS[name];
-  if (!command) {
+  const load = COMMANDS[name];
+  if (!load) {
     process.stderr.write(`unknown command: ${name}\n\n${USAGE}`);
     return ExitCode.USAGE;
   }
@@ -52,6 +48,7 @@ async function main(argv: readonly string[]): Promise<number> {
     process.once(signal, () => controller.abort());
   }
   try {
+    const command = await load();
     return await command(args, {
       config: loadConfig(),
       stdin: process.stdin,

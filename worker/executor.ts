@@ -179,7 +179,7 @@ async function send(
       signal: context.signal,
       taskrest: transportOptions(task, deps.maxResponseBytes),
       validateStatus,
-      'axios-retry': { ...retry },
+      'axios-retry': retry,
     };
     log.add(`${hop.method.toUpperCase()} ${redactUrl(hop.url)}`);
     const response = await deps.http.request<Buffer>(config).catch((err: unknown) => {

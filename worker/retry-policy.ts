@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import type { AxiosError } from 'axios';
 import type { IAxiosRetryConfig } from 'axios-retry';
 import type { RetryBackoff, Task } from '../shared/task-schema.js';
+import { byReference } from './by-reference.js';
 import { classifyError, isRetryableNetworkError } from './classify-error.js';
 
 /** The shortest wait between two attempts (seed: "the minimum delay between two tries is 1 second"). */
@@ -112,7 +113,7 @@ export function createRetryConfig(
     return isRetryableNetworkError(error, IDEMPOTENT.has(task.method));
   };
 
-  return {
+  return byReference({
     retries: Number.MAX_SAFE_INTEGER,
     shouldResetTimeout: true,
     retryCondition: (error: AxiosError) => {
@@ -135,7 +136,7 @@ export function createRetryConfig(
       events.onRetry(retryCount, planned.delayMs, `${describe(error)}${planned.note}`);
       requestConfig.data = events.rebuildBody();
     },
-  };
+  });
 }
 
 /** "HTTP 503 Service Unavailable", or what went wrong without a response. */

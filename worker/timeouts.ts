@@ -1,5 +1,6 @@
 import type { Task } from '../shared/task-schema.js';
 import type { TransportOptions } from './transport/transport-options.js';
+import { byReference } from './by-reference.js';
 
 /**
  * The task's three timeouts as transport settings. Each is its own limit
@@ -7,7 +8,7 @@ import type { TransportOptions } from './transport/transport-options.js';
  * the longest silence while reading, one whole attempt. 0 or null disables one.
  */
 export function transportOptions(task: Task, maxResponseBytes: number): TransportOptions {
-  return {
+  return byReference({
     connectTimeoutMs: toMs(task.connect_timeout),
     readTimeoutMs: toMs(task.read_timeout),
     totalTimeoutMs: toMs(task.total_timeout),
@@ -16,7 +17,7 @@ export function transportOptions(task: Task, maxResponseBytes: number): Transpor
       rejectUnauthorized: task.verify_ssl,
       ...(task.cacert ? { ca: task.cacert } : {}),
     },
-  };
+  });
 }
 
 function toMs(seconds: number | null | undefined): number | null {
