@@ -29,14 +29,11 @@ export function renderMarkdown(r: BenchResults): string {
   lines.push(`| BullMQ worker, no-op processor (jobs) | ${n(r.queueCeiling.throughput)} |`);
   lines.push(`| combined ceiling 1/(1/queue + 1/undici) (jobs) | ${n(r.combinedCeiling)} |`);
   if (r.bulkEnqueue) {
-    lines.push(
-      `| enqueue, library enqueueBulk (tasks, batches of ${r.bulkEnqueue.batch}) | ${n(r.bulkEnqueue.libraryPerSecond)} |`,
-    );
-    if (r.bulkEnqueue.apiPerSecond) {
-      lines.push(
-        `| enqueue, POST /api/tasks/bulk (tasks, batches of ${r.bulkEnqueue.batch}) | ${n(r.bulkEnqueue.apiPerSecond)} |`,
-      );
-    }
+    const b = r.bulkEnqueue;
+    const per = `tasks, batches of ${b.batch}`;
+    lines.push(`| enqueue, BullMQ addBulk, no validation (${per}) | ${n(b.bullmqPerSecond)} |`);
+    lines.push(`| enqueue, taskrest library enqueueBulk (${per}) | ${n(b.libraryPerSecond)} |`);
+    lines.push(`| enqueue, POST /api/tasks/bulk (${per}) | ${n(b.apiPerSecond)} |`);
   }
   lines.push('');
   lines.push(
