@@ -13,9 +13,8 @@
  * markdown table into README.md (between the bench markers).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
-import { startRedisServer } from '../shared/redis-server-process.js';
+import { freePort, startRedisServer } from '../shared/redis-server-process.js';
 import { measureBulkEnqueue, type BulkEnqueueResult } from './bulk-enqueue.js';
 import { httpCeiling, type Client } from './http-ceilings.js';
 import { DIST, startTarget } from './processes.js';
@@ -60,17 +59,6 @@ export interface BenchResults {
   bulkEnqueue?: BulkEnqueueResult;
   sane: boolean;
   problems: string[];
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
 
 function versionOf(pkg: string): string {

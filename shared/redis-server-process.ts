@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 
 /** A redis-server child process (for `taskrest dev` and for tests). */
@@ -85,4 +86,16 @@ async function waitForPing(url: string, timeoutMs: number, child: ChildProcess):
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error(`redis-server did not answer at ${url} within ${timeoutMs} ms`);
+}
+
+/** A TCP port on 127.0.0.1 that nothing listens on right now (for a private Redis, in tests and the benchmark). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
 }
