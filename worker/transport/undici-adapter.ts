@@ -61,14 +61,21 @@ async function perform(
   const signal = config.signal;
   if (signal?.aborted) throw new CanceledError(undefined, config);
 
-  const controller = new AbortController();
-  // The abort reason is what undici rejects with, so it names the cause.
-  const onCancel = () => controller.abort(new CanceledError(undefined, config, request));
-  signal?.addEventListener?.('abort', onCancel);
-  const timer =
-    settings.totalTimeoutMs > 0
-      ? setTimeout(() => controller.abort(totalTimeoutError(settings)), settings.totalTimeoutMs)
-      : undefined;
+  // Only a total timeout needs a signal of the adapter's own; otherwise the
+  // caller's signal (if any) goes straight to undici. Listeners on an
+  // AbortSignal are costly (EventTarget): a request pays for none it does not need.
+  let controller: AbortController | undefined;
+  let onCancel: (() => void) | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  if (settings.totalTimeoutMs > 0) {
+    const own = new AbortController();
+    controller = own;
+    // The abort reason is what undici rejects with, so it names the cause.
+    onCancel = () => own.abort(new CanceledError(undefined, config, request));
+    signal?.addEventListener?.('abort', onCancel);
+    timer = setTimeout(() => own.abort(totalTimeoutError(settings)), settings.totalTimeoutMs);
+  }
+  const requestSignal = controller?.signal ?? signal;
 
   try {
     const built = await buildRequest(config);
@@ -80,7 +87,7 @@ async function perform(
     });
     const res = await agent.request({
       ...built,
-      signal: controller.signal,
+      ...(requestSignal ? { signal: requestSignal } : {}),
       headersTimeout: settings.readTimeoutMs,
       bodyTimeout: settings.readTimeoutMs,
     });
@@ -100,10 +107,12 @@ async function perform(
       request,
     });
   } catch (err) {
+    // Aborted through the caller's own signal: axios' CanceledError, as its adapters say it.
+    if (!controller && signal?.aborted) throw new CanceledError(undefined, config, request);
     throw toAxiosError(err, config, request, settings);
   } finally {
     clearTimeout(timer);
-    signal?.removeEventListener?.('abort', onCancel);
+    if (onCancel) signal?.removeEventListener?.('abort', onCancel);
   }
 }
 
