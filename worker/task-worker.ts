@@ -120,11 +120,13 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
       },
       deps,
     ).finally(() => active.delete(job));
-    metrics.record(output, performance.now() - startedAt);
     await jobLog.close();
+    // Cut off by shutdown: hand the job back rather than fail it (and count it when it runs again).
+    if (output.status !== OutputStatus.SUCCESS && shutdown.expired && token) {
+      return handBack(job, token);
+    }
+    metrics.record(output, performance.now() - startedAt);
     if (output.status === OutputStatus.SUCCESS) return output;
-    // Cut off by shutdown: hand the job back rather than fail it.
-    if (shutdown.expired && token) return handBack(job, token);
     await storeFailedOutput(connection, config, job, output);
     // An invalid task stays invalid, a denied destination denied: no BullMQ attempt may run it again.
     throw error?.code === ErrorCode.INVALID_TASK || error?.code === ErrorCode.DESTINATION_DENIED

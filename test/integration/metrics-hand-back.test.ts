@@ -1,0 +1,46 @@
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../shared/logger.js';
+import { MetricField, workerMetricsKey } from '../../shared/worker-metrics.js';
+import { TaskProducer } from '../../producer/task-producer.js';
+import { startTaskWorker } from '../../worker/task-worker.js';
+import { startHttpTestServer, type HttpTestServer } from '../helpers/http-test-server.js';
+import { deleteTestKeys, testConfig } from '../helpers/test-config.js';
+
+/** A job cut off by shutdown goes back to the queue: it is not an execution that ended in error. */
+describe('metrics of a job handed back at shutdown', () => {
+  const config = testConfig({ TASKREST_SHUTDOWN_GRACE_SECONDS: '0.3' });
+  let server: HttpTestServer;
+  let producer: TaskProducer;
+  let redis: Redis;
+
+  beforeAll(async () => {
+    // Accepts and never answers: the execution is still running when the grace period ends.
+    server = await startHttpTestServer(() => undefined);
+    producer = new TaskProducer({ config });
+    redis = new Redis(config.redisUrl);
+  });
+  afterAll(async () => {
+    await producer.close();
+    redis.disconnect();
+    await server.close();
+    await deleteTestKeys(config);
+  });
+
+  it('counts nothing for it, and the job waits again', async () => {
+    const worker = startTaskWorker(config, createLogger(config));
+    const { executionId } = await producer.enqueue({ url: `${server.url}/hold` });
+    for (
+      let i = 0;
+      i < 100 && (await producer.getExecution(executionId))?.state !== 'active';
+      i++
+    ) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await worker.close();
+    expect((await producer.getExecution(executionId))?.state).toBe('waiting');
+    const counts = await redis.hgetall(workerMetricsKey(config));
+    expect(counts[MetricField.execution('error')]).toBeUndefined();
+    expect(counts[MetricField.DURATION_COUNT]).toBeUndefined();
+  });
+});
