@@ -23,7 +23,7 @@ function optionsFor(role: RedisRole): RedisOptions {
     connectionName: `taskrest-${role}`,
   };
   return role === 'worker'
-    ? { ...common, maxRetriesPerRequest: null, enableReadyCheck: true, enableAutoPipelining: true }
+    ? { ...common, maxRetriesPerRequest: null, enableReadyCheck: true }
     : {
         ...common,
         maxRetriesPerRequest: 1,
