@@ -7,6 +7,7 @@ import { runCli } from '../helpers/run-cli.js';
 import { startTargetServer, type TargetServer } from '../helpers/target-server.js';
 import { startTaskrest, type TaskrestProcess } from '../helpers/taskrest-process.js';
 import { deleteTestKeys, envOf, testConfig } from '../helpers/test-config.js';
+import { SEED_OUTPUT_KEYS } from '../helpers/seed-output-keys.js';
 
 /** The `taskrest` command as a user runs it: real processes, real Redis, real target. */
 describe('taskrest CLI', () => {
@@ -108,20 +109,7 @@ describe('taskrest CLI', () => {
     );
     expect(ok.code).toBe(0);
     const output = JSON.parse(ok.stdout) as Record<string, unknown>;
-    expect(Object.keys(output).sort()).toEqual(
-      [
-        'cookies',
-        'encoding',
-        'execution_id',
-        'headers',
-        'json',
-        'log',
-        'message',
-        'status',
-        'status_code',
-        'text',
-      ].sort(),
-    );
+    expect(Object.keys(output).sort()).toEqual(SEED_OUTPUT_KEYS);
     expect(output).toMatchObject({ status: 'success', status_code: 200 });
 
     const bad = await runCli(

@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { startTargetServer, type TargetServer } from '../helpers/target-server.js';
+import { SEED_OUTPUT_KEYS } from '../helpers/seed-output-keys.js';
 
 /**
  * Tasks enqueued by the producer, run by a real worker through the real Redis
@@ -27,20 +28,7 @@ describe('REST tasks end to end', () => {
     const execution = await h.run({ url: `${target.url}/jokes/random` });
     expect(execution.state).toBe('completed');
     const output = execution.output!;
-    expect(Object.keys(output).sort()).toEqual(
-      [
-        'cookies',
-        'encoding',
-        'execution_id',
-        'headers',
-        'json',
-        'log',
-        'message',
-        'status',
-        'status_code',
-        'text',
-      ].sort(),
-    );
+    expect(Object.keys(output).sort()).toEqual(SEED_OUTPUT_KEYS);
     expect(output).toMatchObject({
       execution_id: execution.execution_id,
       status: 'success',

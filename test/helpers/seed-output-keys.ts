@@ -1,0 +1,17 @@
+/**
+ * The output keys of the seed (TaskREST.txt: execution_id, status, message
+ * and the output_list), sorted. Written out here, not taken from the code,
+ * so that a test fails when the product's output drifts from the seed.
+ */
+export const SEED_OUTPUT_KEYS = [
+  'cookies',
+  'encoding',
+  'execution_id',
+  'headers',
+  'json',
+  'log',
+  'message',
+  'status',
+  'status_code',
+  'text',
+];
