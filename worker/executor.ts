@@ -142,6 +142,7 @@ async function send(
   };
   // Before any credentials are fetched for it.
   deps.checkDestination?.(hop.url);
+  let checked = hop.url;
   const credentials = deps.authorize
     ? await deps.authorize(task, hop.url, context)
     : withoutAuthorizer(task);
@@ -168,7 +169,10 @@ async function send(
 
   const sendHop = async (): Promise<AxiosResponse<Buffer>> => {
     // Every hop, redirects included: the redirect target is checked here, not trusted.
-    deps.checkDestination?.(hop.url);
+    if (hop.url !== checked) {
+      deps.checkDestination?.(hop.url);
+      checked = hop.url;
+    }
     const headers =
       hop.url.origin === credentialOrigin ? { ...hop.headers, ...extra } : hop.headers;
     const config: AxiosRequestConfig = {
