@@ -24,6 +24,7 @@ import { Redis } from 'ioredis';
 import { TaskProducer } from '../producer/task-producer.js';
 import { loadConfig } from '../shared/config.js';
 import { startRedisServer } from '../shared/redis-server-process.js';
+import { freePort } from '../shared/redis-server-process.js';
 
 const TASKS = Number(process.env.SOAK_TASKS ?? 100_000);
 const WORKERS = Number(process.env.SOAK_WORKERS ?? 2);
@@ -52,14 +53,6 @@ interface SoakWorker {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const mib = (bytes: number) => Math.round((bytes / MiB) * 10) / 10;
-
-async function freePort(): Promise<number> {
-  const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 function startWorker(env: Record<string, string>): Promise<SoakWorker> {
   const child = spawn(process.execPath, [CLI, 'worker'], {

@@ -1,5 +1,4 @@
 import http from 'node:http';
-import net, { type AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../shared/logger.js';
 import { TaskProducer } from '../../producer/task-producer.js';
@@ -7,6 +6,7 @@ import { startTaskWorker } from '../../worker/task-worker.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { startHttpTestServer, type HttpTestServer } from '../helpers/http-test-server.js';
 import { deleteTestKeys, testConfig } from '../helpers/test-config.js';
+import { freePort } from '../helpers/free-port.js';
 
 /*
  * Retries end to end: producer → Redis → a real worker → axios-retry over the
@@ -184,7 +184,7 @@ describe('retry_status_code and retry_backoff', () => {
 
 describe('network errors', () => {
   it('a refused connection is retried, even for a POST: the server that comes up gets it', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const received: string[] = [];
     const late = http.createServer((req, res) => {
       req.on('data', (c: Buffer) => received.push(c.toString()));
@@ -212,7 +212,7 @@ describe('network errors', () => {
   });
 
   it('refused forever: retried until the deadline, then an error saying why', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const execution = await h.run({
       url: `http://127.0.0.1:${port}/`,
       method: 'post',
@@ -329,15 +329,6 @@ describe('validation at enqueue', () => {
     expect(await h.producer.queue.count()).toBe(0);
   });
 });
-
-/** A port that nothing listens on: bound, then released. */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function until(check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
   const end = Date.now() + timeoutMs;

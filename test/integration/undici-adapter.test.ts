@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type http from 'node:http';
-import net, { type AddressInfo, type LookupFunction } from 'node:net';
+import type { LookupFunction } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -16,6 +16,7 @@ import { TransportErrorCode } from '../../worker/transport/transport-error.js';
 import { createUndiciAdapter } from '../../worker/transport/undici-adapter.js';
 import { startHttpTestServer, type HttpTestServer } from '../helpers/http-test-server.js';
 import { startUnacceptingServer } from '../helpers/unaccepting-server.js';
+import { freePort } from '../helpers/free-port.js';
 
 const MiB = 1024 * 1024;
 const SECRET = 'Bearer s3cr3t-t0ken-value';
@@ -279,7 +280,7 @@ describe('response decoding and size limit', () => {
 
 describe('network failures', () => {
   it('connection refused keeps ECONNREFUSED, for axios-retry too', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const { error } = await failing({
       url: `http://127.0.0.1:${port}/`,
       headers: { authorization: SECRET },
@@ -493,13 +494,4 @@ describe('TLS', () => {
 function expectNear(ms: number, limitMs: number): void {
   expect(ms).toBeGreaterThanOrEqual(limitMs * 0.8);
   expect(ms).toBeLessThanOrEqual(limitMs * 3 + 1000);
-}
-
-/** A port that nothing listens on: bound, then released. */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
