@@ -9,6 +9,8 @@ COPY bin ./bin
 COPY shared ./shared
 COPY worker ./worker
 COPY producer ./producer
+COPY api ./api
+COPY cli ./cli
 COPY bench ./bench
 # Build, then drop the dev dependencies (TypeScript, vitest, playwright-core, ...).
 RUN npm run build && npm prune --omit=dev

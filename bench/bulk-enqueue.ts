@@ -8,7 +8,7 @@ import { Redis } from 'ioredis';
 import { Agent, request } from 'undici';
 import { loadConfig } from '../shared/config.js';
 import { createLogger } from '../shared/logger.js';
-import { createApiServer } from '../producer/api/create-api-server.js';
+import { createApiServer } from '../api/create-api-server.js';
 import { median } from './stats.js';
 
 export interface BulkEnqueueResult {

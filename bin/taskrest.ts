@@ -2,19 +2,19 @@
 /**
  * The `taskrest` command: a thin dispatcher to the subcommands.
  */
-import { ExitCode, UsageError, type Command } from '../producer/cli/command.js';
+import { ExitCode, UsageError, type Command } from '../cli/command.js';
 import { ConfigError, loadConfig } from '../shared/config.js';
 import { RedisUnavailableError } from '../shared/errors/redis-unavailable-error.js';
 
 // Loaded on demand: a worker process never loads the web framework and the
 // dashboard (start-up time and resident memory), nor the API the worker.
 const COMMANDS: Record<string, () => Promise<Command>> = {
-  dev: async () => (await import('../producer/cli/dev-command.js')).devCommand,
-  worker: async () => (await import('../worker/worker-command.js')).workerCommand,
-  api: async () => (await import('../producer/cli/api-command.js')).apiCommand,
-  enqueue: async () => (await import('../producer/cli/enqueue-command.js')).enqueueCommand,
-  status: async () => (await import('../producer/cli/status-command.js')).statusCommand,
-  files: async () => (await import('../producer/cli/files-command.js')).filesCommand,
+  dev: async () => (await import('../cli/dev-command.js')).devCommand,
+  worker: async () => (await import('../cli/worker-command.js')).workerCommand,
+  api: async () => (await import('../cli/api-command.js')).apiCommand,
+  enqueue: async () => (await import('../cli/enqueue-command.js')).enqueueCommand,
+  status: async () => (await import('../cli/status-command.js')).statusCommand,
+  files: async () => (await import('../cli/files-command.js')).filesCommand,
 };
 
 const USAGE = `usage: taskrest <command>

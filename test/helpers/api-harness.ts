@@ -1,6 +1,6 @@
 import type { Config } from '../../shared/config.js';
 import { createLogger } from '../../shared/logger.js';
-import { createApiServer, type ApiServer } from '../../producer/api/create-api-server.js';
+import { createApiServer, type ApiServer } from '../../api/create-api-server.js';
 import { startTaskWorker, type TaskWorker } from '../../worker/task-worker.js';
 import { deleteTestKeys, testConfig } from './test-config.js';
 

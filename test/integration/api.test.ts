@@ -2,8 +2,8 @@
    HTTP answers are untyped JSON; the expectations check their shape. */
 import { Job } from 'bullmq';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createApiServer } from '../../producer/api/create-api-server.js';
-import { MAX_BULK_TASKS } from '../../producer/api/bulk-route.js';
+import { createApiServer } from '../../api/create-api-server.js';
+import { MAX_BULK_TASKS } from '../../api/bulk-route.js';
 import { ConfigError } from '../../shared/config.js';
 import { createLogger } from '../../shared/logger.js';
 import { META_KEY } from '../../shared/job-envelope.js';

@@ -6,7 +6,7 @@ import { PassThrough, Readable } from 'node:stream';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../shared/config.js';
-import { filesCommand, parseFilesArgs } from '../../producer/cli/files-command.js';
+import { filesCommand, parseFilesArgs } from '../../cli/files-command.js';
 
 const queueName = `test-${randomUUID()}`;
 const config = loadConfig({

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { watchProgress } from '../../producer/cli/wait-progress.js';
+import { watchProgress } from '../../cli/wait-progress.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { startHttpTestServer, type HttpTestServer } from '../helpers/http-test-server.js';
 import { CLI, runCli } from '../helpers/run-cli.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseApiTokens } from '../../producer/api/api-tokens.js';
-import { assertCredentialsForHost, isLoopbackHost } from '../../producer/api/exposure-check.js';
-import { safeEqual } from '../../producer/api/safe-equal.js';
+import { parseApiTokens } from '../../api/api-tokens.js';
+import { assertCredentialsForHost, isLoopbackHost } from '../../api/exposure-check.js';
+import { safeEqual } from '../../api/safe-equal.js';
 import { ConfigError } from '../../shared/config.js';
 
 describe('API_TOKENS', () => {

@@ -4,7 +4,7 @@ import {
   redactJobData,
   redactOutput,
   redactText,
-} from '../../producer/api/dashboard-redaction.js';
+} from '../../api/dashboard-redaction.js';
 
 const SECRET = 's3cr3t-value';
 

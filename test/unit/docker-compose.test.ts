@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { assertCredentialsForHost } from '../../producer/api/exposure-check.js';
+import { assertCredentialsForHost } from '../../api/exposure-check.js';
 import { CONFIG_VARIABLES, loadConfig } from '../../shared/config.js';
 
 const root = new URL('../../', import.meta.url);

@@ -3,9 +3,9 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import type { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
-import type { Config } from '../../shared/config.js';
-import { splitJobData } from '../../shared/job-envelope.js';
-import { redactUrl } from '../../shared/redact.js';
+import type { Config } from '../shared/config.js';
+import { splitJobData } from '../shared/job-envelope.js';
+import { redactUrl } from '../shared/redact.js';
 import { basicAuth } from './basic-auth.js';
 import { redactBoardResponse, redactJobData, redactOutput } from './dashboard-redaction.js';
 

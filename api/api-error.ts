@@ -1,8 +1,8 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { InvalidTaskError } from '../../shared/errors/invalid-task-error.js';
-import { RedisUnavailableError } from '../../shared/errors/redis-unavailable-error.js';
-import { TaskTooLargeError } from '../../shared/errors/task-too-large-error.js';
-import type { Logger } from '../../shared/logger.js';
+import { InvalidTaskError } from '../shared/errors/invalid-task-error.js';
+import { RedisUnavailableError } from '../shared/errors/redis-unavailable-error.js';
+import { TaskTooLargeError } from '../shared/errors/task-too-large-error.js';
+import type { Logger } from '../shared/logger.js';
 
 /** An error body of the API: a stable `error` word, and a sentence for people. */
 export interface ApiErrorBody {

@@ -1,8 +1,8 @@
 import type { Queue } from 'bullmq';
 import { AggregatorRegistry, Gauge, Registry } from 'prom-client';
-import type { Config } from '../../shared/config.js';
-import { waitForRedis, type RedisClient } from '../../shared/redis-connection.js';
-import { workerMetricsKey } from '../../shared/worker-metrics.js';
+import type { Config } from '../shared/config.js';
+import { waitForRedis, type RedisClient } from '../shared/redis-connection.js';
+import { workerMetricsKey } from '../shared/worker-metrics.js';
 import { workerMetricsFrom } from './worker-metrics-collector.js';
 
 const STATES = ['waiting', 'delayed', 'prioritized', 'active', 'completed', 'failed'] as const;

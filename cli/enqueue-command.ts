@@ -1,5 +1,5 @@
-import { InvalidTaskError, formatIssues } from '../../shared/errors/invalid-task-error.js';
-import { TaskProducer } from '../task-producer.js';
+import { InvalidTaskError, formatIssues } from '../shared/errors/invalid-task-error.js';
+import { TaskProducer } from '../producer/task-producer.js';
 import { ExitCode, UsageError, type Command } from './command.js';
 import { exitCodeOf, printJson } from './exit-code-of.js';
 import { readTaskInput } from './read-task-input.js';

@@ -1,4 +1,4 @@
-import type { EnqueueOptions } from '../task-producer.js';
+import type { EnqueueOptions } from '../producer/task-producer.js';
 import { UsageError } from './command.js';
 
 export interface EnqueueArgs {

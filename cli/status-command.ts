@@ -1,4 +1,4 @@
-import { TaskProducer } from '../task-producer.js';
+import { TaskProducer } from '../producer/task-producer.js';
 import { ExitCode, UsageError, type Command } from './command.js';
 import { exitCodeOf, printJson } from './exit-code-of.js';
 

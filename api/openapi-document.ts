@@ -1,4 +1,4 @@
-import { taskJsonSchema } from '../../shared/task-schema.js';
+import { taskJsonSchema } from '../shared/task-schema.js';
 import { MAX_BULK_TASKS } from './bulk-route.js';
 import { MAX_WAIT_SECONDS } from './tasks-routes.js';
 

@@ -1,5 +1,5 @@
-import { isFinished, type Execution } from '../../shared/execution.js';
-import { OutputStatus } from '../../shared/output.js';
+import { isFinished, type Execution } from '../shared/execution.js';
+import { OutputStatus } from '../shared/output.js';
 import { ExitCode } from './command.js';
 
 /** DESIGN.md: 0 output status success, 1 output status error, 3 still not finished. */

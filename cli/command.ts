@@ -1,5 +1,5 @@
 import type { Readable, Writable } from 'node:stream';
-import type { Config } from '../../shared/config.js';
+import type { Config } from '../shared/config.js';
 
 /** What a CLI command gets: its arguments, the configuration and the standard streams. */
 export interface CommandContext {

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Readable } from 'node:stream';
-import type { FilesStore } from '../../shared/files/files-store.js';
+import type { FilesStore } from '../shared/files/files-store.js';
 import { ApiError } from './api-error.js';
 
 /**

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { InvalidTaskError } from '../../shared/errors/invalid-task-error.js';
-import type { TaskInput } from '../../shared/task-schema.js';
-import type { TaskProducer } from '../task-producer.js';
+import { InvalidTaskError } from '../shared/errors/invalid-task-error.js';
+import type { TaskInput } from '../shared/task-schema.js';
+import type { TaskProducer } from '../producer/task-producer.js';
 
 /** Most tasks one bulk request may carry. */
 export const MAX_BULK_TASKS = 1000;

@@ -1,7 +1,7 @@
-import type { Command } from '../producer/cli/command.js';
+import type { Command } from './command.js';
 import { createLogger } from '../shared/logger.js';
-import { startHealthServer, type HealthServer } from './health-server.js';
-import { startTaskWorker } from './task-worker.js';
+import { startHealthServer, type HealthServer } from '../worker/health-server.js';
+import { startTaskWorker } from '../worker/task-worker.js';
 
 /**
  * `taskrest worker`: one worker process. Scale by starting more, anywhere.

@@ -1,4 +1,4 @@
-import { createLogger } from '../../shared/logger.js';
+import { createLogger } from '../shared/logger.js';
 import { createApiServer } from '../api/create-api-server.js';
 import type { Command } from './command.js';
 

@@ -1,5 +1,5 @@
-import { isFinished, type ExecutionState } from '../../shared/execution.js';
-import type { TaskProducer } from '../task-producer.js';
+import { isFinished, type ExecutionState } from '../shared/execution.js';
+import type { TaskProducer } from '../producer/task-producer.js';
 
 /** Watching an execution's state; `stop` ends it. */
 export interface ProgressWatch {

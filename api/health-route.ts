@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { waitForRedis, type RedisClient } from '../../shared/redis-connection.js';
+import { waitForRedis, type RedisClient } from '../shared/redis-connection.js';
 
 /** `GET /health`: 200 `{"status": "ok"}` when Redis answers PING, else 503 `{"status": "unavailable"}`. */
 export function healthRoute(redis: RedisClient) {

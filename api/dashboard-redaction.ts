@@ -1,6 +1,6 @@
 import type { AfterHook } from '@bull-board/api/dist/types.js';
-import { META_KEY, splitJobData } from '../../shared/job-envelope.js';
-import { REDACTED, redactHeaders, redactTask, redactUrl } from '../../shared/redact.js';
+import { META_KEY, splitJobData } from '../shared/job-envelope.js';
+import { REDACTED, redactHeaders, redactTask, redactUrl } from '../shared/redact.js';
 
 /**
  * What the dashboard shows of a job, made safe. Job data, outputs and log

@@ -1,8 +1,8 @@
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { Config } from '../../shared/config.js';
-import type { Logger } from '../../shared/logger.js';
-import { createRedis } from '../../shared/redis-connection.js';
-import { TaskProducer } from '../task-producer.js';
+import type { Config } from '../shared/config.js';
+import type { Logger } from '../shared/logger.js';
+import { createRedis } from '../shared/redis-connection.js';
+import { TaskProducer } from '../producer/task-producer.js';
 import { apiErrorHandler } from './api-error.js';
 import { parseApiTokens } from './api-tokens.js';
 import { bearerAuth } from './bearer-auth.js';

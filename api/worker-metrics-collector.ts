@@ -1,4 +1,4 @@
-import { DURATION_BUCKETS, MetricField } from '../../shared/worker-metrics.js';
+import { DURATION_BUCKETS, MetricField } from '../shared/worker-metrics.js';
 
 /** One value of a metric, as prom-client's getMetricsAsJSON gives it. */
 interface MetricValue {

@@ -1,6 +1,6 @@
-import { loadConfig } from '../../shared/config.js';
-import { createLogger } from '../../shared/logger.js';
-import { startTaskWorker } from '../../worker/task-worker.js';
+import { loadConfig } from '../shared/config.js';
+import { createLogger } from '../shared/logger.js';
+import { startTaskWorker } from '../worker/task-worker.js';
 import { createApiServer } from '../api/create-api-server.js';
 import type { Command } from './command.js';
 import { ensureRedis } from './ensure-redis.js';

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { redisAnswers, startRedisServer } from '../../shared/redis-server-process.js';
+import { redisAnswers, startRedisServer } from '../shared/redis-server-process.js';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 

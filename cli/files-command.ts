@@ -1,10 +1,10 @@
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { coerceError } from '../../shared/errors/coerce-error.js';
-import { fileNameProblem } from '../../shared/files/file-name.js';
-import { createFilesStore, type FilesStore } from '../../shared/files/files-store.js';
-import { createRedis, waitForRedis } from '../../shared/redis-connection.js';
+import { coerceError } from '../shared/errors/coerce-error.js';
+import { fileNameProblem } from '../shared/files/file-name.js';
+import { createFilesStore, type FilesStore } from '../shared/files/files-store.js';
+import { createRedis, waitForRedis } from '../shared/redis-connection.js';
 import { ExitCode, UsageError, type Command, type CommandContext } from './command.js';
 
 const USAGE = 'usage: taskrest files put NAME PATH|- | get NAME | rm NAME | ls';

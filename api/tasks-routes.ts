@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { isFinished } from '../../shared/execution.js';
-import type { TaskInput } from '../../shared/task-schema.js';
-import type { TaskProducer } from '../task-producer.js';
+import { isFinished } from '../shared/execution.js';
+import type { TaskInput } from '../shared/task-schema.js';
+import type { TaskProducer } from '../producer/task-producer.js';
 import { ApiError } from './api-error.js';
 import { idempotencyKeyOf } from './idempotency-key.js';
 

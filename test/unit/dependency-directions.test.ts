@@ -1,0 +1,52 @@
+/**
+ * The rooms of the repo and the directions they may import in are enforced by
+ * `npm run lint` (eslint.config.js). These tests prove the rule bites: a wrong
+ * import in each room is an error, a right one is not.
+ */
+import { ESLint } from 'eslint';
+import { describe, expect, it } from 'vitest';
+
+// Only the import rule, and no type information: the files below do not exist.
+const eslint = new ESLint({
+  cwd: process.cwd(),
+  overrideConfig: { languageOptions: { parserOptions: { projectService: false } } },
+  ruleFilter: ({ ruleId }) => ruleId === 'no-restricted-imports',
+});
+
+async function importErrors(filePath: string, specifier: string): Promise<string[]> {
+  const code = `import * as other from '${specifier}';\nexport const used = other;\n`;
+  const [result] = await eslint.lintText(code, { filePath });
+  return (result?.messages ?? []).map((m) => `${m.ruleId}: ${m.message}`);
+}
+
+describe('dependency directions', () => {
+  it.each([
+    ['producer/wrong.ts', '../worker/task-worker.js'],
+    ['producer/wrong.ts', '../api/create-api-server.js'],
+    ['producer/wrong.ts', '../cli/command.js'],
+    ['worker/wrong.ts', '../producer/task-producer.js'],
+    ['worker/grants/wrong.ts', '../../cli/command.js'],
+    ['worker/wrong.ts', '../api/api-error.js'],
+    ['shared/wrong.ts', '../worker/executor.js'],
+    ['shared/files/wrong.ts', '../../producer/index.js'],
+    ['api/wrong.ts', '../worker/task-worker.js'],
+    ['api/wrong.ts', '../cli/command.js'],
+    ['cli/wrong.ts', '../bench/run.js'],
+  ])('%s may not import %s', async (file, specifier) => {
+    const errors = await importErrors(file, specifier);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/^no-restricted-imports: .*docs\/architecture\.md/);
+  });
+
+  it.each([
+    ['producer/right.ts', '../shared/config.js'],
+    ['worker/right.ts', '../shared/task-schema.js'],
+    ['worker/grants/right.ts', '../transport/transport-options.js'],
+    ['api/right.ts', '../producer/task-producer.js'],
+    ['cli/right.ts', '../worker/task-worker.js'],
+    ['cli/right.ts', '../api/create-api-server.js'],
+    ['test/unit/right.ts', '../../worker/executor.js'],
+  ])('%s may import %s', async (file, specifier) => {
+    expect(await importErrors(file, specifier)).toEqual([]);
+  });
+});
