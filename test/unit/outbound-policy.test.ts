@@ -46,9 +46,13 @@ describe('OutboundPolicy defaults', () => {
     'http://[::ffff:169.254.169.254]/',
     'http://[::ffff:a9fe:a9fe]/',
     'http://[64:ff9b::a9fe:a9fe]/',
+    'http://[2002:a9fe:a9fe::]/',
+    'http://[64:ff9b:1::a9fe:a9fe]/',
+    'http://[2001:0:4136:e378:8000:63bf:5601:5601]/',
+    'http://[2001:db8::5efe:a9fe:a9fe]/',
   ])('refuses the cloud metadata address as %s', (url) => {
     expect(denial(defaults, url)).toMatch(
-      /^destination denied by the outbound policy: 169\.254\.169\.254( \(169\.254\.169\.254\))? \(cloud metadata\)$|^destination denied by the outbound policy: 64:ff9b::a9fe:a9fe \(169\.254\.169\.254\) \(cloud metadata\)$/,
+      /^destination denied by the outbound policy: 169\.254\.169\.254( \(169\.254\.169\.254\))? \(cloud metadata\)$|^destination denied by the outbound policy: [0-9a-f:]+ \(169\.254\.169\.254\) \(cloud metadata\)$/,
     );
   });
 

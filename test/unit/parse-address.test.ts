@@ -56,6 +56,25 @@ describe('parseHost', () => {
     expect(parseHost('::1')).toEqual({ kind: 'ipv6', address: '::1' });
   });
 
+  it.each([
+    ['6to4', '2002:a9fe:a9fe::1'],
+    ['6to4, spelled long', '2002:A9FE:A9FE:0:0:0:0:0'],
+    ['NAT64 local-use', '64:ff9b:1::a9fe:a9fe'],
+    ['Teredo (client address inverted)', '2001:0:4136:e378:8000:63bf:5601:5601'],
+    ['ISATAP', 'fe81::5efe:169.254.169.254'],
+    ['ISATAP, universal bit', '2001:db8::200:5efe:a9fe:a9fe'],
+  ])('names the IPv4 address inside %s: %s', (_kind, text) => {
+    expect(parseHost(text)).toMatchObject({ kind: 'ipv6', embeddedIpv4: '169.254.169.254' });
+  });
+
+  it('names no IPv4 address inside ordinary global addresses', () => {
+    expect(parseHost('2001:db8::1')).toEqual({ kind: 'ipv6', address: '2001:db8::1' });
+    expect(parseHost('2606:4700::6810:84e5')).toEqual({
+      kind: 'ipv6',
+      address: '2606:4700::6810:84e5',
+    });
+  });
+
   it('leaves names as names: lower case, no trailing dot', () => {
     expect(parseHost('Metadata.Google.Internal.')).toEqual({
       kind: 'name',

@@ -5,8 +5,8 @@ import { isIPv6 } from 'node:net';
  * spelling, or a host name in lower case without a trailing dot.
  *
  * `embeddedIpv4` is the IPv4 address an IPv6 address carries where the
- * network may route it to that IPv4 host (NAT64 `64:ff9b::/96`, the old
- * IPv4-compatible `::a.b.c.d`); the policy checks both. IPv4-mapped
+ * network may route it to that IPv4 host (NAT64, 6to4, Teredo, ISATAP, the
+ * old IPv4-compatible `::a.b.c.d`); the policy checks both. IPv4-mapped
  * addresses (`::ffff:a.b.c.d`) are not IPv6 at all on the wire: they come
  * back as the IPv4 address itself.
  */
@@ -78,11 +78,32 @@ function parseIpv6(text: string): ParsedHost | null {
   const zeros = (list: number[]) => list.every((g) => g === 0);
   if (zeros(head(5)) && groups[5] === 0xffff) return { kind: 'ipv4', address: formatIpv4(tail) };
   const canonical = formatIpv6(groups);
-  const nat64 = groups[0] === 0x64 && groups[1] === 0xff9b && zeros(groups.slice(2, 6));
-  const compatible = zeros(head(6)) && tail > 1;
-  return nat64 || compatible
-    ? { kind: 'ipv6', address: canonical, embeddedIpv4: formatIpv4(tail) }
-    : { kind: 'ipv6', address: canonical };
+  const embedded = embeddedIpv4Of(groups);
+  return embedded === null
+    ? { kind: 'ipv6', address: canonical }
+    : { kind: 'ipv6', address: canonical, embeddedIpv4: formatIpv4(embedded) };
+}
+
+/**
+ * The IPv4 host an IPv6 address reaches through a translation or tunnel
+ * mechanism, as a 32-bit number, or null:
+ * - NAT64, well-known `64:ff9b::/96` and local-use `64:ff9b:1::/48` (RFC 6052, 8215): the last 32 bits;
+ * - IPv4-compatible `::a.b.c.d` (deprecated, still parsed by stacks): the last 32 bits;
+ * - 6to4 `2002:AABB:CCDD::/16` (RFC 3056): bits 16-47;
+ * - Teredo `2001:0::/32` (RFC 4380): the client address, the last 32 bits inverted;
+ * - ISATAP `…:0:5efe:a.b.c.d` / `…:200:5efe:a.b.c.d` (RFC 5214): the last 32 bits.
+ */
+function embeddedIpv4Of(groups: readonly number[]): number | null {
+  const g = (i: number) => groups[i] ?? 0;
+  const zeros = (from: number, to: number) => groups.slice(from, to).every((x) => x === 0);
+  const tail = g(6) * 65536 + g(7);
+  if (g(0) === 0x64 && g(1) === 0xff9b && zeros(2, 6)) return tail;
+  if (g(0) === 0x64 && g(1) === 0xff9b && g(2) === 1) return tail;
+  if (zeros(0, 6) && tail > 1) return tail;
+  if (g(0) === 0x2002) return g(1) * 65536 + g(2);
+  if (g(0) === 0x2001 && g(1) === 0) return (0xffffffff - tail) >>> 0;
+  if ((g(4) === 0 || g(4) === 0x200) && g(5) === 0x5efe) return tail;
+  return null;
 }
 
 /** Eight 16-bit groups of a valid IPv6 address (dotted IPv4 tail included). */
