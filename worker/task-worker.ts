@@ -50,6 +50,8 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
   const http: HttpClient = createHttpClient({
     defaultMaxResponseBytes: config.maxResponseBytes,
     lookup: createPolicyLookup(policy),
+    // Every connection, whoever asks for it (a task, a grant's token request): IP literals too.
+    checkHost: (hostname) => policy.checkDestination(hostname),
   });
   const keyRing = createKeyRing(config);
   const deps: ExecutorDeps = {

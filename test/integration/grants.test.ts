@@ -173,6 +173,31 @@ describe('grants in one worker', () => {
   });
 });
 
+describe('grants under the outbound policy', () => {
+  let harness: Harness;
+  beforeAll(() => {
+    // The token endpoint listens on the IP literal 127.0.0.1, which no DNS lookup sees.
+    harness = startHarness({
+      GRANTS_FILE: grantsFile,
+      TASKREST_OUTBOUND_DENY_CIDRS: '127.0.0.1/32',
+    });
+  });
+  afterAll(() => harness?.close());
+
+  it('refuses a token endpoint at a denied IP address: the client secret is never sent', async () => {
+    expect(new URL(oauth.tokenUrl).hostname).toBe('127.0.0.1');
+    // The target's name passes the checks made before the token request.
+    const target = api.url.replace('127.0.0.1', 'localhost');
+    const execution = await harness.run({ url: `${target}/orders`, grant: 'orders' });
+    expect(execution.output).toMatchObject({ status: 'error', status_code: null });
+    expect(execution.output?.message).toMatch(
+      /^grant "orders": token endpoint http:\/\/127\.0\.0\.1:\d+\/token failed: destination denied by the outbound policy: 127\.0\.0\.1 \(TASKREST_OUTBOUND_DENY_CIDRS 127\.0\.0\.1\/32\)$/,
+    );
+    expect(oauth.requests).toHaveLength(0);
+    expect(api.authorizations).toHaveLength(0);
+  });
+});
+
 describe('grants shared by worker processes', () => {
   let config: Config;
   let workers: TaskrestProcess[] = [];

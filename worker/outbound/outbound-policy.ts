@@ -76,7 +76,15 @@ export class OutboundPolicy {
    * for an IP literal its range, since no DNS lookup will see it.
    */
   checkUrl(url: URL): void {
-    const host = this.checkHost(url.hostname);
+    this.checkDestination(url.hostname);
+  }
+
+  /**
+   * The host lists, and for an IP literal its range: everything that can be
+   * judged about a destination before (or without) a DNS lookup.
+   */
+  checkDestination(hostname: string): void {
+    const host = this.checkHost(hostname);
     if (host.kind !== 'name') this.checkIp(host, hostText(host));
   }
 

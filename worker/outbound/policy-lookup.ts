@@ -9,7 +9,7 @@ import type { OutboundPolicy } from './outbound-policy.js';
  * socket connects to, so a name that resolves to an allowed address when
  * someone checks and to a denied one when the connection is made (DNS
  * rebinding) cannot slip through: there is no earlier check to fool.
- * Node and undici skip lookups for IP literals; the executor checks those.
+ * Node and undici skip lookups for IP literals; the agent pool's `checkHost` checks those.
  */
 export function createPolicyLookup(
   policy: OutboundPolicy,

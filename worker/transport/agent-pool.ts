@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { LookupFunction } from 'node:net';
 import tls from 'node:tls';
-import { Agent, errors } from 'undici';
+import { Agent, buildConnector, errors } from 'undici';
 
 /** What a connection is set up with; requests that agree on it share keep-alive connections. */
 export interface ConnectSettings {
@@ -14,6 +14,12 @@ export interface ConnectSettings {
 
 export interface AgentPoolOptions {
   lookup: LookupFunction | undefined;
+  /**
+   * Runs before every new connection with the host it goes to, and refuses it
+   * by throwing. Node skips the DNS lookup (and so `lookup`) for IP literals:
+   * this is where they are checked, for every request the transport sends.
+   */
+  checkHost?: ((hostname: string) => void) | undefined;
   connectionsPerOrigin: number;
   /** Agents kept at most; the least recently used one is closed beyond that. @defaultValue 64 */
   maxAgents?: number;
@@ -61,17 +67,31 @@ export class AgentPool {
   }
 
   private create(settings: ConnectSettings): Agent {
+    const connectOptions = {
+      timeout: settings.connectTimeoutMs,
+      rejectUnauthorized: settings.rejectUnauthorized,
+      // Node's `ca` replaces the default roots; one secure context per
+      // Agent keeps the roots parsed once rather than per connection.
+      ...(settings.ca !== undefined && {
+        secureContext: tls.createSecureContext({ ca: [...tls.rootCertificates, settings.ca] }),
+      }),
+      ...(this.options.lookup && { lookup: this.options.lookup }),
+    };
+    const { checkHost } = this.options;
+    if (!checkHost) {
+      return new Agent({ connections: this.options.connectionsPerOrigin, connect: connectOptions });
+    }
+    const connect = buildConnector(connectOptions);
     return new Agent({
       connections: this.options.connectionsPerOrigin,
-      connect: {
-        timeout: settings.connectTimeoutMs,
-        rejectUnauthorized: settings.rejectUnauthorized,
-        // Node's `ca` replaces the default roots; one secure context per
-        // Agent keeps the roots parsed once rather than per connection.
-        ...(settings.ca !== undefined && {
-          secureContext: tls.createSecureContext({ ca: [...tls.rootCertificates, settings.ca] }),
-        }),
-        ...(this.options.lookup && { lookup: this.options.lookup }),
+      connect: (options, callback) => {
+        try {
+          checkHost(options.hostname);
+        } catch (denied) {
+          callback(denied as Error, null);
+          return;
+        }
+        connect(options, callback);
       },
     });
   }

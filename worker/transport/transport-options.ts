@@ -37,6 +37,11 @@ declare module 'axios' {
 export interface UndiciAdapterOptions {
   /** DNS lookup used for every connection; the outbound policy wraps it to check resolved addresses. */
   lookup?: LookupFunction;
+  /**
+   * Called with the host of every new connection before it is made; throwing
+   * refuses it. The outbound policy checks IP literals here, which no lookup sees.
+   */
+  checkHost?: (hostname: string) => void;
   /** Keep-alive connections per origin. @defaultValue 256 */
   connectionsPerOrigin?: number;
   /** Default when a request carries no `taskrest` options. @defaultValue 10 MiB */

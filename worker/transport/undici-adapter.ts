@@ -43,6 +43,7 @@ interface AttemptSettings extends AttemptLimits {
 export function createUndiciAdapter(options: UndiciAdapterOptions = {}): UndiciAdapter {
   const pool = new AgentPool({
     lookup: options.lookup,
+    checkHost: options.checkHost,
     connectionsPerOrigin: options.connectionsPerOrigin ?? DEFAULT_CONNECTIONS_PER_ORIGIN,
   });
   const defaultMaxBytes = options.defaultMaxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
