@@ -196,7 +196,10 @@ async function send(
   };
 
   for (let redirects = 0; ; redirects++) {
-    let response = await sendHop();
+    let response = await sendHop().catch((error: unknown) => {
+      if (redirects > 0) logRefusedRedirect(error, log);
+      throw error;
+    });
     if (response.status === 401 && renew && hop.url.origin === credentialOrigin) {
       // An expired or revoked token: renewed once, never in a loop.
       log.add('credentials refused: renewing them and sending once more');
@@ -211,6 +214,17 @@ async function send(
     if (!next) return response;
     log.add(`redirect ${response.status} to ${redactUrl(next.url)}`);
     hop = withCookies(next, cookies, credentialOrigin);
+  }
+}
+
+/**
+ * A redirect the outbound policy refuses (by its URL, or at connect time by
+ * the address its name resolves to) is not followed: the log says so and why.
+ */
+function logRefusedRedirect(error: unknown, log: ExecutionLog): void {
+  const classified = error instanceof TaskError ? error : classifyError(error);
+  if (classified.code === ErrorCode.DESTINATION_DENIED) {
+    log.add(`redirect not followed: ${classified.message}`);
   }
 }
 

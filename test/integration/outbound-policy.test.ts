@@ -58,8 +58,12 @@ async function listen(
 }
 
 /** A server that answers every request with a redirect to `location()`. */
-const redirectTo = (location: () => string, extra: http.OutgoingHttpHeaders = {}) =>
-  listen('127.0.0.1', 0, (_req, res) => {
+const redirectTo = (
+  location: () => string,
+  extra: http.OutgoingHttpHeaders = {},
+  host = '127.0.0.1',
+) =>
+  listen(host, 0, (_req, res) => {
     res.writeHead(302, { location: location(), ...extra });
     res.end();
   });
@@ -132,6 +136,9 @@ describe('outbound policy: a denied loopback address with a real listener', () =
     );
     expect(redirector.paths).toEqual(['/start']);
     expect(execution.output?.log.join('\n')).toMatch(/redirect 302 to http:\/\/127\.0\.0\.2:/);
+    expect(execution.output?.log.join('\n')).toContain(
+      `redirect not followed: ${DENIED_LOOPBACK} (TASKREST_OUTBOUND_DENY_CIDRS 127.0.0.2/32)`,
+    );
     expect(denied.connections).toBe(0);
     expect(denied.paths).toEqual([]);
   });
@@ -187,6 +194,9 @@ describe('outbound policy: built-in denials', () => {
     );
     const log = execution.output?.log.join('\n') ?? '';
     expect(log).toMatch(/redirect 302 to http:\/\/169\.254\.169\.254\/latest\/meta-data\/iam\//);
+    expect(log).toContain(
+      'redirect not followed: destination denied by the outbound policy: 169.254.169.254 (cloud metadata)',
+    );
     expect(log).not.toMatch(/GET http:\/\/169\.254/);
   });
 
@@ -327,5 +337,33 @@ describe('outbound policy: hosts allow-list', () => {
     const redirected = await h.run({ url: `http://localhost:${redirector.port}/` });
     expect(redirected.output?.message).toBe(direct.output?.message);
     expect(target.connections).toBe(before);
+  });
+});
+
+describe('outbound policy: a redirect to a name that resolves to a denied address', () => {
+  let h: Harness;
+  let redirector: Listener;
+  let target: Listener;
+
+  beforeAll(async () => {
+    // localhost resolves to 127.0.0.1 (and ::1): both denied; the redirector is on 127.0.0.3.
+    h = startHarness({ TASKREST_OUTBOUND_DENY_CIDRS: '127.0.0.1/32,::1/128' });
+    target = await listen('127.0.0.1');
+    redirector = await redirectTo(() => `http://localhost:${target.port}/next`, {}, '127.0.0.3');
+  });
+  afterAll(async () => {
+    await h.close();
+    await Promise.all([target.close(), redirector.close()]);
+  });
+
+  it('is not followed, and the log says why', async () => {
+    const execution = await h.run({ url: `http://127.0.0.3:${redirector.port}/` });
+    expect(execution.state).toBe('failed');
+    const log = execution.output?.log.join('\n') ?? '';
+    expect(log).toMatch(/redirect 302 to http:\/\/localhost:\d+\/next/);
+    expect(log).toMatch(
+      /redirect not followed: destination denied by the outbound policy: localhost resolves to (127\.0\.0\.1|::1) \(TASKREST_OUTBOUND_DENY_CIDRS (127\.0\.0\.1\/32|::1\/128)\)/,
+    );
+    expect(target.connections).toBe(0);
   });
 });
