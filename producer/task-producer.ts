@@ -202,11 +202,12 @@ export class TaskProducer {
   }
 
   private validate(task: unknown): void {
+    // The schema first: it refuses what cannot even be serialised (JSON nested too deep).
+    const result = checkTask(task);
+    if (!result.ok) throw new InvalidTaskError(result.issues);
     const size = Buffer.byteLength(JSON.stringify(task) ?? '');
     if (size > this.config.maxTaskBytes)
       throw new TaskTooLargeError(size, this.config.maxTaskBytes);
-    const result = checkTask(task);
-    if (!result.ok) throw new InvalidTaskError(result.issues);
   }
 
   /** A failed job's output, or one made from its reason when the worker could not write one (it died). */

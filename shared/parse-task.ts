@@ -38,6 +38,9 @@ function toValidationIssues(error: z.ZodError): ValidationIssue[] {
           message: hint ? `unknown input (did you mean ${hint}?)` : 'unknown input',
         });
       }
+    } else if (issue.code === 'invalid_key') {
+      // A bad key of a record (a header or cookie name): say what is wrong with the key itself.
+      issues.push({ path, message: issue.issues[0]?.message ?? issue.message });
     } else if (path === '' && issue.code === 'invalid_type') {
       issues.push({ path: '', message: 'a task must be a JSON object' });
     } else {

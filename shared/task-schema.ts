@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.js';
 
 /**
  * The REST task: the inputs of Cloudomation's TaskREST connector
@@ -13,8 +14,17 @@ import { z } from 'zod';
 
 /** Characters that would split or truncate an HTTP header. */
 const HEADER_INJECTION = /[\r\n\0]/;
+/** Characters an HTTP/1.1 header value cannot carry. */
+const NOT_LATIN1 = /[^\u0000-\u00ff]/;
 /** RFC 9110 token: what a header (or cookie) name may consist of. */
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+const PORT_RANGE = 'the port must be between 1 and 65535';
+
+/** A port as written in a URL or `hostname` (absent: the scheme's default). */
+function validPort(port: string | undefined): boolean {
+  return port === undefined || (Number(port) >= 1 && Number(port) <= 65535);
+}
 
 export const HTTP_METHODS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options'] as const;
 
@@ -22,12 +32,19 @@ const bool = (): z.ZodBoolean => z.boolean({ error: 'expected true or false' });
 
 const optionalString = (what = 'a string') => z.string({ error: `expected ${what}` }).nullish();
 
-/** Seconds; 0 or null disables the limit (seed: connect/read/total_timeout). */
+/**
+ * Seconds; 0 or null disables the limit. Limits are kept in whole
+ * milliseconds, so a positive value under 1 ms would round to 0 and silently
+ * mean "off": refused instead.
+ */
 const timeoutSeconds = () =>
   z
     .number({ error: 'expected a number of seconds >= 0, or null' })
     .min(0, { error: 'expected a number of seconds >= 0, or null' })
     .max(86_400, { error: 'expected at most 86400 seconds' })
+    .refine((s) => s <= 0 || s >= 0.001, {
+      error: 'expected 0 (no limit) or at least 0.001 seconds (1 ms)',
+    })
     .nullish();
 
 const numberAtLeast = (min: number, max = 86_400) =>
@@ -50,11 +67,36 @@ const headerValue = z
   })
   .refine((v) => !HEADER_INJECTION.test(String(v)), {
     error: 'must not contain CR, LF or NUL',
+  })
+  // HTTP/1.1 carries header values as bytes; Node sends Latin-1 and refuses the rest.
+  .refine((v) => !NOT_LATIN1.test(String(v)), {
+    error:
+      'must contain only Latin-1 characters (encode others, e.g. percent-encoding or RFC 8187)',
   });
+
+/**
+ * Headers that frame the message or the connection: taskrest sets them from
+ * the URL and the body, and the transport refuses a caller's own.
+ */
+export const TRANSPORT_HEADERS = Object.freeze([
+  'connection',
+  'content-length',
+  'expect',
+  'host',
+  'keep-alive',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+]);
 
 const headerName = z
   .string()
-  .regex(TOKEN, { error: "is not a valid header name (letters, digits and !#$%&'*+.^_`|~-)" });
+  .regex(TOKEN, { error: "is not a valid header name (letters, digits and !#$%&'*+.^_`|~-)" })
+  .refine((name) => !TRANSPORT_HEADERS.includes(name.toLowerCase()), {
+    error: 'is set by taskrest from the URL and the body (connection and framing header)',
+  });
 
 const headers = z.record(headerName, headerValue, { error: 'expected an object of header: value' });
 
@@ -63,6 +105,15 @@ const cookies = z.record(
   headerValue.refine((v) => !/[;,]/.test(String(v)), { error: 'must not contain ; or ,' }),
   { error: 'expected an object of name: value' },
 );
+
+/** A JSON body (`json`, `data`): any JSON value, nested no deeper than MAX_JSON_DEPTH. */
+const jsonBody = () =>
+  z
+    .unknown()
+    .refine((body) => !nestsDeeperThan(body, MAX_JSON_DEPTH), {
+      error: `nested deeper than ${MAX_JSON_DEPTH} levels`,
+    })
+    .optional();
 
 const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 /** Query or form fields: a value or a list of values (repeated key). */
@@ -138,7 +189,7 @@ const taskFields = z.strictObject({
   connect_timeout: timeoutSeconds(),
   cookies: cookies.nullish(),
   /** DEPRECATED (seed): a JSON body. Present means set, even when null. */
-  data: z.unknown().optional(),
+  data: jsonBody(),
   expected_status_code: statusCodes.default([200, 201, 202, 204]),
   grant: optionalString('a grant name'),
   headers: headers.nullish(),
@@ -147,9 +198,10 @@ const taskFields = z.strictObject({
     .regex(/^(\[[0-9A-Fa-f:.]+\]|[^\s/?#@[\]]+)(:\d{1,5})?$/, {
       error: 'expected a host name, optionally with :port',
     })
+    .refine((host) => validPort(/:(\d+)$/.exec(host)?.[1]), { error: PORT_RANGE })
     .nullish(),
   /** A JSON body. Present means set, even when null (seed: sentinel.NotSet). */
-  json: z.unknown().optional(),
+  json: jsonBody(),
   max_redirects: z
     .number({ error: 'expected an integer >= 0' })
     .int({ error: 'expected an integer >= 0' })
@@ -178,6 +230,15 @@ const taskFields = z.strictObject({
   urlencoded: fieldMap.nullish(),
   verify_ssl: bool().default(true),
 });
+
+/** Why an absolute URL cannot be requested, or undefined when it can. */
+function urlProblem(url: string): string | undefined {
+  // WHATWG URL parsing refuses ports over 65535 but accepts 0 (which no server listens on).
+  const authority = /^[a-z]+:\/\/(?:[^@/?#]*@)?(\[[^\]]*\]|[^:/?#]*)(?::(\d*))?/i.exec(url);
+  if (authority?.[2] && !validPort(authority[2])) return PORT_RANGE;
+  if (!URL.canParse(url)) return 'is not a valid URL';
+  return undefined;
+}
 
 /** The names of all accepted inputs (for "did you mean" hints). */
 export const TASK_INPUT_NAMES = Object.freeze(Object.keys(taskFields.shape));
@@ -214,6 +275,9 @@ export const taskSchema = taskFields
         path: ['url'],
         message: 'expected an absolute http:// or https:// URL (or set hostname)',
       });
+    } else if (task.url && !task.hostname) {
+      const problem = urlProblem(task.url);
+      if (problem) ctx.addIssue({ code: 'custom', path: ['url'], message: problem });
     }
     if (task.base_url != null && task.base_path != null) {
       ctx.addIssue({
