@@ -194,7 +194,10 @@ export function openApiDocument(): Record<string, unknown> {
                 'waiting-children',
               ],
             },
-            output: { type: 'object', description: 'the task output (seed output keys)' },
+            output: {
+              type: 'object',
+              description: 'the task output (the TaskREST connector output keys)',
+            },
           },
         },
         Error: {

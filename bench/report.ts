@@ -1,4 +1,4 @@
-/** The benchmark's markdown table. */
+/** The benchmark's markdown table, and where it is written. */
 import type { BenchResults } from './run.js';
 import type { RunResult } from './queue-runs.js';
 import { round } from './stats.js';
@@ -6,6 +6,24 @@ import { round } from './stats.js';
 const MiB = 2 ** 20;
 const n = (value: number) => Math.round(value).toLocaleString('en-US');
 const ratio = (a: number, b: number) => `${round(a / b, 2).toFixed(2)}x`;
+
+/** The page whose table a full run replaces (its bench:start/bench:end markers), from the repo root. */
+export const REPORT_PAGE = 'docs/performance.md';
+
+const START = '<!-- bench:start -->';
+const END = '<!-- bench:end -->';
+
+/**
+ * The page with the text between its bench markers replaced by `markdown`;
+ * null when the markers are missing, so a renamed page is reported instead of
+ * silently left stale.
+ */
+export function replaceBenchTable(page: string, markdown: string): string | null {
+  const from = page.indexOf(START);
+  const to = page.indexOf(END);
+  if (from === -1 || to < from) return null;
+  return `${page.slice(0, from + START.length)}\n${markdown}\n${page.slice(to)}`;
+}
 
 export function renderMarkdown(r: BenchResults): string {
   const lines: string[] = [];

@@ -10,7 +10,7 @@
  * 4. taskrest: real `taskrest worker` processes fed by the taskrest producer;
  *
  * and writes bench/results/<date>.json, bench/results/latest.json and the
- * markdown table into README.md (between the bench markers).
+ * markdown table into docs/performance.md (between the bench markers).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -19,7 +19,7 @@ import { measureBulkEnqueue, type BulkEnqueueResult } from './bulk-enqueue.js';
 import { httpCeiling, type Client } from './http-ceilings.js';
 import { DIST, startTarget } from './processes.js';
 import { measure, type RunResult, type RunSpec } from './queue-runs.js';
-import { renderMarkdown } from './report.js';
+import { renderMarkdown, replaceBenchTable, REPORT_PAGE } from './report.js';
 import { median } from './stats.js';
 
 const quick = process.argv.includes('--quick');
@@ -192,18 +192,10 @@ function writeResults(results: BenchResults): void {
   const markdown = renderMarkdown(results);
   process.stdout.write(`${markdown}\n`);
   if (results.quick) return;
-  const readmePath = `${DIST}/../README.md`;
-  const readme = readFileSync(readmePath, 'utf8');
-  const start = '<!-- bench:start -->';
-  const end = '<!-- bench:end -->';
-  const from = readme.indexOf(start);
-  const to = readme.indexOf(end);
-  if (from !== -1 && to > from) {
-    writeFileSync(
-      readmePath,
-      `${readme.slice(0, from + start.length)}\n${markdown}\n${readme.slice(to)}`,
-    );
-  }
+  const pagePath = `${DIST}/../${REPORT_PAGE}`;
+  const page = replaceBenchTable(readFileSync(pagePath, 'utf8'), markdown);
+  if (page === null) log(`${REPORT_PAGE} has no bench markers: its table was not replaced`);
+  else writeFileSync(pagePath, page);
 }
 
 await main();

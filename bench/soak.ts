@@ -6,7 +6,7 @@
  *   npm run build && node dist/bench/soak.js
  *
  * Starts its own redis-server on a free port (noeviction, AOF everysec, as
- * README's "Operating at scale" recommends), a small JSON target on loopback,
+ * docs/operations.md recommends), a small JSON target on loopback,
  * and SOAK_WORKERS `taskrest worker` processes (the built CLI) with their
  * health endpoint. It enqueues SOAK_TASKS tasks in bulks, keeping at most
  * SOAK_BACKLOG waiting so that memory shows retention rather than backlog,

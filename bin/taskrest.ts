@@ -29,7 +29,7 @@ const USAGE = `usage: taskrest <command>
                            the files resource (multipart file parts)
 
 Exit codes of enqueue --wait and status: 0 success, 1 error, 2 invalid task or usage, 3 not finished.
-Configuration comes from the environment: see README.md.
+Configuration comes from the environment: see docs/configuration.md.
 `;
 
 async function main(argv: readonly string[]): Promise<number> {

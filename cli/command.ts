@@ -14,7 +14,7 @@ export interface CommandContext {
 /** A `taskrest` subcommand. Resolves to the process exit code. */
 export type Command = (args: readonly string[], context: CommandContext) => Promise<number>;
 
-/** Exit codes of `enqueue --wait` and `status` (DESIGN.md). */
+/** Exit codes of `enqueue --wait` and `status` (docs/cli.md). */
 export const ExitCode = {
   SUCCESS: 0,
   ERROR: 1,

@@ -29,8 +29,9 @@ export const devCommand: Command = async (_args, context) => {
             `taskrest dev: a worker is consuming queue "${config.queueName}" on ${config.redisUrl}.`,
             `HTTP API on ${url}/api, dashboard on ${url}/dashboard, metrics on ${url}/metrics.`,
             'Try, in another terminal:',
-            `  npx taskrest enqueue --wait --json '{"url": "https://example.com/"}'`,
-            `  curl -s -X POST '${url}/api/tasks?wait=30' -H 'content-type: application/json' -d '{"url": "https://example.com/"}'`,
+            // The product's own /health: the hint works on a machine without internet.
+            `  npx taskrest enqueue --wait --json '{"url": "${url}/health"}'`,
+            `  curl -s -X POST '${url}/api/tasks?wait=30' -H 'content-type: application/json' -d '{"url": "${url}/health"}'`,
             'Stop with Ctrl-C.',
             '',
           ].join('\n'),

@@ -1,5 +1,5 @@
 /**
- * The output of an execution: exactly the seed's output keys. Written back onto
+ * The output of an execution: exactly the connector's output keys. Written back onto
  * the BullMQ job (its return value when it completed; stored beside the job
  * when it failed, so it is as retrievable as a completed one).
  */
@@ -29,7 +29,7 @@ export interface TaskOutput {
 export const OutputStatus = { SUCCESS: 'success', ERROR: 'error' } as const;
 export type OutputStatus = (typeof OutputStatus)[keyof typeof OutputStatus];
 
-/** `execution_id` from a BullMQ job id: numeric ids become numbers (as in the seed). */
+/** `execution_id` from a BullMQ job id: numeric ids become numbers (as in the connector). */
 export function executionIdOf(jobId: string | undefined): number | string {
   if (jobId && /^[1-9]\d{0,14}$/.test(jobId)) return Number(jobId);
   return jobId ?? '';

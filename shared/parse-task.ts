@@ -5,7 +5,7 @@ import { closestName } from './closest-name.js';
 
 /**
  * Validates a task (enqueue time, and again in the worker). Returns the task
- * with the seed's defaults applied, or throws an InvalidTaskError naming every
+ * with the connector's defaults applied, or throws an InvalidTaskError naming every
  * offending field.
  */
 export function parseTask(input: unknown): Task {

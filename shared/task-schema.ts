@@ -3,7 +3,7 @@ import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.js';
 
 /**
  * The REST task: the inputs of Cloudomation's TaskREST connector
- * (`seed/TaskREST.txt`), snake_case, with the seed's defaults.
+ * (as that connector documents them), snake_case, with the connector's defaults.
  *
  * This schema is the single source of the task's TypeScript type
  * (`TaskInput`, `Task`), its validation (`parseTask`) and the API's JSON
@@ -33,9 +33,9 @@ const bool = (): z.ZodBoolean => z.boolean({ error: 'expected true or false' });
 const optionalString = (what = 'a string') => z.string({ error: `expected ${what}` }).nullish();
 
 /**
- * Seconds; 0 or null disables the limit. Limits are kept in whole
- * milliseconds, so a positive value under 1 ms would round to 0 and silently
- * mean "off": refused instead.
+ * Seconds (the connector's connect/read/total_timeout); 0 or null disables the
+ * limit. Limits are kept in whole milliseconds, so a positive value under 1 ms
+ * would round to 0 and silently mean "off": refused instead.
  */
 const timeoutSeconds = () =>
   z
@@ -121,7 +121,7 @@ const fieldMap = z.record(z.string(), z.union([scalar, z.array(scalar)]), {
   error: 'expected an object of name: value (or list of values)',
 });
 
-/** Seed: `retry_backoff` and its documented defaults. Missing keys take the default. */
+/** The connector's `retry_backoff` and its documented defaults. Missing keys take the default. */
 export const RETRY_BACKOFF_DEFAULTS = Object.freeze({
   initial: 1,
   maximum: 60,
@@ -141,7 +141,7 @@ const retryBackoff = z
   )
   .default({ ...RETRY_BACKOFF_DEFAULTS });
 
-/** A part header override: a value, or `false` to omit the header (seed). */
+/** A part header override: a value, or `false` to omit the header (as in the connector). */
 const partHeaderOverride = z.union([z.string(), z.literal(false)], {
   error: 'expected a string, or false to omit it',
 });
@@ -183,12 +183,12 @@ export const BODY_INPUTS = ['json', 'data', 'text', 'urlencoded', 'multipart'] a
 const taskFields = z.strictObject({
   allow_redirects: bool().default(true),
   base_path: optionalString(),
-  /** Alias of `base_path` (the seed's own example uses it). */
+  /** Alias of `base_path` (the connector's own example uses it). */
   base_url: optionalString(),
   cacert: optionalString('PEM text'),
   connect_timeout: timeoutSeconds(),
   cookies: cookies.nullish(),
-  /** DEPRECATED (seed): a JSON body. Present means set, even when null. */
+  /** DEPRECATED (in the connector): a JSON body. Present means set, even when null. */
   data: jsonBody(),
   expected_status_code: statusCodes.default([200, 201, 202, 204]),
   grant: optionalString('a grant name'),
@@ -200,7 +200,7 @@ const taskFields = z.strictObject({
     })
     .refine((host) => validPort(/:(\d+)$/.exec(host)?.[1]), { error: PORT_RANGE })
     .nullish(),
-  /** A JSON body. Present means set, even when null (seed: sentinel.NotSet). */
+  /** A JSON body. Present means set, even when null (the connector's default is NotSet, not None). */
   json: jsonBody(),
   max_redirects: z
     .number({ error: 'expected an integer >= 0' })
@@ -317,7 +317,7 @@ export const taskSchema = taskFields
     base_path: base_path ?? base_url ?? null,
   }));
 
-/** A task as a producer writes it: optional fields, seed defaults not yet applied. */
+/** A task as a producer writes it: optional fields, the connector's defaults not yet applied. */
 export type TaskInput = z.input<typeof taskSchema>;
 /** A validated task: defaults applied, `base_url` folded into `base_path`. */
 export type Task = z.output<typeof taskSchema>;

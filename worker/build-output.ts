@@ -53,7 +53,7 @@ export function setCookieLines(response: AxiosResponse): string[] {
   return typeof value === 'string' ? [value] : [];
 }
 
-/** Assembles the output, keeping the seed's key order. */
+/** Assembles the output, keeping the connector's key order. */
 export function buildOutput(parts: {
   executionId: number | string;
   status: OutputStatus;

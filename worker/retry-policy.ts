@@ -5,7 +5,7 @@ import type { RetryBackoff, Task } from '../shared/task-schema.js';
 import { byReference } from './by-reference.js';
 import { classifyError, isRetryableNetworkError } from './classify-error.js';
 
-/** The shortest wait between two attempts (seed: "the minimum delay between two tries is 1 second"). */
+/** The shortest wait between two attempts (the connector's rule: "the minimum delay between two tries is 1 second"). */
 export const MIN_RETRY_DELAY_MS = 1000;
 
 /** Methods that may be sent twice without changing the outcome (RFC 9110 9.2.2). */

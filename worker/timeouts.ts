@@ -4,7 +4,7 @@ import { byReference } from './by-reference.js';
 
 /**
  * The task's three timeouts as transport settings. Each is its own limit
- * (seed: connect_timeout, read_timeout, total_timeout): the TCP/TLS connect,
+ * (the connector's connect_timeout, read_timeout, total_timeout): the TCP/TLS connect,
  * the longest silence while reading, one whole attempt. 0 or null disables one.
  */
 export function transportOptions(task: Task, maxResponseBytes: number): TransportOptions {

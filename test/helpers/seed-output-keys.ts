@@ -1,7 +1,8 @@
 /**
- * The output keys of the seed (TaskREST.txt: execution_id, status, message
- * and the output_list), sorted. Written out here, not taken from the code,
- * so that a test fails when the product's output drifts from the seed.
+ * The output keys of the TaskREST connector (execution_id, status, message
+ * and the connector's output list), sorted. Written out here, not taken from
+ * the code, so that a test fails when the product's output drifts from the
+ * connector's.
  */
 export const SEED_OUTPUT_KEYS = [
   'cookies',

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiHarness, type ApiHarness } from '../helpers/api-harness.js';
 import { startTargetServer, type TargetServer } from '../helpers/target-server.js';
 
-/** Debian's chromium (DESIGN.md: `command -v chromium` finds it; .ci/run installs it). */
+/** Debian's chromium (`command -v chromium` finds it; .ci/run installs it). */
 const CHROMIUM = execFileSync('sh', ['-c', 'command -v chromium'], { encoding: 'utf8' }).trim();
 const ARTIFACT = join(import.meta.dirname, '../../test-artifacts/dashboard.png');
 

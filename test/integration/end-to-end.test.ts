@@ -24,7 +24,7 @@ describe('REST tasks end to end', () => {
 
   const lastSeen = () => target.seen.at(-1)!;
 
-  it('runs the seed joke example: GET a URL, read a field of the JSON', async () => {
+  it('runs the TaskREST joke example: GET a URL, read a field of the JSON', async () => {
     const execution = await h.run({ url: `${target.url}/jokes/random` });
     expect(execution.state).toBe('completed');
     const output = execution.output!;
@@ -45,7 +45,7 @@ describe('REST tasks end to end', () => {
     expect(output.log.some((l) => l.endsWith('response HTTP 200 OK'))).toBe(true);
   });
 
-  it('runs the seed URL-parts example exactly (hostname, base_url, url as path, params)', async () => {
+  it('runs the TaskREST URL-parts example exactly (hostname, base_url, url as path, params)', async () => {
     const execution = await h.run({
       scheme: 'http',
       hostname: `127.0.0.1:${target.port}`,

@@ -11,7 +11,7 @@ import { createMultipartBody } from '../../worker/request/multipart-body.js';
 import type { RequestBody } from '../../worker/request/request-body.js';
 import { startHttpTestServer, type HttpTestServer } from '../helpers/http-test-server.js';
 
-// The seed's multipart examples (TaskREST.txt, "Sending multipart POST requests").
+// The connector's documented multipart examples ("Sending multipart POST requests").
 const SEED_BASIC: MultipartSpec = {
   parts: [
     { name: 'string-field', value: 'spam & eggs' },
@@ -32,7 +32,7 @@ const SEED_FULL: MultipartSpec = {
     { name: 'file', file: 'report.txt', 'content-disposition': 'form-data; filename="report.txt"' },
   ],
 };
-// 608 bytes, as the seed's report.txt.
+// 608 bytes, as the connector's report.txt.
 const REPORT = 'quarterly report, all figures in EUR\n'.repeat(17).slice(0, 608);
 const CRLF = '\r\n';
 
@@ -144,7 +144,7 @@ function headerBlocks(body: string, boundary: string): string[][] {
 }
 
 describe('createMultipartBody on the wire', () => {
-  it('sends the seed basic example as the seed lays it out', async () => {
+  it('sends the TaskREST basic example as the connector lays it out', async () => {
     const body = await createMultipartBody(SEED_BASIC, files);
     const got = await send(body);
     const type = /^multipart\/mixed; boundary=([0-9a-f]{32})$/.exec(
@@ -173,12 +173,12 @@ describe('createMultipartBody on the wire', () => {
       ) +
       `--${boundary}--${CRLF}`;
     expect(got.body.toString('utf8')).toBe(expected);
-    // The seed prints Content-Length '991' here, yet its own listing adds up to
+    // The connector's documentation prints Content-Length '991' here, yet its own listing adds up to
     // 981 bytes with the layout that makes its second example exactly 848 (below).
     expect(got.body.length).toBe(981);
   });
 
-  it('sends the seed full example byte for byte, 848 bytes as the seed says', async () => {
+  it('sends the TaskREST full example byte for byte, 848 bytes as its documentation says', async () => {
     const body = await createMultipartBody(SEED_FULL, files);
     const got = await send(body);
     expect(got.headers['content-type']).toBe(

@@ -50,7 +50,7 @@ describe('multipart tasks end to end', () => {
     { name: 'file', file: 'report.txt' },
   ];
 
-  it('sends the seed basic example with the file from the files resource', async () => {
+  it('sends the TaskREST basic example with the file from the files resource', async () => {
     const execution = await h.run({
       url: `${server.url}/post`,
       method: 'POST',

@@ -33,7 +33,7 @@ const CREDENTIALS = {
 };
 
 /*
- * RELIABILITY.md 27 for the task's own headers: Authorization, Cookie,
+ * Redirect credentials, for the task's own headers: Authorization, Cookie,
  * Proxy-Authorization and API-key headers go on within the origin and never
  * to another one (here another port on 127.0.0.1), whatever the redirect
  * status. (Grant tokens: redirect-credentials.test.ts.)

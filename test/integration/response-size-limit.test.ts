@@ -11,7 +11,7 @@ const HOSTILE_BYTES = 256 * MiB;
 const MEMORY_BOUND = 64 * MiB;
 
 /**
- * RELIABILITY 15 through a real worker: huge, endless and gzip-bomb responses
+ * Through a real worker: huge, endless and gzip-bomb responses
  * are cut at TASKREST_MAX_RESPONSE_BYTES (counted after decompression), the
  * execution ends with status error, and the worker's memory stays bounded.
  */

@@ -5,7 +5,7 @@ import { startHarness, type Harness } from '../helpers/harness.js';
 import { TEST_REDIS_URL } from '../helpers/test-config.js';
 import { waitForFinished } from '../helpers/worker-process.js';
 
-/** RELIABILITY 8: finished jobs are removed by count and by age, so Redis levels off. */
+/** Finished jobs are removed by count and by age, so Redis levels off. */
 describe('retention', () => {
   let target: CountingTarget;
   let redis: Redis;

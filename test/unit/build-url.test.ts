@@ -5,7 +5,7 @@ import { buildUrl } from '../../worker/request/build-url.js';
 const urlOf = (input: Record<string, unknown>) => buildUrl(parseTask(input)).toString();
 
 describe('buildUrl', () => {
-  it('builds the seed URL-parts example exactly', () => {
+  it('builds the TaskREST URL-parts example exactly', () => {
     expect(
       urlOf({
         hostname: 'httpbin.org',

@@ -26,7 +26,7 @@ describe('backoffDelayMs', () => {
     expect([1, 2, 3, 4].map((n) => backoffDelayMs(gentle, n))).toEqual([1500, 2250, 3375, 5000]);
   });
 
-  it('never waits under one second (seed rule), whatever initial and maximum say', () => {
+  it('never waits under one second (the TaskREST rule), whatever initial and maximum say', () => {
     expect(backoffDelayMs({ ...seed, initial: 0 }, 1)).toBe(1000);
     expect(backoffDelayMs({ ...seed, initial: 0.2 }, 2)).toBe(1000);
     expect(backoffDelayMs({ ...seed, initial: 5, maximum: 0.5 }, 1)).toBe(1000);
@@ -79,7 +79,7 @@ describe('retryDelayMs', () => {
       delayMs: 10_000,
       note: ' (Retry-After 3600 s, capped by retry_backoff.maximum)',
     });
-    // A maximum under a second still waits the seed's one second.
+    // A maximum under a second still waits the connector's one second.
     expect(retryDelayMs({ ...backoff, maximum: 0 }, 1, 30_000).delayMs).toBe(1000);
   });
 });

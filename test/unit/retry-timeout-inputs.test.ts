@@ -57,7 +57,7 @@ describe('retry and timeout inputs', () => {
     }
   });
 
-  it('retry_backoff: the seed values and the edges are accepted', () => {
+  it('retry_backoff: the TaskREST default values and the edges are accepted', () => {
     const task = parseTask({
       url: 'https://a.test/',
       retry_backoff: { initial: 0, maximum: 0, multiplier: 1, deadline: 0 },

@@ -10,7 +10,7 @@ function issuesOf(input: unknown): Record<string, string> {
 }
 
 describe('task schema', () => {
-  it('applies every seed default', () => {
+  it('applies every TaskREST default', () => {
     const task = parseTask({ url: 'https://api.example.com/jokes/random' });
     expect(task).toMatchObject({
       allow_redirects: true,
@@ -27,7 +27,7 @@ describe('task schema', () => {
     expect('json' in task && task.json !== undefined).toBe(false);
   });
 
-  it('folds base_url into base_path and accepts the seed URL-parts example', () => {
+  it('folds base_url into base_path and accepts the TaskREST URL-parts example', () => {
     const task = parseTask({
       hostname: 'httpbin.org',
       base_url: 'anything',
@@ -38,7 +38,7 @@ describe('task schema', () => {
     expect(task).not.toHaveProperty('base_url');
   });
 
-  it('fills missing retry_backoff keys with the seed defaults', () => {
+  it('fills missing retry_backoff keys with the TaskREST defaults', () => {
     const task = parseTask({ url: 'http://a.test/', retry_backoff: { initial: 3 } });
     expect(task.retry_backoff).toEqual({ initial: 3, maximum: 60, multiplier: 2, deadline: 600 });
   });
@@ -95,7 +95,7 @@ describe('task schema', () => {
     const issues = issuesOf({ url: 'https://a.test/', json: {}, text: 'x' });
     expect(Object.keys(issues).sort()).toEqual(['json', 'text']);
     expect(issues.json).toMatch(/at most one body input/);
-    // A JSON body of null is still a body (seed: json defaults to NotSet, not None).
+    // A JSON body of null is still a body (the connector's json defaults to NotSet, not None).
     expect(Object.keys(issuesOf({ url: 'https://a.test/', json: null, data: 1 })).sort()).toEqual([
       'data',
       'json',

@@ -7,7 +7,7 @@ const ABSOLUTE = /^https?:\/\//i;
  *
  * - `url` alone: an absolute URL.
  * - `hostname` (optionally with `:port`) with `scheme`: the origin; a `url`
- *   without a scheme is then a path (DESIGN.md).
+ *   without a scheme is then a path (docs/tasks.md).
  * - The path is `[url's own path]/[base_path]/[relative url]/[path]`, joined
  *   with single slashes: `hostname='httpbin.org', base_url='anything',
  *   url='some/path'` requests `https://httpbin.org/anything/some/path`.

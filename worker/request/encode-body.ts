@@ -6,7 +6,7 @@ import { createMultipartBody } from './multipart-body.js';
  * Encodes the task's body input (at most one: the schema makes sure) into a
  * RequestBody, or null for a request without body.
  *
- * `data` is the seed's deprecated JSON body: it is sent like `json`, and the
+ * `data` is the connector's deprecated JSON body: it is sent like `json`, and the
  * caller logs the deprecation.
  */
 export async function encodeBody(task: Task, files: FileSource): Promise<RequestBody | null> {

@@ -1,7 +1,7 @@
 /** The Content-Type of a file part whose type is not known from its name. */
 export const DEFAULT_FILE_CONTENT_TYPE = 'application/octet-stream';
 
-// Text types carry their charset: the seed sends `report.txt` as
+// Text types carry their charset: the connector sends `report.txt` as
 // `text/plain; charset=utf-8`.
 const BY_EXTENSION: Readonly<Record<string, string>> = {
   txt: 'text/plain; charset=utf-8',

@@ -11,9 +11,9 @@ import { fileContentType } from './file-content-type.js';
 import type { FileSource, RequestBody } from './request-body.js';
 
 const CRLF = '\r\n';
-/** The request Content-Type when the multipart dict names none (seed). */
+/** The request Content-Type when the multipart dict names none (as in the connector). */
 export const DEFAULT_MULTIPART_TYPE = 'multipart/mixed';
-/** The Content-Type of a value part unless overridden (seed). */
+/** The Content-Type of a value part unless overridden (as in the connector). */
 export const VALUE_PART_CONTENT_TYPE = 'text/plain; charset=utf-8';
 
 /** One part, laid out: its header block and where its content comes from. */
@@ -22,7 +22,7 @@ type Part = { name: string; header: string } & (
 );
 
 /**
- * Encodes a task's `multipart` input as the seed lays it out:
+ * Encodes a task's `multipart` input as the connector lays it out:
  *
  * ```
  * --<boundary>CRLF

@@ -23,7 +23,7 @@ export function decodeBody(body: Buffer, contentType: string | undefined): Decod
     try {
       decoded.json = JSON.parse(text) as unknown;
     } catch {
-      // Not JSON after all (RELIABILITY 16): `json` stays absent, `text` is there.
+      // Not JSON after all: `json` stays absent, `text` is there (docs/tasks.md#output).
     }
   }
   return decoded;

@@ -4,7 +4,7 @@ import { useFaultScene } from '../../helpers/fault-scene.js';
 
 const JOBS = 2000;
 
-/** RELIABILITY 6: several worker processes on one queue (throughput is the benchmark's matter). */
+/** Several worker processes on one queue (throughput is the benchmark's matter). */
 describe('four worker processes on one queue', () => {
   const s = useFaultScene();
 

@@ -5,7 +5,7 @@ import { useFaultScene } from '../../helpers/fault-scene.js';
 /** Quick stall detection: a dead worker's jobs come back within about 3 s. */
 const STALL_ENV = { TASKREST_STALLED_INTERVAL_SECONDS: '1', TASKREST_LOCK_DURATION_SECONDS: '2' };
 
-/** RELIABILITY 1: a worker killed with SIGKILL in the middle of a request. */
+/** A worker killed with SIGKILL in the middle of a request. */
 describe('kill -9 of a worker mid-request', () => {
   const s = useFaultScene(STALL_ENV);
 

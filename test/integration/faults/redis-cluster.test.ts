@@ -12,7 +12,7 @@ import {
   type WorkerProcess,
 } from '../../helpers/worker-process.js';
 
-/** RELIABILITY 9: a 3-master Redis Cluster, the queue's keys in one slot by their hash tag. */
+/** A 3-master Redis Cluster, the queue's keys in one slot by their hash tag. */
 describe('Redis Cluster', () => {
   let cluster: OwnRedisCluster;
   let target: TargetServer;

@@ -10,7 +10,7 @@ import { envOf, testConfig } from '../../helpers/test-config.js';
 /** Generous for a loaded machine, yet far below "hangs until Redis comes back". */
 const FAST_MS = 2500;
 
-/** RELIABILITY 4: Redis unreachable when a caller enqueues. */
+/** Redis unreachable when a caller enqueues. */
 describe('Redis down at enqueue', () => {
   let redis: OwnRedis;
   let config: Config;

@@ -10,7 +10,7 @@ import {
   type WorkerProcess,
 } from '../../helpers/worker-process.js';
 
-/** RELIABILITY 5: Redis unreachable when a worker starts. */
+/** Redis unreachable when a worker starts. */
 describe('Redis down when a worker starts', () => {
   let redis: OwnRedis;
   let target: CountingTarget;

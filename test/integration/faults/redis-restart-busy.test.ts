@@ -12,7 +12,7 @@ import {
   type WorkerProcess,
 } from '../../helpers/worker-process.js';
 
-/** RELIABILITY 3 (busy): Redis with AOF killed and restarted while two workers run jobs. */
+/** Busy: Redis with AOF killed and restarted while two workers run jobs. */
 describe('Redis restarted while workers are busy', () => {
   let redis: OwnRedis;
   let target: CountingTarget;

@@ -11,7 +11,7 @@ import {
   type WorkerProcess,
 } from '../../helpers/worker-process.js';
 
-/** RELIABILITY 3 (idle): Redis with AOF restarted while the workers wait for jobs. */
+/** Idle: Redis with AOF restarted while the workers wait for jobs. */
 describe('Redis restarted while workers are idle', () => {
   let redis: OwnRedis;
   let target: CountingTarget;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { eventually, waitForFinished } from '../../helpers/worker-process.js';
 import { useFaultScene } from '../../helpers/fault-scene.js';
 
-/** RELIABILITY 2: SIGTERM to a busy worker. */
+/** SIGTERM to a busy worker. */
 describe('SIGTERM to a busy worker', () => {
   const s = useFaultScene();
 
