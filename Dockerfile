@@ -1,6 +1,6 @@
 # taskrest: one image for both services of docker-compose.yml
 # (`api` runs `taskrest api`, `worker` runs `taskrest worker`).
-FROM node:20-slim AS build
+FROM node:24-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -15,7 +15,7 @@ COPY bench ./bench
 # Build, then drop the dev dependencies (TypeScript, vitest, playwright-core, ...).
 RUN npm run build && npm prune --omit=dev
 
-FROM node:20-slim
+FROM node:24-slim
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=build /app/package.json ./
