@@ -16,8 +16,14 @@ export const NO_RESPONSE: ResponseFields = Object.freeze({
   encoding: null,
 });
 
-/** Status code, headers (credentials redacted), decoded text and JSON of a response. */
-export function responseFields(response: AxiosResponse): ResponseFields {
+/**
+ * Status code, headers (credentials redacted), decoded text and JSON of a
+ * response. `log` hears why `json` was left out, when it was.
+ */
+export function responseFields(
+  response: AxiosResponse,
+  log?: { add(message: string): void },
+): ResponseFields {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(response.headers as Record<string, unknown>)) {
     if (value == null) continue;
@@ -27,6 +33,7 @@ export function responseFields(response: AxiosResponse): ResponseFields {
   }
   const body = toBuffer(response.data);
   const decoded = decodeBody(body, headers['content-type']);
+  if (decoded.jsonOmitted) log?.add(decoded.jsonOmitted);
   return {
     status_code: response.status,
     headers: redactHeaders(headers),
