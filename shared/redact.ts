@@ -39,13 +39,14 @@ export function isSensitiveParam(name: string): boolean {
 
 /** A copy of the headers with every credential value replaced (and URL-valued ones redacted). */
 export function redactHeaders<T>(headers: Readonly<Record<string, T>>): Record<string, T | string> {
-  const out: Record<string, T | string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (isSensitiveHeader(name)) out[name] = REDACTED;
-    else if (URL_HEADER.test(name) && typeof value === 'string') out[name] = redactUrl(value);
-    else out[name] = value;
-  }
-  return out;
+  // fromEntries defines own properties: a name __proto__ (unchecked job data) cannot set a prototype.
+  return Object.fromEntries(
+    Object.entries(headers).map(([name, value]): [string, T | string] => {
+      if (isSensitiveHeader(name)) return [name, REDACTED];
+      if (URL_HEADER.test(name) && typeof value === 'string') return [name, redactUrl(value)];
+      return [name, value];
+    }),
+  );
 }
 
 /**

@@ -41,4 +41,13 @@ describe('which header values are secrets', () => {
       redactHeaders({ 'access-control-allow-credentials': 'true', authorization: 'Bearer x' }),
     ).toEqual({ 'access-control-allow-credentials': 'true', authorization: REDACTED });
   });
+
+  it('keeps a header named __proto__ as a header, and sets no prototype', () => {
+    const shown = redactHeaders(
+      JSON.parse('{"__proto__": {"polluted": 1}, "x": "1"}') as Record<string, unknown>,
+    );
+    expect(Object.getPrototypeOf(shown)).toBe(Object.prototype);
+    expect(Object.keys(shown)).toEqual(['__proto__', 'x']);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
 });
