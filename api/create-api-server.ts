@@ -36,7 +36,15 @@ export async function createApiServer(config: Config, logger: Logger): Promise<A
   const producer = new TaskProducer({ config });
   const redis = createRedis(config, 'producer');
   redis.on('error', () => undefined);
-  const app = Fastify({ logger: false, bodyLimit: config.maxTaskBytes });
+  const app = Fastify({
+    logger: false,
+    bodyLimit: config.maxTaskBytes,
+    // `__proto__` and `constructor.prototype` are legal JSON, and a task's `json` body must reach
+    // its target as written. JSON.parse makes them own data properties (no prototype is touched);
+    // the task schema drops such keys from name → value inputs, and nothing here merges objects.
+    onProtoPoisoning: 'ignore',
+    onConstructorPoisoning: 'ignore',
+  });
   app.setErrorHandler(apiErrorHandler(logger));
 
   await app.register(async (api) => {

@@ -5,9 +5,21 @@
 
 export const REDACTED = '[REDACTED]';
 
-/** Header names whose values are credentials. */
+/**
+ * Header names whose values are credentials: the named ones, API-key-like
+ * names (`x-api-key`, `*-token`, `*-secret`, `x-session-id`, …), and names
+ * with a word `credential(s)`, `auth` or `jwt` (`x-client-credentials`).
+ * A name merely containing "credential" is not enough: see NOT_SECRET.
+ */
 const SENSITIVE_HEADER =
-  /^(authorization|proxy-authorization|cookie|set-cookie|x-api-key|api-key|apikey|x-auth-token|x-access-token|x-csrf-token|x-xsrf-token)$|token|secret|password|passwd|api[-_]?key|session|signature|credential/i;
+  /^(authorization|proxy-authorization|cookie|set-cookie|x-api-key|api-key|apikey|x-auth-token|x-access-token|x-csrf-token|x-xsrf-token)$|token|secret|password|passwd|api[-_]?key|session|signature|(^|[-_.])(credentials?|auth|jwt)($|[-_.])/i;
+
+/**
+ * CORS response headers describe what a browser may do (which headers,
+ * whether credentials may be sent: `Access-Control-Allow-Credentials: true`);
+ * they never carry one, and hiding them hides why a call behaves as it does.
+ */
+const NOT_SECRET = /^access-control-/i;
 
 /** Query parameter names whose values are credentials. */
 const SENSITIVE_PARAM =
@@ -17,7 +29,7 @@ const SENSITIVE_PARAM =
 const URL_HEADER = /^(location|content-location|referer)$/i;
 
 export function isSensitiveHeader(name: string): boolean {
-  return SENSITIVE_HEADER.test(name);
+  return !NOT_SECRET.test(name) && SENSITIVE_HEADER.test(name);
 }
 
 /** Whether a query or form field of this name holds a credential (`api_key`, `access_token`). */
@@ -27,13 +39,14 @@ export function isSensitiveParam(name: string): boolean {
 
 /** A copy of the headers with every credential value replaced (and URL-valued ones redacted). */
 export function redactHeaders<T>(headers: Readonly<Record<string, T>>): Record<string, T | string> {
-  const out: Record<string, T | string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (isSensitiveHeader(name)) out[name] = REDACTED;
-    else if (URL_HEADER.test(name) && typeof value === 'string') out[name] = redactUrl(value);
-    else out[name] = value;
-  }
-  return out;
+  // fromEntries defines own properties: a name __proto__ (unchecked job data) cannot set a prototype.
+  return Object.fromEntries(
+    Object.entries(headers).map(([name, value]): [string, T | string] => {
+      if (isSensitiveHeader(name)) return [name, REDACTED];
+      if (URL_HEADER.test(name) && typeof value === 'string') return [name, redactUrl(value)];
+      return [name, value];
+    }),
+  );
 }
 
 /**

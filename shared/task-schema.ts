@@ -249,6 +249,15 @@ function presentBodies(task: Record<string, unknown>): string[] {
   );
 }
 
+function hasUserInfo(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return parsed.username !== '' || parsed.password !== '';
+  } catch {
+    return false; // Not a URL: the url rules above say so.
+  }
+}
+
 /**
  * The full task schema: fields, cross-field rules, and normalisation
  * (`base_url` folded into `base_path`).
@@ -299,6 +308,14 @@ export const taskSchema = taskFields
         code: 'custom',
         path: (authorizing[1] ?? '').split('.'),
         message: `cannot be combined with ${authorizing[0]}: both set the Authorization header`,
+      });
+    }
+    // URL user info becomes Basic authorization and would silently replace the other one.
+    if (authorizing.length > 0 && task.url && !task.hostname && hasUserInfo(task.url)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['url'],
+        message: `has user info (user:password@) and ${authorizing.join(' and ')} is set too: two credentials for the Authorization header; set only one`,
       });
     }
     const bodies = presentBodies(task);

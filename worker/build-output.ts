@@ -16,17 +16,27 @@ export const NO_RESPONSE: ResponseFields = Object.freeze({
   encoding: null,
 });
 
-/** Status code, headers (credentials redacted), decoded text and JSON of a response. */
-export function responseFields(response: AxiosResponse): ResponseFields {
-  const headers: Record<string, string> = {};
+/**
+ * Status code, headers (credentials redacted), decoded text and JSON of a
+ * response. `log` hears why `json` was left out, when it was.
+ */
+export function responseFields(
+  response: AxiosResponse,
+  log?: { add(message: string): void },
+): ResponseFields {
+  const entries: [string, string][] = [];
   for (const [name, value] of Object.entries(response.headers as Record<string, unknown>)) {
     if (value == null) continue;
-    headers[name.toLowerCase()] = Array.isArray(value)
-      ? value.map(headerText).join(', ')
-      : headerText(value);
+    entries.push([
+      name.toLowerCase(),
+      Array.isArray(value) ? value.map(headerText).join(', ') : headerText(value),
+    ]);
   }
+  // fromEntries defines own properties: a header named __proto__ stays a header.
+  const headers: Record<string, string> = Object.fromEntries(entries);
   const body = toBuffer(response.data);
   const decoded = decodeBody(body, headers['content-type']);
+  if (decoded.jsonOmitted) log?.add(decoded.jsonOmitted);
   return {
     status_code: response.status,
     headers: redactHeaders(headers),

@@ -17,7 +17,7 @@ import { classifyError, responseOf } from './classify-error.js';
 import { ExecutionLog } from './execution-log.js';
 import { nextHop, type Hop } from './follow-redirects.js';
 import { buildUrl } from './request/build-url.js';
-import { cookieHeader, parseSetCookies } from './request/cookies.js';
+import { ExecutionCookies, mergeCookieHeader } from './request/cookies.js';
 import { encodeBody } from './request/encode-body.js';
 import type { FileSource, RequestBody } from './request/request-body.js';
 import { createRetryConfig, retryStatusValidator } from './retry-policy.js';
@@ -89,38 +89,39 @@ export async function executeTask(
 ): Promise<ExecutionResult> {
   const now = deps.now ?? Date.now;
   const log = new ExecutionLog(context.onLog, now);
-  const cookies: Record<string, string> = {};
+  const cookies = new ExecutionCookies();
   let response: ResponseFields = NO_RESPONSE;
-  const finish = (status: OutputStatus, message: string): TaskOutput =>
+  const finish = async (status: OutputStatus, message: string): Promise<TaskOutput> =>
     buildOutput({
       executionId: context.executionId,
       status,
       message,
       response,
-      cookies,
+      cookies: await cookies.output(),
       log: log.lines,
     });
 
   try {
     const task = parseTask(input);
     const final = await send(task, context, deps, log, cookies, now);
-    response = responseFields(final);
+    response = responseFields(final, log);
     const expected = task.expected_status_code.includes(final.status);
     const message = `${describeStatus(final)}${expected ? '' : ` (expected ${task.expected_status_code.join(', ')})`}`;
-    if (expected) return { output: finish(OutputStatus.SUCCESS, message) };
+    if (expected) return { output: await finish(OutputStatus.SUCCESS, message) };
     return {
-      output: finish(OutputStatus.ERROR, message),
+      output: await finish(OutputStatus.ERROR, message),
       error: new TaskError(ErrorCode.UNEXPECTED_STATUS, message),
     };
   } catch (thrown) {
     const error = thrown instanceof TaskError ? thrown : classifyError(thrown);
     const failed = responseOf(thrown);
     if (failed) {
-      response = responseFields(failed);
-      Object.assign(cookies, parseSetCookies(setCookieLines(failed)));
+      response = responseFields(failed, log);
+      const url = requestUrlOf(failed);
+      if (url) await cookies.store(setCookieLines(failed), url).catch(() => undefined);
     }
     if (!(error instanceof InvalidTaskError)) log.add(`failed: ${error.message}`);
-    return { output: finish(OutputStatus.ERROR, error.message), error };
+    return { output: await finish(OutputStatus.ERROR, error.message), error };
   }
 }
 
@@ -129,7 +130,7 @@ async function send(
   context: ExecutionContext,
   deps: ExecutorDeps,
   log: ExecutionLog,
-  cookies: Record<string, string>,
+  cookies: ExecutionCookies,
   now: () => number,
 ): Promise<AxiosResponse> {
   if (task.data !== undefined) log.add('input "data" is deprecated: use "json" for a JSON body');
@@ -140,6 +141,7 @@ async function send(
     headers: baseHeaders(task, body),
     withBody: body !== null,
   };
+  await cookies.seed(task.cookies ?? {}, hop.url);
   // Before any credentials are fetched for it.
   deps.checkDestination?.(hop.url);
   let checked = hop.url;
@@ -173,8 +175,11 @@ async function send(
       deps.checkDestination?.(hop.url);
       checked = hop.url;
     }
-    const headers =
-      hop.url.origin === credentialOrigin ? { ...hop.headers, ...extra } : hop.headers;
+    const headers = await withCookies(
+      hop.url.origin === credentialOrigin ? { ...hop.headers, ...extra } : hop.headers,
+      hop.url,
+      cookies,
+    );
     const config: AxiosRequestConfig = {
       url: hop.url.toString(),
       method: hop.method,
@@ -192,6 +197,7 @@ async function send(
         : new TaskError(ErrorCode.DEADLINE_EXCEEDED, gaveUp, { cause: err });
     });
     log.add(`response ${describeStatus(response)}`);
+    await cookies.store(setCookieLines(response), hop.url);
     return response;
   };
 
@@ -207,13 +213,13 @@ async function send(
       renew = undefined;
       response = await sendHop();
     }
-    Object.assign(cookies, parseSetCookies(setCookieLines(response)));
     const next = task.allow_redirects
       ? nextHop(hop, response, redirects, task.max_redirects)
       : null;
     if (!next) return response;
     log.add(`redirect ${response.status} to ${redactUrl(next.url)}`);
-    hop = withCookies(next, cookies, credentialOrigin);
+    if (next.url.origin !== hop.url.origin) await cookies.forgetTaskCookies();
+    hop = next;
   }
 }
 
@@ -248,26 +254,35 @@ function baseHeaders(task: Task, body: RequestBody | null): Record<string, strin
     }
     headers[name] = String(value);
   }
-  if (task.cookies && Object.keys(task.cookies).length > 0) {
-    const existing = Object.keys(headers).find((n) => n.toLowerCase() === 'cookie');
-    const merged = cookieHeader(task.cookies, existing ? headers[existing] : undefined);
-    if (existing) delete headers[existing];
-    headers.Cookie = merged;
-  }
   return headers;
 }
 
-/** Cookies set along the way go on to later hops of the same origin, like a browser's jar. */
-function withCookies(hop: Hop, jar: Record<string, string>, origin: string): Hop {
-  if (hop.url.origin !== origin || Object.keys(jar).length === 0) return hop;
-  const headers = { ...hop.headers };
-  const existing = Object.keys(headers).find((n) => n.toLowerCase() === 'cookie');
-  const current = existing ? headers[existing] : undefined;
-  if (existing) delete headers[existing];
-  const known = new Set((current ?? '').split(';').map((p) => p.split('=')[0]?.trim()));
-  const added = Object.fromEntries(Object.entries(jar).filter(([name]) => !known.has(name)));
-  headers.Cookie = cookieHeader(added, current);
-  return { ...hop, headers };
+/**
+ * The hop's headers with the jar's cookies for its URL after the task's own
+ * Cookie header (which already went away on a change of origin).
+ */
+async function withCookies(
+  headers: Record<string, string>,
+  url: URL,
+  cookies: ExecutionCookies,
+): Promise<Record<string, string>> {
+  const jar = await cookies.header(url);
+  if (!jar) return headers;
+  const out = { ...headers };
+  const existing = Object.keys(out).find((n) => n.toLowerCase() === 'cookie');
+  const own = existing ? out[existing] : undefined;
+  if (existing) delete out[existing];
+  out.Cookie = mergeCookieHeader(own, await cookies.names(url), jar);
+  return out;
+}
+
+/** The URL a failed response answered (for its Set-Cookie lines). */
+function requestUrlOf(response: AxiosResponse): URL | null {
+  try {
+    return response.config.url ? new URL(response.config.url) : null;
+  } catch {
+    return null;
+  }
 }
 
 function describeStatus(response: AxiosResponse): string {

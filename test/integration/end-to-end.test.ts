@@ -81,7 +81,8 @@ describe('REST tasks end to end', () => {
       cookies: { a: '1', b: 'two' },
     });
     expect(lastSeen().headers.cookie).toBe('a=1; b=two');
-    expect(execution.output?.cookies).toEqual({ session: 'abc123', theme: 'dark' });
+    // RFC 6265: the DQUOTEs of a quoted value are part of the value.
+    expect(execution.output?.cookies).toEqual({ session: 'abc123', theme: '"dark"' });
     expect(execution.output?.headers['set-cookie']).toBe('[REDACTED]');
   });
 

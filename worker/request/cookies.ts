@@ -1,26 +1,132 @@
-/** Cookies in (the task's `cookies` input) and out (the output's `cookies`). */
+import { Cookie, CookieJar } from 'tough-cookie';
 
-/** The Cookie header for the task's cookies, after any Cookie header the task set itself. */
-export function cookieHeader(
-  cookies: Readonly<Record<string, string | number | boolean>>,
-  existing?: string,
-): string {
-  const pairs = Object.entries(cookies).map(([name, value]) => `${name}=${String(value)}`);
-  return [existing, ...pairs].filter(Boolean).join('; ');
+/**
+ * The cookie jar of one execution (tough-cookie, RFC 6265): the task's
+ * `cookies` seeded for the request's origin, every response's Set-Cookie
+ * stored with its expiry, Domain and Path (an expired or foreign-domain
+ * cookie is dropped, a newer value replaces an older one), and each hop sent
+ * the cookies that match its URL.
+ *
+ * One rule goes beyond RFC 6265: a cookie is sent only to the origin
+ * (scheme, host and port) that set it (or, for the task's cookies, the
+ * task's origin). RFC 6265 ignores ports, but cookies are credentials and
+ * credentials never go to another origin (as with Authorization).
+ */
+export class ExecutionCookies {
+  private readonly jar = new CookieJar();
+  /** identity → the origin whose response (or task) stored it. */
+  private readonly origins = new Map<string, string>();
+  /** Identities of the cookies the task seeded: a server's value of the same name replaces them. */
+  private readonly seeded = new Map<string, Cookie>();
+  /** Identities of the cookies a server set (the output's `cookies`). */
+  private readonly fromServer = new Set<string>();
+
+  /** Seeds the task's cookies for `url`'s origin (every path there). */
+  async seed(
+    cookies: Readonly<Record<string, string | number | boolean>>,
+    url: URL,
+  ): Promise<void> {
+    for (const [name, value] of Object.entries(cookies)) {
+      const cookie = new Cookie({ key: name, value: String(value), path: '/' });
+      const stored = await this.jar.setCookie(cookie, url.toString(), { ignoreError: true });
+      if (!stored) continue;
+      this.origins.set(identity(stored), url.origin);
+      this.seeded.set(name, stored);
+    }
+  }
+
+  /** Stores a response's Set-Cookie lines, as a browser would for a response from `url`. */
+  async store(lines: readonly string[], url: URL): Promise<void> {
+    for (const line of lines) {
+      const parsed = Cookie.parse(line, { loose: true });
+      if (!parsed) continue;
+      const earlier = this.seeded.get(parsed.key);
+      const stored = await this.jar.setCookie(parsed, url.toString(), { ignoreError: true });
+      if (earlier && (stored || isExpired(parsed))) await this.forgetSeeded(earlier, stored);
+      if (!stored) continue;
+      this.origins.set(identity(stored), url.origin);
+      this.fromServer.add(identity(stored));
+    }
+  }
+
+  /** The Cookie header value for a hop to `url` (empty: none to send). */
+  async header(url: URL): Promise<string> {
+    const cookies = await this.jar.getCookies(url.toString());
+    return cookies
+      .filter((cookie) => this.origins.get(identity(cookie)) === url.origin)
+      .map((cookie) => cookie.cookieString())
+      .join('; ');
+  }
+
+  /** Names of the cookies `header(url)` sends (a task's Cookie header loses pairs of these names). */
+  async names(url: URL): Promise<Set<string>> {
+    const cookies = await this.jar.getCookies(url.toString());
+    return new Set(
+      cookies
+        .filter((cookie) => this.origins.get(identity(cookie)) === url.origin)
+        .map((c) => c.key),
+    );
+  }
+
+  /** name → value of the cookies a server set and that have not expired (quotes kept). */
+  async output(): Promise<Record<string, string>> {
+    const now = Date.now();
+    const out: Record<string, string> = {};
+    for (const cookie of await this.jar.store.getAllCookies()) {
+      if (!this.fromServer.has(identity(cookie))) continue;
+      const expiry = cookie.expiryTime();
+      if (expiry !== undefined && expiry <= now) continue;
+      // Own data properties: a cookie named __proto__ stays a cookie.
+      Object.defineProperty(out, cookie.key, {
+        value: cookie.value,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    }
+    return out;
+  }
+
+  /**
+   * Forgets the task's cookies that no server replaced: like the task's own
+   * Cookie header, they are not sent again once a redirect left the task's
+   * origin (not even when a later redirect comes back).
+   */
+  async forgetTaskCookies(): Promise<void> {
+    for (const cookie of [...this.seeded.values()]) await this.forgetSeeded(cookie, undefined);
+  }
+
+  /** A task cookie the server replaced (or expired) under another Path or Domain: the server's word wins. */
+  private async forgetSeeded(earlier: Cookie, replacement: Cookie | undefined): Promise<void> {
+    this.seeded.delete(earlier.key);
+    if (replacement && identity(replacement) === identity(earlier)) return;
+    if (earlier.domain && earlier.path) {
+      await this.jar.store.removeCookie(earlier.domain, earlier.path, earlier.key);
+    }
+  }
 }
 
-/** name → value from Set-Cookie header lines (attributes such as Path are dropped). */
-export function parseSetCookies(lines: readonly string[]): Record<string, string> {
-  const cookies: Record<string, string> = {};
-  for (const line of lines) {
-    const pair = line.split(';', 1)[0] ?? '';
-    const eq = pair.indexOf('=');
-    if (eq <= 0) continue;
-    const name = pair.slice(0, eq).trim();
-    let value = pair.slice(eq + 1).trim();
-    if (value.length >= 2 && value.startsWith('"') && value.endsWith('"'))
-      value = value.slice(1, -1);
-    if (name) cookies[name] = value;
-  }
-  return cookies;
+function identity(cookie: Cookie): string {
+  return `${cookie.domain ?? ''};${cookie.path ?? ''};${cookie.key}`;
+}
+
+function isExpired(cookie: Cookie): boolean {
+  const expiry = cookie.expiryTime();
+  return expiry !== undefined && expiry <= Date.now();
+}
+
+/**
+ * The Cookie header of a hop: the task's own Cookie header (without pairs the
+ * jar now holds a value for: the latest value wins), then the jar's cookies.
+ */
+export function mergeCookieHeader(
+  own: string | undefined,
+  jarNames: Set<string>,
+  jar: string,
+): string {
+  const kept = (own ?? '')
+    .split(';')
+    .map((pair) => pair.trim())
+    .filter((pair) => pair !== '' && !jarNames.has(pair.split('=', 1)[0]?.trim() ?? ''));
+  return [...kept, jar].filter(Boolean).join('; ');
 }

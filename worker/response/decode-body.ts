@@ -1,25 +1,41 @@
 import { TextDecoder } from 'node:util';
+import { jsonDepthOver, MAX_JSON_DEPTH } from './json-depth.js';
+import { sniffCharset } from './sniff-charset.js';
 
 /**
- * Response decoding: the body's text in the charset the response declares,
- * and its JSON when it parses. Decompression already happened in the transport.
+ * Response decoding: the body's text, never losing a byte, and its JSON when
+ * it parses. Decompression already happened in the transport.
+ *
+ * The charset, first that decodes the body without error: the one the
+ * Content-Type declares, else a BOM, an HTML `<meta charset>` or an XML
+ * declaration; else UTF-8; else windows-1252 (which maps every byte to a
+ * character, so nothing is lost). A declared charset the bytes are not valid
+ * in falls through to the next rule rather than turning bytes into U+FFFD.
  */
 export interface DecodedBody {
   text: string;
-  /** Present only when the text parses as JSON. */
+  /** Present only when the text parses as JSON (and is not nested too deep). */
   json?: unknown;
-  /** The charset used to decode `text` (WHATWG label, lower case). */
+  /** The charset used to decode `text` (WHATWG name, lower case). */
   encoding: string;
+  /** Why `json` is absent although the text looks like JSON (for the log). */
+  jsonOmitted?: string;
 }
 
 const JSON_START = /^[\s]*[{["\-0-9tfn]/;
 
 export function decodeBody(body: Buffer, contentType: string | undefined): DecodedBody {
-  const declared = charsetOf(contentType);
-  const { decoder, encoding } = decoderFor(declared ?? sniffBom(body) ?? 'utf-8');
-  const text = decoder.decode(body);
+  const { text, encoding } = decodeText(body, [
+    charsetOf(contentType),
+    sniffCharset(body, contentType),
+  ]);
   const decoded: DecodedBody = { text, encoding };
   if (text.length > 0 && JSON_START.test(text)) {
+    // Deeper than this, JSON.stringify (BullMQ storing the output) overflows the stack.
+    if (jsonDepthOver(text, MAX_JSON_DEPTH)) {
+      decoded.jsonOmitted = `json left out: nested deeper than ${MAX_JSON_DEPTH} levels (text has the body)`;
+      return decoded;
+    }
     try {
       decoded.json = JSON.parse(text) as unknown;
     } catch {
@@ -29,24 +45,31 @@ export function decodeBody(body: Buffer, contentType: string | undefined): Decod
   return decoded;
 }
 
+/** Decodes with the first candidate charset the bytes are valid in; UTF-8, then windows-1252, last. */
+function decodeText(
+  body: Buffer,
+  candidates: (string | undefined)[],
+): { text: string; encoding: string } {
+  for (const label of [...candidates, 'utf-8']) {
+    if (!label) continue;
+    let decoder: TextDecoder;
+    try {
+      decoder = new TextDecoder(label, { fatal: true });
+    } catch {
+      continue; // An unknown charset label: the next rule decides.
+    }
+    try {
+      return { text: decoder.decode(body), encoding: decoder.encoding };
+    } catch {
+      // Not valid in this charset: decoding anyway would replace bytes with U+FFFD.
+    }
+  }
+  // Every byte is a character in windows-1252 (WHATWG): nothing is lost.
+  const decoder = new TextDecoder('windows-1252');
+  return { text: decoder.decode(body), encoding: decoder.encoding };
+}
+
 function charsetOf(contentType: string | undefined): string | undefined {
   const match = /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(contentType ?? '');
   return match?.[1]?.toLowerCase();
-}
-
-function sniffBom(body: Buffer): string | undefined {
-  if (body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf) return 'utf-8';
-  if (body[0] === 0xff && body[1] === 0xfe) return 'utf-16le';
-  if (body[0] === 0xfe && body[1] === 0xff) return 'utf-16be';
-  return undefined;
-}
-
-function decoderFor(label: string): { decoder: TextDecoder; encoding: string } {
-  try {
-    const decoder = new TextDecoder(label);
-    return { decoder, encoding: decoder.encoding };
-  } catch {
-    // An unknown charset label: decode as UTF-8 rather than fail the execution.
-    return { decoder: new TextDecoder('utf-8'), encoding: 'utf-8' };
-  }
 }
