@@ -1,4 +1,5 @@
 import { isIPv6 } from 'node:net';
+import ipaddr from 'ipaddr.js';
 
 /**
  * A host as the outbound policy sees it: an IP address in its one canonical
@@ -41,33 +42,26 @@ export function ipOf(host: ParsedHost): { family: 'ipv4' | 'ipv6'; address: stri
   return host.kind === 'name' ? null : { family: host.kind, address: host.address };
 }
 
-/** inet_aton: one to four parts, each decimal, octal (leading 0) or hex (0x); the last fills the rest. */
+/**
+ * inet_aton's forms (one to four parts, each decimal, octal or hex), as a
+ * 32-bit number, or null. ipaddr.js parses them as resolvers do.
+ */
 function parseIpv4(text: string): number | null {
-  const parts = text.split('.');
-  if (parts.length > 4) return null;
-  const numbers: number[] = [];
-  for (const part of parts) {
-    const n = parsePart(part);
-    if (n === null) return null;
-    numbers.push(n);
-  }
-  const last = numbers.pop() ?? 0;
-  if (numbers.some((n) => n > 255)) return null;
-  if (last >= 256 ** (4 - numbers.length)) return null;
-  return numbers.reduce((sum, n, i) => sum + n * 256 ** (3 - i), 0) + last;
-}
-
-function parsePart(part: string): number | null {
-  if (/^0x[0-9a-f]*$/.test(part)) return part.length === 2 ? 0 : parseInt(part.slice(2), 16);
-  if (/^0[0-7]+$/.test(part)) return parseInt(part.slice(1), 8);
-  if (/^(0|[1-9][0-9]*)$/.test(part)) return Number(part);
-  return null;
+  if (!ipaddr.IPv4.isValid(text)) return null;
+  return ipaddr.IPv4.parse(text)
+    .toByteArray()
+    .reduce((sum, byte) => sum * 256 + byte, 0);
 }
 
 function formatIpv4(n: number): string {
   return [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join('.');
 }
 
+/**
+ * IPv6 stays hand-parsed (with node:net's validation): ipaddr.js rewrites the
+ * IPv4-compatible `::a.b.c.d` as IPv4-mapped `::ffff:a.b.c.d`, a different
+ * address, which the tests catch.
+ */
 function parseIpv6(text: string): ParsedHost | null {
   // The zone (`fe80::1%eth0`) picks an interface, not another address.
   const address = text.split('%', 1)[0] ?? '';
