@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Config } from '../shared/config.js';
 import type { Logger } from '../shared/logger.js';
 import { createRedis } from '../shared/redis-connection.js';
@@ -36,8 +36,11 @@ export async function createApiServer(config: Config, logger: Logger): Promise<A
   const producer = new TaskProducer({ config });
   const redis = createRedis(config, 'producer');
   redis.on('error', () => undefined);
+  const loggerInstance: FastifyBaseLogger = logger.pino;
   const app = Fastify({
-    logger: false,
+    // fastify logs through the process's pino; requests are not logged one by one.
+    loggerInstance,
+    disableRequestLogging: true,
     bodyLimit: config.maxTaskBytes,
     // `__proto__` and `constructor.prototype` are legal JSON, and a task's `json` body must reach
     // its target as written. JSON.parse makes them own data properties (no prototype is touched);

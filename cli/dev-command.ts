@@ -12,7 +12,8 @@ import { ensureRedis } from './ensure-redis.js';
  */
 export const devCommand: Command = async (_args, context) => {
   const { config, signal, stderr } = context;
-  const logger = createLogger(config);
+  // On a terminal, lines for people (pino-pretty); JSON lines when piped or collected.
+  const logger = createLogger(config, { pretty: (stderr as { isTTY?: boolean }).isTTY === true });
   const redis = await ensureRedis(config.redisUrl, (line) => stderr.write(`${line}\n`));
   if (!redis) return 1;
   try {
