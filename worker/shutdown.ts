@@ -2,15 +2,15 @@ import { WaitingError, type Job, type Worker } from 'bullmq';
 
 /**
  * A worker's way out. `close()` stops taking jobs and waits for the running
- * ones; when the grace period ends first, `signal` aborts their requests and
- * the processor hands each job back to the queue (`handBack`) rather than
+ * ones; when the grace period ends first, `onExpired` aborts their requests
+ * and the processor hands each job back to the queue (`handBack`) rather than
  * failing it, so another worker runs it from the start.
  */
 export class Shutdown {
   private readonly controller = new AbortController();
   private started = false;
 
-  /** Aborted when the grace period is over: requests still in flight stop. */
+  /** Aborted when the grace period is over. */
   get signal(): AbortSignal {
     return this.controller.signal;
   }

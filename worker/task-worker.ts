@@ -21,6 +21,7 @@ import { outboundPolicyOf } from './outbound/outbound-policy.js';
 import { createPolicyLookup } from './outbound/policy-lookup.js';
 import { createKeyRing, type KeyRing } from '../shared/secrets/key-ring.js';
 import { unsealTask } from '../shared/secrets/seal-task.js';
+import { leaveJob, RunningExecutions } from './running-executions.js';
 import { handBack, Shutdown } from './shutdown.js';
 import { WorkerHealth } from './worker-health.js';
 
@@ -62,9 +63,9 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
     // Reads GRANTS_FILE and the user-token settings: a bad one stops the worker here.
     authorize: createAuthorizer(config, { redis: connection, http: http.axios, logger }),
   };
-  // Its signal aborts requests still in flight at the end of the grace period.
   const shutdown = new Shutdown();
-  const active = new Set<Job>();
+  // Each execution's own abort signal: for a lost lock, and at the end of the grace period.
+  const executions = new RunningExecutions();
   // Counts for the API's /metrics, batched to Redis once a second.
   const metrics = startMetricsRecorder(connection, config, {
     onError: (error) => logger.warn('could not send metrics', { error: error.message }),
@@ -91,10 +92,18 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
     logger.error('event listener failed', { event: String(event), error: error.message });
   guardEmits(worker, onListenerError);
   guardEmits(connection, onListenerError);
-  const health = new WorkerHealth(worker, connection, () => active.size).start();
+  const health = new WorkerHealth(worker, connection, () => executions.size).start();
   worker.on('error', (error) =>
     logger.error('worker error', { error: coerceError(error).message }),
   );
+  // The lock could not be renewed (it expired while Redis was frozen or away, or
+  // was taken): the job is no longer this worker's. Its request stops now, not
+  // after minutes of retries whose outcome nobody would record.
+  worker.on('lockRenewalFailed', (jobIds) => {
+    for (const id of executions.loseLocks(jobIds)) {
+      logger.warn('lock lost: execution aborted', { id });
+    }
+  });
   worker.on('failed', (job, error) =>
     logger.debug('execution failed', { id: job?.id, reason: error.message }),
   );
@@ -111,18 +120,20 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
     const { task: stored, meta } = splitJobData(job.data);
     const task = openSecrets(stored, meta.sealed, keyRing);
     const startedAt = performance.now();
-    active.add(job);
+    const execution = executions.start(job.id ?? '');
     const { output, error } = await executeTask(
       task,
       {
         executionId: executionIdOf(job.id),
         ...(meta.user ? { user: meta.user } : {}),
-        signal: shutdown.signal,
+        signal: execution.signal,
         onLog: (line) => jobLog.add(line),
       },
       deps,
-    ).finally(() => active.delete(job));
+    ).finally(() => executions.finish(execution));
     await jobLog.close();
+    // Its lock is gone: whatever this execution ended with is not the job's to record.
+    if (execution.lockLost) return leaveJob();
     // Cut off by shutdown: hand the job back rather than fail it (and count it when it runs again).
     if (output.status !== OutputStatus.SUCCESS && shutdown.expired && token) {
       return handBack(job, token);
@@ -143,11 +154,12 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
     async close() {
       health.markStopping();
       try {
-        await shutdown.close(worker, config.shutdownGraceMs, () =>
+        await shutdown.close(worker, config.shutdownGraceMs, () => {
           logger.warn('grace period over: aborting running jobs and handing them back', {
-            jobs: [...active].map((job) => job.id),
-          }),
-        );
+            jobs: executions.jobIds(),
+          });
+          executions.abortAll();
+        });
       } finally {
         health.stop();
         await http.close();
