@@ -45,6 +45,33 @@ export class Shutdown {
 }
 
 /**
+ * How long a stopping worker waits, after its grace period, for the jobs it
+ * cut off to be handed back and its connections closed. Enough when Redis
+ * answers; when it does not, the worker stops without, and the stalled check
+ * brings those jobs back.
+ */
+export const HAND_BACK_MS = 3000;
+
+/**
+ * True when `work` settles within `ms` (its rejection is thrown), false when
+ * the time runs out first; `work` may then go on, and its late failure is ignored.
+ */
+export async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
+  const settled = work.then(() => true);
+  // Handled here: a failure after the deadline must not become an unhandled rejection.
+  settled.catch(() => undefined);
+  let timer: NodeJS.Timeout | undefined;
+  const timeUp = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([settled, timeUp]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
  * Puts an active job back in the wait list under its lock token and throws
  * the WaitingError that tells BullMQ the job was moved, not failed.
  */

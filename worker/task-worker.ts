@@ -21,9 +21,10 @@ import { outboundPolicyOf } from './outbound/outbound-policy.js';
 import { createPolicyLookup } from './outbound/policy-lookup.js';
 import { createKeyRing, type KeyRing } from '../shared/secrets/key-ring.js';
 import { unsealTask } from '../shared/secrets/seal-task.js';
-import { leaveJob, RunningExecutions } from './running-executions.js';
-import { handBack, Shutdown } from './shutdown.js';
+import { leaveJob, RunningExecutions, type RunningExecution } from './running-executions.js';
+import { HAND_BACK_MS, handBack, settlesWithin, Shutdown } from './shutdown.js';
 import { WorkerHealth } from './worker-health.js';
+import { workerErrorLog } from './worker-error-log.js';
 
 /** A running worker process's queue consumer. */
 export interface TaskWorker {
@@ -93,9 +94,7 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
   guardEmits(worker, onListenerError);
   guardEmits(connection, onListenerError);
   const health = new WorkerHealth(worker, connection, () => executions.size).start();
-  worker.on('error', (error) =>
-    logger.error('worker error', { error: coerceError(error).message }),
-  );
+  worker.on('error', workerErrorLog(logger));
   // The lock could not be renewed (it expired while Redis was frozen or away, or
   // was taken): the job is no longer this worker's. Its request stops now, not
   // after minutes of retries whose outcome nobody would record.
@@ -121,16 +120,34 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
     const task = openSecrets(stored, meta.sealed, keyRing);
     const startedAt = performance.now();
     const execution = executions.start(job.id ?? '');
+    // Until the job is settled (handed back, its failure stored): a stop that
+    // cannot wait any longer names the jobs it leaves to the stalled check.
+    try {
+      return await runExecution(job, token, task, meta.user, execution, jobLog, startedAt);
+    } finally {
+      executions.finish(execution);
+    }
+  }
+
+  async function runExecution(
+    job: Job<unknown, TaskOutput>,
+    token: string | undefined,
+    task: unknown,
+    user: string | undefined,
+    execution: RunningExecution,
+    jobLog: JobLogWriter,
+    startedAt: number,
+  ): Promise<TaskOutput> {
     const { output, error } = await executeTask(
       task,
       {
         executionId: executionIdOf(job.id),
-        ...(meta.user ? { user: meta.user } : {}),
+        ...(user ? { user } : {}),
         signal: execution.signal,
         onLog: (line) => jobLog.add(line),
       },
       deps,
-    ).finally(() => executions.finish(execution));
+    );
     await jobLog.close();
     // Its lock is gone: whatever this execution ended with is not the job's to record.
     if (execution.lockLost) return leaveJob();
@@ -153,19 +170,33 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
     health,
     async close() {
       health.markStopping();
-      try {
-        await shutdown.close(worker, config.shutdownGraceMs, () => {
-          logger.warn('grace period over: aborting running jobs and handing them back', {
-            jobs: executions.jobIds(),
+      const stopped = (async () => {
+        try {
+          await shutdown.close(worker, config.shutdownGraceMs, () => {
+            logger.warn('grace period over: aborting running jobs and handing them back', {
+              jobs: executions.jobIds(),
+            });
+            executions.abortAll();
           });
-          executions.abortAll();
-        });
-      } finally {
-        health.stop();
-        await http.close();
-        await metrics.close();
-        await connection.quit().catch(() => connection.disconnect());
-      }
+        } finally {
+          await http.close();
+          await metrics.close();
+          await connection.quit().catch(() => connection.disconnect());
+        }
+      })();
+      // Every step above waits for Redis, and a worker connection waits for it
+      // for ever (and ioredis' quit and BullMQ's close with it): the stop has a
+      // deadline instead, so that a supervisor's SIGTERM ends the process.
+      const inTime = await settlesWithin(stopped, config.shutdownGraceMs + HAND_BACK_MS);
+      health.stop();
+      if (inTime) return;
+      logger.error(
+        'Redis unreachable: stopping without handing back; these jobs come back as stalled',
+        { jobs: executions.jobIds() },
+      );
+      // No more reconnect attempts, on the worker's connection nor on BullMQ's own.
+      connection.disconnect();
+      worker.disconnect().catch(() => undefined);
     },
   };
 }
