@@ -3,6 +3,8 @@ import { WaitingError } from 'bullmq';
 /** One job's execution in this worker process. */
 export interface RunningExecution {
   readonly jobId: string;
+  /** The job's lock token for this execution (absent when BullMQ gave none). */
+  readonly token: string | undefined;
   /** Aborts this execution's request: its lock was lost, or the grace period ran out. */
   readonly signal: AbortSignal;
   /** True once the worker lost the job's lock: the job is no longer this execution's to finish. */
@@ -34,14 +36,19 @@ export class RunningExecutions {
     return [...this.byJob.keys()];
   }
 
-  /** Registers the execution of `jobId`; end it with `finish`. */
-  start(jobId: string): RunningExecution {
+  /** The execution of `jobId` running now, if any. */
+  get(jobId: string): RunningExecution | undefined {
+    return this.byJob.get(jobId);
+  }
+
+  /** Registers the execution of `jobId` under its lock `token`; end it with `finish`. */
+  start(jobId: string, token: string | undefined): RunningExecution {
     // The job came back to this worker while an earlier execution of it still
     // runs: the stalled check took it from that one, whose lock is gone.
     const earlier = this.byJob.get(jobId);
     if (earlier) this.abortLost(earlier);
     const controller = new AbortController();
-    const entry: Entry = { jobId, controller, signal: controller.signal, lockLost: false };
+    const entry: Entry = { jobId, token, controller, signal: controller.signal, lockLost: false };
     this.byJob.set(jobId, entry);
     if (this.closed) controller.abort(new Error('grace period over'));
     return entry;
@@ -53,19 +60,14 @@ export class RunningExecutions {
   }
 
   /**
-   * Aborts the executions of jobs whose locks this worker could not renew;
-   * returns the ids of those it aborted (ones already finished are not).
+   * Aborts `execution`, whose lock this worker lost. False when it is no
+   * longer running (finished, or already aborted so).
    */
-  loseLocks(jobIds: readonly string[]): string[] {
-    const aborted: string[] = [];
-    for (const jobId of jobIds) {
-      const entry = this.byJob.get(jobId);
-      if (entry && !entry.lockLost) {
-        this.abortLost(entry);
-        aborted.push(jobId);
-      }
-    }
-    return aborted;
+  loseLock(execution: RunningExecution): boolean {
+    const entry = this.byJob.get(execution.jobId);
+    if (entry !== execution) return false;
+    this.abortLost(entry);
+    return true;
   }
 
   /** Aborts every execution, and any started from now on (the grace period is over). */

@@ -15,6 +15,7 @@ import { logConnectionEvents } from './connection-log.js';
 import { executeTask, type ExecutorDeps } from './executor.js';
 import { guardEmits } from './guard-emits.js';
 import { JobLogWriter } from './job-log-writer.js';
+import { abortOnLockLoss } from './lock-loss.js';
 import { createHttpClient, type HttpClient } from './http-client.js';
 import { startMetricsRecorder } from './metrics-recorder.js';
 import { outboundPolicyOf } from './outbound/outbound-policy.js';
@@ -95,14 +96,12 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
   guardEmits(connection, onListenerError);
   const health = new WorkerHealth(worker, connection, () => executions.size).start();
   worker.on('error', workerErrorLog(logger));
-  // The lock could not be renewed (it expired while Redis was frozen or away, or
-  // was taken): the job is no longer this worker's. Its request stops now, not
-  // after minutes of retries whose outcome nobody would record.
-  worker.on('lockRenewalFailed', (jobIds) => {
-    for (const id of executions.loseLocks(jobIds)) {
-      logger.warn('lock lost: execution aborted', { id });
-    }
-  });
+  abortOnLockLoss(
+    worker,
+    executions,
+    (jobId) => connection.get(`${jobKey(config, jobId)}:lock`),
+    logger,
+  );
   worker.on('failed', (job, error) =>
     logger.debug('execution failed', { id: job?.id, reason: error.message }),
   );
@@ -119,7 +118,7 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
     const { task: stored, meta } = splitJobData(job.data);
     const task = openSecrets(stored, meta.sealed, keyRing);
     const startedAt = performance.now();
-    const execution = executions.start(job.id ?? '');
+    const execution = executions.start(job.id ?? '', token);
     // Until the job is settled (handed back, its failure stored): a stop that
     // cannot wait any longer names the jobs it leaves to the stalled check.
     try {

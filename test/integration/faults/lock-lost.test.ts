@@ -51,9 +51,10 @@ async function startHoldingTarget(): Promise<HoldingTarget> {
 
 /** RELIABILITY 32: a worker that loses a job's lock aborts that execution's request at once. */
 describe.each([
-  ['the lock key is deleted', false],
-  ['Redis is frozen past the lock', true],
-])('lock lost: %s', (_name, frozen) => {
+  ['the lock key is deleted', 'delete'],
+  ['the lock is taken by another token', 'take'],
+  ['Redis is frozen past the lock', 'freeze'],
+] as const)('lock lost: %s', (_name, how) => {
   let redis: OwnRedis | undefined;
   let target: HoldingTarget;
   let config: Config;
@@ -63,7 +64,7 @@ describe.each([
 
   beforeEach(async () => {
     // Freezing needs a redis-server of the test's own; deleting a key does not.
-    redis = frozen ? await ownRedis() : undefined;
+    redis = how === 'freeze' ? await ownRedis() : undefined;
     target = await startHoldingTarget();
     config = testConfig(redis ? { REDIS_URL: redis.url } : {});
     producer = new TaskProducer({ config });
@@ -94,8 +95,14 @@ describe.each([
       redis.thaw();
     } else {
       const client = new Redis(config.redisUrl);
+      const lockKey = `${config.prefix}:${config.queueName}:${id}:lock`;
       try {
-        expect(await client.del(`${config.prefix}:${config.queueName}:${id}:lock`)).toBe(1);
+        // Taken: as if the stalled check gave the job to another worker (its lock lapses in 2 s too).
+        const done =
+          how === 'delete'
+            ? await client.del(lockKey)
+            : await client.set(lockKey, 'another-worker-token', 'PX', 2000, 'XX');
+        expect(done).toBeTruthy();
       } finally {
         client.disconnect();
       }
