@@ -2,15 +2,15 @@ import { WaitingError, type Job, type Worker } from 'bullmq';
 
 /**
  * A worker's way out. `close()` stops taking jobs and waits for the running
- * ones; when the grace period ends first, `signal` aborts their requests and
- * the processor hands each job back to the queue (`handBack`) rather than
+ * ones; when the grace period ends first, `onExpired` aborts their requests
+ * and the processor hands each job back to the queue (`handBack`) rather than
  * failing it, so another worker runs it from the start.
  */
 export class Shutdown {
   private readonly controller = new AbortController();
   private started = false;
 
-  /** Aborted when the grace period is over: requests still in flight stop. */
+  /** Aborted when the grace period is over. */
   get signal(): AbortSignal {
     return this.controller.signal;
   }
@@ -41,6 +41,33 @@ export class Shutdown {
     } finally {
       clearTimeout(grace);
     }
+  }
+}
+
+/**
+ * How long a stopping worker waits, after its grace period, for the jobs it
+ * cut off to be handed back and its connections closed. Enough when Redis
+ * answers; when it does not, the worker stops without, and the stalled check
+ * brings those jobs back.
+ */
+export const HAND_BACK_MS = 3000;
+
+/**
+ * True when `work` settles within `ms` (its rejection is thrown), false when
+ * the time runs out first; `work` may then go on, and its late failure is ignored.
+ */
+export async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
+  const settled = work.then(() => true);
+  // Handled here: a failure after the deadline must not become an unhandled rejection.
+  settled.catch(() => undefined);
+  let timer: NodeJS.Timeout | undefined;
+  const timeUp = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([settled, timeUp]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -15,14 +15,17 @@ import { logConnectionEvents } from './connection-log.js';
 import { executeTask, type ExecutorDeps } from './executor.js';
 import { guardEmits } from './guard-emits.js';
 import { JobLogWriter } from './job-log-writer.js';
+import { abortOnLockLoss } from './lock-loss.js';
 import { createHttpClient, type HttpClient } from './http-client.js';
 import { startMetricsRecorder } from './metrics-recorder.js';
 import { outboundPolicyOf } from './outbound/outbound-policy.js';
 import { createPolicyLookup } from './outbound/policy-lookup.js';
 import { createKeyRing, type KeyRing } from '../shared/secrets/key-ring.js';
 import { unsealTask } from '../shared/secrets/seal-task.js';
-import { handBack, Shutdown } from './shutdown.js';
+import { leaveJob, RunningExecutions, type RunningExecution } from './running-executions.js';
+import { HAND_BACK_MS, handBack, settlesWithin, Shutdown } from './shutdown.js';
 import { WorkerHealth } from './worker-health.js';
+import { workerErrorLog } from './worker-error-log.js';
 
 /** A running worker process's queue consumer. */
 export interface TaskWorker {
@@ -62,9 +65,9 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
     // Reads GRANTS_FILE and the user-token settings: a bad one stops the worker here.
     authorize: createAuthorizer(config, { redis: connection, http: http.axios, logger }),
   };
-  // Its signal aborts requests still in flight at the end of the grace period.
   const shutdown = new Shutdown();
-  const active = new Set<Job>();
+  // Each execution's own abort signal: for a lost lock, and at the end of the grace period.
+  const executions = new RunningExecutions();
   // Counts for the API's /metrics, batched to Redis once a second.
   const metrics = startMetricsRecorder(connection, config, {
     onError: (error) => logger.warn('could not send metrics', { error: error.message }),
@@ -91,9 +94,13 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
     logger.error('event listener failed', { event: String(event), error: error.message });
   guardEmits(worker, onListenerError);
   guardEmits(connection, onListenerError);
-  const health = new WorkerHealth(worker, connection, () => active.size).start();
-  worker.on('error', (error) =>
-    logger.error('worker error', { error: coerceError(error).message }),
+  const health = new WorkerHealth(worker, connection, () => executions.size).start();
+  worker.on('error', workerErrorLog(logger));
+  abortOnLockLoss(
+    worker,
+    executions,
+    (jobId) => connection.get(`${jobKey(config, jobId)}:lock`),
+    logger,
   );
   worker.on('failed', (job, error) =>
     logger.debug('execution failed', { id: job?.id, reason: error.message }),
@@ -111,18 +118,38 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
     const { task: stored, meta } = splitJobData(job.data);
     const task = openSecrets(stored, meta.sealed, keyRing);
     const startedAt = performance.now();
-    active.add(job);
+    const execution = executions.start(job.id ?? '', token);
+    // Until the job is settled (handed back, its failure stored): a stop that
+    // cannot wait any longer names the jobs it leaves to the stalled check.
+    try {
+      return await runExecution(job, token, task, meta.user, execution, jobLog, startedAt);
+    } finally {
+      executions.finish(execution);
+    }
+  }
+
+  async function runExecution(
+    job: Job<unknown, TaskOutput>,
+    token: string | undefined,
+    task: unknown,
+    user: string | undefined,
+    execution: RunningExecution,
+    jobLog: JobLogWriter,
+    startedAt: number,
+  ): Promise<TaskOutput> {
     const { output, error } = await executeTask(
       task,
       {
         executionId: executionIdOf(job.id),
-        ...(meta.user ? { user: meta.user } : {}),
-        signal: shutdown.signal,
+        ...(user ? { user } : {}),
+        signal: execution.signal,
         onLog: (line) => jobLog.add(line),
       },
       deps,
-    ).finally(() => active.delete(job));
+    );
     await jobLog.close();
+    // Its lock is gone: whatever this execution ended with is not the job's to record.
+    if (execution.lockLost) return leaveJob();
     // Cut off by shutdown: hand the job back rather than fail it (and count it when it runs again).
     if (output.status !== OutputStatus.SUCCESS && shutdown.expired && token) {
       return handBack(job, token);
@@ -142,18 +169,33 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
     health,
     async close() {
       health.markStopping();
-      try {
-        await shutdown.close(worker, config.shutdownGraceMs, () =>
-          logger.warn('grace period over: aborting running jobs and handing them back', {
-            jobs: [...active].map((job) => job.id),
-          }),
-        );
-      } finally {
-        health.stop();
-        await http.close();
-        await metrics.close();
-        await connection.quit().catch(() => connection.disconnect());
-      }
+      const stopped = (async () => {
+        try {
+          await shutdown.close(worker, config.shutdownGraceMs, () => {
+            logger.warn('grace period over: aborting running jobs and handing them back', {
+              jobs: executions.jobIds(),
+            });
+            executions.abortAll();
+          });
+        } finally {
+          await http.close();
+          await metrics.close();
+          await connection.quit().catch(() => connection.disconnect());
+        }
+      })();
+      // Every step above waits for Redis, and a worker connection waits for it
+      // for ever (and ioredis' quit and BullMQ's close with it): the stop has a
+      // deadline instead, so that a supervisor's SIGTERM ends the process.
+      const inTime = await settlesWithin(stopped, config.shutdownGraceMs + HAND_BACK_MS);
+      health.stop();
+      if (inTime) return;
+      logger.error(
+        'Redis unreachable: stopping without handing back; these jobs come back as stalled',
+        { jobs: executions.jobIds() },
+      );
+      // No more reconnect attempts, on the worker's connection nor on BullMQ's own.
+      connection.disconnect();
+      worker.disconnect().catch(() => undefined);
     },
   };
 }

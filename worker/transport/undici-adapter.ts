@@ -5,6 +5,7 @@ import {
   type AxiosResponse,
   type InternalAxiosRequestConfig,
 } from 'axios';
+import { onAbort } from './abort-fan-out.js';
 import { AgentPool } from './agent-pool.js';
 import { buildRequest, type RequestSummary } from './build-request.js';
 import { readBody } from './read-body.js';
@@ -62,21 +63,28 @@ async function perform(
   const signal = config.signal;
   if (signal?.aborted) throw new CanceledError(undefined, config);
 
-  // Only a total timeout needs a signal of the adapter's own; otherwise the
-  // caller's signal (if any) goes straight to undici. Listeners on an
-  // AbortSignal are costly (EventTarget): a request pays for none it does not need.
+  // The caller's signal is never handed to undici: many requests share it (a
+  // worker's jobs, one shutdown signal), and undici adds a listener per request.
+  // Each request gets a signal of its own, following the caller's through one
+  // shared listener (onAbort); a request with neither signal nor total timeout
+  // pays for no AbortController at all.
   let controller: AbortController | undefined;
-  let onCancel: (() => void) | undefined;
+  let stopFollowing: (() => void) | undefined;
   let timer: NodeJS.Timeout | undefined;
-  if (settings.totalTimeoutMs > 0) {
+  if (signal || settings.totalTimeoutMs > 0) {
     const own = new AbortController();
     controller = own;
     // The abort reason is what undici rejects with, so it names the cause.
-    onCancel = () => own.abort(new CanceledError(undefined, config, request));
-    signal?.addEventListener?.('abort', onCancel);
-    timer = setTimeout(() => own.abort(totalTimeoutError(settings)), settings.totalTimeoutMs);
+    if (signal) {
+      stopFollowing = onAbort(signal, () =>
+        own.abort(new CanceledError(undefined, config, request)),
+      );
+    }
+    if (settings.totalTimeoutMs > 0) {
+      timer = setTimeout(() => own.abort(totalTimeoutError(settings)), settings.totalTimeoutMs);
+    }
   }
-  const requestSignal = controller?.signal ?? signal;
+  const requestSignal = controller?.signal;
 
   try {
     const built = await buildRequest(config);
@@ -108,12 +116,15 @@ async function perform(
       request,
     });
   } catch (err) {
-    // Aborted through the caller's own signal: axios' CanceledError, as its adapters say it.
-    if (!controller && signal?.aborted) throw new CanceledError(undefined, config, request);
+    // Aborted through the caller's signal (not cut by the total timeout before):
+    // axios' CanceledError, as its adapters say it.
+    if (signal?.aborted && !(controller?.signal.reason instanceof TransportError)) {
+      throw new CanceledError(undefined, config, request);
+    }
     throw toAxiosError(err, config, request, settings);
   } finally {
     clearTimeout(timer);
-    if (onCancel) signal?.removeEventListener?.('abort', onCancel);
+    stopFollowing?.();
   }
 }
 

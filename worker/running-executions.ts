@@ -1,0 +1,93 @@
+import { WaitingError } from 'bullmq';
+
+/** One job's execution in this worker process. */
+export interface RunningExecution {
+  readonly jobId: string;
+  /** The job's lock token for this execution (absent when BullMQ gave none). */
+  readonly token: string | undefined;
+  /** Aborts this execution's request: its lock was lost, or the grace period ran out. */
+  readonly signal: AbortSignal;
+  /** True once the worker lost the job's lock: the job is no longer this execution's to finish. */
+  readonly lockLost: boolean;
+}
+
+interface Entry extends RunningExecution {
+  readonly controller: AbortController;
+  lockLost: boolean;
+}
+
+/**
+ * The executions this worker runs now, each with an abort signal of its own.
+ * One signal per job (not one shared by all) lets the worker abort exactly
+ * the execution whose lock it lost, and keeps a shared signal from collecting
+ * a listener per request in flight.
+ */
+export class RunningExecutions {
+  private readonly byJob = new Map<string, Entry>();
+  private closed = false;
+
+  /** Jobs running now. */
+  get size(): number {
+    return this.byJob.size;
+  }
+
+  /** The ids of the jobs running now. */
+  jobIds(): string[] {
+    return [...this.byJob.keys()];
+  }
+
+  /** The execution of `jobId` running now, if any. */
+  get(jobId: string): RunningExecution | undefined {
+    return this.byJob.get(jobId);
+  }
+
+  /** Registers the execution of `jobId` under its lock `token`; end it with `finish`. */
+  start(jobId: string, token: string | undefined): RunningExecution {
+    // The job came back to this worker while an earlier execution of it still
+    // runs: the stalled check took it from that one, whose lock is gone.
+    const earlier = this.byJob.get(jobId);
+    if (earlier) this.abortLost(earlier);
+    const controller = new AbortController();
+    const entry: Entry = { jobId, token, controller, signal: controller.signal, lockLost: false };
+    this.byJob.set(jobId, entry);
+    if (this.closed) controller.abort(new Error('grace period over'));
+    return entry;
+  }
+
+  /** Forgets a finished execution (a later one of the same job stays registered). */
+  finish(execution: RunningExecution): void {
+    if (this.byJob.get(execution.jobId) === execution) this.byJob.delete(execution.jobId);
+  }
+
+  /**
+   * Aborts `execution`, whose lock this worker lost. False when it is no
+   * longer running (finished, or already aborted so).
+   */
+  loseLock(execution: RunningExecution): boolean {
+    const entry = this.byJob.get(execution.jobId);
+    if (entry !== execution) return false;
+    this.abortLost(entry);
+    return true;
+  }
+
+  /** Aborts every execution, and any started from now on (the grace period is over). */
+  abortAll(): void {
+    this.closed = true;
+    for (const entry of this.byJob.values()) entry.controller.abort(new Error('grace period over'));
+  }
+
+  private abortLost(entry: Entry): void {
+    entry.lockLost = true;
+    entry.controller.abort(new Error('lock lost'));
+    this.byJob.delete(entry.jobId);
+  }
+}
+
+/**
+ * Ends the processor of an execution whose lock was lost without touching
+ * the job: the WaitingError tells BullMQ neither to complete nor to fail it
+ * (it is someone else's now, or the stalled check's), and nothing is written.
+ */
+export function leaveJob(): never {
+  throw new WaitingError();
+}
