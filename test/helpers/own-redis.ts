@@ -10,6 +10,10 @@ export interface OwnRedis {
   readonly port: number;
   /** Stops the server: SIGTERM (AOF flushed), or SIGKILL (a crash). */
   stop(signal?: 'SIGTERM' | 'SIGKILL'): Promise<void>;
+  /** Freezes the server (SIGSTOP): connections stay open, nothing answers. */
+  freeze(): void;
+  /** Lets a frozen server run on (SIGCONT); nothing when it is not running. */
+  thaw(): void;
   /** Starts it again on the same port and directory (it replays its AOF). */
   start(): Promise<void>;
   /** Stops it and deletes its directory. */
@@ -31,6 +35,8 @@ export async function ownRedis({ running = true } = {}): Promise<OwnRedis> {
     const current = server;
     server = undefined;
     if (!current) return;
+    // A frozen server would never see the SIGTERM.
+    current.child.kill('SIGCONT');
     if (signal === 'SIGTERM') return current.stop();
     const exited = new Promise((resolve) => current.child.once('exit', resolve));
     current.child.kill('SIGKILL');
@@ -45,6 +51,11 @@ export async function ownRedis({ running = true } = {}): Promise<OwnRedis> {
     port,
     stop,
     start,
+    freeze: () => {
+      if (!server) throw new Error('own redis-server is not running');
+      server.child.kill('SIGSTOP');
+    },
+    thaw: () => server?.child.kill('SIGCONT'),
     async destroy() {
       await stop();
       await rm(dir, { recursive: true, force: true });
