@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { InvalidTaskError } from '../shared/errors/invalid-task-error.js';
+import { OutcomeUnknownError } from '../shared/errors/outcome-unknown-error.js';
 import { RedisUnavailableError } from '../shared/errors/redis-unavailable-error.js';
 import { TaskTooLargeError } from '../shared/errors/task-too-large-error.js';
 import type { Logger } from '../shared/logger.js';
@@ -9,6 +10,8 @@ export interface ApiErrorBody {
   error: string;
   message?: string;
   issues?: { path: string; message: string }[];
+  /** With "outcome unknown": the execution id the write used, when the caller chose it. */
+  execution_id?: string;
 }
 
 /** An answer a route decides on itself (404, 409, a bad header). */
@@ -35,6 +38,19 @@ export function toApiError(error: unknown): { statusCode: number; body: ApiError
   }
   if (error instanceof TaskTooLargeError) {
     return { statusCode: 413, body: { error: 'task too large', message: error.message } };
+  }
+  if (error instanceof OutcomeUnknownError) {
+    const known = error.executionId !== undefined;
+    return {
+      statusCode: 503,
+      body: {
+        error: 'outcome unknown',
+        message: known
+          ? 'Redis did not answer after the task was sent: it may or may not be stored. A retry with the same Idempotency-Key never makes a second execution'
+          : 'Redis did not answer after the task was sent: it may or may not be stored. Send an Idempotency-Key to make a retry safe',
+        ...(known ? { execution_id: error.executionId } : {}),
+      },
+    };
   }
   const { code, message, statusCode } = error as Partial<FastifyError>;
   if (error instanceof RedisUnavailableError || REDIS_DOWN.test(message ?? '')) {

@@ -8,9 +8,10 @@ import { parseApiTokens } from './api-tokens.js';
 import { bearerAuth } from './bearer-auth.js';
 import { bulkRoute } from './bulk-route.js';
 import { dashboard } from './dashboard.js';
-import { assertCredentialsForHost } from './exposure-check.js';
+import { assertCredentialsForHost, isLoopbackHost } from './exposure-check.js';
 import { filesRoutes } from './files-routes.js';
 import { healthRoute } from './health-route.js';
+import { loopbackHostGuard, runsOpen } from './loopback-host-guard.js';
 import { metricsRoute } from './metrics-route.js';
 import { openApiRoute } from './openapi-route.js';
 import { createPrometheusMetrics } from './prometheus-metrics.js';
@@ -49,6 +50,9 @@ export async function createApiServer(config: Config, logger: Logger): Promise<A
     onConstructorPoisoning: 'ignore',
   });
   app.setErrorHandler(apiErrorHandler(logger));
+  // Open on loopback: DNS rebinding must not turn a web page into a caller.
+  if (isLoopbackHost(config.host) && runsOpen(config))
+    app.addHook('onRequest', loopbackHostGuard());
 
   await app.register(async (api) => {
     api.addHook('onRequest', bearerAuth(parseApiTokens(config.apiTokens)));

@@ -1,4 +1,6 @@
 import { createBullBoard } from '@bull-board/api';
+import { errorHandler as boardErrorHandler } from '@bull-board/api/dist/handlers/error.js';
+import type { HTTPStatus } from '@bull-board/api/dist/types.js';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import type { Queue } from 'bullmq';
@@ -6,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from '../shared/config.js';
 import { splitJobData } from '../shared/job-envelope.js';
 import { redactUrl } from '../shared/redact.js';
+import { toApiError } from './api-error.js';
 import { basicAuth } from './basic-auth.js';
 import { redactBoardResponse, redactJobData, redactOutput } from './dashboard-redaction.js';
 
@@ -40,6 +43,14 @@ export function dashboard(
         uiConfig: { boardTitle: 'taskrest', hideDocsLink: true },
         handlerHooks: { after: redactBoardResponse },
       },
+    });
+    // bull-board answers every error of its JSON API with 500; a Redis outage
+    // is a 503 there as everywhere else in the API. (Its HTTPStatus type lists
+    // only the codes it uses itself; the Fastify adapter sends any.)
+    serverAdapter.setErrorHandler((error) => {
+      const { statusCode, body } = toApiError(error);
+      if (statusCode !== 503) return boardErrorHandler(error);
+      return { status: 503 as HTTPStatus, body };
     });
     app.addHook('onRequest', basicAuth(config.dashboardUser, config.dashboardPassword));
     await app.register(serverAdapter.registerPlugin(), { prefix: DASHBOARD_PATH });

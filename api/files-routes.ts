@@ -2,10 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import type { Readable } from 'node:stream';
 import type { FilesStore } from '../shared/files/files-store.js';
 import { ApiError } from './api-error.js';
+import { nonEmptyBody } from './non-empty-body.js';
 
 /**
  * The files resource (multipart file parts), raw bytes in and out:
- * `PUT /api/files/NAME` (201 `{"name", "size"}`; 413 over TASKREST_MAX_FILE_BYTES),
+ * `PUT /api/files/NAME` (201 `{"name", "size"}`; 413 over TASKREST_MAX_FILE_BYTES;
+ * 400 for an empty body unless `?allow_empty=true`),
  * `GET /api/files/NAME`, `DELETE /api/files/NAME` (204), `GET /api/files`
  * (the list). NAME may contain `/` (`reports/2024.csv`).
  */
@@ -16,12 +18,23 @@ export function filesRoutes(files: FilesStore) {
     app.removeAllContentTypeParsers();
     app.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
 
-    app.put<{ Params: { '*': string } }>('/api/files/*', async (request, reply) => {
-      const body = request.body as Readable | undefined;
-      const content = body ?? Buffer.alloc(0);
-      const { size } = await files.put(request.params['*'], content);
-      return reply.code(201).send({ name: request.params['*'], size });
-    });
+    app.put<{ Params: { '*': string }; Querystring: { allow_empty?: string } }>(
+      '/api/files/*',
+      async (request, reply) => {
+        const name = request.params['*'];
+        const body = await nonEmptyBody(request.body as Readable | undefined);
+        // An empty upload is nearly always a mistake (a wrong path, a failed
+        // pipe): refused, unless the caller says it means it.
+        if (body === null && request.query.allow_empty !== 'true') {
+          throw new ApiError(400, {
+            error: 'empty file',
+            message: `the body for file ${name} is empty: nothing was stored (PUT with ?allow_empty=true to store an empty file)`,
+          });
+        }
+        const { size } = await files.put(name, body ?? Buffer.alloc(0));
+        return reply.code(201).send({ name, size });
+      },
+    );
 
     app.get<{ Params: { '*': string } }>('/api/files/*', async (request, reply) => {
       const name = request.params['*'];

@@ -123,13 +123,21 @@ export function openApiDocument(): Record<string, unknown> {
         parameters: [fileParam],
         put: {
           summary: 'Store a file (raw body)',
+          parameters: [
+            {
+              name: 'allow_empty',
+              in: 'query',
+              description: 'true to store an empty body (refused otherwise)',
+              schema: { type: 'boolean' },
+            },
+          ],
           requestBody: {
             required: true,
             content: { '*/*': { schema: { type: 'string', format: 'binary' } } },
           },
           responses: {
             '201': { description: 'stored' },
-            '400': error('invalid file name'),
+            '400': error('invalid file name, or an empty body without ?allow_empty=true'),
             '413': error('over TASKREST_MAX_FILE_BYTES'),
             ...common,
           },

@@ -21,16 +21,15 @@ export function tasksRoutes(producer: TaskProducer) {
       async (request, reply) => {
         const waitMs = waitMsOf(request.query.wait);
         const key = idempotencyKeyOf(request.headers['idempotency-key']);
-        // An Idempotency-Key that names an execution returns it instead of a duplicate.
-        const found = key === undefined ? null : await producer.getExecution(key);
-        const id = found
-          ? found.execution_id
-          : (
-              await producer.enqueue(request.body as TaskInput, {
-                ...(key === undefined ? {} : { jobId: key }),
-                ...(request.caller === undefined ? {} : { user: request.caller }),
-              })
-            ).executionId;
+        // The key is the job id: BullMQ keeps an existing job of that id
+        // (atomically, in the add itself) and reports it as a duplicate, so
+        // two requests with one key, or a retry after an unknown outcome,
+        // never make a second execution.
+        const { executionId: id, duplicate } = await producer.enqueue(request.body as TaskInput, {
+          ...(key === undefined ? {} : { jobId: key }),
+          ...(request.caller === undefined ? {} : { user: request.caller }),
+        });
+        const found = duplicate ? await producer.getExecution(id) : null;
         let execution = found;
         if (waitMs > 0 && !(execution && isFinished(execution.state))) {
           execution = (await producer.waitForResult(id, { timeoutMs: waitMs })) ?? execution;

@@ -3,6 +3,8 @@
  * The `taskrest` command: a thin dispatcher to the subcommands.
  */
 import { ExitCode, UsageError, type Command } from '../cli/command.js';
+import { asksForHelp, COMMAND_USAGE, USAGE } from '../cli/usage.js';
+import { taskrestVersion } from '../cli/version.js';
 import { ConfigError, loadConfig } from '../shared/config.js';
 import { RedisUnavailableError } from '../shared/errors/redis-unavailable-error.js';
 
@@ -17,31 +19,24 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   files: async () => (await import('../cli/files-command.js')).filesCommand,
 };
 
-const USAGE = `usage: taskrest <command>
-
-  dev                      API + dashboard + one worker in one process (npm start)
-  worker                   one worker process; scale by starting more
-  api                      the HTTP API, dashboard and metrics on HOST:PORT
-  enqueue [FILE|-] [--json TEXT] [--wait [SECONDS]]
-                           enqueue one task; prints {"execution_id": …} or, with --wait, the output
-  status ID                prints {"execution_id", "state", "output"?}
-  files put NAME PATH | get NAME | rm NAME | ls
-                           the files resource (multipart file parts)
-
-Exit codes of enqueue --wait and status: 0 success, 1 error, 2 invalid task or usage, 3 not finished.
-Configuration comes from the environment: see docs/configuration.md.
-`;
-
 async function main(argv: readonly string[]): Promise<number> {
   const [name, ...args] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(USAGE);
     return name === undefined ? ExitCode.USAGE : 0;
   }
+  if (name === '--version' || name === '-V' || name === 'version') {
+    process.stdout.write(`${taskrestVersion()}\n`);
+    return 0;
+  }
   const load = COMMANDS[name];
   if (!load) {
     process.stderr.write(`unknown command: ${name}\n\n${USAGE}`);
     return ExitCode.USAGE;
+  }
+  if (asksForHelp(args)) {
+    process.stdout.write(COMMAND_USAGE[name] ?? USAGE);
+    return 0;
   }
   const controller = new AbortController();
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {

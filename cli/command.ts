@@ -20,6 +20,8 @@ export const ExitCode = {
   ERROR: 1,
   USAGE: 2,
   NOT_FINISHED: 3,
+  /** `status` of an id no execution has (never enqueued, or removed by retention). */
+  NO_SUCH_EXECUTION: 4,
 } as const;
 
 /** A usage mistake: the dispatcher prints the message and exits 2. */

@@ -1,4 +1,5 @@
-import { loadConfig } from '../shared/config.js';
+import { loadConfig, type Config } from '../shared/config.js';
+import { redactUrl } from '../shared/redact.js';
 import { createLogger } from '../shared/logger.js';
 import { startTaskWorker } from '../worker/task-worker.js';
 import { createApiServer } from '../api/create-api-server.js';
@@ -14,6 +15,12 @@ export const devCommand: Command = async (_args, context) => {
   const { config, signal, stderr } = context;
   // On a terminal, lines for people (pino-pretty); JSON lines when piped or collected.
   const logger = createLogger(config, { pretty: (stderr as { isTTY?: boolean }).isTTY === true });
+  if (!config.secretKey) {
+    // Written, not logged: dev is for a person at a terminal, whatever the log level.
+    stderr.write(
+      'taskrest dev: TASKREST_SECRET_KEY is not set: sensitive task inputs are stored in clear in Redis\n',
+    );
+  }
   const redis = await ensureRedis(config.redisUrl, (line) => stderr.write(`${line}\n`));
   if (!redis) return 1;
   try {
@@ -27,11 +34,11 @@ export const devCommand: Command = async (_args, context) => {
         const url = await api.listen();
         stderr.write(
           [
-            `taskrest dev: a worker is consuming queue "${config.queueName}" on ${config.redisUrl}.`,
+            `taskrest dev: a worker is consuming queue "${config.queueName}" on ${redactUrl(config.redisUrl)}.`,
             `HTTP API on ${url}/api, dashboard on ${url}/dashboard, metrics on ${url}/metrics.`,
             'Try, in another terminal:',
             // The product's own /health: the hint works on a machine without internet.
-            `  npx taskrest enqueue --wait --json '{"url": "${url}/health"}'`,
+            `  ${enqueueEnv(config)}npx taskrest enqueue --wait --json '{"url": "${url}/health"}'`,
             `  curl -s -X POST '${url}/api/tasks?wait=30' -H 'content-type: application/json' -d '{"url": "${url}/health"}'`,
             'Stop with Ctrl-C.',
             '',
@@ -51,3 +58,25 @@ export const devCommand: Command = async (_args, context) => {
   }
   return 0;
 };
+
+/**
+ * The variables another terminal needs to reach the queue dev serves, where
+ * they differ from the defaults: `REDIS_URL=redis://127.0.0.1:6390 `.
+ */
+function enqueueEnv(config: Config): string {
+  const defaults = loadConfig({});
+  const vars: [string, string, string][] = [
+    ['REDIS_URL', redactUrl(config.redisUrl), redactUrl(defaults.redisUrl)],
+    ['TASKREST_QUEUE', config.queueName, defaults.queueName],
+    ['TASKREST_PREFIX', config.prefix, defaults.prefix],
+  ];
+  return vars
+    .filter(([, value, fallback]) => value !== fallback)
+    .map(([name, value]) => `${name}=${shellQuote(value)} `)
+    .join('');
+}
+
+/** A value as one shell word: quoted when it holds anything but plain characters. */
+function shellQuote(value: string): string {
+  return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+}

@@ -6,8 +6,7 @@ import { fileNameProblem } from '../shared/files/file-name.js';
 import { createFilesStore, type FilesStore } from '../shared/files/files-store.js';
 import { createRedis, waitForRedis } from '../shared/redis-connection.js';
 import { ExitCode, UsageError, type Command, type CommandContext } from './command.js';
-
-const USAGE = 'usage: taskrest files put NAME PATH|- | get NAME | rm NAME | ls';
+import { FILES_USAGE } from './usage.js';
 
 /** A parsed `taskrest files` command line. */
 export type FilesAction =
@@ -21,7 +20,7 @@ export function parseFilesArgs(args: readonly string[]): FilesAction {
   const [action, ...rest] = args;
   const expect = (count: number, what: string) => {
     if (rest.length !== count)
-      throw new UsageError(`taskrest files ${action} takes ${what}\n${USAGE}`);
+      throw new UsageError(`taskrest files ${action} takes ${what}\n${FILES_USAGE}`);
   };
   const name = () => {
     const problem = fileNameProblem(rest[0]);
@@ -42,7 +41,7 @@ export function parseFilesArgs(args: readonly string[]): FilesAction {
       return { action };
     default:
       throw new UsageError(
-        action === undefined ? USAGE : `unknown files command: ${action}\n${USAGE}`,
+        action === undefined ? FILES_USAGE : `unknown files command: ${action}\n${FILES_USAGE}`,
       );
   }
 }

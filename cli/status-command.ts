@@ -2,7 +2,10 @@ import { TaskProducer } from '../producer/task-producer.js';
 import { ExitCode, UsageError, type Command } from './command.js';
 import { exitCodeOf, printJson } from './exit-code-of.js';
 
-/** `taskrest status ID`: prints `{"execution_id", "state", "output"?}`. */
+/**
+ * `taskrest status ID`: prints `{"execution_id", "state", "output"?}`; exit
+ * code as `exitCodeOf`, 4 when there is no such execution.
+ */
 export const statusCommand: Command = async (args, { config, stdout, stderr }) => {
   const [id, ...rest] = args;
   if (!id || rest.length > 0) throw new UsageError('usage: taskrest status ID');
@@ -10,8 +13,8 @@ export const statusCommand: Command = async (args, { config, stdout, stderr }) =
   try {
     const execution = await producer.getExecution(id);
     if (!execution) {
-      stderr.write(`no execution ${id}\n`);
-      return ExitCode.USAGE;
+      stderr.write(`no such execution: ${id} (never enqueued, or removed by retention)\n`);
+      return ExitCode.NO_SUCH_EXECUTION;
     }
     printJson(stdout, execution);
     return exitCodeOf(execution);

@@ -12,5 +12,6 @@ export { ErrorCode } from '../shared/errors/error-codes.js';
 export { InvalidTaskError, type ValidationIssue } from '../shared/errors/invalid-task-error.js';
 export { TaskTooLargeError } from '../shared/errors/task-too-large-error.js';
 export { RedisUnavailableError } from '../shared/errors/redis-unavailable-error.js';
+export { OutcomeUnknownError } from '../shared/errors/outcome-unknown-error.js';
 export type { FilesStore, FileInfo } from '../shared/files/files-store.js';
 export { taskJsonSchema } from '../shared/task-schema.js';

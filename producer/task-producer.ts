@@ -82,24 +82,43 @@ export class TaskProducer {
   /**
    * Validates and enqueues one task. Rejects with InvalidTaskError (every bad
    * field named), TaskTooLargeError, or RedisUnavailableError; in each case
-   * nothing was stored.
+   * nothing was stored. Rejects with OutcomeUnknownError when the task was
+   * sent and Redis did not answer: it may be stored. With a `jobId`, an
+   * existing job of that id is kept and returned (`duplicate: true`), so a
+   * retry with the same id never makes a second execution.
    */
   async enqueue(
     task: TaskInput,
     options: EnqueueOptions = {},
-  ): Promise<{ executionId: number | string }> {
+  ): Promise<{ executionId: number | string; duplicate?: boolean }> {
     this.validate(task);
     const { user, ...jobOptions } = options;
     const data = this.jobData(task, user);
-    const job = await withRedis(this.connection, () =>
-      this.queue.add(TASK_JOB_NAME, data, jobOptions),
+    const job = await withRedis(
+      this.connection,
+      () => this.queue.add(TASK_JOB_NAME, data, jobOptions),
+      { effect: 'write', executionId: jobOptions.jobId },
     );
-    return { executionId: executionIdOf(job.id) };
+    const executionId = executionIdOf(job.id);
+    if (jobOptions.jobId === undefined) return { executionId };
+    return { executionId, duplicate: await this.isDuplicate(job) };
+  }
+
+  /**
+   * True when `add` found a job of the same id (BullMQ keeps it and stores
+   * nothing): the stored creation time is not the one this add sent. A
+   * failed read says false: the job is stored either way.
+   */
+  private async isDuplicate(job: Job): Promise<boolean> {
+    const stored = await withRedis(this.connection, () =>
+      this.connection.hget(jobKey(this.config, job.id ?? ''), 'timestamp'),
+    ).catch(() => null);
+    return stored !== null && Number(stored) !== job.timestamp;
   }
 
   /**
    * Enqueues many tasks at once, all or nothing: when one is invalid, none is
-   * stored and the error names its index (`3.url: …`).
+   * stored and the error names its index (`3.url: …`). Redis errors as `enqueue`.
    */
   async enqueueBulk(
     tasks: readonly TaskInput[],
@@ -128,7 +147,9 @@ export class TaskProducer {
       data: this.jobData(task, user),
       opts,
     }));
-    const jobs = await withRedis(this.connection, () => this.queue.addBulk(bulk));
+    const jobs = await withRedis(this.connection, () => this.queue.addBulk(bulk), {
+      effect: 'write',
+    });
     return jobs.map((job) => ({ executionId: executionIdOf(job.id) }));
   }
 

@@ -1,5 +1,6 @@
 import { Cluster, Redis, type ClusterNode, type RedisOptions } from 'ioredis';
 import type { Config } from './config.js';
+import { OutcomeUnknownError } from './errors/outcome-unknown-error.js';
 import { RedisUnavailableError } from './errors/redis-unavailable-error.js';
 
 /** A Redis client of either kind; BullMQ takes both. */
@@ -95,20 +96,41 @@ export async function waitForRedis(
 const CONNECTION_FAILURE =
   /Connection is closed|Stream isn't writeable|Command timed out|Reached the max retries|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH/;
 
+/** ioredis refused to send the command at all (no offline queue): nothing reached Redis. */
+const NOT_SENT = /Stream isn't writeable/;
+
+/** What a call does to Redis: a `write` whose answer is lost has an unknown outcome. */
+export interface WithRedisOptions {
+  /** @defaultValue 'read' */
+  effect?: 'read' | 'write';
+  /** The id a write stores under, when the caller chose it: named in OutcomeUnknownError. */
+  executionId?: string | undefined;
+}
+
 /**
- * Runs `call` once Redis is ready; a failure of the connection on the way
- * (Redis went away between the check and the command) becomes a
- * RedisUnavailableError like any other outage, so callers see one error.
+ * Runs `call` once Redis is ready. Redis not ready within the connect
+ * timeout: RedisUnavailableError, and nothing was sent. A connection failure
+ * on the way (a timeout, a reset): RedisUnavailableError for a read, but for
+ * a write OutcomeUnknownError, since the command may have reached Redis and
+ * run there (a frozen Redis runs it when it thaws).
  */
-export async function withRedis<T>(client: RedisClient, call: () => Promise<T>): Promise<T> {
+export async function withRedis<T>(
+  client: RedisClient,
+  call: () => Promise<T>,
+  { effect = 'read', executionId }: WithRedisOptions = {},
+): Promise<T> {
   await waitForRedis(client);
   try {
     return await call();
   } catch (error) {
     const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    if (CONNECTION_FAILURE.test(message)) {
-      throw new RedisUnavailableError(`Redis connection failed: ${message}`, { cause: error });
+    if (!CONNECTION_FAILURE.test(message)) throw error;
+    if (effect === 'write' && !NOT_SENT.test(message)) {
+      throw new OutcomeUnknownError(
+        `Redis did not answer after the write was sent, so it may or may not be stored (${message})`,
+        { cause: error, executionId },
+      );
     }
-    throw error;
+    throw new RedisUnavailableError(`Redis connection failed: ${message}`, { cause: error });
   }
 }

@@ -34,6 +34,8 @@ export const ErrorCode = {
   DEADLINE_EXCEEDED: 'DEADLINE_EXCEEDED',
   /** The execution was aborted (worker shutdown). */
   ABORTED: 'ABORTED',
+  /** A write reached Redis and no answer came: it may or may not be stored. */
+  OUTCOME_UNKNOWN: 'OUTCOME_UNKNOWN',
   /** Anything not classified above; the message says what. */
   INTERNAL: 'INTERNAL',
 } as const;

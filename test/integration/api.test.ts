@@ -1,5 +1,6 @@
 /* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-return --
    HTTP answers are untyped JSON; the expectations check their shape. */
+import { request } from 'node:http';
 import { Job } from 'bullmq';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createApiServer } from '../../api/create-api-server.js';
@@ -403,6 +404,35 @@ describe('/api/files', () => {
     expect((await call('DELETE', '/api/files/reports/a.bin')).status).toBe(204);
     expect((await call('GET', '/api/files/reports/a.bin')).status).toBe(404);
     expect((await call('DELETE', '/api/files/reports/a.bin')).status).toBe(404);
+  });
+
+  it('400 naming it for an empty upload, which stores nothing; ?allow_empty=true stores it', async () => {
+    const empty = await call('PUT', '/api/files/empty.txt', { raw: '' });
+    expect(empty.status).toBe(400);
+    expect(empty.body).toMatchObject({ error: 'empty file' });
+    expect(empty.body.message).toMatch(/empty\.txt.*allow_empty=true/);
+    // The same without a length: a chunked body that ends at once.
+    const chunked = await new Promise<number>((resolve, reject) => {
+      const req = request(
+        `${h.url}/api/files/empty.txt`,
+        {
+          method: 'PUT',
+          headers: { authorization: `Bearer ${ALICE}`, 'transfer-encoding': 'chunked' },
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+    expect(chunked).toBe(400);
+    expect((await call('GET', '/api/files/empty.txt')).status).toBe(404);
+    const allowed = await call('PUT', '/api/files/empty.txt?allow_empty=true', { raw: '' });
+    expect(allowed.status).toBe(201);
+    expect(allowed.body).toEqual({ name: 'empty.txt', size: 0 });
+    expect((await call('DELETE', '/api/files/empty.txt')).status).toBe(204);
   });
 
   it('400 for a name that escapes, 413 over TASKREST_MAX_FILE_BYTES (nothing stored)', async () => {

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../shared/config.js';
@@ -68,6 +69,29 @@ describe('taskrest CLI', () => {
     expect(await jobKeys(queue)).toEqual([]);
   });
 
+  it('--help, COMMAND --help and --version print on stdout and exit 0', async () => {
+    newQueue();
+    const help = await runCli(['--help'], env);
+    expect(help).toMatchObject({ code: 0, stderr: '' });
+    expect(help.stdout).toMatch(/usage: taskrest/);
+    expect(help.stdout).toMatch(/4 no such execution/);
+    for (const command of ['dev', 'worker', 'api', 'enqueue', 'status', 'files']) {
+      for (const flag of ['--help', '-h']) {
+        const result = await runCli([command, flag], env);
+        expect(result, `${command} ${flag}`).toMatchObject({ code: 0, stderr: '' });
+        expect(result.stdout, `${command} ${flag}`).toMatch(
+          new RegExp(`usage: taskrest ${command}`),
+        );
+      }
+    }
+    const { version } = JSON.parse(
+      await readFile(new URL('../../package.json', import.meta.url), 'utf8'),
+    ) as { version: string };
+    for (const flag of ['--version', '-V']) {
+      expect(await runCli([flag], env)).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+    }
+  });
+
   it('exits 2 on usage errors and unreadable input', async () => {
     newQueue();
     expect((await runCli(['enqueue', '--bogus'], env)).code).toBe(2);
@@ -98,7 +122,9 @@ describe('taskrest CLI', () => {
     );
     expect(waited.code).toBe(3);
     expect(JSON.parse(waited.stdout)).toMatchObject({ execution_id: 2, state: 'waiting' });
-    expect((await runCli(['status', '999'], env)).code).toBe(2);
+    const unknown = await runCli(['status', '999'], env);
+    expect(unknown.code).toBe(4);
+    expect(unknown.stderr).toMatch(/no such execution: 999/);
   });
 
   it('enqueue --wait prints the output: exit 0 on success, 1 on error; status agrees', async () => {
@@ -139,6 +165,12 @@ describe('taskrest CLI', () => {
     processes.push(dev);
     await dev.waitFor(/started a private throwaway redis-server/);
     await dev.waitFor(/Stop with Ctrl-C/);
+    // Like worker, dev says that task secrets are stored in clear; and its
+    // "try this" names the Redis it runs on, since it is not the default.
+    expect(dev.output()).toMatch(/TASKREST_SECRET_KEY is not set/);
+    expect(dev.output()).toMatch(
+      new RegExp(`\\n  REDIS_URL=${redisUrl} (TASKREST_\\w+=\\S+ )*npx taskrest enqueue`),
+    );
     const result = await runCli(
       ['enqueue', '--wait', '20', '--json', JSON.stringify({ url: `${target.url}/jokes/random` })],
       env,

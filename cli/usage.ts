@@ -1,0 +1,71 @@
+import { ENQUEUE_USAGE } from './enqueue-args.js';
+
+/** `taskrest files`' usage line. */
+export const FILES_USAGE = 'usage: taskrest files put NAME PATH|- | get NAME | rm NAME | ls';
+
+/** The exit codes, as the usage text lists them. */
+const EXIT_CODES =
+  'Exit codes of enqueue --wait and status: 0 success, 1 error, 2 invalid task or usage, 3 not finished, 4 no such execution.';
+
+/** `taskrest --help`. */
+export const USAGE = `usage: taskrest <command>   (taskrest <command> --help for its own)
+
+  dev                      API + dashboard + one worker in one process (npm start)
+  worker                   one worker process; scale by starting more
+  api                      the HTTP API, dashboard and metrics on HOST:PORT
+  enqueue [FILE|-] [--json TEXT] [--wait [SECONDS]]
+                           enqueue one task; prints {"execution_id": …} or, with --wait, the output
+  status ID                prints {"execution_id", "state", "output"?}
+  files put NAME PATH | get NAME | rm NAME | ls
+                           the files resource (multipart file parts)
+  --version                prints the version
+
+${EXIT_CODES}
+Configuration comes from the environment: see docs/configuration.md.
+`;
+
+/** `taskrest COMMAND --help`, one per command. */
+export const COMMAND_USAGE: Record<string, string> = {
+  dev: `usage: taskrest dev
+
+A worker, the HTTP API and the dashboard in one process on HOST:PORT, for
+trying taskrest out. Starts a private throwaway redis-server when none
+answers at REDIS_URL. Stop with Ctrl-C.
+`,
+  worker: `usage: taskrest worker
+
+One worker process: takes tasks from the queue (REDIS_URL, TASKREST_QUEUE)
+and runs them, WORKER_CONCURRENCY at a time. Scale by starting more.
+SIGTERM or SIGINT: lets running tasks finish, then exits 0.
+`,
+  api: `usage: taskrest api
+
+The HTTP API (/api), the dashboard (/dashboard) and the metrics (/metrics)
+on HOST:PORT. On a HOST that is not loopback, API_TOKENS, DASHBOARD_USER
+and DASHBOARD_PASSWORD must be set.
+`,
+  enqueue: `${ENQUEUE_USAGE}
+
+Validates and enqueues one task, read from FILE, stdin (-) or --json TEXT.
+Prints {"execution_id": …}; with --wait, waits (at most SECONDS) and prints
+the output.
+${EXIT_CODES}
+`,
+  status: `usage: taskrest status ID
+
+Prints {"execution_id", "state", "output"?} of the execution ID.
+${EXIT_CODES}
+`,
+  files: `${FILES_USAGE}
+
+The files resource that multipart file parts name. put prints
+{"name", "size"} (PATH - reads stdin); get writes the bytes to stdout;
+ls prints one {"name", "size"} line per file.
+Exit codes: 0 done, 1 no such file or it failed, 2 usage.
+`,
+};
+
+/** True when the arguments ask for help (`--help` or `-h`). */
+export function asksForHelp(args: readonly string[]): boolean {
+  return args.includes('--help') || args.includes('-h');
+}
