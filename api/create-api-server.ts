@@ -37,10 +37,10 @@ export async function createApiServer(config: Config, logger: Logger): Promise<A
   const producer = new TaskProducer({ config });
   const redis = createRedis(config, 'producer');
   redis.on('error', () => undefined);
-  const loggerInstance: FastifyBaseLogger = logger.pino;
+  const loggerInstance: FastifyBaseLogger | undefined = logger.pino;
   const app = Fastify({
     // fastify logs through the process's pino; requests are not logged one by one.
-    loggerInstance,
+    ...(loggerInstance ? { loggerInstance } : { logger: false }),
     disableRequestLogging: true,
     bodyLimit: config.maxTaskBytes,
     // `__proto__` and `constructor.prototype` are legal JSON, and a task's `json` body must reach

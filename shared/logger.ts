@@ -13,8 +13,8 @@ export interface Logger {
   info(message: string, fields?: Record<string, unknown>): void;
   warn(message: string, fields?: Record<string, unknown>): void;
   error(message: string, fields?: Record<string, unknown>): void;
-  /** The pino instance underneath (for fastify's `loggerInstance`, child loggers). */
-  readonly pino: pino.Logger;
+  /** The pino instance underneath (for fastify's `loggerInstance`); absent in a test's fake. */
+  readonly pino?: pino.Logger;
 }
 
 /** Field names that hold a secret, at the top of a line or one level down. */

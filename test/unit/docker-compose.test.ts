@@ -100,8 +100,8 @@ describe('docker-compose.yml', () => {
 });
 
 describe('Dockerfile', () => {
-  it('builds on node:20-slim with npm ci, builds, prunes dev dependencies, runs the taskrest command', () => {
-    expect(dockerfile).toMatch(/^FROM node:20-slim/m);
+  it('builds on node:24-slim (Node 24 LTS) with npm ci, builds, prunes dev dependencies, runs the taskrest command', () => {
+    expect(dockerfile).toMatch(/^FROM node:24-slim/m);
     expect(dockerfile).toMatch(/RUN npm ci\b/);
     expect(dockerfile).toMatch(/npm run build/);
     expect(dockerfile).toMatch(/npm prune --omit=dev/);
