@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Readable } from 'node:stream';
 import type { FilesStore } from '../shared/files/files-store.js';
+import { ErrorCode } from '../shared/errors/error-codes.js';
 import { ApiError } from './api-error.js';
 
 /**
@@ -44,5 +45,5 @@ export function filesRoutes(files: FilesStore) {
 }
 
 function notFound(name: string): ApiError {
-  return new ApiError(404, { error: 'not found', message: `no file ${JSON.stringify(name)}` });
+  return new ApiError(ErrorCode.NOT_FOUND, `no file ${JSON.stringify(name)}`);
 }

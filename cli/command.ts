@@ -21,8 +21,3 @@ export const ExitCode = {
   USAGE: 2,
   NOT_FINISHED: 3,
 } as const;
-
-/** A usage mistake: the dispatcher prints the message and exits 2. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}

@@ -93,7 +93,7 @@ export async function waitForRedis(
 
 /** ioredis' ways of saying the connection, not the command, failed. */
 const CONNECTION_FAILURE =
-  /Connection is closed|Stream isn't writeable|Command timed out|Reached the max retries|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH/;
+  /Connection is closed|Stream isn't writeable|Command timed out|Reached the max retries|MaxRetriesPerRequest|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH/i;
 
 /**
  * Runs `call` once Redis is ready; a failure of the connection on the way
@@ -105,10 +105,36 @@ export async function withRedis<T>(client: RedisClient, call: () => Promise<T>):
   try {
     return await call();
   } catch (error) {
-    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    if (CONNECTION_FAILURE.test(message)) {
-      throw new RedisUnavailableError(`Redis connection failed: ${message}`, { cause: error });
-    }
-    throw error;
+    throw asRedisUnavailable(error);
   }
+}
+
+/**
+ * A RedisUnavailableError for an ioredis error that says the connection, not
+ * the command, failed; any other value unchanged. The one place that reads
+ * ioredis' messages (it gives such errors no code), so that everything
+ * downstream matches on the code REDIS_UNAVAILABLE.
+ */
+export function asRedisUnavailable(error: unknown): unknown {
+  if (error instanceof RedisUnavailableError) return error;
+  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  if (!CONNECTION_FAILURE.test(message)) return error;
+  return new RedisUnavailableError(`Redis connection failed: ${message}`, { cause: error });
+}
+
+/**
+ * A new connection to where `client` connects (same nodes, credentials and
+ * TLS) for blocking reads such as BullMQ's event stream, which must never
+ * give up on a command. The caller owns and closes it.
+ */
+export function duplicateForBlocking(client: RedisClient): RedisClient {
+  if (client instanceof Cluster) {
+    return client.duplicate([], {
+      ...client.options,
+      maxRetriesPerRequest: null,
+      enableOfflineQueue: true,
+      redisOptions: { ...client.options.redisOptions, maxRetriesPerRequest: null },
+    });
+  }
+  return client.duplicate({ maxRetriesPerRequest: null, enableOfflineQueue: true });
 }

@@ -1,5 +1,12 @@
+import { ErrorCode } from './error-codes.js';
+import { TaskrestError } from './taskrest-error.js';
+
 /** Redis could not be reached; nothing was stored. The HTTP API answers 503. */
-export class RedisUnavailableError extends Error {
+export class RedisUnavailableError extends TaskrestError {
   override readonly name = 'RedisUnavailableError';
-  readonly code = 'REDIS_UNAVAILABLE';
+  declare readonly code: typeof ErrorCode.REDIS_UNAVAILABLE;
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(ErrorCode.REDIS_UNAVAILABLE, message, options);
+  }
 }
