@@ -152,8 +152,8 @@ export class TaskProducer {
   }
 
   /** The execution's state and, once finished, its output; null when unknown. */
-  async getExecution(id: number | string): Promise<Execution | null> {
-    return withRedis(this.#connection, () => this.#readExecution(String(id)));
+  async getExecution(executionId: number | string): Promise<Execution | null> {
+    return withRedis(this.#connection, () => this.#readExecution(String(executionId)));
   }
 
   async #readExecution(id: string): Promise<Execution | null> {
@@ -173,13 +173,22 @@ export class TaskProducer {
    * Waits until the execution finished or `timeoutMs` passed, then returns it
    * as `getExecution` would (its state tells which). Null when unknown.
    */
-  async waitForResult(id: number | string, { timeoutMs = 30_000 } = {}): Promise<Execution | null> {
-    this.#waiter ??= new CompletionWaiter(duplicateForBlocking(this.#connection), this.#settings);
+  async waitForResult(
+    executionId: number | string,
+    { timeoutMs = 30_000 } = {},
+  ): Promise<Execution | null> {
+    this.#waiter ??= new CompletionWaiter(
+      // The waiter blocks on the event stream: a connection of its own, never the fail-fast one.
+      this.#ownsConnection
+        ? createRedis(this.#settings, 'worker')
+        : duplicateForBlocking(this.#connection),
+      this.#settings,
+    );
     const deadline = Date.now() + timeoutMs;
-    const finished = this.#waiter.waitFor(String(id), timeoutMs);
+    const finished = this.#waiter.waitFor(String(executionId), timeoutMs);
     try {
       for (;;) {
-        const current = await this.getExecution(id);
+        const current = await this.getExecution(executionId);
         const left = deadline - Date.now();
         if (!current || isFinished(current.state) || left <= 0) return current;
         // Events are the fast path; the state is read again at least once a
@@ -196,12 +205,13 @@ export class TaskProducer {
    * or finished, with its output). `active` when it runs now and was kept,
    * `unknown` when there is no such execution.
    */
-  async remove(id: number | string): Promise<'removed' | 'active' | 'unknown'> {
+  async remove(executionId: number | string): Promise<'removed' | 'active' | 'unknown'> {
     return withRedis(this.#connection, async () => {
       // BullMQ's remove answers 1 for an unknown id too, so the state is asked first.
-      if ((await this.#queue.getJobState(String(id))) === ExecutionState.UNKNOWN) return 'unknown';
+      if ((await this.#queue.getJobState(String(executionId))) === ExecutionState.UNKNOWN)
+        return 'unknown';
       // It refuses (0) to remove a locked job: one that runs now.
-      return (await this.#queue.remove(String(id))) === 1 ? 'removed' : 'active';
+      return (await this.#queue.remove(String(executionId))) === 1 ? 'removed' : 'active';
     });
   }
 

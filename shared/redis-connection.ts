@@ -124,17 +124,19 @@ export function asRedisUnavailable(error: unknown): unknown {
 
 /**
  * A new connection to where `client` connects (same nodes, credentials and
- * TLS) for blocking reads such as BullMQ's event stream, which must never
- * give up on a command. The caller owns and closes it.
+ * TLS) for blocking reads such as BullMQ's event stream: it never gives up on
+ * a command and has no command timeout (a blocking read waits longer than a
+ * producer's). The caller owns and closes it.
  */
 export function duplicateForBlocking(client: RedisClient): RedisClient {
+  const blocking = { maxRetriesPerRequest: null, commandTimeout: undefined };
   if (client instanceof Cluster) {
     return client.duplicate([], {
       ...client.options,
-      maxRetriesPerRequest: null,
+      ...blocking,
       enableOfflineQueue: true,
-      redisOptions: { ...client.options.redisOptions, maxRetriesPerRequest: null },
+      redisOptions: { ...client.options.redisOptions, ...blocking },
     });
   }
-  return client.duplicate({ maxRetriesPerRequest: null, enableOfflineQueue: true });
+  return client.duplicate({ ...blocking, enableOfflineQueue: true });
 }
