@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { Config } from '../shared/config.js';
 import { InvalidTaskError } from '../shared/errors/invalid-task-error.js';
 import type { TaskInput } from '../shared/task-schema.js';
 import type { TaskProducer } from '../producer/task-producer.js';
@@ -15,8 +16,8 @@ export const MAX_BULK_BYTES = 32 * 1024 * 1024;
  * TASKREST_MAX_TASK_BYTES; the body to that times the number of tasks, at
  * most MAX_BULK_BYTES.
  */
-export function bulkRoute(producer: TaskProducer) {
-  const bodyLimit = Math.min(producer.config.maxTaskBytes * MAX_BULK_TASKS, MAX_BULK_BYTES);
+export function bulkRoute(producer: TaskProducer, { maxTaskBytes }: Pick<Config, 'maxTaskBytes'>) {
+  const bodyLimit = Math.min(maxTaskBytes * MAX_BULK_TASKS, MAX_BULK_BYTES);
   return (app: FastifyInstance, _options: unknown, done: () => void): void => {
     app.post<{ Body: unknown }>('/api/tasks/bulk', { bodyLimit }, async (request, reply) => {
       const tasks = request.body;

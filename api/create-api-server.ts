@@ -1,9 +1,11 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { Queue } from 'bullmq';
 import type { Config } from '../shared/config.js';
 import type { Logger } from '../shared/logger.js';
 import { createRedis } from '../shared/redis-connection.js';
 import { TaskProducer } from '../producer/task-producer.js';
-import { apiErrorHandler } from './api-error.js';
+import { producerOptionsOf } from '../producer/task-producer-options.js';
+import { apiErrorHandler } from './error-answers.js';
 import { parseApiTokens } from './api-tokens.js';
 import { bearerAuth } from './bearer-auth.js';
 import { bulkRoute } from './bulk-route.js';
@@ -34,10 +36,15 @@ export interface ApiServer {
  */
 export async function createApiServer(config: Config, logger: Logger): Promise<ApiServer> {
   assertCredentialsForHost(config);
-  const producer = new TaskProducer({ config });
+  // One fail-fast connection for the producer, the health check and the
+  // dashboard's and metrics' view of the queue; closed here, not by the producer.
   const redis = createRedis(config, 'producer');
   redis.on('error', () => undefined);
   const loggerInstance: FastifyBaseLogger | undefined = logger.pino;
+  const { redisUrl: _ownConnection, ...options } = producerOptionsOf(config);
+  const producer = new TaskProducer({ ...options, connection: redis });
+  const queue = new Queue(config.queueName, { connection: redis, prefix: config.prefix });
+  queue.on('error', () => undefined);
   const app = Fastify({
     // fastify logs through the process's pino; requests are not logged one by one.
     ...(loggerInstance ? { loggerInstance } : { logger: false }),
@@ -56,14 +63,14 @@ export async function createApiServer(config: Config, logger: Logger): Promise<A
 
   await app.register(async (api) => {
     api.addHook('onRequest', bearerAuth(parseApiTokens(config.apiTokens)));
-    await api.register(tasksRoutes(producer));
-    await api.register(bulkRoute(producer));
+    await api.register(tasksRoutes(producer, config));
+    await api.register(bulkRoute(producer, config));
     await api.register(filesRoutes(producer.files));
     await api.register(openApiRoute);
   });
   await app.register(healthRoute(redis));
-  await app.register(metricsRoute(createPrometheusMetrics(producer.queue, redis, config)));
-  await app.register(dashboard(producer.queue, config));
+  await app.register(metricsRoute(createPrometheusMetrics(queue, redis, config)));
+  await app.register(dashboard(queue, config));
 
   return {
     app,
@@ -74,6 +81,7 @@ export async function createApiServer(config: Config, logger: Logger): Promise<A
     async close() {
       await app.close();
       await producer.close();
+      await queue.close();
       await redis.quit().catch(() => redis.disconnect());
     },
   };

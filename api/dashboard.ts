@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from '../shared/config.js';
 import { splitJobData } from '../shared/job-envelope.js';
 import { redactUrl } from '../shared/redact.js';
-import { toApiError } from './api-error.js';
+import { toApiError } from './error-answers.js';
 import { basicAuth } from './basic-auth.js';
 import { redactBoardResponse, redactJobData, redactOutput } from './dashboard-redaction.js';
 

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
-import { ConfigError, type Config } from '../shared/config.js';
+import type { Config } from '../shared/config.js';
+import { ConfigError } from '../shared/errors/config-error.js';
 
 /** True for addresses only this machine can reach: 127.0.0.0/8, ::1, localhost. */
 export function isLoopbackHost(host: string): boolean {

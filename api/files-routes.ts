@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Readable } from 'node:stream';
 import type { FilesStore } from '../shared/files/files-store.js';
+import { ErrorCode } from '../shared/errors/error-codes.js';
 import { ApiError } from './api-error.js';
 import { nonEmptyBody } from './non-empty-body.js';
 
@@ -26,10 +27,10 @@ export function filesRoutes(files: FilesStore) {
         // An empty upload is nearly always a mistake (a wrong path, a failed
         // pipe): refused, unless the caller says it means it.
         if (body === null && request.query.allow_empty !== 'true') {
-          throw new ApiError(400, {
-            error: 'empty file',
-            message: `the body for file ${name} is empty: nothing was stored (PUT with ?allow_empty=true to store an empty file)`,
-          });
+          throw new ApiError(
+            ErrorCode.EMPTY_FILE,
+            `the body for file ${name} is empty: nothing was stored (PUT with ?allow_empty=true to store an empty file)`,
+          );
         }
         const { size } = await files.put(name, body ?? Buffer.alloc(0));
         return reply.code(201).send({ name, size });
@@ -57,5 +58,5 @@ export function filesRoutes(files: FilesStore) {
 }
 
 function notFound(name: string): ApiError {
-  return new ApiError(404, { error: 'not found', message: `no file ${JSON.stringify(name)}` });
+  return new ApiError(ErrorCode.NOT_FOUND, `no file ${JSON.stringify(name)}`);
 }

@@ -1,3 +1,4 @@
+import { ErrorCode } from '../shared/errors/error-codes.js';
 import { ApiError } from './api-error.js';
 
 /** What an Idempotency-Key may look like: it becomes the BullMQ job id, the execution_id. */
@@ -11,11 +12,10 @@ export function idempotencyKeyOf(header: string | string[] | undefined): string 
   if (header === undefined) return undefined;
   const key = Array.isArray(header) ? header.join(',') : header.trim();
   if (!KEY.test(key) || /^\d+$/.test(key)) {
-    throw new ApiError(400, {
-      error: 'invalid Idempotency-Key',
-      message:
-        'Idempotency-Key: expected 1 to 200 letters, digits or _ . ~ @ + = -, and not only digits',
-    });
+    throw new ApiError(
+      ErrorCode.INVALID_IDEMPOTENCY_KEY,
+      'Idempotency-Key: expected 1 to 200 letters, digits or _ . ~ @ + = -, and not only digits',
+    );
   }
   return key;
 }

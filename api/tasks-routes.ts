@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
+import type { Config } from '../shared/config.js';
 import { isFinished } from '../shared/execution.js';
 import type { TaskInput } from '../shared/task-schema.js';
 import type { TaskProducer } from '../producer/task-producer.js';
+import { ErrorCode } from '../shared/errors/error-codes.js';
 import { ApiError } from './api-error.js';
 import { idempotencyKeyOf } from './idempotency-key.js';
 
@@ -13,11 +15,14 @@ export const MAX_WAIT_SECONDS = 600;
  * `Idempotency-Key` returns the existing execution), `GET /api/tasks/:id`,
  * `DELETE /api/tasks/:id`.
  */
-export function tasksRoutes(producer: TaskProducer) {
+export function tasksRoutes(
+  producer: TaskProducer,
+  { maxTaskBytes }: Pick<Config, 'maxTaskBytes'>,
+) {
   return (app: FastifyInstance, _options: unknown, done: () => void): void => {
     app.post<{ Body: unknown; Querystring: { wait?: string } }>(
       '/api/tasks',
-      { bodyLimit: producer.config.maxTaskBytes },
+      { bodyLimit: maxTaskBytes },
       async (request, reply) => {
         const waitMs = waitMsOf(request.query.wait);
         const key = idempotencyKeyOf(request.headers['idempotency-key']);
@@ -52,10 +57,10 @@ export function tasksRoutes(producer: TaskProducer) {
       const result = await producer.remove(request.params.id);
       if (result === 'unknown') throw notFound(request.params.id);
       if (result === 'active') {
-        throw new ApiError(409, {
-          error: 'execution is active',
-          message: `execution ${request.params.id} is running; it can be removed once it finished`,
-        });
+        throw new ApiError(
+          ErrorCode.EXECUTION_ACTIVE,
+          `execution ${request.params.id} is running; it can be removed once it finished`,
+        );
       }
       return reply.code(204).send();
     });
@@ -64,17 +69,17 @@ export function tasksRoutes(producer: TaskProducer) {
 }
 
 function notFound(id: string): ApiError {
-  return new ApiError(404, { error: 'not found', message: `no execution ${id}` });
+  return new ApiError(ErrorCode.NOT_FOUND, `no execution ${id}`);
 }
 
 function waitMsOf(wait: string | undefined): number {
   if (wait === undefined) return 0;
   const seconds = wait === '' ? NaN : Number(wait);
   if (!Number.isFinite(seconds) || seconds < 0 || seconds > MAX_WAIT_SECONDS) {
-    throw new ApiError(400, {
-      error: 'bad request',
-      message: `wait: expected a number of seconds from 0 to ${MAX_WAIT_SECONDS}`,
-    });
+    throw new ApiError(
+      ErrorCode.BAD_REQUEST,
+      `wait: expected a number of seconds from 0 to ${MAX_WAIT_SECONDS}`,
+    );
   }
   return seconds * 1000;
 }

@@ -5,7 +5,6 @@
  */
 import { Job, Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { loadConfig } from '../shared/config.js';
 import { TaskProducer } from '../producer/task-producer.js';
 import { DIST, startProcess, targetCount, type BenchProcess } from './processes.js';
 import { median, percentile, sleep } from './stats.js';
@@ -145,16 +144,17 @@ async function startWorkers(spec: RunSpec, queueName: string): Promise<BenchProc
 
 function createFeeder(spec: RunSpec, queueName: string, url: string): Feeder {
   if (spec.system === 'taskrest') {
+    const connection = new Redis(spec.redisUrl, { maxRetriesPerRequest: null });
     const producer = new TaskProducer({
-      config: loadConfig({
-        REDIS_URL: spec.redisUrl,
-        TASKREST_QUEUE: queueName,
-        TASKREST_PREFIX: PREFIX.taskrest,
-        TASKREST_KEEP_COMPLETED_COUNT: '10000000',
-      }),
+      redisUrl: spec.redisUrl,
+      queue: queueName,
+      prefix: PREFIX.taskrest,
+      keepCompleted: { count: 10_000_000 },
     });
+    // The bench pauses, resumes and counts through a Queue of its own.
+    const queue = new Queue(queueName, { connection, prefix: PREFIX.taskrest });
     return {
-      queue: producer.queue,
+      queue,
       add: async (count) => {
         const ids: string[] = [];
         for (let left = count; left > 0; left -= 1000) {
@@ -164,7 +164,11 @@ function createFeeder(spec: RunSpec, queueName: string, url: string): Feeder {
         }
         return ids;
       },
-      close: () => producer.close(),
+      close: async () => {
+        await producer.close();
+        await queue.close();
+        connection.disconnect();
+      },
     };
   }
   const connection = new Redis(spec.redisUrl, { maxRetriesPerRequest: null });

@@ -21,7 +21,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
+import { Queue } from 'bullmq';
 import { TaskProducer } from '../producer/task-producer.js';
+import { producerOptionsOf } from '../producer/task-producer-options.js';
 import { loadConfig } from '../shared/config.js';
 import { startRedisServer } from '../shared/redis-server-process.js';
 import { freePort } from '../shared/redis-server-process.js';
@@ -102,8 +104,9 @@ async function main(): Promise<void> {
   };
   const config = loadConfig({ ...process.env, ...env });
   const workers = await Promise.all(Array.from({ length: WORKERS }, () => startWorker(env)));
-  const producer = new TaskProducer({ config });
+  const producer = new TaskProducer(producerOptionsOf(config));
   const redis = new Redis(redisServer.url);
+  const queue = new Queue(config.queueName, { connection: redis, prefix: config.prefix });
   const samples: Sample[] = [];
   const startedAt = Date.now();
 
@@ -122,7 +125,7 @@ async function main(): Promise<void> {
       seconds: Math.round((now - startedAt) / 1000),
       finished,
       perSecond: Math.round(((finished - lastFinished) * 1000) / Math.max(1, now - lastAt)),
-      waiting: await producer.queue.getWaitingCount(),
+      waiting: await queue.getWaitingCount(),
       redisUsedMiB: mib(Number(/used_memory:(\d+)/.exec(memory)?.[1] ?? 0)),
       redisKeys: await redis.dbsize(),
       workerHeapMiB: lives.map((l) => mib(Number((l.memory as { heapUsed: number }).heapUsed))),
@@ -152,7 +155,7 @@ async function main(): Promise<void> {
 
   let enqueued = 0;
   while (enqueued < TASKS) {
-    if ((await producer.queue.getWaitingCount()) > BACKLOG) {
+    if ((await queue.getWaitingCount()) > BACKLOG) {
       await sleep(100);
       continue;
     }
@@ -187,13 +190,14 @@ async function main(): Promise<void> {
       peakSecondHalf: peak(half, (s) => Math.max(...s.workerHeapMiB)),
       end: samples.at(-1)?.workerHeapMiB,
     },
-    jobsKept: await producer.queue.getJobCounts('completed', 'failed'),
+    jobsKept: await queue.getJobCounts('completed', 'failed'),
   };
   console.log(JSON.stringify(summary, null, 2));
   mkdirSync(RESULTS, { recursive: true });
   writeFileSync(join(RESULTS, 'soak.json'), `${JSON.stringify({ summary, samples }, null, 2)}\n`);
 
   await producer.close();
+  await queue.close();
   redis.disconnect();
   for (const worker of workers) worker.child.kill('SIGTERM');
   await Promise.all(workers.map((w) => new Promise((resolve) => w.child.once('exit', resolve))));

@@ -2,11 +2,11 @@
 /**
  * The `taskrest` command: a thin dispatcher to the subcommands.
  */
-import { ExitCode, UsageError, type Command } from '../cli/command.js';
+import { ExitCode, type Command } from '../cli/command.js';
+import { describeError, exitCodeOfError } from '../cli/exit-code-of-error.js';
 import { asksForHelp, COMMAND_USAGE, USAGE } from '../cli/usage.js';
 import { taskrestVersion } from '../cli/version.js';
-import { ConfigError, loadConfig } from '../shared/config.js';
-import { RedisUnavailableError } from '../shared/errors/redis-unavailable-error.js';
+import { loadConfig } from '../shared/config.js';
 
 // Loaded on demand: a worker process never loads the web framework and the
 // dashboard (start-up time and resident memory), nor the API the worker.
@@ -52,18 +52,9 @@ async function main(argv: readonly string[]): Promise<number> {
       signal: controller.signal,
     });
   } catch (error) {
-    if (error instanceof UsageError || error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      return ExitCode.USAGE;
-    }
-    if (error instanceof RedisUnavailableError) {
-      process.stderr.write(`${error.message}: is REDIS_URL right, and is Redis running?\n`);
-      return 1;
-    }
-    process.stderr.write(
-      `taskrest ${name}: ${error instanceof Error ? error.message : String(error)}\n`,
-    );
-    return 1;
+    // By the error's code: usage and configuration mistakes exit 2, anything else 1.
+    process.stderr.write(`${describeError(error, name)}\n`);
+    return exitCodeOfError(error);
   }
 }
 

@@ -23,8 +23,3 @@ export const ExitCode = {
   /** `status` of an id no execution has (never enqueued, or removed by retention). */
   NO_SUCH_EXECUTION: 4,
 } as const;
-
-/** A usage mistake: the dispatcher prints the message and exits 2. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}

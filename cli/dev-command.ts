@@ -24,10 +24,7 @@ export const devCommand: Command = async (_args, context) => {
   const redis = await ensureRedis(config.redisUrl, (line) => stderr.write(`${line}\n`));
   if (!redis) return 1;
   try {
-    const worker = startTaskWorker(
-      loadConfig({ ...process.env, REDIS_URL: config.redisUrl }),
-      logger,
-    );
+    const worker = startTaskWorker(config, logger);
     try {
       const api = await createApiServer(config, logger);
       try {

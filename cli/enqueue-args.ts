@@ -1,5 +1,5 @@
 import type { EnqueueOptions } from '../producer/task-producer.js';
-import { UsageError } from './command.js';
+import { UsageError } from './usage-error.js';
 
 export interface EnqueueArgs {
   file?: string;

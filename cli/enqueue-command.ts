@@ -1,7 +1,9 @@
 import { InvalidTaskError, formatIssues } from '../shared/errors/invalid-task-error.js';
 import { TaskProducer } from '../producer/task-producer.js';
-import { ExitCode, UsageError, type Command } from './command.js';
+import { producerOptionsOf } from '../producer/task-producer-options.js';
+import { ExitCode, type Command } from './command.js';
 import { exitCodeOf, printJson } from './exit-code-of.js';
+import { exitCodeOfError } from './exit-code-of-error.js';
 import { readTaskInput } from './read-task-input.js';
 import { parseEnqueueArgs } from './enqueue-args.js';
 import { watchProgress } from './wait-progress.js';
@@ -13,7 +15,7 @@ import { watchProgress } from './wait-progress.js';
 export const enqueueCommand: Command = async (args, { config, stdin, stdout, stderr }) => {
   const options = parseEnqueueArgs(args);
   const task = await readTaskInput(options, stdin);
-  const producer = new TaskProducer({ config });
+  const producer = new TaskProducer(producerOptionsOf(config));
   try {
     const { executionId } = await producer.enqueue(task as never, options.jobOptions);
     if (options.waitSeconds === undefined) {
@@ -40,13 +42,9 @@ export const enqueueCommand: Command = async (args, { config, stdin, stdout, std
       stderr.write(
         `invalid task:\n${error.issues.map((i) => `  ${formatIssues([i])}`).join('\n')}\n`,
       );
-      return ExitCode.USAGE;
+      return exitCodeOfError(error);
     }
-    if (error instanceof UsageError) throw error;
-    if ((error as { code?: string }).code === 'TASK_TOO_LARGE') {
-      stderr.write(`${(error as Error).message}\n`);
-      return ExitCode.USAGE;
-    }
+    // The dispatcher reports the rest by code (TASK_TOO_LARGE and usage: exit 2).
     throw error;
   } finally {
     await producer.close();

@@ -5,8 +5,10 @@ import { coerceError } from '../shared/errors/coerce-error.js';
 import { fileNameProblem } from '../shared/files/file-name.js';
 import { createFilesStore, type FilesStore } from '../shared/files/files-store.js';
 import { createRedis, waitForRedis } from '../shared/redis-connection.js';
-import { ExitCode, UsageError, type Command, type CommandContext } from './command.js';
+import { ExitCode, type Command, type CommandContext } from './command.js';
+import { exitCodeOfError } from './exit-code-of-error.js';
 import { FILES_USAGE } from './usage.js';
+import { UsageError } from './usage-error.js';
 
 /** A parsed `taskrest files` command line. */
 export type FilesAction =
@@ -67,9 +69,8 @@ export const filesCommand: Command = async (args, context) => {
     await waitForRedis(redis);
     return await run(parsed, createFilesStore(redis, context.config), context);
   } catch (error) {
-    const { code, message } = coerceError(error) as Error & { code?: unknown };
-    context.stderr.write(`taskrest files: ${message}\n`);
-    return code === 'INVALID_FILE_NAME' ? ExitCode.USAGE : ExitCode.ERROR;
+    context.stderr.write(`taskrest files: ${coerceError(error).message}\n`);
+    return exitCodeOfError(error);
   } finally {
     await redis.quit().catch(() => redis.disconnect());
   }

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import { UsageError } from './command.js';
+import { UsageError } from './usage-error.js';
 
 /** Reads the task JSON from `--json TEXT`, a FILE, or `-` (standard input). */
 export async function readTaskInput(

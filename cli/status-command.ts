@@ -1,5 +1,7 @@
 import { TaskProducer } from '../producer/task-producer.js';
-import { ExitCode, UsageError, type Command } from './command.js';
+import { producerOptionsOf } from '../producer/task-producer-options.js';
+import { ExitCode, type Command } from './command.js';
+import { UsageError } from './usage-error.js';
 import { exitCodeOf, printJson } from './exit-code-of.js';
 
 /**
@@ -9,7 +11,7 @@ import { exitCodeOf, printJson } from './exit-code-of.js';
 export const statusCommand: Command = async (args, { config, stdout, stderr }) => {
   const [id, ...rest] = args;
   if (!id || rest.length > 0) throw new UsageError('usage: taskrest status ID');
-  const producer = new TaskProducer({ config });
+  const producer = new TaskProducer(producerOptionsOf(config));
   try {
     const execution = await producer.getExecution(id);
     if (!execution) {

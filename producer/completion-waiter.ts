@@ -1,6 +1,5 @@
 import { QueueEvents } from 'bullmq';
-import type { Config } from '../shared/config.js';
-import { createRedis, type RedisClient } from '../shared/redis-connection.js';
+import type { RedisClient } from '../shared/redis-connection.js';
 
 /** A wait for one job to finish; `cancel` frees it (always call it). */
 export interface PendingWait {
@@ -19,12 +18,16 @@ export class CompletionWaiter {
   private readonly events: QueueEvents;
   private readonly waiting = new Map<string, Set<() => void>>();
 
-  constructor(config: Config) {
-    this.connection = createRedis(config, 'worker');
+  /**
+   * `connection` is the waiter's own (it blocks reading the event stream and
+   * closes it in `close`): a worker-role client, never a shared one.
+   */
+  constructor(connection: RedisClient, queue: { queueName: string; prefix: string }) {
+    this.connection = connection;
     this.connection.on('error', () => undefined);
-    this.events = new QueueEvents(config.queueName, {
+    this.events = new QueueEvents(queue.queueName, {
       connection: this.connection,
-      prefix: config.prefix,
+      prefix: queue.prefix,
     });
     this.events.on('error', () => undefined);
     const settle = ({ jobId }: { jobId: string }) => {

@@ -1,5 +1,5 @@
 import { Job, Queue, type JobsOptions } from 'bullmq';
-import { loadConfig, type Config } from '../shared/config.js';
+import { loadConfig } from '../shared/config.js';
 import { TaskTooLargeError } from '../shared/errors/task-too-large-error.js';
 import { ExecutionState, isFinished, type Execution } from '../shared/execution.js';
 import { executionIdOf, OutputStatus, type TaskOutput } from '../shared/output.js';
@@ -7,6 +7,7 @@ import { checkTask } from '../shared/parse-task.js';
 import { InvalidTaskError } from '../shared/errors/invalid-task-error.js';
 import {
   createRedis,
+  duplicateForBlocking,
   waitForRedis,
   withRedis,
   type RedisClient,
@@ -18,6 +19,12 @@ import { joinJobData } from '../shared/job-envelope.js';
 import { createKeyRing, type SecretKey } from '../shared/secrets/key-ring.js';
 import { sealTask } from '../shared/secrets/seal-task.js';
 import { CompletionWaiter } from './completion-waiter.js';
+import {
+  producerOptionsOf,
+  resolveProducerOptions,
+  type ProducerSettings,
+  type TaskProducerOptions,
+} from './task-producer-options.js';
 
 /**
  * BullMQ job options a producer may pass through.
@@ -38,45 +45,57 @@ export type EnqueueOptions = Pick<
   user?: string;
 };
 
-export interface ProducerOptions {
-  /** The configuration; read from the environment when absent. */
-  config?: Config;
-}
-
 /**
  * The typed producer any Node service can import. It validates tasks before
  * they reach Redis, enqueues them as BullMQ jobs, and reads executions back.
+ * Configured like BullMQ's `Queue`; see {@link TaskProducerOptions}.
  *
  * @example
- * const producer = new TaskProducer();
+ * const producer = new TaskProducer({ redisUrl: 'redis://127.0.0.1:6379', queue: 'rest-tasks' });
  * const { executionId } = await producer.enqueue({ url: 'https://example.com/' });
  * const execution = await producer.waitForResult(executionId, { timeoutMs: 30_000 });
  * await producer.close();
  */
 export class TaskProducer {
-  readonly config: Config;
-  readonly queue: Queue;
   /** The files resource (multipart file parts), shared with every worker through Redis. */
   readonly files: FilesStore;
-  private readonly connection: RedisClient;
-  private waiter: CompletionWaiter | undefined;
-  /** The key that seals task secrets; null without TASKREST_SECRET_KEY. */
-  private sealKey: SecretKey | null | undefined;
+  readonly #settings: ProducerSettings;
+  readonly #queue: Queue;
+  readonly #connection: RedisClient;
+  /** Whether `close()` closes the connection: only one the producer created. */
+  readonly #ownsConnection: boolean;
+  #waiter: CompletionWaiter | undefined;
+  /** The key that seals task secrets; null without `secretKey`. */
+  #sealKey: SecretKey | null | undefined;
 
-  constructor(options: ProducerOptions = {}) {
-    this.config = options.config ?? loadConfig();
-    this.connection = createRedis(this.config, 'producer');
+  /**
+   * Defaults first, then `options` over them, checked: a bad option throws a
+   * ConfigError (code INVALID_CONFIG) naming it. Connects lazily.
+   */
+  constructor(options: TaskProducerOptions = {}) {
+    this.#settings = resolveProducerOptions(options);
+    this.#ownsConnection = this.#settings.connection === undefined;
+    this.#connection = this.#settings.connection ?? createRedis(this.#settings, 'producer');
     // Without a listener, a Redis outage would crash the caller's process.
-    this.connection.on('error', () => undefined);
-    this.queue = new Queue(this.config.queueName, {
-      connection: this.connection,
-      prefix: this.config.prefix,
-      defaultJobOptions: defaultJobOptions(this.config),
+    if (this.#ownsConnection) this.#connection.on('error', () => undefined);
+    this.#queue = new Queue(this.#settings.queueName, {
+      connection: this.#connection,
+      prefix: this.#settings.prefix,
+      defaultJobOptions: defaultJobOptions(this.#settings),
     });
-    this.queue.on('error', () => undefined);
-    this.files = createFilesStore(this.connection, this.config, () =>
-      waitForRedis(this.connection),
+    this.#queue.on('error', () => undefined);
+    this.files = createFilesStore(this.#connection, this.#settings, () =>
+      waitForRedis(this.#connection),
     );
+  }
+
+  /**
+   * A producer configured from environment variables (REDIS_URL,
+   * TASKREST_QUEUE, TASKREST_PREFIX, TASKREST_SECRET_KEY, …, as the worker
+   * reads them). Throws a ConfigError naming each bad variable.
+   */
+  static fromEnv(env: NodeJS.ProcessEnv = process.env): TaskProducer {
+    return new TaskProducer(producerOptionsOf(loadConfig(env)));
   }
 
   /**
@@ -91,17 +110,17 @@ export class TaskProducer {
     task: TaskInput,
     options: EnqueueOptions = {},
   ): Promise<{ executionId: number | string; duplicate?: boolean }> {
-    this.validate(task);
+    this.#validate(task);
     const { user, ...jobOptions } = options;
-    const data = this.jobData(task, user);
+    const data = this.#jobData(task, user);
     const job = await withRedis(
-      this.connection,
-      () => this.queue.add(TASK_JOB_NAME, data, jobOptions),
+      this.#connection,
+      () => this.#queue.add(TASK_JOB_NAME, data, jobOptions),
       { effect: 'write', executionId: jobOptions.jobId },
     );
     const executionId = executionIdOf(job.id);
     if (jobOptions.jobId === undefined) return { executionId };
-    return { executionId, duplicate: await this.isDuplicate(job) };
+    return { executionId, duplicate: await this.#isDuplicate(job) };
   }
 
   /**
@@ -109,9 +128,9 @@ export class TaskProducer {
    * nothing): the stored creation time is not the one this add sent. A
    * failed read says false: the job is stored either way.
    */
-  private async isDuplicate(job: Job): Promise<boolean> {
-    const stored = await withRedis(this.connection, () =>
-      this.connection.hget(jobKey(this.config, job.id ?? ''), 'timestamp'),
+  async #isDuplicate(job: Job): Promise<boolean> {
+    const stored = await withRedis(this.#connection, () =>
+      this.#connection.hget(jobKey(this.#settings, job.id ?? ''), 'timestamp'),
     ).catch(() => null);
     return stored !== null && Number(stored) !== job.timestamp;
   }
@@ -126,7 +145,7 @@ export class TaskProducer {
   ): Promise<{ executionId: number | string }[]> {
     const issues = tasks.flatMap((task, index) => {
       try {
-        this.validate(task);
+        this.#validate(task);
         return [];
       } catch (error) {
         if (error instanceof InvalidTaskError) {
@@ -144,30 +163,30 @@ export class TaskProducer {
     const { user, ...opts } = options;
     const bulk = tasks.map((task) => ({
       name: TASK_JOB_NAME,
-      data: this.jobData(task, user),
+      data: this.#jobData(task, user),
       opts,
     }));
-    const jobs = await withRedis(this.connection, () => this.queue.addBulk(bulk), {
+    const jobs = await withRedis(this.#connection, () => this.#queue.addBulk(bulk), {
       effect: 'write',
     });
     return jobs.map((job) => ({ executionId: executionIdOf(job.id) }));
   }
 
   /** The execution's state and, once finished, its output; null when unknown. */
-  async getExecution(id: number | string): Promise<Execution | null> {
-    return withRedis(this.connection, () => this.readExecution(String(id)));
+  async getExecution(executionId: number | string): Promise<Execution | null> {
+    return withRedis(this.#connection, () => this.#readExecution(String(executionId)));
   }
 
-  private async readExecution(id: string): Promise<Execution | null> {
+  async #readExecution(id: string): Promise<Execution | null> {
     // State first, then the job: a job read before its state could still be
     // active in the hash and completed in the state, with no return value yet.
-    const state = await this.queue.getJobState(id);
+    const state = await this.#queue.getJobState(id);
     if (state === ExecutionState.UNKNOWN) return null;
-    const job = await Job.fromId<unknown, TaskOutput>(this.queue, id);
+    const job = await Job.fromId<unknown, TaskOutput>(this.#queue, id);
     if (!job) return null;
     const execution: Execution = { execution_id: executionIdOf(job.id), state };
     if (state === ExecutionState.COMPLETED) execution.output = job.returnvalue;
-    if (state === ExecutionState.FAILED) execution.output = await this.failedOutput(job);
+    if (state === ExecutionState.FAILED) execution.output = await this.#failedOutput(job);
     return execution;
   }
 
@@ -175,13 +194,22 @@ export class TaskProducer {
    * Waits until the execution finished or `timeoutMs` passed, then returns it
    * as `getExecution` would (its state tells which). Null when unknown.
    */
-  async waitForResult(id: number | string, { timeoutMs = 30_000 } = {}): Promise<Execution | null> {
-    this.waiter ??= new CompletionWaiter(this.config);
+  async waitForResult(
+    executionId: number | string,
+    { timeoutMs = 30_000 } = {},
+  ): Promise<Execution | null> {
+    this.#waiter ??= new CompletionWaiter(
+      // The waiter blocks on the event stream: a connection of its own, never the fail-fast one.
+      this.#ownsConnection
+        ? createRedis(this.#settings, 'worker')
+        : duplicateForBlocking(this.#connection),
+      this.#settings,
+    );
     const deadline = Date.now() + timeoutMs;
-    const finished = this.waiter.waitFor(String(id), timeoutMs);
+    const finished = this.#waiter.waitFor(String(executionId), timeoutMs);
     try {
       for (;;) {
-        const current = await this.getExecution(id);
+        const current = await this.getExecution(executionId);
         const left = deadline - Date.now();
         if (!current || isFinished(current.state) || left <= 0) return current;
         // Events are the fast path; the state is read again at least once a
@@ -198,42 +226,48 @@ export class TaskProducer {
    * or finished, with its output). `active` when it runs now and was kept,
    * `unknown` when there is no such execution.
    */
-  async remove(id: number | string): Promise<'removed' | 'active' | 'unknown'> {
-    return withRedis(this.connection, async () => {
+  async remove(executionId: number | string): Promise<'removed' | 'active' | 'unknown'> {
+    return withRedis(this.#connection, async () => {
       // BullMQ's remove answers 1 for an unknown id too, so the state is asked first.
-      if ((await this.queue.getJobState(String(id))) === ExecutionState.UNKNOWN) return 'unknown';
+      if ((await this.#queue.getJobState(String(executionId))) === ExecutionState.UNKNOWN)
+        return 'unknown';
       // It refuses (0) to remove a locked job: one that runs now.
-      return (await this.queue.remove(String(id))) === 1 ? 'removed' : 'active';
+      return (await this.#queue.remove(String(executionId))) === 1 ? 'removed' : 'active';
     });
   }
 
-  /** Closes the queue and every connection this producer opened. */
+  /**
+   * Closes the queue and every connection this producer opened; a
+   * `connection` given in the options stays open (it is the caller's).
+   */
   async close(): Promise<void> {
-    await this.waiter?.close();
-    await this.queue.close();
-    await this.connection.quit().catch(() => this.connection.disconnect());
+    await this.#waiter?.close();
+    await this.#queue.close();
+    if (this.#ownsConnection) {
+      await this.#connection.quit().catch(() => this.#connection.disconnect());
+    }
   }
 
-  /** Job data: the task, its secrets sealed when TASKREST_SECRET_KEY is set, and the envelope. */
-  private jobData(task: TaskInput, user: string | undefined): object {
-    this.sealKey ??= createKeyRing(this.config).current ?? null;
-    if (!this.sealKey) return joinJobData(task, { user });
-    const { task: stored, sealed } = sealTask(task, this.sealKey);
+  /** Job data: the task, its secrets sealed when a `secretKey` is set, and the envelope. */
+  #jobData(task: TaskInput, user: string | undefined): object {
+    this.#sealKey ??= createKeyRing(this.#settings).current ?? null;
+    if (!this.#sealKey) return joinJobData(task, { user });
+    const { task: stored, sealed } = sealTask(task, this.#sealKey);
     return joinJobData(stored, { user, sealed });
   }
 
-  private validate(task: unknown): void {
+  #validate(task: unknown): void {
     // The schema first: it refuses what cannot even be serialised (JSON nested too deep).
     const result = checkTask(task);
     if (!result.ok) throw new InvalidTaskError(result.issues);
     const size = Buffer.byteLength(JSON.stringify(task) ?? '');
-    if (size > this.config.maxTaskBytes)
-      throw new TaskTooLargeError(size, this.config.maxTaskBytes);
+    if (size > this.#settings.maxTaskBytes)
+      throw new TaskTooLargeError(size, this.#settings.maxTaskBytes);
   }
 
   /** A failed job's output, or one made from its reason when the worker could not write one (it died). */
-  private async failedOutput(job: Job<unknown, TaskOutput>): Promise<TaskOutput> {
-    const stored = await this.connection.hget(jobKey(this.config, job.id ?? ''), OUTPUT_FIELD);
+  async #failedOutput(job: Job<unknown, TaskOutput>): Promise<TaskOutput> {
+    const stored = await this.#connection.hget(jobKey(this.#settings, job.id ?? ''), OUTPUT_FIELD);
     if (stored) return JSON.parse(stored) as TaskOutput;
     return {
       execution_id: executionIdOf(job.id),

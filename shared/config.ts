@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { ConfigError } from './errors/config-error.js';
 
 /**
  * taskrest's configuration, read from the environment once at start and
@@ -85,6 +86,20 @@ export interface Config {
 
 const MiB = 1024 * 1024;
 
+/** Defaults shared by the environment (loadConfig) and `new TaskProducer(options)`. */
+export const DEFAULTS = Object.freeze({
+  redisUrl: 'redis://127.0.0.1:6379',
+  queueName: 'rest-tasks',
+  prefix: '{taskrest}',
+  maxTaskBytes: 1 * MiB,
+  maxFileBytes: 32 * MiB,
+  keepCompleted: Object.freeze({ age: 86_400, count: 10_000 }),
+  keepFailed: Object.freeze({ age: 604_800, count: 50_000 }),
+});
+
+/** What a queue name may contain (it becomes part of Redis keys). */
+export const QUEUE_NAME = /^[\w.-]+$/;
+
 const intVar = (fallback: number, min = 0) =>
   z.coerce
     .number({ error: 'expected a number' })
@@ -114,7 +129,7 @@ const flag = z
   .transform((v) => v === '1' || v === 'true' || v === 'yes');
 
 /** A 32-byte key from 64 hex digits or base64, or null when it is neither. */
-function toKey(v: string): Buffer | null {
+export function parseSecretKey(v: string): Buffer | null {
   const key = /^[0-9a-fA-F]{64}$/.test(v) ? Buffer.from(v, 'hex') : Buffer.from(v, 'base64');
   return key.length === 32 ? key : null;
 }
@@ -124,7 +139,7 @@ const secretKey = z
   .optional()
   .transform((v, ctx) => {
     if (!v) return undefined;
-    const key = toKey(v);
+    const key = parseSecretKey(v);
     if (!key) {
       ctx.addIssue({ code: 'custom', message: 'expected 32 bytes, as 64 hex digits or base64' });
       return z.NEVER;
@@ -133,7 +148,7 @@ const secretKey = z
   });
 
 const secretKeys = list.transform((values, ctx) => {
-  const keys = values.map(toKey);
+  const keys = values.map(parseSecretKey);
   if (keys.some((k) => k === null)) {
     ctx.addIssue({
       code: 'custom',
@@ -160,13 +175,13 @@ const cidrList = list.refine(
 );
 
 const envSchema = z.object({
-  REDIS_URL: z.string().min(1).default('redis://127.0.0.1:6379'),
+  REDIS_URL: z.string().min(1).default(DEFAULTS.redisUrl),
   REDIS_CLUSTER: flag,
   TASKREST_QUEUE: z
     .string()
-    .regex(/^[\w.-]+$/, { error: 'expected letters, digits, _ . -' })
-    .default('rest-tasks'),
-  TASKREST_PREFIX: z.string().min(1).default('{taskrest}'),
+    .regex(QUEUE_NAME, { error: 'expected letters, digits, _ . -' })
+    .default(DEFAULTS.queueName),
+  TASKREST_PREFIX: z.string().min(1).default(DEFAULTS.prefix),
   WORKER_CONCURRENCY: intVar(16, 1),
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: intVar(3000, 0).refine((p) => p <= 65535, { error: 'expected a port number' }),
@@ -185,12 +200,12 @@ const envSchema = z.object({
   USER_TOKEN_AUDIENCE: z.string().optional(),
   TASKREST_API_ORIGINS: list,
   TASKREST_MAX_RESPONSE_BYTES: intVar(10 * MiB, 1),
-  TASKREST_MAX_TASK_BYTES: intVar(1 * MiB, 1),
-  TASKREST_MAX_FILE_BYTES: intVar(32 * MiB, 1),
-  TASKREST_KEEP_COMPLETED_SECONDS: intVar(86_400),
-  TASKREST_KEEP_COMPLETED_COUNT: intVar(10_000),
-  TASKREST_KEEP_FAILED_SECONDS: intVar(604_800),
-  TASKREST_KEEP_FAILED_COUNT: intVar(50_000),
+  TASKREST_MAX_TASK_BYTES: intVar(DEFAULTS.maxTaskBytes, 1),
+  TASKREST_MAX_FILE_BYTES: intVar(DEFAULTS.maxFileBytes, 1),
+  TASKREST_KEEP_COMPLETED_SECONDS: intVar(DEFAULTS.keepCompleted.age),
+  TASKREST_KEEP_COMPLETED_COUNT: intVar(DEFAULTS.keepCompleted.count),
+  TASKREST_KEEP_FAILED_SECONDS: intVar(DEFAULTS.keepFailed.age),
+  TASKREST_KEEP_FAILED_COUNT: intVar(DEFAULTS.keepFailed.count),
   TASKREST_SHUTDOWN_GRACE_SECONDS: numVar(30),
   TASKREST_STALLED_INTERVAL_SECONDS: numVar(30, 0.1),
   TASKREST_MAX_STALLED_COUNT: intVar(1),
@@ -207,11 +222,6 @@ const envSchema = z.object({
 
 /** The names of every environment variable taskrest reads (docker-compose.yml is checked against it). */
 export const CONFIG_VARIABLES: readonly string[] = Object.freeze(Object.keys(envSchema.shape));
-
-/** A configuration variable with a bad value. The message names the variable. */
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
 
 /** Reads and validates the configuration. Throws a ConfigError naming each bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {

@@ -94,7 +94,7 @@ export async function waitForRedis(
 
 /** ioredis' ways of saying the connection, not the command, failed. */
 const CONNECTION_FAILURE =
-  /Connection is closed|Stream isn't writeable|Command timed out|Reached the max retries|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH/;
+  /Connection is closed|Stream isn't writeable|Command timed out|Reached the max retries|MaxRetriesPerRequest|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH/i;
 
 /** ioredis refused to send the command at all (no offline queue): nothing reached Redis. */
 const NOT_SENT = /Stream isn't writeable/;
@@ -123,14 +123,47 @@ export async function withRedis<T>(
   try {
     return await call();
   } catch (error) {
+    const unavailable = asRedisUnavailable(error);
+    if (!(unavailable instanceof RedisUnavailableError) || error === unavailable) throw unavailable;
     const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    if (!CONNECTION_FAILURE.test(message)) throw error;
     if (effect === 'write' && !NOT_SENT.test(message)) {
       throw new OutcomeUnknownError(
         `Redis did not answer after the write was sent, so it may or may not be stored (${message})`,
         { cause: error, executionId },
       );
     }
-    throw new RedisUnavailableError(`Redis connection failed: ${message}`, { cause: error });
+    throw unavailable;
   }
+}
+
+/**
+ * A RedisUnavailableError for an ioredis error that says the connection, not
+ * the command, failed; any other value unchanged. The one place that reads
+ * ioredis' messages (it gives such errors no code), so that everything
+ * downstream matches on the code REDIS_UNAVAILABLE.
+ */
+export function asRedisUnavailable(error: unknown): unknown {
+  if (error instanceof RedisUnavailableError) return error;
+  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  if (!CONNECTION_FAILURE.test(message)) return error;
+  return new RedisUnavailableError(`Redis connection failed: ${message}`, { cause: error });
+}
+
+/**
+ * A new connection to where `client` connects (same nodes, credentials and
+ * TLS) for blocking reads such as BullMQ's event stream: it never gives up on
+ * a command and has no command timeout (a blocking read waits longer than a
+ * producer's). The caller owns and closes it.
+ */
+export function duplicateForBlocking(client: RedisClient): RedisClient {
+  const blocking = { maxRetriesPerRequest: null, commandTimeout: undefined };
+  if (client instanceof Cluster) {
+    return client.duplicate([], {
+      ...client.options,
+      ...blocking,
+      enableOfflineQueue: true,
+      redisOptions: { ...client.options.redisOptions, ...blocking },
+    });
+  }
+  return client.duplicate({ ...blocking, enableOfflineQueue: true });
 }

@@ -1,7 +1,9 @@
 /**
- * Stable error codes of taskrest. Callers match on these, never on messages.
+ * Every stable error code of taskrest: the `code` of each TaskrestError.
+ * Callers (and the HTTP API and CLI) match on these, never on messages.
  * An `as const` object rather than an enum, so the values are plain strings in
- * job data, outputs and logs.
+ * job data, outputs and logs. The execution codes (INVALID_TASK … INTERNAL)
+ * appear in outputs and logs: their values never change.
  */
 export const ErrorCode = {
   /** The task failed validation (enqueue time, or a bad job found in Redis). */
@@ -38,6 +40,44 @@ export const ErrorCode = {
   OUTCOME_UNKNOWN: 'OUTCOME_UNKNOWN',
   /** Anything not classified above; the message says what. */
   INTERNAL: 'INTERNAL',
+
+  // Enqueueing and reading executions (the library, the API, the CLI).
+  /** A task over `maxTaskBytes`; nothing was stored. */
+  TASK_TOO_LARGE: 'TASK_TOO_LARGE',
+  /** Redis does not answer; nothing was stored. */
+  REDIS_UNAVAILABLE: 'REDIS_UNAVAILABLE',
+  /** A bad environment variable, GRANTS_FILE, or TaskProducer option. */
+  INVALID_CONFIG: 'INVALID_CONFIG',
+  /** Sealed task secrets that cannot be opened (unknown key, altered). */
+  SEALED_DATA: 'SEALED_DATA',
+
+  // The files resource.
+  /** A file over `maxFileBytes`; nothing was stored. */
+  FILE_TOO_LARGE: 'FILE_TOO_LARGE',
+  /** A file name the files resource refuses. */
+  INVALID_FILE_NAME: 'INVALID_FILE_NAME',
+  /** The file was replaced or deleted while it was read. */
+  FILE_CHANGED: 'FILE_CHANGED',
+  /** An empty upload to the files resource, without `?allow_empty=true`. */
+  EMPTY_FILE: 'EMPTY_FILE',
+
+  // Answers of the HTTP API (ApiError).
+  /** No such execution or file. */
+  NOT_FOUND: 'NOT_FOUND',
+  /** The execution runs now and cannot be removed. */
+  EXECUTION_ACTIVE: 'EXECUTION_ACTIVE',
+  /** A malformed request: bad query, bad JSON, wrong content type. */
+  BAD_REQUEST: 'BAD_REQUEST',
+  /** An `Idempotency-Key` header that cannot be an execution id. */
+  INVALID_IDEMPOTENCY_KEY: 'INVALID_IDEMPOTENCY_KEY',
+  /** A request body over the API's limit. */
+  BODY_TOO_LARGE: 'BODY_TOO_LARGE',
+  /** A missing or wrong bearer token. */
+  UNAUTHORIZED: 'UNAUTHORIZED',
+
+  // The command line.
+  /** A usage mistake on the command line. */
+  USAGE: 'USAGE',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

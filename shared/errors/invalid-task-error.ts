@@ -9,6 +9,9 @@ export interface ValidationIssue {
 
 /** A task failed validation; `issues` names every offending field and why. */
 export class InvalidTaskError extends TaskError {
+  override readonly name = 'InvalidTaskError';
+  declare readonly code: typeof ErrorCode.INVALID_TASK;
+
   constructor(readonly issues: readonly ValidationIssue[]) {
     super(ErrorCode.INVALID_TASK, `invalid task: ${formatIssues(issues)}`);
   }

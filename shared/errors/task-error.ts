@@ -1,18 +1,14 @@
 import type { ErrorCode } from './error-codes.js';
+import { TaskrestError } from './taskrest-error.js';
 
 /**
- * The one error type of taskrest: a stable `code`, a one-line message for
- * people, and the underlying cause. Its message never carries secrets; the
- * cause may, so it is never serialised into outputs or job data.
+ * An execution failed: its `code` (CONNECT_TIMEOUT, UNEXPECTED_STATUS, …)
+ * is what outputs and logs carry, so these codes never change.
  */
-export class TaskError extends Error {
-  override readonly name = 'TaskError';
+export class TaskError extends TaskrestError {
+  override readonly name: string = 'TaskError';
 
-  constructor(
-    readonly code: ErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
   }
 }

@@ -1,4 +1,4 @@
-import { InvalidFileNameError } from './invalid-file-name-error.js';
+import { InvalidFileNameError } from '../errors/invalid-file-name-error.js';
 
 /** Longest accepted file name, in characters. */
 export const MAX_FILE_NAME_LENGTH = 255;

@@ -3,9 +3,9 @@ import { Readable } from 'node:stream';
 import type { Config } from '../config.js';
 import type { RedisClient } from '../redis-connection.js';
 import { assertFileName } from './file-name.js';
-import { FileChangedError } from './file-changed-error.js';
-import { FileNotFoundError } from './file-not-found-error.js';
-import { FileTooLargeError } from './file-too-large-error.js';
+import { FileChangedError } from '../errors/file-changed-error.js';
+import { FileNotFoundError } from '../errors/file-not-found-error.js';
+import { FileTooLargeError } from '../errors/file-too-large-error.js';
 
 /** Options of a FilesStore. */
 export interface FilesStoreOptions {

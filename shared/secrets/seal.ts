@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { SealedDataError } from '../errors/sealed-data-error.js';
 import type { KeyRing, SecretKey } from './key-ring.js';
 
 /** A sealed value as stored in job data: AES-256-GCM, every part base64. */
@@ -10,11 +11,6 @@ export interface SealedBox {
   readonly iv: string;
   readonly tag: string;
   readonly data: string;
-}
-
-/** A sealed box that cannot be opened: unknown key, tampered with, or not a box at all. */
-export class SealedDataError extends Error {
-  override readonly name = 'SealedDataError';
 }
 
 // Binds ciphertexts to their purpose: a box sealed for something else does not open here.

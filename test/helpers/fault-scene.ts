@@ -1,6 +1,8 @@
 import { afterEach, beforeEach } from 'vitest';
 import type { Config } from '../../shared/config.js';
 import { TaskProducer } from '../../producer/task-producer.js';
+import { producerOptionsOf } from '../../producer/task-producer-options.js';
+import { TestQueue } from './test-queue.js';
 import { startCountingTarget, type CountingTarget } from './counting-target.js';
 import { countFinishes, type FinishCounter } from './finish-counter.js';
 import { deleteTestKeys, testConfig } from './test-config.js';
@@ -11,6 +13,8 @@ export interface FaultScene {
   target: CountingTarget;
   config: Config;
   producer: TaskProducer;
+  /** The scene's queue, to look inside it. */
+  queue: TestQueue;
   finishes: FinishCounter;
   /** Worker processes started with `worker()`; all are killed after each test. */
   readonly workers: WorkerProcess[];
@@ -34,13 +38,15 @@ export function useFaultScene(baseEnv: Record<string, string> = {}): FaultScene 
   beforeEach(async () => {
     scene.target = await startCountingTarget();
     scene.config = testConfig();
-    scene.producer = new TaskProducer({ config: scene.config });
+    scene.producer = new TaskProducer(producerOptionsOf(scene.config));
+    scene.queue = new TestQueue(scene.config);
     scene.finishes = await countFinishes(scene.config);
   });
   afterEach(async () => {
     await Promise.all(scene.workers.splice(0).map((w) => w.stop('SIGKILL')));
     await scene.finishes.close();
     await scene.producer.close();
+    await scene.queue.close();
     await scene.target.close();
     await deleteTestKeys(scene.config);
   });

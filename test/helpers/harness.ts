@@ -1,6 +1,8 @@
 import type { Config } from '../../shared/config.js';
 import { createLogger } from '../../shared/logger.js';
 import { TaskProducer } from '../../producer/task-producer.js';
+import { producerOptionsOf } from '../../producer/task-producer-options.js';
+import { TestQueue } from './test-queue.js';
 import type { TaskInput } from '../../shared/task-schema.js';
 import type { Execution } from '../../shared/execution.js';
 import { startTaskWorker, type TaskWorker } from '../../worker/task-worker.js';
@@ -10,6 +12,8 @@ import { deleteTestKeys, testConfig } from './test-config.js';
 export interface Harness {
   config: Config;
   producer: TaskProducer;
+  /** The queue itself, to look inside it. */
+  queue: TestQueue;
   worker: TaskWorker;
   /** Enqueues a task and waits for its execution to finish. */
   run(task: TaskInput, timeoutMs?: number): Promise<Execution>;
@@ -18,11 +22,13 @@ export interface Harness {
 
 export function startHarness(env: Record<string, string> = {}): Harness {
   const config = testConfig(env);
-  const producer = new TaskProducer({ config });
+  const producer = new TaskProducer(producerOptionsOf(config));
+  const queue = new TestQueue(config);
   const worker = startTaskWorker(config, createLogger(config));
   return {
     config,
     producer,
+    queue,
     worker,
     async run(task, timeoutMs = 20_000) {
       const { executionId } = await producer.enqueue(task);
@@ -34,6 +40,7 @@ export function startHarness(env: Record<string, string> = {}): Harness {
     async close() {
       await worker.close();
       await producer.close();
+      await queue.close();
       await deleteTestKeys(config);
     },
   };

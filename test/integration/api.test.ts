@@ -5,7 +5,7 @@ import { Job } from 'bullmq';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createApiServer } from '../../api/create-api-server.js';
 import { MAX_BULK_TASKS } from '../../api/bulk-route.js';
-import { ConfigError } from '../../shared/config.js';
+import { ConfigError } from '../../shared/errors/config-error.js';
 import { createLogger } from '../../shared/logger.js';
 import { META_KEY } from '../../shared/job-envelope.js';
 import { startRedisServer } from '../../shared/redis-server-process.js';
@@ -121,7 +121,7 @@ describe('auth', () => {
       headers: { authorization: `Basic ${basic}` },
     });
     expect(r.status).toBe(401);
-    expect(await h.api.producer.queue.count()).toBe(0);
+    expect(await h.queue.count()).toBe(0);
   });
 
   it('/dashboard, its assets and its API need basic auth; /health and /metrics are open', async () => {
@@ -208,7 +208,7 @@ describe('POST /api/tasks', () => {
   });
 
   it('400 naming every bad field, exactly {"error": "invalid task", "issues"}; nothing stored', async () => {
-    const before = await h.api.producer.queue.count();
+    const before = await h.queue.count();
     const r = await call('POST', '/api/tasks', {
       json: { url: 'not a url', methd: 'get', retry_backoff: { multiplier: 0.5 } },
     });
@@ -228,7 +228,7 @@ describe('POST /api/tasks', () => {
       error: 'invalid task',
       issues: [{ path: '', message: 'a task must be a JSON object' }],
     });
-    expect(await h.api.producer.queue.count()).toBe(before);
+    expect(await h.queue.count()).toBe(before);
   });
 
   it('400 for malformed JSON, a bad ?wait and a bad Idempotency-Key', async () => {
@@ -254,13 +254,13 @@ describe('POST /api/tasks', () => {
   });
 
   it('413 for a task over TASKREST_MAX_TASK_BYTES; nothing stored', async () => {
-    const before = await h.api.producer.queue.count();
+    const before = await h.queue.count();
     const r = await call('POST', '/api/tasks', {
       json: { url: target.url, method: 'post', text: 'x'.repeat(9000) },
     });
     expect(r.status).toBe(413);
     expect(r.body.error).toMatch(/too large/);
-    expect(await h.api.producer.queue.count()).toBe(before);
+    expect(await h.queue.count()).toBe(before);
   });
 
   it('Idempotency-Key: the same key returns the existing execution (200), never a duplicate', async () => {
@@ -300,7 +300,7 @@ describe('POST /api/tasks', () => {
       token: PLAIN,
       json: { url: `${slow.url}/?ms=1` },
     });
-    const queue = h.api.producer.queue;
+    const queue = h.queue;
     const a = await Job.fromId(queue, String(named.body.execution_id));
     const b = await Job.fromId(queue, String(plain.body.execution_id));
     expect(a?.data[META_KEY]).toEqual({ user: 'alice' });
@@ -322,7 +322,7 @@ describe('POST /api/tasks/bulk', () => {
   });
 
   it('400 naming the index of each bad task; none stored', async () => {
-    const before = await h.api.producer.queue.count();
+    const before = await h.queue.count();
     const r = await call('POST', '/api/tasks/bulk', {
       json: [{ url: target.url }, { url: target.url }, { url: target.url }, { methd: 'get' }],
     });
@@ -346,7 +346,7 @@ describe('POST /api/tasks/bulk', () => {
     expect(big.body.issues).toEqual([
       { path: '1', message: expect.stringMatching(/task too large/) },
     ]);
-    expect(await h.api.producer.queue.count()).toBe(before);
+    expect(await h.queue.count()).toBe(before);
   });
 });
 

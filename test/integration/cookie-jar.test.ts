@@ -37,7 +37,7 @@ function set(lines: string[], to?: string): string {
   return `/set?${query.toString()}`;
 }
 
-/** DESIGN "Output": `cookies` come from a real cookie jar (RFC 6265) kept across the redirects of one execution. */
+/** `cookies` come from a real cookie jar (RFC 6265) kept across the redirects of one execution. */
 describe('the cookie jar of an execution', () => {
   let h: Harness;
   let server: Awaited<ReturnType<typeof startCookieServer>>;

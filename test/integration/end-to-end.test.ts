@@ -190,7 +190,7 @@ describe('REST tasks end to end', () => {
   });
 
   it('rejects a bad task at enqueue, naming the field, and stores nothing', async () => {
-    const before = await h.producer.queue.getJobCountByTypes(
+    const before = await h.queue.getJobCountByTypes(
       'waiting',
       'active',
       'completed',
@@ -200,7 +200,7 @@ describe('REST tasks end to end', () => {
     await expect(
       h.producer.enqueue({ url: `${target.url}/`, retry_backoff: { multiplier: 0.5 } }),
     ).rejects.toThrow('retry_backoff.multiplier: expected a number >= 1');
-    const after = await h.producer.queue.getJobCountByTypes(
+    const after = await h.queue.getJobCountByTypes(
       'waiting',
       'active',
       'completed',
@@ -236,7 +236,7 @@ describe('REST tasks end to end', () => {
 
   it('writes every log line to the job’s BullMQ log too', async () => {
     const execution = await h.run({ url: `${target.url}/redirect/1` });
-    const { logs } = await h.producer.queue.getJobLogs(String(execution.execution_id));
+    const { logs } = await h.queue.getJobLogs(String(execution.execution_id));
     expect(logs).toEqual(execution.output?.log);
   });
 });

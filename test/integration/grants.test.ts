@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { TaskProducer } from '../../producer/task-producer.js';
+import { producerOptionsOf } from '../../producer/task-producer-options.js';
 import type { Config } from '../../shared/config.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { startOAuthTestServer, type OAuthTestServer } from '../helpers/oauth-test-server.js';
@@ -205,7 +206,7 @@ describe('grants shared by worker processes', () => {
 
   beforeAll(() => {
     config = testConfig({ TASKREST_LOG_LEVEL: 'debug' });
-    producer = new TaskProducer({ config });
+    producer = new TaskProducer(producerOptionsOf(config));
   });
   afterAll(async () => {
     await Promise.all(workers.map((w) => w.stop()));

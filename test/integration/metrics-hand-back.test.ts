@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../shared/logger.js';
 import { MetricField, workerMetricsKey } from '../../shared/worker-metrics.js';
 import { TaskProducer } from '../../producer/task-producer.js';
+import { producerOptionsOf } from '../../producer/task-producer-options.js';
 import { startTaskWorker } from '../../worker/task-worker.js';
 import { startHttpTestServer, type HttpTestServer } from '../helpers/http-test-server.js';
 import { deleteTestKeys, testConfig } from '../helpers/test-config.js';
@@ -17,7 +18,7 @@ describe('metrics of a job handed back at shutdown', () => {
   beforeAll(async () => {
     // Accepts and never answers: the execution is still running when the grace period ends.
     server = await startHttpTestServer(() => undefined);
-    producer = new TaskProducer({ config });
+    producer = new TaskProducer(producerOptionsOf(config));
     redis = new Redis(config.redisUrl);
   });
   afterAll(async () => {

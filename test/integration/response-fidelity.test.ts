@@ -5,7 +5,7 @@ import { startHttpTestServer, type HttpTestServer } from '../helpers/http-test-s
 const DEEP = '['.repeat(10_000) + ']'.repeat(10_000);
 
 /**
- * RELIABILITY 33 and DESIGN "Output": whatever a target answers, a request
+ * Whatever a target answers, a request
  * that was sent keeps its record (status, headers, text, log), and `text`
  * keeps every byte. Through a real worker, Redis and a loopback target.
  */

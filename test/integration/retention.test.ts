@@ -59,12 +59,12 @@ describe('retention', () => {
       ]);
       const until = Date.now() + 20_000;
       while (target.total() < 130 * (batch + 1) && Date.now() < until) await sleep(50);
-      await waitForFinished(h.producer.queue, Math.min(150, 130 * (batch + 1)));
-      while ((await h.producer.queue.getActiveCount()) > 0 && Date.now() < until) await sleep(50);
+      await waitForFinished(h.queue, Math.min(150, 130 * (batch + 1)));
+      while ((await h.queue.getActiveCount()) > 0 && Date.now() < until) await sleep(50);
       levels.push(await jobKeyCount(h));
     }
     expect(target.total()).toBe(1300);
-    const counts = await h.producer.queue.getJobCounts('completed', 'failed', 'active', 'waiting');
+    const counts = await h.queue.getJobCounts('completed', 'failed', 'active', 'waiting');
     expect(counts).toMatchObject({ completed: 100, failed: 50, active: 0, waiting: 0 });
     // 1,300 jobs ran; at most the 150 kept ones (a hash and a log each) remain, from the second batch on.
     for (const level of levels.slice(1)) expect(level).toBeLessThanOrEqual(2 * (100 + 50));
@@ -79,12 +79,12 @@ describe('retention', () => {
     await h.producer.enqueueBulk(
       Array.from({ length: 50 }, (_, i) => ({ url: `${target.url}/hit/old-${i}` })),
     );
-    await waitForFinished(h.producer.queue, 50);
-    expect(await h.producer.queue.getCompletedCount()).toBe(50);
+    await waitForFinished(h.queue, 50);
+    expect(await h.queue.getCompletedCount()).toBe(50);
     await sleep(2100);
     // BullMQ trims by age when a job finishes: one more job sweeps the old ones out.
     await h.run({ url: `${target.url}/hit/new` });
-    expect(await h.producer.queue.getCompletedCount()).toBe(1);
+    expect(await h.queue.getCompletedCount()).toBe(1);
   });
 });
 

@@ -2,6 +2,8 @@ import http from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../shared/logger.js';
 import { TaskProducer } from '../../producer/task-producer.js';
+import { TestQueue } from '../helpers/test-queue.js';
+import { producerOptionsOf } from '../../producer/task-producer-options.js';
 import { startTaskWorker } from '../../worker/task-worker.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { startHttpTestServer, type HttpTestServer } from '../helpers/http-test-server.js';
@@ -99,7 +101,7 @@ describe('retry_status_code and retry_backoff', () => {
       'retry 2 in 2.0 s after HTTP 503 Service Unavailable',
     ]);
     // The same lines are in the job's BullMQ log.
-    const { logs } = await h.producer.queue.getJobLogs(String(execution.execution_id));
+    const { logs } = await h.queue.getJobLogs(String(execution.execution_id));
     expect(retryLines(logs)).toHaveLength(2);
   });
 
@@ -262,7 +264,8 @@ describe('shutdown during a retry wait', () => {
     let healthy = false;
     const server = await scripted((_n, res) => status(res, healthy ? 200 : 503));
     const config = testConfig({ TASKREST_SHUTDOWN_GRACE_SECONDS: '0.5' });
-    const producer = new TaskProducer({ config });
+    const producer = new TaskProducer(producerOptionsOf(config));
+    const queue = new TestQueue(config);
     const first = startTaskWorker(config, createLogger(config));
     let second: ReturnType<typeof startTaskWorker> | undefined;
     try {
@@ -272,7 +275,7 @@ describe('shutdown during a retry wait', () => {
       });
       const id = String(executionId);
       await until(async () => {
-        const { logs } = await producer.queue.getJobLogs(id);
+        const { logs } = await queue.getJobLogs(id);
         return logs.some((l) => l.includes('retry 1 in 30.0 s after HTTP 503'));
       });
 
@@ -280,7 +283,7 @@ describe('shutdown during a retry wait', () => {
       await first.close();
       // Stopped within the grace period and some, not after the 30 s wait.
       expect(performance.now() - closing).toBeLessThan(10_000);
-      expect(await producer.queue.getJobState(id)).toBe('waiting');
+      expect(await queue.getJobState(id)).toBe('waiting');
       expect(server.arrivals).toHaveLength(1);
 
       healthy = true;
@@ -295,6 +298,7 @@ describe('shutdown during a retry wait', () => {
       await first.close();
       await second?.close();
       await producer.close();
+      await queue.close();
       await deleteTestKeys(config);
     }
   });
@@ -303,7 +307,7 @@ describe('shutdown during a retry wait', () => {
 describe('validation at enqueue', () => {
   it('rejects bad retry and timeout inputs naming each field, and stores nothing', async () => {
     const counts = () =>
-      h.producer.queue.getJobCountByTypes('waiting', 'active', 'completed', 'failed', 'delayed');
+      h.queue.getJobCountByTypes('waiting', 'active', 'completed', 'failed', 'delayed');
     const before = await counts();
     await expect(
       h.producer.enqueue({
@@ -326,7 +330,7 @@ describe('validation at enqueue', () => {
       }),
     );
     expect(await counts()).toEqual(before);
-    expect(await h.producer.queue.count()).toBe(0);
+    expect(await h.queue.count()).toBe(0);
   });
 });
 

@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TaskProducer } from '../../producer/task-producer.js';
+import { producerOptionsOf } from '../../producer/task-producer-options.js';
 import { loadConfig, type Config } from '../../shared/config.js';
 import { createLogger } from '../../shared/logger.js';
 import { keyIdOf } from '../../shared/secrets/key-ring.js';
@@ -126,7 +127,7 @@ describe('secrets at rest (TASKREST_SECRET_KEY)', () => {
   beforeAll(async () => {
     target = await startSilentTarget();
     config = testConfig({ TASKREST_SECRET_KEY: key });
-    producer = new TaskProducer({ config });
+    producer = new TaskProducer(producerOptionsOf(config));
     // A real worker process, logging at its most talkative level.
     worker = startTaskrest(
       ['worker'],
@@ -229,9 +230,7 @@ describe('secret key rotation', () => {
   /** Enqueues with the producer's key, runs with a worker holding `workerKeys`. */
   async function runWith(workerKeys: Record<string, string>, secrets: Secrets) {
     const base = testConfig();
-    const producer = new TaskProducer({
-      config: loadConfig(envOf(base, { TASKREST_SECRET_KEY: oldKey })),
-    });
+    const producer = TaskProducer.fromEnv(envOf(base, { TASKREST_SECRET_KEY: oldKey }));
     const workerConfig = loadConfig(envOf(base, workerKeys));
     const worker = startTaskWorker(workerConfig, createLogger(workerConfig));
     try {

@@ -3,6 +3,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../shared/logger.js';
 import type { TaskOutput } from '../../shared/output.js';
 import { TaskProducer } from '../../producer/task-producer.js';
+import { TestQueue } from '../helpers/test-queue.js';
+import { producerOptionsOf } from '../../producer/task-producer-options.js';
 import { startTaskWorker } from '../../worker/task-worker.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { startHttpTestServer, type HttpTestServer } from '../helpers/http-test-server.js';
@@ -205,8 +207,8 @@ describe('the worker slot', () => {
       expect(hung?.output?.message).toMatch(/^total timeout: /);
       expect(next?.output).toMatchObject({ status: 'success', text: 'ok' });
       const [hungJob, nextJob] = await Promise.all([
-        one.producer.queue.getJob(String(hungId)),
-        one.producer.queue.getJob(String(nextId)),
+        one.queue.getJob(String(hungId)),
+        one.queue.getJob(String(nextId)),
       ]);
       expect(nextJob?.processedOn).toBeGreaterThanOrEqual(hungJob?.finishedOn ?? Infinity);
     } finally {
@@ -225,21 +227,20 @@ describe('shutdown during a slow request', () => {
       if (answer) res.end('finally');
     });
     const config = testConfig({ TASKREST_SHUTDOWN_GRACE_SECONDS: '0.5' });
-    const producer = new TaskProducer({ config });
+    const producer = new TaskProducer(producerOptionsOf(config));
+    const queue = new TestQueue(config);
     const first = startTaskWorker(config, createLogger(config));
     let second: ReturnType<typeof startTaskWorker> | undefined;
     try {
       // No timeouts at all: only the shutdown can end this request.
       const { executionId } = await producer.enqueue({ url: `${server.url}/slow` });
       const id = String(executionId);
-      await until(
-        async () => requests === 1 && (await producer.queue.getJobState(id)) === 'active',
-      );
+      await until(async () => requests === 1 && (await queue.getJobState(id)) === 'active');
 
       const closing = performance.now();
       await first.close();
       expect(performance.now() - closing).toBeLessThan(10_000);
-      expect(await producer.queue.getJobState(id)).toBe('waiting');
+      expect(await queue.getJobState(id)).toBe('waiting');
 
       answer = true;
       second = startTaskWorker(config, createLogger(config));
@@ -253,6 +254,7 @@ describe('shutdown during a slow request', () => {
       await first.close();
       await second?.close();
       await producer.close();
+      await queue.close();
       await deleteTestKeys(config);
     }
   });

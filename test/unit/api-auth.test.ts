@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseApiTokens } from '../../api/api-tokens.js';
 import { assertCredentialsForHost, isLoopbackHost } from '../../api/exposure-check.js';
 import { safeEqual } from '../../api/safe-equal.js';
-import { ConfigError } from '../../shared/config.js';
+import { ConfigError } from '../../shared/errors/config-error.js';
 
 describe('API_TOKENS', () => {
   it('names holders with name:token and numbers bare tokens', () => {

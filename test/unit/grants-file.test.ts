@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigError } from '../../shared/config.js';
+import { ConfigError } from '../../shared/errors/config-error.js';
 import { checkTask } from '../../shared/parse-task.js';
 import { loadGrantsFile } from '../../worker/grants/grants-file.js';
 import { deriveGrantKeys, seal, unseal } from '../../worker/grants/token-crypto.js';

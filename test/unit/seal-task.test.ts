@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { REDACTED, redactHeaders, redactTask, redactUrl } from '../../shared/redact.js';
 import { createKeyRing } from '../../shared/secrets/key-ring.js';
-import { SealedDataError } from '../../shared/secrets/seal.js';
+import { SealedDataError } from '../../shared/errors/sealed-data-error.js';
 import { sealTask, unsealTask } from '../../shared/secrets/seal-task.js';
 
 const ring = (secretKey: Buffer, oldSecretKeys: Buffer[] = []) =>

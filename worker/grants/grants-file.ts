@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { ConfigError } from '../../shared/config.js';
+import { ConfigError } from '../../shared/errors/config-error.js';
 
 const GRANT_TYPES = ['client_credentials', 'refresh_token'] as const;
 

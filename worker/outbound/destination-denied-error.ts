@@ -7,6 +7,7 @@ import { TaskError } from '../../shared/errors/task-error.js';
  * reaches the executor as the `cause` of an AxiosError). Never retried.
  */
 export class DestinationDeniedError extends TaskError {
+  override readonly name = 'DestinationDeniedError';
   /** The code Node and undici pass on from a failed lookup, as they do for ENOTFOUND. */
   declare readonly code: typeof ErrorCode.DESTINATION_DENIED;
 

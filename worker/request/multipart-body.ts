@@ -4,7 +4,7 @@ import FormData from 'form-data';
 import { ErrorCode } from '../../shared/errors/error-codes.js';
 import { InvalidTaskError, type ValidationIssue } from '../../shared/errors/invalid-task-error.js';
 import { TaskError } from '../../shared/errors/task-error.js';
-import { FileChangedError } from '../../shared/files/file-changed-error.js';
+import { FileChangedError } from '../../shared/errors/file-changed-error.js';
 import { fileNameProblem } from '../../shared/files/file-name.js';
 import type { MultipartPart, MultipartSpec } from '../../shared/task-schema.js';
 import { fileContentType } from './file-content-type.js';

@@ -1,4 +1,5 @@
-import { ConfigError, type Config } from '../../shared/config.js';
+import type { Config } from '../../shared/config.js';
+import { ConfigError } from '../../shared/errors/config-error.js';
 import { ErrorCode } from '../../shared/errors/error-codes.js';
 import { TaskError } from '../../shared/errors/task-error.js';
 import type { Credentials, ExecutionContext } from '../executor.js';

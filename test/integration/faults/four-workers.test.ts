@@ -12,12 +12,12 @@ describe('four worker processes on one queue', () => {
     s.workers.push(...(await Promise.all([0, 1, 2, 3].map(() => startWorkerProcess(s.config)))));
     for (const worker of s.workers)
       await eventually(async () => (await worker.probe('/readyz')).status === 200, 'ready');
-    expect(await s.producer.queue.getWorkersCount()).toBe(4);
+    expect(await s.queue.getWorkersCount()).toBe(4);
 
     const ids = await s.producer.enqueueBulk(
       Array.from({ length: JOBS }, (_, i) => ({ url: `${s.target.url}/hit/${i}` })),
     );
-    const counts = await waitForFinished(s.producer.queue, JOBS, 25_000);
+    const counts = await waitForFinished(s.queue, JOBS, 25_000);
     expect(counts).toMatchObject({ completed: JOBS, failed: 0, active: 0, waiting: 0 });
 
     // The target counted one request per task, none twice.
@@ -28,7 +28,7 @@ describe('four worker processes on one queue', () => {
 
     // Who ran what: BullMQ records the worker's name (host:pid) on each job.
     const perWorker = new Map<string, number>();
-    const jobs = await s.producer.queue.getJobs(['completed'], 0, JOBS);
+    const jobs = await s.queue.getJobs(['completed'], 0, JOBS);
     for (const job of jobs)
       perWorker.set(job.processedBy ?? '?', (perWorker.get(job.processedBy ?? '?') ?? 0) + 1);
     expect(ids).toHaveLength(JOBS);

@@ -20,14 +20,14 @@ describe('kill -9 of a worker mid-request', () => {
     expect(await first.stop('SIGKILL')).toBeNull();
 
     const second = await s.worker();
-    const counts = await waitForFinished(s.producer.queue, 5);
+    const counts = await waitForFinished(s.queue, 5);
     expect(counts).toMatchObject({ completed: 5, failed: 0, active: 0, waiting: 0 });
     await eventually(() => s.finishes.finishes.size === 5, 'five finish events');
     expect(s.finishes.finishedTwice()).toEqual([]);
     for (const id of ids) {
       const execution = await s.producer.getExecution(id);
       expect(execution).toMatchObject({ state: 'completed', output: { status: 'success' } });
-      expect((await s.producer.queue.getJob(id))?.processedBy).toBe(second.name);
+      expect((await s.queue.getJob(id))?.processedBy).toBe(second.name);
     }
     // At least once: each request was sent twice, once by each worker.
     expect([...s.target.counts.values()]).toEqual([2, 2, 2, 2, 2]);
@@ -43,7 +43,7 @@ describe('kill -9 of a worker mid-request', () => {
     }
     const survivor = await s.worker();
     await eventually(
-      async () => (await s.producer.queue.getJobState(String(executionId))) === 'failed',
+      async () => (await s.queue.getJobState(String(executionId))) === 'failed',
       'the poison job failed',
     );
     const execution = await s.producer.getExecution(executionId);
@@ -53,7 +53,7 @@ describe('kill -9 of a worker mid-request', () => {
     });
     expect(s.finishes.finishes.get(String(executionId))).toBe(1);
     expect(s.target.total()).toBe(2);
-    expect(await s.producer.queue.getActiveCount()).toBe(0);
+    expect(await s.queue.getActiveCount()).toBe(0);
     // The worker that failed it is still consuming.
     expect((await survivor.probe('/readyz')).status).toBe(200);
   });

@@ -2,6 +2,8 @@ import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Config } from '../../../shared/config.js';
 import { TaskProducer } from '../../../producer/task-producer.js';
+import { producerOptionsOf } from '../../../producer/task-producer-options.js';
+import { TestQueue } from '../../helpers/test-queue.js';
 import { countFinishes, type FinishCounter } from '../../helpers/finish-counter.js';
 import { startHttpTestServer, type HttpTestServer } from '../../helpers/http-test-server.js';
 import { ownRedis, type OwnRedis } from '../../helpers/own-redis.js';
@@ -49,7 +51,7 @@ async function startHoldingTarget(): Promise<HoldingTarget> {
   return Object.assign(server, { requests: () => requests, firstArrived, firstClosed });
 }
 
-/** RELIABILITY 32: a worker that loses a job's lock aborts that execution's request at once. */
+/** A worker that loses a job's lock aborts that execution's request at once. */
 describe.each([
   ['the lock key is deleted', 'delete'],
   ['the lock is taken by another token', 'take'],
@@ -59,6 +61,7 @@ describe.each([
   let target: HoldingTarget;
   let config: Config;
   let producer: TaskProducer;
+  let queue: TestQueue;
   let finishes: FinishCounter;
   let worker: WorkerProcess | undefined;
 
@@ -67,7 +70,8 @@ describe.each([
     redis = how === 'freeze' ? await ownRedis() : undefined;
     target = await startHoldingTarget();
     config = testConfig(redis ? { REDIS_URL: redis.url } : {});
-    producer = new TaskProducer({ config });
+    producer = new TaskProducer(producerOptionsOf(config));
+    queue = new TestQueue(config);
     finishes = await countFinishes(config);
   });
   afterEach(async () => {
@@ -75,6 +79,7 @@ describe.each([
     redis?.thaw();
     await finishes.close();
     await producer.close();
+    await queue.close();
     await target.close();
     if (redis) await redis.destroy();
     else await deleteTestKeys(config);
@@ -120,7 +125,7 @@ describe.each([
     await worker.waitFor(/lock lost: execution aborted/);
 
     // The job was taken back by the stalled check and run again: it ends completed, once.
-    const counts = await waitForFinished(producer.queue, 1, 30_000);
+    const counts = await waitForFinished(queue, 1, 30_000);
     expect(counts).toMatchObject({ completed: 1, failed: 0, active: 0 });
     const execution = await producer.getExecution(id);
     expect(execution).toMatchObject({ state: 'completed', output: { status: 'success' } });

@@ -22,7 +22,7 @@ describe('a worker with all its slots busy', () => {
     await s.producer.enqueueBulk(tasks);
     await s.target.waitForRequests(CONCURRENCY);
     s.target.release();
-    const counts = await waitForFinished(s.producer.queue, CONCURRENCY);
+    const counts = await waitForFinished(s.queue, CONCURRENCY);
     expect(counts).toMatchObject({ completed: CONCURRENCY, failed: 0 });
     expect(worker.output()).not.toMatch(/MaxListenersExceededWarning/);
   });

@@ -2,6 +2,8 @@ import { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../../shared/config.js';
 import { TaskProducer } from '../../../producer/task-producer.js';
+import { TestQueue } from '../../helpers/test-queue.js';
+import { producerOptionsOf } from '../../../producer/task-producer-options.js';
 import { ownRedisCluster, type OwnRedisCluster } from '../../helpers/own-redis-cluster.js';
 import { startTargetServer, type TargetServer } from '../../helpers/target-server.js';
 import { testConfig } from '../../helpers/test-config.js';
@@ -18,6 +20,7 @@ describe('Redis Cluster', () => {
   let target: TargetServer;
   let config: Config;
   let producer: TaskProducer;
+  let queue: TestQueue;
   let worker: WorkerProcess;
 
   beforeAll(async () => {
@@ -25,12 +28,14 @@ describe('Redis Cluster', () => {
     target = await startTargetServer();
     // Two of the three nodes as seeds: the client discovers the third.
     config = testConfig({ REDIS_CLUSTER: '1', REDIS_URL: cluster.urls.slice(0, 2).join(',') });
-    producer = new TaskProducer({ config });
+    producer = new TaskProducer(producerOptionsOf(config));
+    queue = new TestQueue(config);
     worker = await startWorkerProcess(config);
   });
   afterAll(async () => {
     await worker?.stop('SIGKILL');
     await producer?.close();
+    await queue?.close();
     await target?.close();
     await cluster?.destroy();
   });
@@ -42,7 +47,7 @@ describe('Redis Cluster', () => {
         throw new Error(`${error.message}: ${JSON.stringify(await worker.probe('/readyz'))}`);
       },
     );
-    expect(await producer.queue.getWorkersCount()).toBeGreaterThanOrEqual(1);
+    expect(await queue.getWorkersCount()).toBeGreaterThanOrEqual(1);
   });
 
   it('runs a task end to end and waitForResult returns its output', async () => {
@@ -74,11 +79,11 @@ describe('Redis Cluster', () => {
       output: { status: 'error', status_code: 500 },
     });
 
-    const before = (await producer.queue.getJobCounts('completed')).completed ?? 0;
+    const before = (await queue.getJobCounts('completed')).completed ?? 0;
     await producer.enqueueBulk(
       Array.from({ length: 50 }, (_, i) => ({ url: `${target.url}/anything/${i}` })),
     );
-    const counts = await waitForFinished(producer.queue, before + 1 + 50);
+    const counts = await waitForFinished(queue, before + 1 + 50);
     expect(counts.completed).toBe(before + 50);
   });
 

@@ -3,6 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Config } from '../../../shared/config.js';
 import { RedisUnavailableError } from '../../../shared/errors/redis-unavailable-error.js';
 import { TaskProducer } from '../../../producer/task-producer.js';
+import { TestQueue } from '../../helpers/test-queue.js';
+import { producerOptionsOf } from '../../../producer/task-producer-options.js';
 import { ownRedis, type OwnRedis } from '../../helpers/own-redis.js';
 import { runCli } from '../../helpers/run-cli.js';
 import { envOf, testConfig } from '../../helpers/test-config.js';
@@ -15,14 +17,17 @@ describe('Redis down at enqueue', () => {
   let redis: OwnRedis;
   let config: Config;
   let producer: TaskProducer;
+  let queue: TestQueue;
 
   beforeEach(async () => {
     redis = await ownRedis({ running: false });
     config = testConfig({ REDIS_URL: redis.url });
-    producer = new TaskProducer({ config });
+    producer = new TaskProducer(producerOptionsOf(config));
+    queue = new TestQueue(config);
   });
   afterEach(async () => {
     await producer.close();
+    await queue.close();
     await redis.destroy();
   });
 
@@ -63,7 +68,7 @@ describe('Redis down at enqueue', () => {
     await redis.start();
     // getExecution waits for the producer's connection to be back.
     expect(await producer.getExecution(executionId)).toMatchObject({ state: 'waiting' });
-    const waiting = await producer.queue.getWaiting();
+    const waiting = await queue.getWaiting();
     expect(waiting.map((job) => job.id)).toEqual([String(executionId)]);
   });
 });

@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Config } from '../../../shared/config.js';
 import { TaskProducer } from '../../../producer/task-producer.js';
+import { TestQueue } from '../../helpers/test-queue.js';
+import { producerOptionsOf } from '../../../producer/task-producer-options.js';
 import { startCountingTarget, type CountingTarget } from '../../helpers/counting-target.js';
 import { ownRedis, type OwnRedis } from '../../helpers/own-redis.js';
 import { testConfig } from '../../helpers/test-config.js';
@@ -17,6 +19,7 @@ describe('Redis down when a worker starts', () => {
   let config: Config;
   let worker: WorkerProcess | undefined;
   let producer: TaskProducer | undefined;
+  let queue: TestQueue | undefined;
 
   beforeEach(async () => {
     redis = await ownRedis({ running: false });
@@ -26,6 +29,7 @@ describe('Redis down when a worker starts', () => {
   afterEach(async () => {
     await worker?.stop('SIGKILL');
     await producer?.close();
+    await queue?.close();
     await target.close();
     await redis.destroy();
   });
@@ -41,10 +45,11 @@ describe('Redis down when a worker starts', () => {
 
     await redis.start();
     await eventually(async () => (await worker!.probe('/readyz')).status === 200, 'ready');
-    producer = new TaskProducer({ config });
+    producer = new TaskProducer(producerOptionsOf(config));
+    queue = new TestQueue(config);
     const { executionId } = await producer.enqueue({ url: `${target.url}/hit/after` });
     const execution = await producer.waitForResult(executionId, { timeoutMs: 15_000 });
     expect(execution).toMatchObject({ state: 'completed', output: { status: 'success' } });
-    expect((await producer.queue.getJob(String(executionId)))?.processedBy).toBe(worker.name);
+    expect((await queue.getJob(String(executionId)))?.processedBy).toBe(worker.name);
   });
 });

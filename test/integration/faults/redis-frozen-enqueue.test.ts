@@ -8,22 +8,25 @@ import { OutcomeUnknownError } from '../../../shared/errors/outcome-unknown-erro
 import { createLogger } from '../../../shared/logger.js';
 import { ownRedis, type OwnRedis } from '../../helpers/own-redis.js';
 import { testConfig } from '../../helpers/test-config.js';
+import { TestQueue } from '../../helpers/test-queue.js';
 
 /** Generous for a loaded machine, yet far below the producer's 5 s command timeout. */
 const FAST_MS = 4000;
 const TASK = { url: 'http://127.0.0.1:9/frozen' };
 
-/** RELIABILITY 31: Redis froze (SIGSTOP) after the enqueue was sent. */
+/** Redis froze (SIGSTOP) after the enqueue was sent: the outcome is unknown, never "nothing stored". */
 describe('Redis frozen at enqueue', () => {
   let redis: OwnRedis;
   let config: Config;
   let api: ApiServer;
+  let queue: TestQueue;
   let url: string;
 
   beforeEach(async () => {
     redis = await ownRedis();
     config = testConfig({ REDIS_URL: redis.url });
     api = await createApiServer(config, createLogger(config));
+    queue = new TestQueue(config);
     url = await api.listen({ host: '127.0.0.1', port: 0 });
     // Connected and BullMQ initialised, so that the frozen request is the enqueue itself.
     expect((await post('/api/tasks/none', undefined, {}, 'GET')).status).toBe(404);
@@ -31,6 +34,7 @@ describe('Redis frozen at enqueue', () => {
   afterEach(async () => {
     redis.thaw();
     await api.close();
+    await queue.close();
     await redis.destroy();
   });
 
@@ -67,8 +71,8 @@ describe('Redis frozen at enqueue', () => {
     const retry = await post('/api/tasks', TASK, { 'idempotency-key': key });
     expect(retry.status).toBe(200);
     expect(retry.body).toMatchObject({ execution_id: key, state: 'waiting' });
-    expect(await api.producer.queue.count()).toBe(1);
-    expect((await api.producer.queue.getWaiting()).map((job) => job.id)).toEqual([key]);
+    expect(await queue.count()).toBe(1);
+    expect((await queue.getWaiting()).map((job) => job.id)).toEqual([key]);
   }, 60_000);
 
   it('?wait, bulk and the library say "outcome unknown"; each ran exactly once after SIGCONT', async () => {
@@ -88,7 +92,7 @@ describe('Redis frozen at enqueue', () => {
 
     redis.thaw();
     // The frozen Redis ran the commands it had been sent: 1 + 2 + 1 jobs, no more.
-    expect(await api.producer.queue.count()).toBe(4);
+    expect(await queue.count()).toBe(4);
   }, 60_000);
 
   it('Redis stopped (nothing sent): 503 "redis unavailable", quickly', async () => {

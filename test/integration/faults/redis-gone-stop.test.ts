@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Config } from '../../../shared/config.js';
 import { TaskProducer } from '../../../producer/task-producer.js';
+import { producerOptionsOf } from '../../../producer/task-producer-options.js';
 import { startCountingTarget, type CountingTarget } from '../../helpers/counting-target.js';
 import { ownRedis, type OwnRedis } from '../../helpers/own-redis.js';
 import { testConfig } from '../../helpers/test-config.js';
@@ -10,7 +11,7 @@ const GRACE_MS = 2000;
 /** How long Redis stays away before the stop: a dozen reconnect attempts. */
 const OUTAGE_MS = 5000;
 
-/** RELIABILITY 34: a stopping worker exits within its grace period plus a few seconds even when Redis is gone. */
+/** A stopping worker exits within its grace period plus a few seconds even when Redis is gone. */
 describe.each([
   ['idle', false],
   ['running a job', true],
@@ -25,7 +26,7 @@ describe.each([
     redis = await ownRedis();
     target = await startCountingTarget();
     config = testConfig({ REDIS_URL: redis.url });
-    producer = new TaskProducer({ config });
+    producer = new TaskProducer(producerOptionsOf(config));
   });
   afterEach(async () => {
     await worker?.stop('SIGKILL');

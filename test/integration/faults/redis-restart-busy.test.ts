@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Config } from '../../../shared/config.js';
 import { TaskProducer } from '../../../producer/task-producer.js';
+import { TestQueue } from '../../helpers/test-queue.js';
+import { producerOptionsOf } from '../../../producer/task-producer-options.js';
 import { startCountingTarget, type CountingTarget } from '../../helpers/counting-target.js';
 import { countFinishes, type FinishCounter } from '../../helpers/finish-counter.js';
 import { ownRedis, type OwnRedis } from '../../helpers/own-redis.js';
@@ -18,6 +20,7 @@ describe('Redis restarted while workers are busy', () => {
   let target: CountingTarget;
   let config: Config;
   let producer: TaskProducer;
+  let queue: TestQueue;
   let finishes: FinishCounter;
   const workers: WorkerProcess[] = [];
 
@@ -25,13 +28,15 @@ describe('Redis restarted while workers are busy', () => {
     redis = await ownRedis();
     target = await startCountingTarget();
     config = testConfig({ REDIS_URL: redis.url });
-    producer = new TaskProducer({ config });
+    producer = new TaskProducer(producerOptionsOf(config));
+    queue = new TestQueue(config);
     finishes = await countFinishes(config);
   });
   afterEach(async () => {
     await Promise.all(workers.splice(0).map((w) => w.stop('SIGKILL')));
     await finishes.close();
     await producer.close();
+    await queue.close();
     await target.close();
     await redis.destroy();
   });
@@ -47,7 +52,7 @@ describe('Redis restarted while workers are busy', () => {
       Array.from({ length: 300 }, (_, i) => ({ url: `${target.url}/slow/a${i}?ms=40` })),
     );
     await eventually(
-      async () => (await producer.queue.getCompletedCount()) >= 40,
+      async () => (await queue.getCompletedCount()) >= 40,
       'some jobs completed before the crash',
     );
 
@@ -60,7 +65,7 @@ describe('Redis restarted while workers are busy', () => {
       Array.from({ length: 50 }, (_, i) => ({ url: `${target.url}/slow/b${i}?ms=40` })),
     );
     const total = before.length + after.length;
-    const counts = await waitForFinished(producer.queue, total, 25_000);
+    const counts = await waitForFinished(queue, total, 25_000);
     expect(counts).toMatchObject({ completed: total, failed: 0, active: 0, waiting: 0 });
     await eventually(() => finishes.finishes.size === total, 'a finish event per job');
     expect(finishes.finishedTwice()).toEqual([]);

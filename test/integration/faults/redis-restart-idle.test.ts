@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Config } from '../../../shared/config.js';
 import { TaskProducer } from '../../../producer/task-producer.js';
+import { TestQueue } from '../../helpers/test-queue.js';
+import { producerOptionsOf } from '../../../producer/task-producer-options.js';
 import { startCountingTarget, type CountingTarget } from '../../helpers/counting-target.js';
 import { ownRedis, type OwnRedis } from '../../helpers/own-redis.js';
 import { testConfig } from '../../helpers/test-config.js';
@@ -17,17 +19,20 @@ describe('Redis restarted while workers are idle', () => {
   let target: CountingTarget;
   let config: Config;
   let producer: TaskProducer;
+  let queue: TestQueue;
   const workers: WorkerProcess[] = [];
 
   beforeEach(async () => {
     redis = await ownRedis();
     target = await startCountingTarget();
     config = testConfig({ REDIS_URL: redis.url });
-    producer = new TaskProducer({ config });
+    producer = new TaskProducer(producerOptionsOf(config));
+    queue = new TestQueue(config);
   });
   afterEach(async () => {
     await Promise.all(workers.splice(0).map((w) => w.stop('SIGKILL')));
     await producer.close();
+    await queue.close();
     await target.close();
     await redis.destroy();
   });
@@ -38,7 +43,7 @@ describe('Redis restarted while workers are idle', () => {
     workers.push(await startWorkerProcess(config), await startWorkerProcess(config));
     // A job before the restart: persisted in the AOF, finished before and still there after.
     const { executionId: early } = await producer.enqueue({ url: `${target.url}/hit/early` });
-    await waitForFinished(producer.queue, 1);
+    await waitForFinished(queue, 1);
     for (const worker of workers)
       await eventually(async () => (await readiness(worker)) === 200, 'ready at first');
 
@@ -57,11 +62,11 @@ describe('Redis restarted while workers are idle', () => {
     await producer.enqueueBulk(
       Array.from({ length: 20 }, (_, i) => ({ url: `${target.url}/hit/late-${i}` })),
     );
-    const counts = await waitForFinished(producer.queue, 21);
+    const counts = await waitForFinished(queue, 21);
     expect(counts).toMatchObject({ completed: 21, failed: 0, active: 0, waiting: 0 });
     expect(target.total()).toBe(21);
     // Both came back: each is still listed by BullMQ as a worker of the queue.
-    const names = (await producer.queue.getWorkers()).map((w) => w.rawname);
+    const names = (await queue.getWorkers()).map((w) => w.rawname);
     for (const worker of workers)
       expect(names).toContain(`${config.prefix}:${btoa(config.queueName)}:w:${worker.name}`);
   });

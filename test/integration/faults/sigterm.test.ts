@@ -32,21 +32,21 @@ describe('SIGTERM to a busy worker', () => {
 
     // The quick ones finished inside the grace period, by the first worker.
     for (const { executionId } of quick) {
-      const job = await s.producer.queue.getJob(String(executionId));
+      const job = await s.queue.getJob(String(executionId));
       expect(await job?.getState()).toBe('completed');
       expect(job?.processedBy).toBe(first.name);
     }
     // The held ones were handed back: waiting again, not failed.
     for (const { executionId } of held) {
-      expect(await s.producer.queue.getJobState(String(executionId))).toBe('waiting');
+      expect(await s.queue.getJobState(String(executionId))).toBe('waiting');
     }
-    expect(await s.producer.queue.getFailedCount()).toBe(0);
+    expect(await s.queue.getFailedCount()).toBe(0);
 
     const second = await s.worker();
-    const counts = await waitForFinished(s.producer.queue, 5);
+    const counts = await waitForFinished(s.queue, 5);
     expect(counts).toMatchObject({ completed: 5, failed: 0, active: 0, waiting: 0 });
     for (const { executionId } of [...held, late]) {
-      const job = await s.producer.queue.getJob(String(executionId));
+      const job = await s.queue.getJob(String(executionId));
       expect(job?.processedBy).toBe(second.name);
       expect(job?.returnvalue).toMatchObject({ status: 'success' });
     }

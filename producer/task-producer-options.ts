@@ -1,0 +1,190 @@
+import type { Cluster, Redis } from 'ioredis';
+import { z } from 'zod';
+import { DEFAULTS, parseSecretKey, QUEUE_NAME, type Config } from '../shared/config.js';
+import { ConfigError } from '../shared/errors/config-error.js';
+
+/** How long jobs are kept after they finished: BullMQ's `removeOnComplete`/`removeOnFail`. */
+export interface Retention {
+  /** Seconds a finished job is kept. */
+  age?: number;
+  /** The most finished jobs kept. */
+  count?: number;
+}
+
+/**
+ * Options of `new TaskProducer(options)`, shaped like BullMQ's `Queue`
+ * options. Every option is optional; workers must use the same `queue`,
+ * `prefix` and Redis (and `secretKey`, to open sealed secrets).
+ */
+export interface TaskProducerOptions {
+  /**
+   * A Redis connection you own: an ioredis `Redis` or `Cluster` client. The
+   * producer uses it and never closes it (`close()` leaves it open). Give
+   * either this or `redisUrl`. For fail-fast enqueues, create it with
+   * `maxRetriesPerRequest: 1` and `enableOfflineQueue: false`.
+   * @defaultValue undefined (a connection to `redisUrl` is created)
+   */
+  connection?: Redis | Cluster;
+  /**
+   * The Redis to connect to (comma-separated node URLs with `redisCluster`).
+   * The producer creates this connection and closes it in `close()`.
+   * @defaultValue 'redis://127.0.0.1:6379'
+   */
+  redisUrl?: string;
+  /** Connect to a Redis Cluster at `redisUrl`. @defaultValue false */
+  redisCluster?: boolean;
+  /** The queue's name (letters, digits, `_ . -`). @defaultValue 'rest-tasks' */
+  queue?: string;
+  /** BullMQ key prefix; its hash tag keeps a queue in one cluster slot. @defaultValue '{taskrest}' */
+  prefix?: string;
+  /**
+   * Encrypts sensitive task inputs before they reach Redis: 32 bytes, as a
+   * Buffer or as 64 hex digits or base64.
+   * @defaultValue undefined (stored as given)
+   */
+  secretKey?: Buffer | string;
+  /** Earlier keys, kept for a key rotation (same forms as `secretKey`). @defaultValue [] */
+  oldSecretKeys?: readonly (Buffer | string)[];
+  /** Largest task accepted by `enqueue`, as serialised JSON, in bytes. @defaultValue 1048576 (1 MiB) */
+  maxTaskBytes?: number;
+  /** Largest file accepted by `files.put`, in bytes. @defaultValue 33554432 (32 MiB) */
+  maxFileBytes?: number;
+  /** Retention of completed executions. @defaultValue \{ age: 86400, count: 10000 \} */
+  keepCompleted?: Retention;
+  /** Retention of failed executions. @defaultValue \{ age: 604800, count: 50000 \} */
+  keepFailed?: Retention;
+}
+
+/** The options once defaults are applied and values checked: what the producer runs on. */
+export interface ProducerSettings {
+  readonly connection: Redis | Cluster | undefined;
+  readonly redisUrl: string;
+  readonly redisCluster: boolean;
+  readonly queueName: string;
+  readonly prefix: string;
+  readonly secretKey: Buffer | undefined;
+  readonly oldSecretKeys: readonly Buffer[];
+  readonly maxTaskBytes: number;
+  readonly maxFileBytes: number;
+  readonly keepCompleted: { readonly age: number; readonly count: number };
+  readonly keepFailed: { readonly age: number; readonly count: number };
+}
+
+/** Every default of TaskProducerOptions, spread under the caller's options. */
+export const PRODUCER_DEFAULTS = Object.freeze({
+  redisUrl: DEFAULTS.redisUrl,
+  redisCluster: false,
+  queue: DEFAULTS.queueName,
+  prefix: DEFAULTS.prefix,
+  oldSecretKeys: Object.freeze([] as Buffer[]),
+  maxTaskBytes: DEFAULTS.maxTaskBytes,
+  maxFileBytes: DEFAULTS.maxFileBytes,
+  keepCompleted: DEFAULTS.keepCompleted,
+  keepFailed: DEFAULTS.keepFailed,
+});
+
+const count = z.number().int({ error: 'expected a whole number' });
+const key = z.union([z.instanceof(Buffer), z.string()]).transform((value, ctx) => {
+  const parsed = Buffer.isBuffer(value)
+    ? value.length === 32
+      ? value
+      : null
+    : parseSecretKey(value);
+  if (parsed) return parsed;
+  ctx.addIssue({
+    code: 'custom',
+    message: 'expected 32 bytes (a Buffer, 64 hex digits or base64)',
+  });
+  return z.NEVER;
+});
+const retention = (fallback: { age: number; count: number }) =>
+  z
+    .object({
+      age: count.min(0, { error: 'expected seconds >= 0' }).optional(),
+      count: count.min(0, { error: 'expected a count >= 0' }).optional(),
+    })
+    .strict()
+    .transform((r) => Object.freeze({ ...fallback, ...r }));
+
+const optionsSchema = z
+  .object({
+    connection: z
+      .custom<Redis | Cluster>(isRedisClient, { error: 'expected an ioredis Redis or Cluster' })
+      .optional(),
+    redisUrl: z.string().min(1, { error: 'expected a redis:// URL' }),
+    redisCluster: z.boolean(),
+    queue: z.string().regex(QUEUE_NAME, { error: 'expected letters, digits, _ . -' }),
+    prefix: z.string().min(1, { error: 'expected a non-empty prefix' }),
+    secretKey: key.optional(),
+    oldSecretKeys: z.array(key).readonly(),
+    maxTaskBytes: count.min(1, { error: 'expected a whole number >= 1' }),
+    maxFileBytes: count.min(1, { error: 'expected a whole number >= 1' }),
+    keepCompleted: retention(PRODUCER_DEFAULTS.keepCompleted),
+    keepFailed: retention(PRODUCER_DEFAULTS.keepFailed),
+  })
+  .strict();
+
+/**
+ * The defaults, then the caller's options over them, checked. Throws a
+ * ConfigError naming each bad option (an unknown option is one).
+ */
+export function resolveProducerOptions(options: TaskProducerOptions = {}): ProducerSettings {
+  if (options.connection !== undefined && options.redisUrl !== undefined) {
+    throw new ConfigError('invalid TaskProducer options: give connection or redisUrl, not both');
+  }
+  // Options given as undefined count as not given, so `{ ...defaults, ...options }` keeps the default.
+  const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+  const parsed = optionsSchema.safeParse({ ...PRODUCER_DEFAULTS, ...given });
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) =>
+      issue.code === 'unrecognized_keys'
+        ? `unknown option ${issue.keys.join(', ')}`
+        : `${issue.path.join('.')}: ${issue.message}`,
+    );
+    throw new ConfigError(`invalid TaskProducer options: ${problems.join('; ')}`);
+  }
+  const o = parsed.data;
+  return Object.freeze({
+    connection: o.connection,
+    redisUrl: o.redisUrl,
+    redisCluster: o.connection ? isCluster(o.connection) : o.redisCluster,
+    queueName: o.queue,
+    prefix: o.prefix,
+    secretKey: o.secretKey,
+    oldSecretKeys: Object.freeze([...o.oldSecretKeys]),
+    maxTaskBytes: o.maxTaskBytes,
+    maxFileBytes: o.maxFileBytes,
+    keepCompleted: o.keepCompleted,
+    keepFailed: o.keepFailed,
+  });
+}
+
+/** The producer options of a configuration read from the environment (`loadConfig`). */
+export function producerOptionsOf(config: Config): TaskProducerOptions {
+  return {
+    redisUrl: config.redisUrl,
+    redisCluster: config.redisCluster,
+    queue: config.queueName,
+    prefix: config.prefix,
+    ...(config.secretKey ? { secretKey: config.secretKey } : {}),
+    oldSecretKeys: config.oldSecretKeys,
+    maxTaskBytes: config.maxTaskBytes,
+    maxFileBytes: config.maxFileBytes,
+    keepCompleted: config.keepCompleted,
+    keepFailed: config.keepFailed,
+  };
+}
+
+function isRedisClient(value: unknown): value is Redis | Cluster {
+  const client = value as { duplicate?: unknown; status?: unknown } | null;
+  return (
+    typeof client === 'object' &&
+    client !== null &&
+    typeof client.duplicate === 'function' &&
+    typeof client.status === 'string'
+  );
+}
+
+function isCluster(client: Redis | Cluster): boolean {
+  return (client as { isCluster?: boolean }).isCluster === true;
+}

@@ -1,0 +1,18 @@
+/**
+ * Every error class of taskrest and the codes they carry. Each is a
+ * TaskrestError with a stable `code` from ErrorCode; match on the code.
+ */
+export { ErrorCode } from './error-codes.js';
+export { TaskrestError } from './taskrest-error.js';
+export { TaskError } from './task-error.js';
+export { InvalidTaskError, formatIssues, type ValidationIssue } from './invalid-task-error.js';
+export { TaskTooLargeError } from './task-too-large-error.js';
+export { RedisUnavailableError } from './redis-unavailable-error.js';
+export { OutcomeUnknownError } from './outcome-unknown-error.js';
+export { ConfigError } from './config-error.js';
+export { SealedDataError } from './sealed-data-error.js';
+export { FileNotFoundError } from './file-not-found-error.js';
+export { FileTooLargeError } from './file-too-large-error.js';
+export { FileChangedError } from './file-changed-error.js';
+export { InvalidFileNameError } from './invalid-file-name-error.js';
+export { coerceError } from './coerce-error.js';

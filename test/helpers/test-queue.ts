@@ -1,0 +1,26 @@
+import { Queue } from 'bullmq';
+import type { Config } from '../../shared/config.js';
+import { createRedis, type RedisClient } from '../../shared/redis-connection.js';
+
+/**
+ * A BullMQ Queue on a test's queue, for looking inside it (counts, job
+ * states, logs), which the producer's public API does not offer. Its
+ * connection is a producer's (fail-fast), as the producer's own queue was;
+ * `close()` closes that too.
+ */
+export class TestQueue extends Queue {
+  readonly #connection: RedisClient;
+
+  constructor(config: Config) {
+    const connection = createRedis(config, 'producer');
+    connection.on('error', () => undefined);
+    super(config.queueName, { connection, prefix: config.prefix });
+    this.#connection = connection;
+    this.on('error', () => undefined);
+  }
+
+  override async close(): Promise<void> {
+    await super.close();
+    await this.#connection.quit().catch(() => this.#connection.disconnect());
+  }
+}
