@@ -112,7 +112,7 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
     const task = openSecrets(stored, meta.sealed, keyRing);
     const startedAt = performance.now();
     active.add(job);
-    const { output, error } = await executeTask(
+    const result = await executeTask(
       task,
       {
         executionId: executionIdOf(job.id),
@@ -122,12 +122,13 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
       },
       deps,
     ).finally(() => active.delete(job));
+    const { output, error } = result;
     await jobLog.close();
     // Cut off by shutdown: hand the job back rather than fail it (and count it when it runs again).
     if (output.status !== OutputStatus.SUCCESS && shutdown.expired && token) {
       return handBack(job, token);
     }
-    metrics.record(output, performance.now() - startedAt);
+    metrics.record(result, performance.now() - startedAt);
     if (output.status === OutputStatus.SUCCESS) return output;
     await storeFailedOutput(connection, config, job, output);
     // An invalid task stays invalid, a denied destination denied: no BullMQ attempt may run it again.
