@@ -4,6 +4,7 @@ import { createLogger } from '../../shared/logger.js';
 import type { TaskOutput } from '../../shared/output.js';
 import { TaskProducer } from '../../producer/task-producer.js';
 import { startTaskWorker } from '../../worker/task-worker.js';
+import { eventually } from '../helpers/eventually.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { startHttpTestServer, type HttpTestServer } from '../helpers/http-test-server.js';
 import { deleteTestKeys, testConfig } from '../helpers/test-config.js';
@@ -232,8 +233,9 @@ describe('shutdown during a slow request', () => {
       // No timeouts at all: only the shutdown can end this request.
       const { executionId } = await producer.enqueue({ url: `${server.url}/slow` });
       const id = String(executionId);
-      await until(
+      await eventually(
         async () => requests === 1 && (await producer.queue.getJobState(id)) === 'active',
+        'the request sent and the job active',
       );
 
       const closing = performance.now();
@@ -257,11 +259,3 @@ describe('shutdown during a slow request', () => {
     }
   });
 });
-
-async function until(check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
