@@ -1,6 +1,12 @@
 import type { z } from 'zod';
 import { InvalidTaskError, type ValidationIssue } from './errors/invalid-task-error.js';
-import { TASK_INPUT_NAMES, taskSchema, type Task } from './task-schema.js';
+import {
+  multipartSchema,
+  TASK_INPUT_NAMES,
+  taskSchema,
+  type MultipartSpec,
+  type Task,
+} from './task-schema.js';
 import { closestName } from './closest-name.js';
 
 /**
@@ -22,6 +28,22 @@ export function checkTask(
   return result.success
     ? { ok: true, task: result.data }
     : { ok: false, issues: toValidationIssues(result.error) };
+}
+
+/**
+ * Validates a task's `multipart` input alone, with the same rules as
+ * parseTask (the worker's encoder checks what it is handed). Issues are named
+ * as in a task: `multipart.parts.0.file`.
+ */
+export function parseMultipart(input: unknown): MultipartSpec {
+  const result = multipartSchema.safeParse(input);
+  if (result.success) return result.data;
+  throw new InvalidTaskError(
+    toValidationIssues(result.error).map((i) => ({
+      ...i,
+      path: i.path ? `multipart.${i.path}` : 'multipart',
+    })),
+  );
 }
 
 function toValidationIssues(error: z.ZodError): ValidationIssue[] {

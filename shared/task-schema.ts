@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { fileNameProblem } from './files/file-name.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.js';
+import { boundaryInContentType, boundaryProblem } from './multipart-boundary.js';
 
 /**
  * The REST task: the inputs of Cloudomation's TaskREST connector
@@ -141,8 +143,14 @@ const retryBackoff = z
   )
   .default({ ...RETRY_BACKOFF_DEFAULTS });
 
+/** A value that goes into a part's (or the request's) header line: CR, LF or NUL would split it. */
+const headerLine = (what: string) =>
+  z.string({ error: `expected ${what}` }).refine((v) => !HEADER_INJECTION.test(v), {
+    error: 'must not contain CR, LF or NUL',
+  });
+
 /** A part header override: a value, or `false` to omit the header (as in the connector). */
-const partHeaderOverride = z.union([z.string(), z.literal(false)], {
+const partHeaderOverride = z.union([headerLine('a string'), z.literal(false)], {
   error: 'expected a string, or false to omit it',
 });
 
@@ -150,14 +158,18 @@ const multipartPart = z
   .strictObject({
     name: z.string({ error: 'expected a string' }).min(1, { error: 'must not be empty' }),
     value: z.string({ error: 'expected a string' }).optional(),
+    /** A name in the files resource: the same rules as the files command applies. */
     file: z
       .string({ error: 'expected a file name' })
-      .min(1, { error: 'must not be empty' })
+      .superRefine((name, ctx) => {
+        const problem = fileNameProblem(name);
+        if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+      })
       .optional(),
     'content-type': partHeaderOverride.optional(),
     'content-disposition': partHeaderOverride.optional(),
     'content-length': z
-      .union([z.string(), z.number().int().min(0), z.literal(false)], {
+      .union([headerLine('a length'), z.number().int().min(0), z.literal(false)], {
         error: 'expected a length, or false to omit it',
       })
       .optional(),
@@ -166,16 +178,55 @@ const multipartPart = z
     error: 'a part needs exactly one of value or file',
   });
 
-const multipart = z.strictObject({
-  'content-type': z.string({ error: 'expected a string' }).optional(),
-  boundary: z
-    .string({ error: 'expected a string' })
-    .regex(/^[0-9A-Za-z'()+_,\-./:=? ]{1,70}$/, {
-      error: 'expected 1-70 boundary characters (RFC 2046)',
-    })
-    .optional(),
-  parts: z.array(multipartPart, { error: 'expected a list of parts' }),
-});
+/**
+ * The task's `multipart` input (the connector's multipart dictionary).
+ * Everything the worker's encoder would refuse is refused here, naming the
+ * field: header injection, an illegal boundary, a boundary given twice and
+ * differently, a value part containing the boundary, an unsafe file name.
+ */
+export const multipartSchema = z
+  .strictObject({
+    'content-type': headerLine('a string').optional(),
+    boundary: z
+      .string({ error: 'expected a string' })
+      .superRefine((boundary, ctx) => {
+        const problem = boundaryProblem(boundary);
+        if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+      })
+      .optional(),
+    parts: z.array(multipartPart, { error: 'expected a list of parts' }),
+  })
+  .superRefine((spec, ctx) => {
+    const inType =
+      spec['content-type'] === undefined ? undefined : boundaryInContentType(spec['content-type']);
+    if (inType !== undefined) {
+      const problem = boundaryProblem(inType);
+      if (problem !== null) {
+        ctx.addIssue({ code: 'custom', path: ['content-type'], message: `boundary: ${problem}` });
+        return;
+      }
+      if (spec.boundary !== undefined && inType !== spec.boundary) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['boundary'],
+          message: 'differs from the boundary in multipart.content-type',
+        });
+        return;
+      }
+    }
+    // A boundary the worker generates is 128 random bits: only a given one can collide.
+    const boundary = spec.boundary ?? inType;
+    if (boundary === undefined) return;
+    spec.parts.forEach((part, index) => {
+      if (part.value?.includes(`--${boundary}`)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['parts', index, 'value'],
+          message: 'contains the multipart boundary',
+        });
+      }
+    });
+  });
 
 /** Inputs that carry a request body; a task has at most one of them. */
 export const BODY_INPUTS = ['json', 'data', 'text', 'urlencoded', 'multipart'] as const;
@@ -213,7 +264,7 @@ const taskFields = z.strictObject({
     .transform((m) => m.toLowerCase())
     .pipe(z.enum(HTTP_METHODS, { error: `expected one of ${HTTP_METHODS.join(', ')}` }))
     .default('get'),
-  multipart: multipart.nullish(),
+  multipart: multipartSchema.nullish(),
   params: fieldMap.nullish(),
   pass_user_token: bool().default(false),
   path: optionalString(),

@@ -6,6 +6,7 @@ import { OutputStatus, type TaskOutput } from '../shared/output.js';
 import { parseTask } from '../shared/parse-task.js';
 import { redactUrl } from '../shared/redact.js';
 import type { Task } from '../shared/task-schema.js';
+import { statusClassOf } from '../shared/worker-metrics.js';
 import {
   buildOutput,
   NO_RESPONSE,
@@ -70,11 +71,28 @@ export interface ExecutionContext {
   readonly user?: string;
 }
 
-/** What an execution produced: the output, and for status error the classified error. */
+/** What an execution did, counted as it happened (for metrics; never read back from the log). */
+export interface ExecutionCounts {
+  /** Requests sent: every hop's first attempt and retries, and the resend after a renewal. */
+  readonly attempts: number;
+  /** Attempts that were retries (a retry status code or a retryable failure). */
+  readonly retries: number;
+  /** `2xx` … `5xx` of the final response, `none` when none came (shared/worker-metrics.ts). */
+  readonly statusClass: string;
+}
+
+/** What an execution produced: the output, its counts, and for status error the classified error. */
 export interface ExecutionResult {
   readonly output: TaskOutput;
+  readonly counts: ExecutionCounts;
   /** Why the status is error; absent on success. UNEXPECTED_STATUS when a response came but was not expected. */
   readonly error?: TaskError;
+}
+
+/** Counts being taken during one execution. */
+interface Tally {
+  attempts: number;
+  retries: number;
 }
 
 /**
@@ -91,6 +109,12 @@ export async function executeTask(
   const log = new ExecutionLog(context.onLog, now);
   const cookies = new ExecutionCookies();
   let response: ResponseFields = NO_RESPONSE;
+  const tally: Tally = { attempts: 0, retries: 0 };
+  const counted = (output: TaskOutput, error?: TaskError): ExecutionResult => ({
+    output,
+    counts: { ...tally, statusClass: statusClassOf(output.status_code) },
+    ...(error ? { error } : {}),
+  });
   const finish = async (status: OutputStatus, message: string): Promise<TaskOutput> =>
     buildOutput({
       executionId: context.executionId,
@@ -103,15 +127,15 @@ export async function executeTask(
 
   try {
     const task = parseTask(input);
-    const final = await send(task, context, deps, log, cookies, now);
+    const final = await send(task, context, deps, log, cookies, now, tally);
     response = responseFields(final, log);
     const expected = task.expected_status_code.includes(final.status);
     const message = `${describeStatus(final)}${expected ? '' : ` (expected ${task.expected_status_code.join(', ')})`}`;
-    if (expected) return { output: await finish(OutputStatus.SUCCESS, message) };
-    return {
-      output: await finish(OutputStatus.ERROR, message),
-      error: new TaskError(ErrorCode.UNEXPECTED_STATUS, message),
-    };
+    if (expected) return counted(await finish(OutputStatus.SUCCESS, message));
+    return counted(
+      await finish(OutputStatus.ERROR, message),
+      new TaskError(ErrorCode.UNEXPECTED_STATUS, message),
+    );
   } catch (thrown) {
     const error = thrown instanceof TaskError ? thrown : classifyError(thrown);
     const failed = responseOf(thrown);
@@ -121,7 +145,7 @@ export async function executeTask(
       if (url) await cookies.store(setCookieLines(failed), url).catch(() => undefined);
     }
     if (!(error instanceof InvalidTaskError)) log.add(`failed: ${error.message}`);
-    return { output: await finish(OutputStatus.ERROR, error.message), error };
+    return counted(await finish(OutputStatus.ERROR, error.message), error);
   }
 }
 
@@ -132,6 +156,7 @@ async function send(
   log: ExecutionLog,
   cookies: ExecutionCookies,
   now: () => number,
+  tally: Tally,
 ): Promise<AxiosResponse> {
   if (task.data !== undefined) log.add('input "data" is deprecated: use "json" for a JSON body');
   const body = await encodeBody(task, deps.files);
@@ -158,8 +183,11 @@ async function send(
     task,
     startedAt,
     {
-      onRetry: (n, delayMs, reason) =>
-        log.add(`retry ${n} in ${(delayMs / 1000).toFixed(1)} s after ${reason}`),
+      onRetry: (n, delayMs, reason) => {
+        tally.retries++;
+        tally.attempts++;
+        log.add(`retry ${n} in ${(delayMs / 1000).toFixed(1)} s after ${reason}`);
+      },
       onDeadline: (message) => {
         gaveUp = message;
       },
@@ -191,6 +219,7 @@ async function send(
       'axios-retry': retry,
     };
     log.add(`${hop.method.toUpperCase()} ${redactUrl(hop.url)}`);
+    tally.attempts++;
     const response = await deps.http.request<Buffer>(config).catch((err: unknown) => {
       throw gaveUp === null
         ? err

@@ -1,18 +1,16 @@
 import type { Config } from '../shared/config.js';
 import { coerceError } from '../shared/errors/coerce-error.js';
-import type { TaskOutput } from '../shared/output.js';
 import type { RedisClient } from '../shared/redis-connection.js';
-import {
-  bucketOf,
-  MetricField,
-  statusClassOf,
-  workerMetricsKey,
-} from '../shared/worker-metrics.js';
+import { bucketOf, MetricField, workerMetricsKey } from '../shared/worker-metrics.js';
+import type { ExecutionResult } from './executor.js';
 
 /** Counts what a worker's executions did and adds the counts to Redis for `/metrics`. */
 export interface MetricsRecorder {
-  /** Counts one finished execution. Cheap: no I/O, the counts go out in the next batch. */
-  record(output: TaskOutput, durationMs: number): void;
+  /**
+   * Counts one finished execution from what its result says (status, counts),
+   * never from its log text. Cheap: no I/O, the counts go out in the next batch.
+   */
+  record(result: Pick<ExecutionResult, 'output' | 'counts'>, durationMs: number): void;
   /** Sends what is left and stops the timer. */
   close(): Promise<void>;
 }
@@ -23,9 +21,6 @@ export interface MetricsRecorderOptions {
   /** Told when a batch could not be sent (it is kept for the next one). */
   onError?: (error: Error) => void;
 }
-
-/** A retry line of the execution log (worker/executor.ts writes `retry N in X s after …`). */
-const RETRY_LINE = /^\S+ retry \d+ in /;
 
 /**
  * Starts a recorder that batches deltas in memory and sends them every
@@ -72,11 +67,10 @@ export function startMetricsRecorder(
   timer.unref();
 
   return {
-    record(output, durationMs) {
+    record({ output, counts: { retries, statusClass } }, durationMs) {
       const seconds = durationMs / 1000;
       add(MetricField.execution(output.status));
-      add(MetricField.statusClass(statusClassOf(output.status_code)));
-      const retries = output.log.filter((line) => RETRY_LINE.test(line)).length;
+      add(MetricField.statusClass(statusClass));
       if (retries > 0) add(MetricField.RETRIES, retries);
       add(MetricField.bucket(bucketOf(seconds)));
       add(MetricField.DURATION_COUNT);

@@ -137,7 +137,7 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
     jobLog: JobLogWriter,
     startedAt: number,
   ): Promise<TaskOutput> {
-    const { output, error } = await executeTask(
+    const result = await executeTask(
       task,
       {
         executionId: executionIdOf(job.id),
@@ -147,6 +147,7 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
       },
       deps,
     );
+    const { output, error } = result;
     await jobLog.close();
     // Its lock is gone: whatever this execution ended with is not the job's to record.
     if (execution.lockLost) return leaveJob();
@@ -154,7 +155,7 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
     if (output.status !== OutputStatus.SUCCESS && shutdown.expired && token) {
       return handBack(job, token);
     }
-    metrics.record(output, performance.now() - startedAt);
+    metrics.record(result, performance.now() - startedAt);
     if (output.status === OutputStatus.SUCCESS) return output;
     await storeFailedOutput(connection, config, job, output);
     // An invalid task stays invalid, a denied destination denied: no BullMQ attempt may run it again.

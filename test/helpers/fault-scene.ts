@@ -5,6 +5,7 @@ import { producerOptionsOf } from '../../producer/task-producer-options.js';
 import { TestQueue } from './test-queue.js';
 import { startCountingTarget, type CountingTarget } from './counting-target.js';
 import { countFinishes, type FinishCounter } from './finish-counter.js';
+import { ownRedis, type OwnRedis } from './own-redis.js';
 import { deleteTestKeys, testConfig } from './test-config.js';
 import { startWorkerProcess, type WorkerProcess } from './worker-process.js';
 
@@ -22,11 +23,36 @@ export interface FaultScene {
   worker(env?: Record<string, string>): Promise<WorkerProcess>;
 }
 
+/** A scene on a redis-server of its own (AOF on), which the test may stop and start. */
+export interface FaultSceneWithRedis extends FaultScene {
+  redis: OwnRedis;
+}
+
+export interface FaultSceneOptions {
+  /**
+   * Start a private redis-server (AOF, appendfsync always; see own-redis.ts)
+   * for each test instead of using the shared one: for tests that stop Redis.
+   */
+  ownRedis?: boolean;
+}
+
 /**
  * Sets up a fresh scene before each test of the enclosing describe and tears
- * it down after (workers killed, connections closed, keys deleted).
+ * it down after (workers killed, connections closed, keys deleted, an own
+ * Redis stopped and its directory removed).
  */
-export function useFaultScene(baseEnv: Record<string, string> = {}): FaultScene {
+export function useFaultScene(
+  baseEnv: Record<string, string>,
+  options: FaultSceneOptions & { ownRedis: true },
+): FaultSceneWithRedis;
+export function useFaultScene(
+  baseEnv?: Record<string, string>,
+  options?: FaultSceneOptions,
+): FaultScene;
+export function useFaultScene(
+  baseEnv: Record<string, string> = {},
+  options: FaultSceneOptions = {},
+): FaultScene | FaultSceneWithRedis {
   const scene = {
     workers: [] as WorkerProcess[],
     async worker(env: Record<string, string> = {}) {
@@ -34,10 +60,11 @@ export function useFaultScene(baseEnv: Record<string, string> = {}): FaultScene 
       scene.workers.push(started);
       return started;
     },
-  } as FaultScene;
+  } as FaultScene & { redis?: OwnRedis };
   beforeEach(async () => {
+    if (options.ownRedis) scene.redis = await ownRedis();
     scene.target = await startCountingTarget();
-    scene.config = testConfig();
+    scene.config = testConfig(scene.redis ? { REDIS_URL: scene.redis.url } : {});
     scene.producer = new TaskProducer(producerOptionsOf(scene.config));
     scene.queue = new TestQueue(scene.config);
     scene.finishes = await countFinishes(scene.config);
@@ -48,7 +75,12 @@ export function useFaultScene(baseEnv: Record<string, string> = {}): FaultScene 
     await scene.producer.close();
     await scene.queue.close();
     await scene.target.close();
-    await deleteTestKeys(scene.config);
+    if (scene.redis) {
+      await scene.redis.destroy();
+      scene.redis = undefined;
+    } else {
+      await deleteTestKeys(scene.config);
+    }
   });
   return scene;
 }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { startRedisServer, type RedisServerProcess } from '../../shared/redis-server-process.js';
+import { eventually } from './eventually.js';
 import { freePort } from './free-port.js';
 
 /** A Redis Cluster of masters on loopback, owned by one test. */
@@ -77,11 +78,11 @@ function run(command: string, args: string[]): Promise<void> {
 async function waitForClusterOk(url: string, timeoutMs = 15_000): Promise<void> {
   const client = new Redis(url);
   try {
-    const until = Date.now() + timeoutMs;
-    while (!/cluster_state:ok/.test(await client.cluster('INFO'))) {
-      if (Date.now() > until) throw new Error(`cluster not ok at ${url}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    await eventually(
+      async () => /cluster_state:ok/.test(await client.cluster('INFO')),
+      `cluster ok at ${url}`,
+      { timeoutMs, intervalMs: 100 },
+    );
   } finally {
     client.disconnect();
   }

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import type { Queue } from 'bullmq';
 import type { Config } from '../../shared/config.js';
+import { eventually } from './eventually.js';
 import { startTaskrest, type TaskrestProcess } from './taskrest-process.js';
 import { envOf } from './test-config.js';
 
@@ -46,35 +47,37 @@ export async function startWorkerProcess(
   });
 }
 
-/** Polls until `n` jobs are completed or failed in all; returns the counts. */
+/** Counts of a queue's jobs by state. */
+export interface FinishedCounts {
+  completed: number;
+  failed: number;
+  active: number;
+  waiting: number;
+}
+
+/** Polls until `n` jobs are completed or failed in all; returns the counts (rejects with them after `timeoutMs`). */
 export async function waitForFinished(
   queue: Queue,
   n: number,
   timeoutMs = 20_000,
-): Promise<{ completed: number; failed: number; active: number; waiting: number }> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const counts = await queue.getJobCounts('completed', 'failed', 'active', 'waiting');
-    const result = {
-      completed: counts.completed ?? 0,
-      failed: counts.failed ?? 0,
-      active: counts.active ?? 0,
-      waiting: counts.waiting ?? 0,
+): Promise<FinishedCounts> {
+  let counts: FinishedCounts | undefined;
+  const read = async (): Promise<FinishedCounts> => {
+    const raw = await queue.getJobCounts('completed', 'failed', 'active', 'waiting');
+    return {
+      completed: raw.completed ?? 0,
+      failed: raw.failed ?? 0,
+      active: raw.active ?? 0,
+      waiting: raw.waiting ?? 0,
     };
-    if (result.completed + result.failed >= n || Date.now() > until) return result;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
-/** Polls `check` every 100 ms until it returns true; rejects with `what` after `timeoutMs`. */
-export async function eventually(
-  check: () => boolean | Promise<boolean>,
-  what: string,
-  timeoutMs = 15_000,
-): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error(`timed out: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  };
+  await eventually(
+    async () => {
+      counts = await read();
+      return counts.completed + counts.failed >= n;
+    },
+    () => `${n} jobs finished (${JSON.stringify(counts)})`,
+    { timeoutMs, intervalMs: 200 },
+  );
+  return counts!;
 }

@@ -7,9 +7,10 @@ import { createApiServer } from '../../api/create-api-server.js';
 import { MAX_BULK_TASKS } from '../../api/bulk-route.js';
 import { ConfigError } from '../../shared/errors/config-error.js';
 import { createLogger } from '../../shared/logger.js';
-import { META_KEY } from '../../shared/job-envelope.js';
+import { META_KEY, splitJobData } from '../../shared/job-envelope.js';
 import { startRedisServer } from '../../shared/redis-server-process.js';
 import { startApiHarness, type ApiHarness } from '../helpers/api-harness.js';
+import { eventually } from '../helpers/eventually.js';
 import { freePort } from '../helpers/free-port.js';
 import { startHttpTestServer, type HttpTestServer } from '../helpers/http-test-server.js';
 import { runCli } from '../helpers/run-cli.js';
@@ -70,12 +71,15 @@ async function call(
 }
 
 async function waitForState(id: number | string, states: string[], timeoutMs = 15_000) {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const { body } = await call('GET', `/api/tasks/${id}`);
-    if (states.includes(body?.state) || Date.now() > until) return body;
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  let last: any;
+  return eventually(
+    async () => {
+      last = (await call('GET', `/api/tasks/${id}`)).body;
+      return states.includes(last?.state) && last;
+    },
+    () => `execution ${id} ${states.join(' or ')} (last: ${JSON.stringify(last)})`,
+    { timeoutMs },
+  );
 }
 
 beforeAll(async () => {
@@ -314,7 +318,15 @@ describe('POST /api/tasks/bulk', () => {
     const r = await call('POST', '/api/tasks/bulk', { json: tasks });
     expect(r.status).toBe(202);
     expect(r.body).toHaveLength(4);
-    for (const [n, entry] of (r.body as { execution_id: number; state: string }[]).entries()) {
+    const entries = r.body as { execution_id: number; state: string }[];
+    // Each id is a job of its own in the queue, holding its task, in the order sent.
+    expect(new Set(entries.map((e) => String(e.execution_id))).size).toBe(4);
+    for (const [n, entry] of entries.entries()) {
+      const job = await Job.fromId(h.queue, String(entry.execution_id));
+      expect(job, `job ${entry.execution_id}`).toBeDefined();
+      expect(splitJobData(job?.data).task).toEqual(tasks[n]);
+    }
+    for (const [n, entry] of entries.entries()) {
       expect(entry.state).toBe('waiting');
       const done = await waitForState(entry.execution_id, ['completed', 'failed']);
       expect(done.output.json.path).toBe(`/anything/bulk-${n}`);

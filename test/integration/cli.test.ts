@@ -92,6 +92,35 @@ describe('taskrest CLI', () => {
     }
   });
 
+  it('refuses a bad multipart task with exit 2, names the field on stderr, and enqueues nothing', async () => {
+    const queue = newQueue();
+    const result = await runCli(
+      [
+        'enqueue',
+        '--json',
+        JSON.stringify({
+          url: `${target.url}/`,
+          method: 'POST',
+          multipart: {
+            'content-type': 'multipart/mixed; boundary=one',
+            boundary: 'two',
+            parts: [{ name: 'f', file: 'a/../b' }],
+          },
+        }),
+      ],
+      env,
+    );
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      /multipart\.parts\.0\.file: a file name must not contain a "\.\."/,
+    );
+    expect(result.stderr).toMatch(
+      /multipart\.boundary: differs from the boundary in multipart\.content-type/,
+    );
+    expect(result.stdout).toBe('');
+    expect(await jobKeys(queue)).toEqual([]);
+  });
+
   it('exits 2 on usage errors and unreadable input', async () => {
     newQueue();
     expect((await runCli(['enqueue', '--bogus'], env)).code).toBe(2);

@@ -5,6 +5,7 @@ import { MetricField, workerMetricsKey } from '../../shared/worker-metrics.js';
 import { TaskProducer } from '../../producer/task-producer.js';
 import { producerOptionsOf } from '../../producer/task-producer-options.js';
 import { startTaskWorker } from '../../worker/task-worker.js';
+import { eventually } from '../helpers/eventually.js';
 import { startHttpTestServer, type HttpTestServer } from '../helpers/http-test-server.js';
 import { deleteTestKeys, testConfig } from '../helpers/test-config.js';
 
@@ -31,13 +32,11 @@ describe('metrics of a job handed back at shutdown', () => {
   it('counts nothing for it, and the job waits again', async () => {
     const worker = startTaskWorker(config, createLogger(config));
     const { executionId } = await producer.enqueue({ url: `${server.url}/hold` });
-    for (
-      let i = 0;
-      i < 100 && (await producer.getExecution(executionId))?.state !== 'active';
-      i++
-    ) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await eventually(
+      async () => (await producer.getExecution(executionId))?.state === 'active',
+      'the execution running',
+      { intervalMs: 20 },
+    );
     await worker.close();
     expect((await producer.getExecution(executionId))?.state).toBe('waiting');
     const counts = await redis.hgetall(workerMetricsKey(config));

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiHarness, type ApiHarness } from '../helpers/api-harness.js';
+import { eventually } from '../helpers/eventually.js';
 import { freePort } from '../helpers/free-port.js';
 import { startHttpTestServer, type HttpTestServer } from '../helpers/http-test-server.js';
 
@@ -71,11 +72,10 @@ describe('/metrics', () => {
     }
 
     // Workers send their counts once a second.
-    let after = await scrape();
-    for (let i = 0; i < 100 && after.get('taskrest_execution_duration_seconds_count') !== 5; i++) {
-      await new Promise((r) => setTimeout(r, 100));
-      after = await scrape();
-    }
+    const after = await eventually(async () => {
+      const scraped = await scrape();
+      return scraped.get('taskrest_execution_duration_seconds_count') === 5 && scraped;
+    }, 'five executions counted');
     expect(after.get('taskrest_executions_total{status="success"}')).toBe(3);
     expect(after.get('taskrest_executions_total{status="error"}')).toBe(2);
     expect(after.get('taskrest_http_responses_total{class="2xx"}')).toBe(3);

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InvalidTaskError } from '../../producer/index.js';
 import { createFilesStore, type FilesStore } from '../../shared/files/files-store.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { startHttpTestServer, type HttpTestServer } from '../helpers/http-test-server.js';
@@ -104,5 +105,36 @@ describe('multipart tasks end to end', () => {
     expect(execution.output?.message).toMatch(/missing\.txt/);
     expect(execution.output?.message).toMatch(/not found/);
     expect(bodies.length).toBe(before);
+  });
+
+  it('refuses a bad multipart task at enqueue, naming each field, and enqueues nothing', async () => {
+    const before = await h.queue.count();
+    const refused = await h.producer
+      .enqueue({
+        url: `${server.url}/post`,
+        method: 'POST',
+        multipart: {
+          boundary: 'b',
+          parts: [
+            { name: 'file', file: '../etc/passwd' },
+            { name: 'a', value: 'v', 'content-type': 'text/plain\r\nX-Evil: 1' },
+            { name: 'b', value: 'x\r\n--b--' },
+          ],
+        },
+      })
+      .then(
+        () => null,
+        (error: unknown) => error,
+      );
+    expect(refused).toBeInstanceOf(InvalidTaskError);
+    expect((refused as InvalidTaskError).issues).toEqual([
+      {
+        path: 'multipart.parts.0.file',
+        message: 'a file name must not contain a ".." segment',
+      },
+      { path: 'multipart.parts.1.content-type', message: 'must not contain CR, LF or NUL' },
+      { path: 'multipart.parts.2.value', message: 'contains the multipart boundary' },
+    ]);
+    expect(await h.queue.count()).toBe(before);
   });
 });

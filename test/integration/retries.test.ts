@@ -5,6 +5,7 @@ import { TaskProducer } from '../../producer/task-producer.js';
 import { TestQueue } from '../helpers/test-queue.js';
 import { producerOptionsOf } from '../../producer/task-producer-options.js';
 import { startTaskWorker } from '../../worker/task-worker.js';
+import { eventually } from '../helpers/eventually.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { startHttpTestServer, type HttpTestServer } from '../helpers/http-test-server.js';
 import { deleteTestKeys, testConfig } from '../helpers/test-config.js';
@@ -274,10 +275,10 @@ describe('shutdown during a retry wait', () => {
         retry_backoff: { initial: 30, deadline: 600 },
       });
       const id = String(executionId);
-      await until(async () => {
+      await eventually(async () => {
         const { logs } = await queue.getJobLogs(id);
         return logs.some((l) => l.includes('retry 1 in 30.0 s after HTTP 503'));
-      });
+      }, 'the job logged its first retry wait');
 
       const closing = performance.now();
       await first.close();
@@ -333,11 +334,3 @@ describe('validation at enqueue', () => {
     expect(await h.queue.count()).toBe(0);
   });
 });
-
-async function until(check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}

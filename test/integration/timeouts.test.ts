@@ -6,6 +6,7 @@ import { TaskProducer } from '../../producer/task-producer.js';
 import { TestQueue } from '../helpers/test-queue.js';
 import { producerOptionsOf } from '../../producer/task-producer-options.js';
 import { startTaskWorker } from '../../worker/task-worker.js';
+import { eventually } from '../helpers/eventually.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { startHttpTestServer, type HttpTestServer } from '../helpers/http-test-server.js';
 import { deleteTestKeys, testConfig } from '../helpers/test-config.js';
@@ -235,7 +236,10 @@ describe('shutdown during a slow request', () => {
       // No timeouts at all: only the shutdown can end this request.
       const { executionId } = await producer.enqueue({ url: `${server.url}/slow` });
       const id = String(executionId);
-      await until(async () => requests === 1 && (await queue.getJobState(id)) === 'active');
+      await eventually(
+        async () => requests === 1 && (await queue.getJobState(id)) === 'active',
+        'the request sent and the job active',
+      );
 
       const closing = performance.now();
       await first.close();
@@ -259,11 +263,3 @@ describe('shutdown during a slow request', () => {
     }
   });
 });
-
-async function until(check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { assertCredentialsForHost } from '../../api/exposure-check.js';
-import { CONFIG_VARIABLES, loadConfig } from '../../shared/config.js';
+import { loadConfig } from '../../shared/config.js';
+import { CONFIG_TABLE, CONFIG_VARIABLES } from '../../shared/config-variables.js';
 
 const root = new URL('../../', import.meta.url);
 const text = readFileSync(new URL('docker-compose.yml', root), 'utf8');
@@ -90,6 +91,14 @@ describe('docker-compose.yml', () => {
       expect(names.length).toBeGreaterThan(0);
       for (const name of names) expect(CONFIG_VARIABLES, name).toContain(name);
       const env = environmentOf(service, set);
+      // Each value as its own variable's parser (the one loadConfig uses) reads it;
+      // empty counts as unset there too.
+      for (const [name, value] of Object.entries(env)) {
+        const parser = CONFIG_TABLE[name as keyof typeof CONFIG_TABLE].parser;
+        expect(parser.safeParse(value === '' ? undefined : value).success, `${name}=${value}`).toBe(
+          true,
+        );
+      }
       expect(env.REDIS_URL).toBe('redis://redis:6379');
       const config = loadConfig(env);
       expect(() => assertCredentialsForHost(config)).not.toThrow();

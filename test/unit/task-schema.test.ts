@@ -133,6 +133,176 @@ describe('task schema', () => {
     });
   });
 
+  describe('multipart rules (refused at enqueue, not first in the worker)', () => {
+    const multipartIssues = (multipart: unknown) =>
+      issuesOf({ url: 'https://a.test/', method: 'post', multipart });
+
+    it("keeps the connector's documented multipart examples valid", () => {
+      expect(
+        checkTask({
+          url: 'https://httpbin.org/post',
+          method: 'POST',
+          multipart: {
+            parts: [
+              { name: 'string-field', value: 'spam & eggs' },
+              { name: 'file', file: 'report.txt' },
+            ],
+          },
+        }).ok,
+      ).toBe(true);
+      expect(
+        checkTask({
+          url: 'https://httpbin.org/post',
+          method: 'POST',
+          multipart: {
+            'content-type': 'application/my-custom-content-type',
+            boundary: 'my-custom-boundary',
+            parts: [
+              {
+                name: 'string-field',
+                value: '<pre>spam & eggs</pre>',
+                'content-type': 'text/html',
+                'content-disposition': false,
+                'content-length': false,
+              },
+              {
+                name: 'file',
+                file: 'report.txt',
+                'content-disposition': 'form-data; filename="report.txt"',
+              },
+            ],
+          },
+        }).ok,
+      ).toBe(true);
+    });
+
+    it('keeps other legal multipart inputs valid', () => {
+      for (const multipart of [
+        { boundary: "it's: here", parts: [] },
+        { 'content-type': 'multipart/related; boundary=abc; type="text/xml"', parts: [] },
+        { 'content-type': 'multipart/related; boundary="a b"', boundary: 'a b', parts: [] },
+        { parts: [{ name: 'a"b\r\nX-Evil: 1', value: 'v', 'content-length': 1 }] },
+        { parts: [{ name: 'a', value: 'v', 'content-length': '1' }] },
+        { boundary: 'b', parts: [{ name: 'a', value: 'x-b--c' }] },
+        { parts: [{ name: 'bin', file: 'data/all-bytes.bin' }] },
+      ]) {
+        expect(checkTask({ url: 'https://a.test/', multipart }), JSON.stringify(multipart)).toEqual(
+          expect.objectContaining({ ok: true }),
+        );
+      }
+    });
+
+    it('refuses CR, LF or NUL in the request content-type', () => {
+      expect(multipartIssues({ 'content-type': 'multipart/mixed\nX: 1', parts: [] })).toEqual({
+        'multipart.content-type': 'must not contain CR, LF or NUL',
+      });
+      expect(multipartIssues({ 'content-type': 'multipart/mixed\0', parts: [] })).toEqual({
+        'multipart.content-type': 'must not contain CR, LF or NUL',
+      });
+    });
+
+    it('refuses CR, LF or NUL in each part header override', () => {
+      expect(
+        multipartIssues({
+          parts: [
+            { name: 'a', value: 'v', 'content-type': 'text/plain\r\nX-Evil: 1' },
+            { name: 'b', value: 'v', 'content-disposition': 'form-data\n' },
+            { name: 'c', value: 'v', 'content-length': '1\r\nX: 1' },
+            { name: 'd', value: 'v', 'content-disposition': 'x\0' },
+          ],
+        }),
+      ).toEqual({
+        'multipart.parts.0.content-type': 'must not contain CR, LF or NUL',
+        'multipart.parts.1.content-disposition': 'must not contain CR, LF or NUL',
+        'multipart.parts.2.content-length': 'must not contain CR, LF or NUL',
+        'multipart.parts.3.content-disposition': 'must not contain CR, LF or NUL',
+      });
+    });
+
+    it('refuses file names the files resource would refuse', () => {
+      expect(
+        multipartIssues({
+          parts: [
+            { name: 'a', file: '../etc/passwd' },
+            { name: 'b', file: 'x\r\ny' },
+            { name: 'c', file: 'x\0' },
+            { name: 'd', file: '/abs' },
+            { name: 'e', file: 'a\\b' },
+            { name: 'f', file: '' },
+            { name: 'g', file: 'x'.repeat(256) },
+          ],
+        }),
+      ).toEqual({
+        'multipart.parts.0.file': 'a file name must not contain a ".." segment',
+        'multipart.parts.1.file': 'a file name must not contain CR or LF',
+        'multipart.parts.2.file': 'a file name must not contain NUL',
+        'multipart.parts.3.file': 'a file name must not start with "/"',
+        'multipart.parts.4.file': 'a file name must not contain a backslash',
+        'multipart.parts.5.file': 'a file name must not be empty',
+        'multipart.parts.6.file': 'a file name must be at most 255 characters',
+      });
+    });
+
+    it('refuses an illegal boundary (RFC 2046)', () => {
+      expect(multipartIssues({ boundary: 'b ', parts: [] })).toEqual({
+        'multipart.boundary': 'must not end with a space (RFC 2046)',
+      });
+      expect(multipartIssues({ boundary: '', parts: [] })).toEqual({
+        'multipart.boundary': 'expected 1-70 boundary characters (RFC 2046)',
+      });
+      expect(multipartIssues({ boundary: 'x'.repeat(71), parts: [] })).toEqual({
+        'multipart.boundary': 'expected 1-70 boundary characters (RFC 2046)',
+      });
+      expect(multipartIssues({ boundary: 'a;b', parts: [] })).toEqual({
+        'multipart.boundary': 'expected 1-70 boundary characters (RFC 2046)',
+      });
+    });
+
+    it('refuses an illegal boundary inside the content-type', () => {
+      expect(
+        multipartIssues({ 'content-type': 'multipart/mixed; boundary="ends with "', parts: [] }),
+      ).toEqual({
+        'multipart.content-type': 'boundary: must not end with a space (RFC 2046)',
+      });
+      expect(
+        multipartIssues({
+          'content-type': `multipart/mixed; boundary=${'x'.repeat(71)}`,
+          parts: [],
+        }),
+      ).toEqual({
+        'multipart.content-type': 'boundary: expected 1-70 boundary characters (RFC 2046)',
+      });
+    });
+
+    it('refuses a boundary that differs from the one in the content-type', () => {
+      expect(
+        multipartIssues({
+          'content-type': 'multipart/mixed; boundary=c',
+          boundary: 'b',
+          parts: [],
+        }),
+      ).toEqual({ 'multipart.boundary': 'differs from the boundary in multipart.content-type' });
+    });
+
+    it('refuses a value part that contains the given boundary', () => {
+      expect(
+        multipartIssues({
+          boundary: 'b',
+          parts: [
+            { name: 'ok', value: 'fine' },
+            { name: 'a', value: 'x\r\n--b--\r\n' },
+          ],
+        }),
+      ).toEqual({ 'multipart.parts.1.value': 'contains the multipart boundary' });
+      expect(
+        multipartIssues({
+          'content-type': 'multipart/related; boundary=abc',
+          parts: [{ name: 'a', value: '--abc' }],
+        }),
+      ).toEqual({ 'multipart.parts.0.value': 'contains the multipart boundary' });
+    });
+  });
+
   it('says a task must be an object', () => {
     expect(issuesOf([1])).toEqual({ '': 'a task must be a JSON object' });
     expect(() => parseTask('x')).toThrow(InvalidTaskError);

@@ -2,10 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import FormData from 'form-data';
 import { ErrorCode } from '../../shared/errors/error-codes.js';
-import { InvalidTaskError, type ValidationIssue } from '../../shared/errors/invalid-task-error.js';
 import { TaskError } from '../../shared/errors/task-error.js';
 import { FileChangedError } from '../../shared/errors/file-changed-error.js';
-import { fileNameProblem } from '../../shared/files/file-name.js';
+import { boundaryInContentType } from '../../shared/multipart-boundary.js';
+import { parseMultipart } from '../../shared/parse-task.js';
 import type { MultipartPart, MultipartSpec } from '../../shared/task-schema.js';
 import { fileContentType } from './file-content-type.js';
 import type { FileSource, RequestBody } from './request-body.js';
@@ -32,18 +32,18 @@ type Part = { name: string; header: string } & (
  * --<boundary>--CRLF
  * ```
  *
- * Every file is looked up first, so a missing one fails (FILE_NOT_FOUND)
- * before anything is sent. `create()` streams file content from `files`
+ * The spec is checked with the task schema's own multipart rules (an
+ * InvalidTaskError naming the field; the producer refused such a task
+ * already). Every file is looked up first, so a missing one fails
+ * (FILE_NOT_FOUND) before anything is sent. `create()` streams file content from `files`
  * anew for each attempt; the total Content-Length is exact.
  */
 export async function createMultipartBody(
-  spec: MultipartSpec,
+  input: MultipartSpec,
   files: FileSource,
 ): Promise<RequestBody> {
+  const spec = parseMultipart(input);
   const { contentType, boundary } = requestContentType(spec);
-  const issues: ValidationIssue[] = [];
-  spec.parts.forEach((part, index) => issues.push(...partIssues(part, `multipart.parts.${index}`)));
-  if (issues.length > 0) throw new InvalidTaskError(issues);
 
   const sizes = await Promise.all(
     spec.parts.map((part) =>
@@ -75,13 +75,6 @@ export async function createMultipartBody(
       header: partHeader(spec, boundary, size),
     };
   });
-  const collision = parts.findIndex((p) => p.kind === 'value' && p.bytes.includes(`--${boundary}`));
-  if (collision >= 0) {
-    throw new InvalidTaskError([
-      { path: `multipart.parts.${collision}.value`, message: 'contains the multipart boundary' },
-    ]);
-  }
-
   // Measured on a form whose file streams are never read (they open lazily).
   const probe = buildForm(parts, boundary, files);
   const contentLength = parts.length === 0 ? closing(boundary).length : probe.form.getLengthSync();
@@ -97,46 +90,16 @@ export async function createMultipartBody(
   };
 }
 
+/** The request's Content-Type and boundary; the schema made sure the two agree. */
 function requestContentType(spec: MultipartSpec): { contentType: string; boundary: string } {
   const type = spec['content-type'] ?? DEFAULT_MULTIPART_TYPE;
-  if (unsafeHeaderValue(type)) {
-    throw new InvalidTaskError([
-      { path: 'multipart.content-type', message: 'must not contain CR, LF or NUL' },
-    ]);
-  }
-  const inType = /;\s*boundary=(?:"([^"]*)"|([^;\s]+))/i.exec(type);
-  const given = inType ? (inType[1] ?? inType[2]) : undefined;
-  if (given !== undefined && spec.boundary !== undefined && given !== spec.boundary) {
-    throw new InvalidTaskError([
-      {
-        path: 'multipart.boundary',
-        message: 'differs from the boundary in multipart.content-type',
-      },
-    ]);
-  }
+  const given = boundaryInContentType(type);
+  // 128 random bits when none is given: no value part will contain it.
   const boundary = spec.boundary ?? given ?? randomBytes(16).toString('hex');
-  if (boundary.endsWith(' ')) {
-    throw new InvalidTaskError([
-      { path: 'multipart.boundary', message: 'must not end with a space (RFC 2046)' },
-    ]);
-  }
   if (given !== undefined) return { contentType: type, boundary };
   // RFC 2045: a parameter value outside the token characters must be quoted.
   const param = /^[0-9A-Za-z!#$%&'*+\-.^_`|~]+$/.test(boundary) ? boundary : `"${boundary}"`;
   return { contentType: `${type}; boundary=${param}`, boundary };
-}
-
-function partIssues(part: MultipartPart, path: string): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  for (const header of ['content-type', 'content-disposition', 'content-length'] as const) {
-    const value = part[header];
-    if (typeof value === 'string' && unsafeHeaderValue(value)) {
-      issues.push({ path: `${path}.${header}`, message: 'must not contain CR, LF or NUL' });
-    }
-  }
-  const problem = part.file === undefined ? null : fileNameProblem(part.file);
-  if (problem !== null) issues.push({ path: `${path}.file`, message: problem });
-  return issues;
 }
 
 function partHeader(part: MultipartPart, boundary: string, length: number): string {
@@ -168,10 +131,6 @@ function quoteParam(value: string): string {
 
 function baseName(file: string): string {
   return file.slice(file.lastIndexOf('/') + 1);
-}
-
-function unsafeHeaderValue(value: string): boolean {
-  return /[\r\n\0]/.test(value);
 }
 
 function closing(boundary: string): string {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { eventually, startWorkerProcess, waitForFinished } from '../../helpers/worker-process.js';
+import { eventually } from '../../helpers/eventually.js';
+import { startWorkerProcess, waitForFinished } from '../../helpers/worker-process.js';
 import { useFaultScene } from '../../helpers/fault-scene.js';
 
 const JOBS = 2000;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { eventually, waitForFinished } from '../../helpers/worker-process.js';
+import { eventually } from '../../helpers/eventually.js';
+import { waitForFinished } from '../../helpers/worker-process.js';
 import { useFaultScene } from '../../helpers/fault-scene.js';
 
 /** Quick stall detection: a dead worker's jobs come back within about 3 s. */

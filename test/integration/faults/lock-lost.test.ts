@@ -8,8 +8,8 @@ import { countFinishes, type FinishCounter } from '../../helpers/finish-counter.
 import { startHttpTestServer, type HttpTestServer } from '../../helpers/http-test-server.js';
 import { ownRedis, type OwnRedis } from '../../helpers/own-redis.js';
 import { deleteTestKeys, testConfig } from '../../helpers/test-config.js';
+import { eventually } from '../../helpers/eventually.js';
 import {
-  eventually,
   startWorkerProcess,
   waitForFinished,
   type WorkerProcess,

@@ -7,8 +7,8 @@ import { producerOptionsOf } from '../../../producer/task-producer-options.js';
 import { ownRedisCluster, type OwnRedisCluster } from '../../helpers/own-redis-cluster.js';
 import { startTargetServer, type TargetServer } from '../../helpers/target-server.js';
 import { testConfig } from '../../helpers/test-config.js';
+import { eventually } from '../../helpers/eventually.js';
 import {
-  eventually,
   startWorkerProcess,
   waitForFinished,
   type WorkerProcess,

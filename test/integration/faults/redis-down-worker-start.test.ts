@@ -6,11 +6,8 @@ import { producerOptionsOf } from '../../../producer/task-producer-options.js';
 import { startCountingTarget, type CountingTarget } from '../../helpers/counting-target.js';
 import { ownRedis, type OwnRedis } from '../../helpers/own-redis.js';
 import { testConfig } from '../../helpers/test-config.js';
-import {
-  eventually,
-  startWorkerProcess,
-  type WorkerProcess,
-} from '../../helpers/worker-process.js';
+import { eventually } from '../../helpers/eventually.js';
+import { startWorkerProcess, type WorkerProcess } from '../../helpers/worker-process.js';
 
 /** Redis unreachable when a worker starts. */
 describe('Redis down when a worker starts', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { eventually, waitForFinished } from '../../helpers/worker-process.js';
+import { eventually } from '../../helpers/eventually.js';
+import { waitForFinished } from '../../helpers/worker-process.js';
 import { useFaultScene } from '../../helpers/fault-scene.js';
 
 /** SIGTERM to a busy worker. */

@@ -1,0 +1,269 @@
+import { isIP } from 'node:net';
+import { z } from 'zod';
+
+/**
+ * Every environment variable taskrest reads, defined once: its name (the
+ * key), its meaning, and its parser (which holds the default). The loader
+ * (config.ts), the docs' table (docs/configuration.md, checked against
+ * `configurationRows()`) and the Compose check all read this table.
+ */
+
+const MiB = 1024 * 1024;
+
+/** One variable: what it means, and how its text becomes a value (default included). */
+export interface ConfigVariable<P extends z.ZodType = z.ZodType> {
+  readonly meaning: string;
+  readonly parser: P;
+}
+
+const variable = <P extends z.ZodType>(meaning: string, parser: P): ConfigVariable<P> => ({
+  meaning,
+  parser,
+});
+
+const intVar = (fallback: number, min = 0) =>
+  z.coerce
+    .number({ error: 'expected a number' })
+    .int({ error: 'expected a whole number' })
+    .min(min, { error: `expected a whole number >= ${min}` })
+    .default(fallback);
+
+const numVar = (fallback: number, min = 0) =>
+  z.coerce
+    .number({ error: 'expected a number' })
+    .min(min, { error: `expected a number >= ${min}` })
+    .default(fallback);
+
+const list = z
+  .string()
+  .optional()
+  .transform((v) =>
+    (v ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
+
+const flag = z
+  .enum(['', '0', '1', 'true', 'false', 'yes', 'no'], { error: 'expected 1 or 0' })
+  .optional()
+  .transform((v) => v === '1' || v === 'true' || v === 'yes');
+
+const port = z.coerce
+  .number({ error: 'expected a port number' })
+  .int({ error: 'expected a port number' })
+  .min(0, { error: 'expected a port number' })
+  .max(65535, { error: 'expected a port number' });
+
+/** What a queue name may contain (it becomes part of Redis keys). */
+export const QUEUE_NAME = /^[\w.-]+$/;
+
+/** A 32-byte key from 64 hex digits or base64, or null when it is neither. */
+export function parseSecretKey(v: string): Buffer | null {
+  const key = /^[0-9a-fA-F]{64}$/.test(v) ? Buffer.from(v, 'hex') : Buffer.from(v, 'base64');
+  return key.length === 32 ? key : null;
+}
+
+const secretKey = z
+  .string()
+  .optional()
+  .transform((v, ctx) => {
+    if (!v) return undefined;
+    const key = parseSecretKey(v);
+    if (!key) {
+      ctx.addIssue({ code: 'custom', message: 'expected 32 bytes, as 64 hex digits or base64' });
+      return z.NEVER;
+    }
+    return key;
+  });
+
+const secretKeys = list.transform((values, ctx) => {
+  const keys = values.map(parseSecretKey);
+  if (keys.some((k) => k === null)) {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'expected keys of 32 bytes, as 64 hex digits or base64',
+    });
+    return z.NEVER;
+  }
+  return keys as Buffer[];
+});
+
+/** `address` or `address/prefix`, in standard notation (the worker's policy parses them fully). */
+const cidrList = list.refine(
+  (values) =>
+    values.every((v) => {
+      const [address = '', prefix, extra] = v.split('/');
+      const family = isIP(address.replace(/^\[|\]$/g, ''));
+      if (family === 0 || extra !== undefined) return false;
+      return (
+        prefix === undefined ||
+        (/^\d+$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128))
+      );
+    }),
+  { error: 'expected IP ranges such as 10.0.0.0/8 or fd00::/8, comma-separated' },
+);
+
+/** The table, in the order the docs list it. */
+export const CONFIG_TABLE = {
+  REDIS_URL: variable(
+    'Redis (comma-separated node URLs with `REDIS_CLUSTER=1`)',
+    z.string().min(1).default('redis://127.0.0.1:6379'),
+  ),
+  REDIS_CLUSTER: variable('`1`: connect to a Redis Cluster', flag),
+  TASKREST_QUEUE: variable(
+    'queue name',
+    z
+      .string()
+      .regex(QUEUE_NAME, { error: 'expected letters, digits, _ . -' })
+      .default('rest-tasks'),
+  ),
+  TASKREST_PREFIX: variable(
+    'BullMQ key prefix; the hash tag keeps a queue in one cluster slot',
+    z.string().min(1).default('{taskrest}'),
+  ),
+  WORKER_CONCURRENCY: variable('jobs one worker process runs at once', intVar(16, 1)),
+  HOST: variable('where `api`/`dev` listen', z.string().min(1).default('127.0.0.1')),
+  PORT: variable(
+    'the port `api`/`dev` listen on',
+    intVar(3000, 0).refine((p) => p <= 65535, { error: 'expected a port number' }),
+  ),
+  API_TOKENS: variable(
+    'comma-separated bearer tokens for `/api/*`; `name:token` names the holder',
+    list,
+  ),
+  DASHBOARD_USER: variable('basic auth user for `/dashboard`', z.string().optional()),
+  DASHBOARD_PASSWORD: variable('basic auth password for `/dashboard`', z.string().optional()),
+  DASHBOARD_READ_ONLY: variable(
+    '`1`: the dashboard shows the queue but offers no action that changes it',
+    flag,
+  ),
+  GRANTS_FILE: variable('JSON file of named OAuth grants', z.string().optional()),
+  TASKREST_SECRET_KEY: variable(
+    '32 bytes, hex or base64: encrypts sensitive task inputs at rest',
+    secretKey,
+  ),
+  TASKREST_OLD_SECRET_KEYS: variable(
+    'earlier keys, comma-separated: decrypt only (key rotation)',
+    secretKeys,
+  ),
+  TASKREST_OUTBOUND_ALLOW_HOSTS: variable(
+    'the only hosts requests may go to (`api.example.com`, `*.example.com`); unset: any host',
+    list,
+  ),
+  TASKREST_OUTBOUND_DENY_HOSTS: variable('hosts requests may not go to', list),
+  TASKREST_OUTBOUND_ALLOW_CIDRS: variable(
+    'ranges allowed inside a less specific denied range',
+    cidrList,
+  ),
+  TASKREST_OUTBOUND_DENY_CIDRS: variable(
+    'ranges refused besides the built-in ones (link-local, cloud metadata, 0.0.0.0/8)',
+    cidrList,
+  ),
+  USER_TOKEN_SECRET: variable('signing key of `pass_user_token` tokens', z.string().optional()),
+  USER_TOKEN_AUDIENCE: variable('audience of `pass_user_token` tokens', z.string().optional()),
+  TASKREST_API_ORIGINS: variable(
+    'own-API origins that `pass_user_token` tokens may be sent to',
+    list,
+  ),
+  TASKREST_MAX_RESPONSE_BYTES: variable(
+    'response body limit, counted after decompression',
+    intVar(10 * MiB, 1),
+  ),
+  TASKREST_MAX_TASK_BYTES: variable('largest task accepted at enqueue', intVar(1 * MiB, 1)),
+  TASKREST_MAX_FILE_BYTES: variable('largest file in the files resource', intVar(32 * MiB, 1)),
+  TASKREST_KEEP_COMPLETED_SECONDS: variable(
+    'retention of completed jobs, in seconds',
+    intVar(86_400),
+  ),
+  TASKREST_KEEP_COMPLETED_COUNT: variable('retention of completed jobs, in jobs', intVar(10_000)),
+  TASKREST_KEEP_FAILED_SECONDS: variable('retention of failed jobs, in seconds', intVar(604_800)),
+  TASKREST_KEEP_FAILED_COUNT: variable('retention of failed jobs, in jobs', intVar(50_000)),
+  TASKREST_SHUTDOWN_GRACE_SECONDS: variable(
+    'how long a stopping worker lets running jobs finish before it hands them back',
+    numVar(30),
+  ),
+  TASKREST_STALLED_INTERVAL_SECONDS: variable(
+    'how often workers look for jobs of dead workers',
+    numVar(30, 0.1),
+  ),
+  TASKREST_MAX_STALLED_COUNT: variable(
+    'recoveries from dead workers before a job fails',
+    intVar(1),
+  ),
+  TASKREST_LOCK_DURATION_SECONDS: variable(
+    "lock of a running job; a dead worker's jobs run again after at most this plus the stalled interval",
+    numVar(30, 0.5),
+  ),
+  TASKREST_HEALTH_PORT: variable(
+    "port of the worker's `/livez` and `/readyz` (`0`: any free port, logged)",
+    port.optional(),
+  ),
+  TASKREST_HEALTH_HOST: variable(
+    'address of the health endpoint (`0.0.0.0` in a container)',
+    z.string().min(1).default('127.0.0.1'),
+  ),
+  TASKREST_LOG_LEVEL: variable(
+    '`debug`, `info`, `warn`, `error` (JSON lines on stderr)',
+    z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  ),
+} as const;
+
+type ParsersOf<T extends Record<string, ConfigVariable>> = { [K in keyof T]: T[K]['parser'] };
+
+/** The loader's schema: one field per variable of the table. */
+/**
+ * The defaults a library user shares with the environment
+ * (`new TaskProducer(options)`), read off the parsers above.
+ */
+export const DEFAULTS = Object.freeze({
+  redisUrl: CONFIG_TABLE.REDIS_URL.parser.parse(undefined),
+  queueName: CONFIG_TABLE.TASKREST_QUEUE.parser.parse(undefined),
+  prefix: CONFIG_TABLE.TASKREST_PREFIX.parser.parse(undefined),
+  maxTaskBytes: CONFIG_TABLE.TASKREST_MAX_TASK_BYTES.parser.parse(undefined),
+  maxFileBytes: CONFIG_TABLE.TASKREST_MAX_FILE_BYTES.parser.parse(undefined),
+  keepCompleted: Object.freeze({
+    age: CONFIG_TABLE.TASKREST_KEEP_COMPLETED_SECONDS.parser.parse(undefined),
+    count: CONFIG_TABLE.TASKREST_KEEP_COMPLETED_COUNT.parser.parse(undefined),
+  }),
+  keepFailed: Object.freeze({
+    age: CONFIG_TABLE.TASKREST_KEEP_FAILED_SECONDS.parser.parse(undefined),
+    count: CONFIG_TABLE.TASKREST_KEEP_FAILED_COUNT.parser.parse(undefined),
+  }),
+});
+
+export const envSchema = z.object(
+  Object.fromEntries(
+    Object.entries(CONFIG_TABLE).map(([name, { parser }]) => [name, parser]),
+  ) as ParsersOf<typeof CONFIG_TABLE>,
+);
+
+/** The names of every environment variable taskrest reads. */
+export const CONFIG_VARIABLES: readonly string[] = Object.freeze(Object.keys(CONFIG_TABLE));
+
+/** One row of the docs' table. */
+export interface ConfigurationRow {
+  readonly name: string;
+  /** As the docs show it: `` `16` ``, `` `10485760` (10 MiB) ``, or `unset`. */
+  readonly default: string;
+  readonly meaning: string;
+}
+
+/** The docs' table, from the parsers themselves: a default changed in code shows up here. */
+export function configurationRows(): ConfigurationRow[] {
+  return Object.entries(CONFIG_TABLE).map(([name, { meaning, parser }]) => ({
+    name,
+    default: shownDefault(parser.parse(undefined)),
+    meaning,
+  }));
+}
+
+function shownDefault(value: unknown): string {
+  if (value === undefined || value === false || (Array.isArray(value) && value.length === 0)) {
+    return 'unset';
+  }
+  if (typeof value === 'number' && value >= MiB && value % MiB === 0) {
+    return `\`${value}\` (${value / MiB} MiB)`;
+  }
+  return `\`${typeof value === 'string' ? value : JSON.stringify(value)}\``;
+}
