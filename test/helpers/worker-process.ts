@@ -34,7 +34,7 @@ export async function startWorkerProcess(
   );
   if (waitStarted) await child.waitFor(/"worker started"/);
   const healthPort = () => {
-    const line = /"worker started".*"healthPort":(\d+)/.exec(child.output());
+    const line = /"healthPort":(\d+)[^\n]*"msg":"worker started"/.exec(child.output());
     if (!line) throw new Error(`no health port yet in:\n${child.output()}`);
     return Number(line[1]);
   };
