@@ -15,6 +15,7 @@ import { filesRoutes } from './files-routes.js';
 import { healthRoute } from './health-route.js';
 import { loopbackHostGuard, runsOpen } from './loopback-host-guard.js';
 import { metricsRoute } from './metrics-route.js';
+import { generateOpenApi } from './openapi-generator.js';
 import { openApiRoute } from './openapi-route.js';
 import { createPrometheusMetrics } from './prometheus-metrics.js';
 import { tasksRoutes } from './tasks-routes.js';
@@ -60,6 +61,8 @@ export async function createApiServer(config: Config, logger: Logger): Promise<A
   // Open on loopback: DNS rebinding must not turn a web page into a caller.
   if (isLoopbackHost(config.host) && runsOpen(config))
     app.addHook('onRequest', loopbackHostGuard());
+  // Before any route: the OpenAPI document is generated from the routes as they are added.
+  await generateOpenApi(app);
 
   await app.register(async (api) => {
     api.addHook('onRequest', bearerAuth(parseApiTokens(config.apiTokens)));

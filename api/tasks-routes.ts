@@ -5,7 +5,8 @@ import type { TaskInput } from '../shared/task-schema.js';
 import type { TaskProducer } from '../producer/task-producer.js';
 import { ErrorCode } from '../shared/errors/error-codes.js';
 import { ApiError } from './api-error.js';
-import { idempotencyKeyOf } from './idempotency-key.js';
+import { IDEMPOTENCY_KEY_PATTERN, idempotencyKeyOf } from './idempotency-key.js';
+import { commonErrors, errorResponse, jsonResponse, ref } from './openapi-schemas.js';
 
 /** The longest `?wait=SECONDS` the API accepts. */
 export const MAX_WAIT_SECONDS = 600;
@@ -22,7 +23,7 @@ export function tasksRoutes(
   return (app: FastifyInstance, _options: unknown, done: () => void): void => {
     app.post<{ Body: unknown; Querystring: { wait?: string } }>(
       '/api/tasks',
-      { bodyLimit: maxTaskBytes },
+      { bodyLimit: maxTaskBytes, schema: enqueueSchema },
       async (request, reply) => {
         const waitMs = waitMsOf(request.query.wait);
         const key = idempotencyKeyOf(request.headers['idempotency-key']);
@@ -47,26 +48,104 @@ export function tasksRoutes(
       },
     );
 
-    app.get<{ Params: { id: string } }>('/api/tasks/:id', async (request) => {
-      const execution = await producer.getExecution(request.params.id);
-      if (!execution) throw notFound(request.params.id);
-      return execution;
-    });
+    app.get<{ Params: { id: string } }>(
+      '/api/tasks/:id',
+      { schema: getSchema },
+      async (request) => {
+        const execution = await producer.getExecution(request.params.id);
+        if (!execution) throw notFound(request.params.id);
+        return execution;
+      },
+    );
 
-    app.delete<{ Params: { id: string } }>('/api/tasks/:id', async (request, reply) => {
-      const result = await producer.remove(request.params.id);
-      if (result === 'unknown') throw notFound(request.params.id);
-      if (result === 'active') {
-        throw new ApiError(
-          ErrorCode.EXECUTION_ACTIVE,
-          `execution ${request.params.id} is running; it can be removed once it finished`,
-        );
-      }
-      return reply.code(204).send();
-    });
+    app.delete<{ Params: { id: string } }>(
+      '/api/tasks/:id',
+      { schema: deleteSchema },
+      async (request, reply) => {
+        const result = await producer.remove(request.params.id);
+        if (result === 'unknown') throw notFound(request.params.id);
+        if (result === 'active') {
+          throw new ApiError(
+            ErrorCode.EXECUTION_ACTIVE,
+            `execution ${request.params.id} is running; it can be removed once it finished`,
+          );
+        }
+        return reply.code(204).send();
+      },
+    );
     done();
   };
 }
+
+const idParams = {
+  type: 'object',
+  required: ['id'],
+  properties: { id: { type: 'string', description: 'the execution_id' } },
+};
+
+const enqueueSchema = {
+  tags: ['tasks'],
+  summary: 'Enqueue one task',
+  querystring: {
+    type: 'object',
+    properties: {
+      wait: {
+        type: 'number',
+        minimum: 0,
+        maximum: MAX_WAIT_SECONDS,
+        description: `seconds (0-${MAX_WAIT_SECONDS}) to wait for the output`,
+      },
+    },
+  },
+  headers: {
+    type: 'object',
+    properties: {
+      'Idempotency-Key': {
+        type: 'string',
+        pattern: IDEMPOTENCY_KEY_PATTERN.source,
+        description:
+          'becomes the execution_id; a known key returns its execution (200); not only digits',
+      },
+    },
+  },
+  body: ref('Task'),
+  response: {
+    200: jsonResponse(
+      'finished within `wait`, or the execution of a known Idempotency-Key',
+      ref('Execution'),
+    ),
+    202: jsonResponse('enqueued', ref('Enqueued')),
+    400: errorResponse('invalid task: `issues` names every bad field; or a bad `wait` or key'),
+    413: errorResponse('task over TASKREST_MAX_TASK_BYTES'),
+    ...commonErrors,
+    503: errorResponse(
+      'redis unavailable: nothing was stored; or outcome unknown: Redis did not answer after the task was sent (`execution_id` with an Idempotency-Key, whose retry is safe)',
+    ),
+  },
+};
+
+const getSchema = {
+  tags: ['tasks'],
+  summary: 'An execution: state and, once finished, output',
+  params: idParams,
+  response: {
+    200: jsonResponse('found', ref('Execution')),
+    404: errorResponse('unknown'),
+    ...commonErrors,
+  },
+};
+
+const deleteSchema = {
+  tags: ['tasks'],
+  summary: 'Remove an execution that is not running',
+  params: idParams,
+  response: {
+    204: { description: 'removed', type: 'null' },
+    404: errorResponse('unknown'),
+    409: errorResponse('the execution is active'),
+    ...commonErrors,
+  },
+};
 
 function notFound(id: string): ApiError {
   return new ApiError(ErrorCode.NOT_FOUND, `no execution ${id}`);

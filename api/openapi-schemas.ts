@@ -1,0 +1,77 @@
+import type { FastifyInstance } from 'fastify';
+import { ExecutionState } from '../shared/execution.js';
+import { taskJsonSchema } from '../shared/task-schema.js';
+
+/**
+ * The shared schemas of the OpenAPI document, added to fastify by `$id`; the
+ * route schemas point at them (`ref('Task')`) and @fastify/swagger lists them
+ * under `components.schemas`. They document: nothing here validates or
+ * serializes (see openapi-plugin.ts).
+ */
+export function addOpenApiSchemas(app: FastifyInstance): void {
+  // The task's JSON schema is the zod schema the producer validates with; only
+  // the dialect line goes, since OpenAPI 3.1 states its own.
+  const { $schema: _dialect, ...task } = taskJsonSchema();
+  app.addSchema({ $id: 'Task', ...task });
+  app.addSchema({
+    $id: 'Enqueued',
+    type: 'object',
+    required: ['execution_id', 'state'],
+    properties: { execution_id: { type: ['integer', 'string'] }, state: { type: 'string' } },
+  });
+  app.addSchema({
+    $id: 'Execution',
+    type: 'object',
+    required: ['execution_id', 'state'],
+    properties: {
+      execution_id: { type: ['integer', 'string'] },
+      state: { enum: Object.values(ExecutionState) },
+      output: {
+        type: 'object',
+        description: 'the task output (the TaskREST connector output keys), once finished',
+        additionalProperties: true,
+      },
+    },
+    additionalProperties: true,
+  });
+  app.addSchema({
+    $id: 'Error',
+    type: 'object',
+    required: ['error'],
+    properties: {
+      error: { type: 'string', description: 'a stable word to match on' },
+      message: { type: 'string', description: 'a sentence for people' },
+      execution_id: {
+        type: 'string',
+        description: 'outcome unknown: the Idempotency-Key the write used, safe to retry with',
+      },
+      issues: {
+        type: 'array',
+        description: 'invalid task: one entry per bad field',
+        items: {
+          type: 'object',
+          properties: { path: { type: 'string' }, message: { type: 'string' } },
+        },
+      },
+    },
+    additionalProperties: true,
+  });
+}
+
+/** A reference to a shared schema. */
+export const ref = (name: 'Task' | 'Enqueued' | 'Execution' | 'Error') => ({ $ref: `${name}#` });
+
+/** A JSON response of the given schema. */
+export const jsonResponse = (description: string, schema: unknown) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+
+/** An error response (the API's `{"error", "message"}` body). */
+export const errorResponse = (description: string) => jsonResponse(description, ref('Error'));
+
+/** The answers every `/api/*` route may give besides its own. */
+export const commonErrors = {
+  401: errorResponse('missing or wrong bearer token'),
+  503: errorResponse('Redis does not answer; nothing was stored'),
+};
