@@ -24,6 +24,8 @@ import { tasksRoutes } from './tasks-routes.js';
 export interface ApiServer {
   readonly app: FastifyInstance;
   readonly producer: TaskProducer;
+  /** Every method + URL the server serves, as registered (`/api/tasks/:id`); HEAD included. */
+  readonly routes: readonly { method: string; url: string }[];
   /** Listens on HOST:PORT (or the given address) and resolves with the base URL. */
   listen(address?: { host?: string; port?: number }): Promise<string>;
   /** Stops listening, then closes the producer and Redis connections. */
@@ -61,6 +63,10 @@ export async function createApiServer(config: Config, logger: Logger): Promise<A
   // Open on loopback: DNS rebinding must not turn a web page into a caller.
   if (isLoopbackHost(config.host) && runsOpen(config))
     app.addHook('onRequest', loopbackHostGuard());
+  const routes: { method: string; url: string }[] = [];
+  app.addHook('onRoute', ({ method, url }) => {
+    for (const one of [method].flat()) routes.push({ method: one, url });
+  });
   // Before any route: the OpenAPI document is generated from the routes as they are added.
   await generateOpenApi(app);
 
@@ -78,6 +84,7 @@ export async function createApiServer(config: Config, logger: Logger): Promise<A
   return {
     app,
     producer,
+    routes,
     async listen(address = {}) {
       return app.listen({ host: address.host ?? config.host, port: address.port ?? config.port });
     },

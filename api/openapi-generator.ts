@@ -38,6 +38,8 @@ export async function generateOpenApi(app: FastifyInstance): Promise<void> {
         },
       },
     },
+    // OpenAPI 3.1 is JSON Schema 2020-12: `const` stays as zod wrote it.
+    convertConstToEnum: false,
     // Shared schemas keep their `$id` as their name in `components.schemas`.
     refResolver: {
       buildLocalReference: (json, _base, _fragment, i) =>

@@ -1,6 +1,6 @@
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
-import { jsonResponse } from './openapi-schemas.js';
+import { errorResponse, jsonResponse } from './openapi-schemas.js';
 
 /** Where the browsable API documentation lives. */
 export const API_DOCS_PATH = '/api/docs';
@@ -19,7 +19,10 @@ export async function openApiRoute(app: FastifyInstance): Promise<void> {
       schema: {
         tags: ['documentation'],
         summary: 'This OpenAPI document',
-        response: { 200: jsonResponse('the OpenAPI 3.1 document', { type: 'object' }) },
+        response: {
+          200: jsonResponse('the OpenAPI 3.1 document', { type: 'object' }),
+          401: errorResponse('missing or wrong bearer token'),
+        },
       },
     },
     () => Promise.resolve(app.swagger()),

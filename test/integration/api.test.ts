@@ -107,6 +107,8 @@ describe('auth', () => {
       ['GET', '/api/files'],
       ['PUT', '/api/files/a.txt'],
       ['GET', '/api/openapi.json'],
+      ['GET', '/api/docs'],
+      ['GET', '/api/docs/static/swagger-ui.css'],
     ];
     for (const [method, path] of routes) {
       for (const token of [null, 'wrong-token', `${ALICE}x`, '']) {
