@@ -10,6 +10,7 @@ import { splitJobData } from '../shared/job-envelope.js';
 import { redactUrl } from '../shared/redact.js';
 import { toApiError } from './error-answers.js';
 import { basicAuth } from './basic-auth.js';
+import { dropOutsideFonts } from './dashboard-fonts.js';
 import { redactBoardResponse, redactJobData, redactOutput } from './dashboard-redaction.js';
 
 /** Where the dashboard lives. */
@@ -20,7 +21,8 @@ export const DASHBOARD_PATH = '/dashboard';
  * DASHBOARD_PASSWORD) guards the page, its static assets and its API alike,
  * since all of them are registered inside one scope with the auth hook.
  * Task data, outputs, failure reasons and logs are shown redacted;
- * DASHBOARD_READ_ONLY=1 hides every action that changes the queue.
+ * DASHBOARD_READ_ONLY=1 hides every action that changes the queue. The page
+ * loads nothing from other hosts (its web fonts link is dropped).
  */
 export function dashboard(
   queue: Queue,
@@ -53,6 +55,7 @@ export function dashboard(
       return { status: 503 as HTTPStatus, body };
     });
     app.addHook('onRequest', basicAuth(config.dashboardUser, config.dashboardPassword));
+    app.addHook('onSend', dropOutsideFonts);
     await app.register(serverAdapter.registerPlugin(), { prefix: DASHBOARD_PATH });
   };
 }

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiHarness, type ApiHarness } from '../helpers/api-harness.js';
 import { startTargetServer, type TargetServer } from '../helpers/target-server.js';
@@ -9,6 +9,7 @@ import { startTargetServer, type TargetServer } from '../helpers/target-server.j
 /** Debian's chromium (`command -v chromium` finds it; .ci/run installs it). */
 const CHROMIUM = execFileSync('sh', ['-c', 'command -v chromium'], { encoding: 'utf8' }).trim();
 const ARTIFACT = join(import.meta.dirname, '../../test-artifacts/dashboard.png');
+const DOCS_ARTIFACT = join(import.meta.dirname, '../../test-artifacts/api-docs.png');
 
 const TOKEN = 'api-token-for-dashboard-test';
 const CREDENTIALS = { username: 'operator', password: 'dashboard-secret-pw' };
@@ -58,6 +59,34 @@ async function pageText(page: Page): Promise<string> {
   return `${await page.locator('body').innerText()}\n${await page.content()}`;
 }
 
+/**
+ * Records every request pages of the context make; one to any host but
+ * 127.0.0.1 is recorded apart and aborted, so the test never reaches out.
+ */
+async function recordRequests(
+  context: BrowserContext,
+): Promise<{ all: string[]; outside: string[] }> {
+  const seen = { all: [] as string[], outside: [] as string[] };
+  context.on('request', (request) => seen.all.push(request.url()));
+  await context.route('**', async (route) => {
+    const url = new URL(route.request().url());
+    if (/^(?:https?|wss?):$/.test(url.protocol) && url.hostname !== '127.0.0.1') {
+      seen.outside.push(url.href);
+      return route.abort('blockedbyclient');
+    }
+    return route.continue();
+  });
+  return seen;
+}
+
+/** Every network request went to 127.0.0.1 (data: and blob: URLs are no request). */
+function expectOnlyLoopback(seen: { all: string[]; outside: string[] }, where: string): void {
+  expect(seen.outside, `requests to other hosts from ${where}`).toEqual([]);
+  const network = seen.all.filter((url) => /^(?:https?|wss?):/.test(url));
+  expect(network.length, `requests recorded from ${where}`).toBeGreaterThan(2);
+  for (const url of network) expect(new URL(url).hostname, url).toBe('127.0.0.1');
+}
+
 beforeAll(async () => {
   target = await startTargetServer();
   h = await startApiHarness({
@@ -93,6 +122,7 @@ afterAll(async () => {
 describe('dashboard in a real browser', () => {
   it('shows the queue, a completed and a failed execution, redacted; screenshot saved', async () => {
     const context = await browser.newContext({ httpCredentials: CREDENTIALS });
+    const seen = await recordRequests(context);
     const page = await context.newPage();
     const queue = h.config.queueName;
     try {
@@ -157,6 +187,9 @@ describe('dashboard in a real browser', () => {
       await page.getByText(`#${ids.failed}`).first().waitFor({ timeout: 20_000 });
       mkdirSync(join(ARTIFACT, '..'), { recursive: true });
       await page.screenshot({ path: ARTIFACT, fullPage: true });
+      // bull-board's page links Google Fonts; the dashboard serves it without.
+      expectOnlyLoopback(seen, 'the dashboard');
+      expect(seen.all.some((url) => url.includes('/dashboard/static/'))).toBe(true);
     } finally {
       await context.close();
     }
@@ -186,6 +219,77 @@ describe('dashboard in a real browser', () => {
         `/dashboard/${asset}`,
         '/dashboard/api/queues',
         `/dashboard/queue/${h.config.queueName}`,
+      ]) {
+        expect((await context.request.get(`${h.url}${path}`)).status(), path).toBe(401);
+      }
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('the request recorder catches a request to another host (control)', async () => {
+    const context = await browser.newContext({ httpCredentials: CREDENTIALS });
+    const seen = await recordRequests(context);
+    const page = await context.newPage();
+    try {
+      await page.goto(`${h.url}/dashboard/`);
+      // What the unmodified page would ask for; aborted here, never sent.
+      await page.evaluate(async () => {
+        await fetch('https://fonts.googleapis.com/css2?family=IBM+Plex+Sans').catch(() => null);
+      });
+      expect(seen.outside).toEqual(['https://fonts.googleapis.com/css2?family=IBM+Plex+Sans']);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe('API documentation page in a real browser', () => {
+  it('with the bearer token it lists the routes, from 127.0.0.1 only; screenshot saved', async () => {
+    const context = await browser.newContext({
+      extraHTTPHeaders: { authorization: `Bearer ${TOKEN}` },
+    });
+    const seen = await recordRequests(context);
+    const page = await context.newPage();
+    try {
+      const response = await page.goto(`${h.url}/api/docs/`);
+      expect(response?.status()).toBe(200);
+      for (const path of [
+        '/api/tasks',
+        '/api/tasks/bulk',
+        '/api/tasks/{id}',
+        '/api/files/{name}',
+      ]) {
+        await page
+          .locator('.opblock-summary-path', {
+            hasText: new RegExp(`^${path.replace(/[{}]/g, '\\$&')}$`),
+          })
+          .first()
+          .waitFor({ state: 'visible', timeout: 20_000 });
+      }
+      await page.getByText('Enqueue one task').first().waitFor({ timeout: 20_000 });
+      // The task's schema, shown from the component.
+      await page.getByText('Task', { exact: true }).first().waitFor({ timeout: 20_000 });
+      mkdirSync(join(DOCS_ARTIFACT, '..'), { recursive: true });
+      await page.screenshot({ path: DOCS_ARTIFACT, fullPage: true });
+      expectOnlyLoopback(seen, 'the API docs page');
+      expect(seen.all.some((url) => url.endsWith('/api/docs/json'))).toBe(true);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('without the token: 401, and no route shown', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    try {
+      const response = await page.goto(`${h.url}/api/docs/`);
+      expect(response?.status()).toBe(401);
+      expect(await page.locator('body').innerText()).not.toContain('/api/tasks');
+      for (const path of [
+        '/api/docs/',
+        '/api/docs/json',
+        '/api/docs/static/swagger-ui-bundle.js',
       ]) {
         expect((await context.request.get(`${h.url}${path}`)).status(), path).toBe(401);
       }
