@@ -36,7 +36,8 @@ export async function openApiRoute(app: FastifyInstance): Promise<void> {
         .replace(/ https:| validator\.swagger\.io/g, '')
         .replace(/ ?upgrade-insecure-requests;/, '')
         .concat(" connect-src 'self';"),
-    uiConfig: { deepLinking: false, tryItOutEnabled: false },
+    // BaseLayout: no top bar, whose box would open any other document URL.
+    uiConfig: { deepLinking: false, layout: 'BaseLayout' },
     theme: { title: 'taskrest API' },
   });
 }
