@@ -132,9 +132,12 @@ describe('the OpenAPI document, generated from the route schemas', () => {
         expect.objectContaining({ in: 'header', name: 'Idempotency-Key' }),
       ]),
     );
-    expect(document.paths['/api/files/{name}'].put.parameters).toEqual([
-      expect.objectContaining({ in: 'path', name: 'name', required: true }),
-    ]);
+    expect(document.paths['/api/files/{name}'].put.parameters).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ in: 'path', name: 'name', required: true }),
+        expect.objectContaining({ in: 'query', name: 'allow_empty' }),
+      ]),
+    );
   });
 
   it('route schemas only document: replies keep every field the producer gives', async () => {
