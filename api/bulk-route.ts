@@ -4,6 +4,7 @@ import { InvalidTaskError } from '../shared/errors/invalid-task-error.js';
 import type { TaskInput } from '../shared/task-schema.js';
 import type { TaskProducer } from '../producer/task-producer.js';
 import { commonErrors, errorResponse, jsonResponse, ref } from './openapi-schemas.js';
+import { withEnqueueSpan } from './enqueue-span.js';
 
 /** Most tasks one bulk request may carry. */
 export const MAX_BULK_TASKS = 1000;
@@ -42,9 +43,12 @@ export function bulkRoute(producer: TaskProducer, { maxTaskBytes }: Pick<Config,
             { path: '', message: `expected an array of 1 to ${MAX_BULK_TASKS} tasks` },
           ]);
         }
-        const executions = await producer.enqueueBulk(tasks as TaskInput[], {
-          ...(request.caller === undefined ? {} : { user: request.caller }),
-        });
+        const executions = await withEnqueueSpan(request.headers, (traceContext) =>
+          producer.enqueueBulk(tasks as TaskInput[], {
+            ...(request.caller === undefined ? {} : { user: request.caller }),
+            ...(traceContext === undefined ? {} : { traceContext }),
+          }),
+        );
         return reply
           .code(202)
           .send(

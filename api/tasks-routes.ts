@@ -5,6 +5,7 @@ import type { TaskInput } from '../shared/task-schema.js';
 import type { TaskProducer } from '../producer/task-producer.js';
 import { ErrorCode } from '../shared/errors/error-codes.js';
 import { ApiError } from './api-error.js';
+import { withEnqueueSpan } from './enqueue-span.js';
 import { IDEMPOTENCY_KEY_PATTERN, idempotencyKeyOf } from './idempotency-key.js';
 import { commonErrors, errorResponse, jsonResponse, ref } from './openapi-schemas.js';
 
@@ -31,10 +32,15 @@ export function tasksRoutes(
         // (atomically, in the add itself) and reports it as a duplicate, so
         // two requests with one key, or a retry after an unknown outcome,
         // never make a second execution.
-        const { executionId: id, duplicate } = await producer.enqueue(request.body as TaskInput, {
-          ...(key === undefined ? {} : { jobId: key }),
-          ...(request.caller === undefined ? {} : { user: request.caller }),
-        });
+        const { executionId: id, duplicate } = await withEnqueueSpan(
+          request.headers,
+          (traceContext) =>
+            producer.enqueue(request.body as TaskInput, {
+              ...(key === undefined ? {} : { jobId: key }),
+              ...(request.caller === undefined ? {} : { user: request.caller }),
+              ...(traceContext === undefined ? {} : { traceContext }),
+            }),
+        );
         const found = duplicate ? await producer.getExecution(id) : null;
         let execution = found;
         if (waitMs > 0 && !(execution && isFinished(execution.state))) {

@@ -1,6 +1,7 @@
 import { createLogger } from '../shared/logger.js';
 import { createApiServer } from '../api/create-api-server.js';
 import type { Command } from './command.js';
+import { startTracing } from './start-tracing.js';
 
 /**
  * `taskrest api`: the HTTP API, the dashboard and the metrics on HOST:PORT.
@@ -9,6 +10,7 @@ import type { Command } from './command.js';
  */
 export const apiCommand: Command = async (_args, { config, signal, stderr }) => {
   const logger = createLogger(config);
+  const tracing = await startTracing(process.env, logger);
   const server = await createApiServer(config, logger);
   try {
     const url = await server.listen();
@@ -20,6 +22,7 @@ export const apiCommand: Command = async (_args, { config, signal, stderr }) => 
     logger.info('api stopping');
   } finally {
     await server.close();
+    await tracing.shutdown();
   }
   return 0;
 };

@@ -5,6 +5,7 @@ import { startTaskWorker } from '../worker/task-worker.js';
 import { createApiServer } from '../api/create-api-server.js';
 import type { Command } from './command.js';
 import { ensureRedis } from './ensure-redis.js';
+import { startTracing } from './start-tracing.js';
 
 /**
  * `taskrest dev` (and `npm start`): a worker, the HTTP API and the dashboard
@@ -23,6 +24,7 @@ export const devCommand: Command = async (_args, context) => {
   }
   const redis = await ensureRedis(config.redisUrl, (line) => stderr.write(`${line}\n`));
   if (!redis) return 1;
+  const tracing = await startTracing(process.env, logger);
   try {
     const worker = startTaskWorker(config, logger);
     try {
@@ -51,6 +53,7 @@ export const devCommand: Command = async (_args, context) => {
       await worker.close();
     }
   } finally {
+    await tracing.shutdown();
     await redis.stop();
   }
   return 0;

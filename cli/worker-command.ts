@@ -2,6 +2,7 @@ import type { Command } from './command.js';
 import { createLogger } from '../shared/logger.js';
 import { startHealthServer, type HealthServer } from '../worker/health-server.js';
 import { startTaskWorker } from '../worker/task-worker.js';
+import { startTracing } from './start-tracing.js';
 
 /**
  * `taskrest worker`: one worker process. Scale by starting more, anywhere.
@@ -15,6 +16,8 @@ export const workerCommand: Command = async (_args, { config, signal }) => {
       'TASKREST_SECRET_KEY is not set: sensitive task inputs are stored in clear in Redis',
     );
   }
+  // Before the worker: its first execution may already be traced.
+  const tracing = await startTracing(process.env, logger);
   const worker = startTaskWorker(config, logger);
   let health: HealthServer | undefined;
   if (config.healthPort !== undefined) {
@@ -39,6 +42,8 @@ export const workerCommand: Command = async (_args, { config, signal }) => {
   logger.info('worker stopping', { graceSeconds: config.shutdownGraceMs / 1000 });
   await worker.close();
   await health?.close();
+  // After the last execution: its spans are flushed.
+  await tracing.shutdown();
   logger.info('worker stopped');
   return 0;
 };

@@ -24,4 +24,5 @@ export {
   type ValidationIssue,
 } from '../shared/errors/index.js';
 export type { FilesStore, FileInfo } from '../shared/files/files-store.js';
+export type { TraceCarrier } from '../shared/tracing/trace-carrier.js';
 export { taskJsonSchema } from '../shared/task-schema.js';

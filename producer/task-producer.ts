@@ -15,9 +15,10 @@ import {
 import { defaultJobOptions, jobKey, OUTPUT_FIELD, TASK_JOB_NAME } from '../shared/task-queue.js';
 import type { TaskInput } from '../shared/task-schema.js';
 import { createFilesStore, type FilesStore } from '../shared/files/files-store.js';
-import { joinJobData } from '../shared/job-envelope.js';
+import { joinJobData, type JobMeta } from '../shared/job-envelope.js';
 import { createKeyRing, type SecretKey } from '../shared/secrets/key-ring.js';
 import { sealTask } from '../shared/secrets/seal-task.js';
+import { captureTraceContext, type TraceCarrier } from '../shared/tracing/trace-carrier.js';
 import { CompletionWaiter } from './completion-waiter.js';
 import {
   producerOptionsOf,
@@ -43,6 +44,12 @@ export type EnqueueOptions = Pick<
 > & {
   /** Who enqueues (the API's bearer token holder): the user of `pass_user_token` tokens. */
   user?: string;
+  /**
+   * The W3C trace context the execution continues (the worker's spans are its
+   * children, the target gets it as `traceparent`). Default: the active
+   * OpenTelemetry context's span, when there is one.
+   */
+  traceContext?: TraceCarrier;
 };
 
 /**
@@ -111,8 +118,8 @@ export class TaskProducer {
     options: EnqueueOptions = {},
   ): Promise<{ executionId: number | string; duplicate?: boolean }> {
     this.#validate(task);
-    const { user, ...jobOptions } = options;
-    const data = this.#jobData(task, user);
+    const { user, traceContext, ...jobOptions } = options;
+    const data = this.#jobData(task, { user, trace: traceContext ?? captureTraceContext() });
     const job = await withRedis(
       this.#connection,
       () => this.#queue.add(TASK_JOB_NAME, data, jobOptions),
@@ -160,10 +167,11 @@ export class TaskProducer {
       }
     });
     if (issues.length > 0) throw new InvalidTaskError(issues);
-    const { user, ...opts } = options;
+    const { user, traceContext, ...opts } = options;
+    const meta = { user, trace: traceContext ?? captureTraceContext() };
     const bulk = tasks.map((task) => ({
       name: TASK_JOB_NAME,
-      data: this.#jobData(task, user),
+      data: this.#jobData(task, meta),
       opts,
     }));
     const jobs = await withRedis(this.#connection, () => this.#queue.addBulk(bulk), {
@@ -249,11 +257,11 @@ export class TaskProducer {
   }
 
   /** Job data: the task, its secrets sealed when a `secretKey` is set, and the envelope. */
-  #jobData(task: TaskInput, user: string | undefined): object {
+  #jobData(task: TaskInput, meta: Omit<JobMeta, 'sealed'>): object {
     this.#sealKey ??= createKeyRing(this.#settings).current ?? null;
-    if (!this.#sealKey) return joinJobData(task, { user });
+    if (!this.#sealKey) return joinJobData(task, meta);
     const { task: stored, sealed } = sealTask(task, this.#sealKey);
-    return joinJobData(stored, { user, sealed });
+    return joinJobData(stored, { ...meta, sealed });
   }
 
   #validate(task: unknown): void {

@@ -1,3 +1,5 @@
+import type { TraceCarrier } from './tracing/trace-carrier.js';
+
 /**
  * What a job's data holds: the task, exactly as a producer wrote it, plus an
  * optional reserved key with what taskrest itself needs to carry along (who
@@ -11,6 +13,8 @@ export interface JobMeta {
   user?: string;
   /** Sensitive inputs sealed with TASKREST_SECRET_KEY (see shared/secrets). */
   sealed?: unknown;
+  /** The W3C trace context the execution continues (API `traceparent` header, the library's active span). */
+  trace?: TraceCarrier;
 }
 
 /** Splits job data into the task and taskrest's own metadata. */

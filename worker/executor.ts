@@ -1,3 +1,4 @@
+import type { Context } from '@opentelemetry/api';
 import type { AxiosInstance, AxiosRequestConfig, AxiosResponse } from 'axios';
 import { ErrorCode } from '../shared/errors/error-codes.js';
 import { InvalidTaskError } from '../shared/errors/invalid-task-error.js';
@@ -69,6 +70,8 @@ export interface ExecutionContext {
   readonly onLog?: (line: string) => void;
   /** Who started the execution (for pass_user_token). */
   readonly user?: string;
+  /** The execution's trace context: each attempt's span is its child and the target gets its traceparent. */
+  readonly traceContext?: Context;
 }
 
 /** What an execution did, counted as it happened (for metrics; never read back from the log). */
@@ -217,6 +220,7 @@ async function send(
       taskrest: transportOptions(task, deps.maxResponseBytes),
       validateStatus,
       'axios-retry': retry,
+      ...(context.traceContext ? { traceContext: context.traceContext } : {}),
     };
     log.add(`${hop.method.toUpperCase()} ${redactUrl(hop.url)}`);
     tally.attempts++;

@@ -2,6 +2,7 @@ import axios, { type AxiosInstance } from 'axios';
 import axiosRetry from 'axios-retry';
 import { createUndiciAdapter } from './transport/undici-adapter.js';
 import type { UndiciAdapterOptions } from './transport/transport-options.js';
+import { tracedAdapter } from './tracing/traced-adapter.js';
 
 /** The axios instance a worker sends every request through, and how to close it. */
 export interface HttpClient {
@@ -10,14 +11,15 @@ export interface HttpClient {
 }
 
 /**
- * One axios instance per worker process, over the undici adapter, with
- * axios-retry attached. Retry settings are per request (each task's own
+ * One axios instance per worker process, over the undici adapter (traced),
+ * with axios-retry attached. Retry settings are per request (each task's own
  * `retry_backoff`), so the instance default is "no retries".
  */
 export function createHttpClient(options: UndiciAdapterOptions = {}): HttpClient {
   const transport = createUndiciAdapter(options);
   const instance = axios.create({
-    adapter: transport.adapter,
+    // Below axios-retry: one span (and one traceparent) per attempt actually sent.
+    adapter: tracedAdapter(transport.adapter),
     // taskrest follows redirects itself, hop by hop, and judges status codes itself.
     maxRedirects: 0,
     validateStatus: () => true,

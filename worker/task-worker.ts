@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { pid } from 'node:process';
+import { context as traceContextApi } from '@opentelemetry/api';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Config } from '../shared/config.js';
 import { ErrorCode } from '../shared/errors/error-codes.js';
@@ -24,6 +25,7 @@ import { createKeyRing, type KeyRing } from '../shared/secrets/key-ring.js';
 import { unsealTask } from '../shared/secrets/seal-task.js';
 import { leaveJob, RunningExecutions, type RunningExecution } from './running-executions.js';
 import { HAND_BACK_MS, handBack, settlesWithin, Shutdown } from './shutdown.js';
+import { startExecutionSpan } from './tracing/execution-span.js';
 import { WorkerHealth } from './worker-health.js';
 import { workerErrorLog } from './worker-error-log.js';
 
@@ -122,7 +124,16 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
     // Until the job is settled (handed back, its failure stored): a stop that
     // cannot wait any longer names the jobs it leaves to the stalled check.
     try {
-      return await runExecution(job, token, task, meta.user, execution, jobLog, startedAt);
+      return await runExecution(
+        job,
+        token,
+        task,
+        meta.user,
+        meta.trace,
+        execution,
+        jobLog,
+        startedAt,
+      );
     } finally {
       executions.finish(execution);
     }
@@ -133,21 +144,28 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
     token: string | undefined,
     task: unknown,
     user: string | undefined,
+    storedTrace: unknown,
     execution: RunningExecution,
     jobLog: JobLogWriter,
     startedAt: number,
   ): Promise<TaskOutput> {
-    const result = await executeTask(
-      task,
-      {
-        executionId: executionIdOf(job.id),
-        ...(user ? { user } : {}),
-        signal: execution.signal,
-        onLog: (line) => jobLog.add(line),
-      },
-      deps,
+    const span = startExecutionSpan(storedTrace, executionIdOf(job.id), config.queueName);
+    // Active too, for what the executor does not hand the context to (a grant's token request).
+    const result = await traceContextApi.with(span.context, () =>
+      executeTask(
+        task,
+        {
+          executionId: executionIdOf(job.id),
+          ...(user ? { user } : {}),
+          signal: execution.signal,
+          onLog: (line) => jobLog.add(line),
+          traceContext: span.context,
+        },
+        deps,
+      ),
     );
     const { output, error } = result;
+    span.end(output.status === OutputStatus.SUCCESS ? undefined : (error?.code ?? '_OTHER'));
     await jobLog.close();
     // Its lock is gone: whatever this execution ended with is not the job's to record.
     if (execution.lockLost) return leaveJob();
