@@ -10,6 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { TaskProducer } from '../../producer/task-producer.js';
 import { META_KEY } from '../../shared/job-envelope.js';
 import { redactUrl } from '../../shared/redact.js';
+import { startApiHarness } from '../helpers/api-harness.js';
 import { freePort } from '../helpers/free-port.js';
 import { startHttpTestServer, type HttpTestServer } from '../helpers/http-test-server.js';
 import { startTaskrest, type TaskrestProcess } from '../helpers/taskrest-process.js';
@@ -303,6 +304,41 @@ describe('tracing off (no OTEL_ variable)', () => {
     });
     expect(none.filter((m) => SDK_MODULE.test(m))).toEqual([]);
   }, 60_000);
+});
+
+describe('API without tracing', () => {
+  it('stores the traceparent header of a task and of a bulk request as given, and none without one', async () => {
+    const h = await startApiHarness({}, { worker: false });
+    try {
+      const traceparent = `00-${hex(16)}-${hex(8)}-01`;
+      const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+        fetch(`${h.url}${path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...headers },
+          body: JSON.stringify(body),
+        }).then((r) => r.json());
+      const task = { url: `${target.url}/never-run` };
+      const one = (await post('/api/tasks', task, { traceparent })) as { execution_id: number };
+      const bulk = (await post('/api/tasks/bulk', [task, task], {
+        traceparent,
+        tracestate: 'a=1',
+      })) as { execution_id: number }[];
+      const none = (await post('/api/tasks', task)) as { execution_id: number };
+      const metaOf = async (id: number) =>
+        ((await h.api.producer.queue.getJob(String(id)))?.data as Record<string, unknown>)[
+          META_KEY
+        ];
+      expect(await metaOf(one.execution_id)).toEqual({ trace: { traceparent } });
+      for (const { execution_id } of bulk) {
+        expect(await metaOf(execution_id)).toEqual({
+          trace: { traceparent, tracestate: 'a=1' },
+        });
+      }
+      expect(await metaOf(none.execution_id)).toBeUndefined();
+    } finally {
+      await h.close();
+    }
+  });
 });
 
 describe('library: enqueue inside an active span', () => {
