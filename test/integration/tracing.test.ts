@@ -8,6 +8,7 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { TaskProducer } from '../../producer/task-producer.js';
+import { producerOptionsOf } from '../../producer/task-producer-options.js';
 import { META_KEY } from '../../shared/job-envelope.js';
 import { redactUrl } from '../../shared/redact.js';
 import { startApiHarness } from '../helpers/api-harness.js';
@@ -15,7 +16,9 @@ import { freePort } from '../helpers/free-port.js';
 import { startHttpTestServer, type HttpTestServer } from '../helpers/http-test-server.js';
 import { startTaskrest, type TaskrestProcess } from '../helpers/taskrest-process.js';
 import { deleteTestKeys, envOf, testConfig } from '../helpers/test-config.js';
-import { eventually, startWorkerProcess } from '../helpers/worker-process.js';
+import { eventually } from '../helpers/eventually.js';
+import { TestQueue } from '../helpers/test-queue.js';
+import { startWorkerProcess } from '../helpers/worker-process.js';
 
 /*
  * Tracing end to end: the API and a worker as real processes with the real
@@ -209,7 +212,9 @@ describe('tracing with OTEL_EXPORTER_OTLP_ENDPOINT', () => {
     expect(new Set(parents).size).toBe(2);
 
     const ours = () => receiver.spans().filter((s) => s.traceId === traceId);
-    await eventually(() => ours().length >= 4, 'four spans of the trace exported', 30_000);
+    await eventually(() => ours().length >= 4, 'four spans of the trace exported', {
+      timeoutMs: 30_000,
+    });
     const spans = ours();
     const enqueue = spans.find((s) => s.name === 'taskrest enqueue');
     const execute = spans.find((s) => s.name === 'taskrest execute');
@@ -261,7 +266,7 @@ describe('tracing off (no OTEL_ variable)', () => {
     });
     processes.push(worker);
     expect(worker.output()).toMatch(/"tracing off: no OTEL_ variable asks for it"/);
-    const producer = new TaskProducer({ config });
+    const producer = new TaskProducer(producerOptionsOf(config));
     try {
       const traceparent = `00-${hex(16)}-${hex(8)}-01`;
       const { executionId } = await producer.enqueue(
@@ -309,6 +314,7 @@ describe('tracing off (no OTEL_ variable)', () => {
 describe('API without tracing', () => {
   it('stores the traceparent header of a task and of a bulk request as given, and none without one', async () => {
     const h = await startApiHarness({}, { worker: false });
+    const queue = new TestQueue(h.config);
     try {
       const traceparent = `00-${hex(16)}-${hex(8)}-01`;
       const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
@@ -325,9 +331,7 @@ describe('API without tracing', () => {
       })) as { execution_id: number }[];
       const none = (await post('/api/tasks', task)) as { execution_id: number };
       const metaOf = async (id: number) =>
-        ((await h.api.producer.queue.getJob(String(id)))?.data as Record<string, unknown>)[
-          META_KEY
-        ];
+        ((await queue.getJob(String(id)))?.data as Record<string, unknown>)[META_KEY];
       expect(await metaOf(one.execution_id)).toEqual({ trace: { traceparent } });
       for (const { execution_id } of bulk) {
         expect(await metaOf(execution_id)).toEqual({
@@ -336,6 +340,7 @@ describe('API without tracing', () => {
       }
       expect(await metaOf(none.execution_id)).toBeUndefined();
     } finally {
+      await queue.close();
       await h.close();
     }
   });
@@ -352,7 +357,8 @@ describe('library: enqueue inside an active span', () => {
 
   it('stores the active span as the traceparent of the execution, and nothing outside a span', async () => {
     const config = testConfig();
-    const producer = new TaskProducer({ config });
+    const producer = new TaskProducer(producerOptionsOf(config));
+    const queue = new TestQueue(config);
     const tracer = new BasicTracerProvider().getTracer('caller');
     try {
       const { traced, spanContext } = await tracer.startActiveSpan('caller', async (span) => {
@@ -365,13 +371,14 @@ describe('library: enqueue inside an active span', () => {
       });
       const plain = (await producer.enqueue({ url: `${target.url}/lib` })).executionId;
       const dataOf = async (id: number | string) =>
-        (await producer.queue.getJob(String(id)))?.data as Record<string, unknown>;
+        (await queue.getJob(String(id)))?.data as Record<string, unknown>;
       const meta = (await dataOf(traced))[META_KEY] as { trace?: { traceparent: string } };
       expect(meta.trace?.traceparent).toBe(`00-${spanContext.traceId}-${spanContext.spanId}-01`);
       expect(trace.getActiveSpan()).toBeUndefined();
       expect(await dataOf(plain)).not.toHaveProperty(META_KEY);
     } finally {
       await producer.close();
+      await queue.close();
       await deleteTestKeys(config);
     }
   });
