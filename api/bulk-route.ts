@@ -4,7 +4,7 @@ import { InvalidTaskError } from '../shared/errors/invalid-task-error.js';
 import type { TaskInput } from '../shared/task-schema.js';
 import type { TaskProducer } from '../producer/task-producer.js';
 import { commonErrors, errorResponse, jsonResponse, ref } from './openapi-schemas.js';
-import { withEnqueueSpan } from './enqueue-span.js';
+import { TRACE_HEADERS, withEnqueueSpan } from './enqueue-span.js';
 
 /** Most tasks one bulk request may carry. */
 export const MAX_BULK_TASKS = 1000;
@@ -14,6 +14,7 @@ export const MAX_BULK_BYTES = 32 * 1024 * 1024;
 const schema = {
   tags: ['tasks'],
   summary: `Enqueue 1 to ${MAX_BULK_TASKS} tasks, all or nothing`,
+  headers: { type: 'object', properties: TRACE_HEADERS },
   body: { type: 'array', items: ref('Task'), minItems: 1, maxItems: MAX_BULK_TASKS },
   response: {
     202: jsonResponse('enqueued, in order', { type: 'array', items: ref('Enqueued') }),

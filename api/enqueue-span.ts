@@ -9,6 +9,18 @@ import {
 import { taskrestTracer } from '../shared/tracing/tracer.js';
 
 /**
+ * The trace headers in the OpenAPI document. No pattern: a malformed one is
+ * ignored (as W3C trace context asks), never a reason to refuse the task.
+ */
+export const TRACE_HEADERS = {
+  traceparent: {
+    type: 'string',
+    description: 'W3C trace context: the execution continues this trace and the target receives it',
+  },
+  tracestate: { type: 'string', description: 'W3C trace context, with `traceparent`' },
+} as const;
+
+/**
  * Runs an enqueue in a `taskrest enqueue` PRODUCER span, the child of the
  * request's `traceparent` (`tracestate`) header, and hands `enqueue` the trace
  * context to store with the execution. Without the SDK no span records, and

@@ -5,7 +5,7 @@ import type { TaskInput } from '../shared/task-schema.js';
 import type { TaskProducer } from '../producer/task-producer.js';
 import { ErrorCode } from '../shared/errors/error-codes.js';
 import { ApiError } from './api-error.js';
-import { withEnqueueSpan } from './enqueue-span.js';
+import { TRACE_HEADERS, withEnqueueSpan } from './enqueue-span.js';
 import { IDEMPOTENCY_KEY_PATTERN, idempotencyKeyOf } from './idempotency-key.js';
 import { commonErrors, errorResponse, jsonResponse, ref } from './openapi-schemas.js';
 
@@ -112,6 +112,7 @@ const enqueueSchema = {
         description:
           'becomes the execution_id; a known key returns its execution (200); not only digits',
       },
+      ...TRACE_HEADERS,
     },
   },
   body: ref('Task'),
