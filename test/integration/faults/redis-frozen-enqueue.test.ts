@@ -6,6 +6,7 @@ import type { Config } from '../../../shared/config.js';
 import { ErrorCode } from '../../../shared/errors/error-codes.js';
 import { OutcomeUnknownError } from '../../../shared/errors/outcome-unknown-error.js';
 import { createLogger } from '../../../shared/logger.js';
+import { eventually } from '../../helpers/eventually.js';
 import { ownRedis, type OwnRedis } from '../../helpers/own-redis.js';
 import { testConfig } from '../../helpers/test-config.js';
 import { TestQueue } from '../../helpers/test-queue.js';
@@ -91,7 +92,10 @@ describe('Redis frozen at enqueue', () => {
     expect((library as OutcomeUnknownError).code).toBe(ErrorCode.OUTCOME_UNKNOWN);
 
     redis.thaw();
-    // The frozen Redis ran the commands it had been sent: 1 + 2 + 1 jobs, no more.
+    // The frozen Redis runs the commands it had been sent (in its own order among
+    // its clients): 1 + 2 + 1 jobs, and no more.
+    await eventually(async () => (await queue.count()) >= 4, 'the four frozen enqueues');
+    await new Promise((resolve) => setTimeout(resolve, 500));
     expect(await queue.count()).toBe(4);
   }, 60_000);
 
