@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { Queue } from 'bullmq';
 import type { Config } from '../shared/config.js';
 import type { Logger } from '../shared/logger.js';
@@ -51,7 +51,7 @@ export async function createApiServer(config: Config, logger: Logger): Promise<A
   const app = Fastify({
     // fastify logs through the process's pino; requests are not logged one by one.
     ...(loggerInstance ? { loggerInstance } : { logger: false }),
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.maxTaskBytes,
     // `__proto__` and `constructor.prototype` are legal JSON, and a task's `json` body must reach
     // its target as written. JSON.parse makes them own data properties (no prototype is touched);
