@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { AxiosInstance, AxiosRequestConfig, AxiosResponse } from 'axios';
 import { ErrorCode } from '../shared/errors/error-codes.js';
 import { InvalidTaskError } from '../shared/errors/invalid-task-error.js';
@@ -177,10 +176,6 @@ export async function executeTask(
   const tally: Tally = resume
     ? { attempts: resume.attempts, retries: resume.retries }
     : { attempts: 0, retries: 0 };
-  // Taken up before it is due (a stalled job, a hand-back): parked again, nothing sent.
-  if (resume && deps.parking && resume.dueAt - now() > deps.parking.inlineMs) {
-    return { parked: resume, counts: { ...tally, statusClass: statusClassOf(null) } };
-  }
   const log = new ExecutionLog(context.onLog, now, resume?.log);
   const cookies = new ExecutionCookies();
   let response: ResponseFields = NO_RESPONSE;
@@ -265,16 +260,17 @@ function parkedResponse(fields: ResponseFields): ParkedResponse {
 
 /**
  * Taking up a parked execution: past its deadline it ends (nothing is sent);
- * a short wait left is slept; the resumed request is the retry that was due.
+ * otherwise the resumed request is the retry that was due. Taken up before
+ * it is due, it goes on at once: someone made the job due (BullMQ's
+ * `promote`, the dashboard), or a worker died before it could delay it.
  */
-async function takeUp(
+function takeUp(
   resume: ParkedExecution,
   task: Task,
-  context: ExecutionContext,
   log: ExecutionLog,
   now: () => number,
   tally: Tally,
-): Promise<void> {
+): void {
   const { deadline } = task.retry_backoff;
   if (now() > resume.firstAttemptAt + deadline * 1000) {
     throw new PickupDeadline(
@@ -283,8 +279,6 @@ async function takeUp(
       resume.response,
     );
   }
-  const wait = resume.dueAt - now();
-  if (wait > 0) await sleep(wait, undefined, { signal: context.signal });
   log.add(`taken up again for retry ${resume.retry}`);
   tally.retries++;
 }
@@ -300,7 +294,7 @@ async function send(
   parking: ParkRules | undefined,
 ): Promise<AxiosResponse> {
   const { resume } = context;
-  if (resume) await takeUp(resume, task, context, log, now, tally);
+  if (resume) takeUp(resume, task, log, now, tally);
   if (task.data !== undefined) log.add('input "data" is deprecated: use "json" for a JSON body');
   const body = await encodeBody(task, deps.files);
   let hop: Hop = {

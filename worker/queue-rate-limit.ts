@@ -3,7 +3,7 @@ import type { Queue } from 'bullmq';
 /**
  * Whether a queue has a rate limit (BullMQ's global rate limit, which every
  * worker of the queue obeys). Only then does holding it back with
- * `worker.rateLimit` stop other workers: BullMQ checks its limiter key only
+ * `queue.rateLimit` stop other workers: BullMQ checks its limiter key only
  * for a queue with a limit.
  */
 export async function queueHasRateLimit(
