@@ -120,14 +120,10 @@ export function isParked(result: ExecutionResult | ParkResult): result is ParkRe
   return 'parked' in result;
 }
 
-/** Thrown inside an execution to park it (see ParkResult); never leaves the executor. */
-class ParkSignal extends Error {
-  constructor(
-    readonly plan: PlannedPark,
-    readonly firstAttemptAt: number,
-  ) {
-    super('parked');
-  }
+/** Set by `send` when a retry wait parks the execution: the request's failure then parks it. */
+interface PendingPark {
+  plan: PlannedPark | null;
+  firstAttemptAt: number;
 }
 
 /** A parked execution taken up past its deadline: it ends with the last failure's response. */
@@ -179,6 +175,7 @@ export async function executeTask(
   const log = new ExecutionLog(context.onLog, now, resume?.log);
   const cookies = new ExecutionCookies();
   let response: ResponseFields = NO_RESPONSE;
+  const pending: PendingPark = { plan: null, firstAttemptAt: 0 };
   const counted = (output: TaskOutput, error?: TaskError): ExecutionResult => ({
     output,
     counts: { ...tally, statusClass: statusClassOf(output.status_code) },
@@ -196,7 +193,10 @@ export async function executeTask(
 
   try {
     const task = parseTask(input);
-    const final = await send(task, context, deps, log, cookies, now, tally, deps.parking);
+    const final = await send(task, context, deps, log, cookies, now, tally, {
+      rules: deps.parking,
+      pending,
+    });
     response = responseFields(final, log);
     const expected = task.expected_status_code.includes(final.status);
     const message = `${describeStatus(final)}${expected ? '' : ` (expected ${task.expected_status_code.join(', ')})`}`;
@@ -206,7 +206,7 @@ export async function executeTask(
       new TaskError(ErrorCode.UNEXPECTED_STATUS, message),
     );
   } catch (thrown) {
-    if (thrown instanceof ParkSignal) return parkedResult(thrown, log, tally, now);
+    if (pending.plan) return parkedResult(pending.plan, pending.firstAttemptAt, log, tally, now);
     if (thrown instanceof PickupDeadline && thrown.response) response = thrown.response;
     const error = thrown instanceof TaskError ? thrown : classifyError(thrown);
     const failed = responseOf(thrown);
@@ -222,12 +222,12 @@ export async function executeTask(
 
 /** The ParkResult of a retry that parks: its log line says until when. */
 function parkedResult(
-  signal: ParkSignal,
+  plan: PlannedPark,
+  firstAttemptAt: number,
   log: ExecutionLog,
   tally: Tally,
   now: () => number,
 ): ParkResult {
-  const { plan } = signal;
   const dueAt = now() + plan.delayMs;
   const where = plan.holdQueue ? 'the queue is held back' : 'parked, the worker slot freed';
   log.add(
@@ -237,7 +237,7 @@ function parkedResult(
   const failed = responseOf(plan.error);
   return {
     parked: {
-      firstAttemptAt: signal.firstAttemptAt,
+      firstAttemptAt,
       dueAt,
       retry: plan.retry,
       attempts: tally.attempts,
@@ -291,7 +291,7 @@ async function send(
   cookies: ExecutionCookies,
   now: () => number,
   tally: Tally,
-  parking: ParkRules | undefined,
+  parking: { rules: ParkRules | undefined; pending: PendingPark },
 ): Promise<AxiosResponse> {
   const { resume } = context;
   if (resume) takeUp(resume, task, log, now, tally);
@@ -314,10 +314,9 @@ async function send(
   let renew = credentials.renew;
   const credentialOrigin = hop.url.origin;
   const startedAt = resume?.firstAttemptAt ?? now();
+  parking.pending.firstAttemptAt = startedAt;
   // Set when retrying stopped at the deadline: the failure then says so.
   let gaveUp: string | null = null;
-  // Set when a retry wait parks the execution: the failure then parks it.
-  let parkPlan: PlannedPark | null = null;
   // Only the first hop parks: a redirect's target and its headers are not carried over.
   let firstHop = true;
   // The resumed request is that retry: later ones of its hop count on from there.
@@ -337,12 +336,12 @@ async function send(
       rebuildBody: () => (hop.withBody ? body?.create() : undefined),
       onPark: (plan) => {
         if (!firstHop) return false;
-        parkPlan = plan;
+        parking.pending.plan = plan;
         return true;
       },
     },
     now,
-    parking,
+    parking.rules,
     numbering,
   );
   const validateStatus = retryStatusValidator(task);
@@ -373,7 +372,6 @@ async function send(
     const response = await deps.http
       .request<Buffer>(config)
       .catch((err: unknown) => {
-        if (parkPlan !== null) throw new ParkSignal(parkPlan, startedAt);
         throw gaveUp === null
           ? err
           : new TaskError(ErrorCode.DEADLINE_EXCEEDED, gaveUp, { cause: err });
