@@ -183,6 +183,10 @@ export const CONFIG_TABLE = {
     'how long a stopping worker lets running jobs finish before it hands them back',
     numVar(30),
   ),
+  TASKREST_INLINE_RETRY_SECONDS: variable(
+    'longest retry wait slept in the worker; a longer one parks the job as delayed and frees the slot',
+    numVar(5),
+  ),
   TASKREST_STALLED_INTERVAL_SECONDS: variable(
     'how often workers look for jobs of dead workers',
     numVar(30, 0.1),

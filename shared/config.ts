@@ -52,6 +52,11 @@ export interface Config {
   readonly keepFailed: { readonly age: number; readonly count: number };
   /** `TASKREST_SHUTDOWN_GRACE_SECONDS`: how long a stopping worker lets running jobs finish. */
   readonly shutdownGraceMs: number;
+  /**
+   * `TASKREST_INLINE_RETRY_SECONDS`: the longest retry wait slept in the
+   * worker; a longer one parks the execution as a delayed job.
+   */
+  readonly inlineRetryMs: number;
   /** `TASKREST_STALLED_INTERVAL_SECONDS`: how often workers look for jobs of dead workers. */
   readonly stalledIntervalMs: number;
   /** `TASKREST_MAX_STALLED_COUNT`: how often a job may be recovered from a dead worker before it fails. */
@@ -127,6 +132,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       count: e.TASKREST_KEEP_FAILED_COUNT,
     }),
     shutdownGraceMs: Math.round(e.TASKREST_SHUTDOWN_GRACE_SECONDS * 1000),
+    inlineRetryMs: Math.round(e.TASKREST_INLINE_RETRY_SECONDS * 1000),
     stalledIntervalMs: Math.round(e.TASKREST_STALLED_INTERVAL_SECONDS * 1000),
     maxStalledCount: e.TASKREST_MAX_STALLED_COUNT,
     lockDurationMs: Math.round(e.TASKREST_LOCK_DURATION_SECONDS * 1000),

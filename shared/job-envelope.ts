@@ -1,4 +1,5 @@
 import type { TraceCarrier } from './tracing/trace-carrier.js';
+import type { ParkedExecution } from './parked-execution.js';
 
 /**
  * What a job's data holds: the task, exactly as a producer wrote it, plus an
@@ -15,6 +16,8 @@ export interface JobMeta {
   sealed?: unknown;
   /** The W3C trace context the execution continues (API `traceparent` header, the library's active span). */
   trace?: TraceCarrier;
+  /** Set while the execution waits for a retry as a delayed job (see parked-execution.ts). */
+  parked?: ParkedExecution;
 }
 
 /** Splits job data into the task and taskrest's own metadata. */
@@ -30,6 +33,16 @@ export function splitJobData(data: unknown): { task: unknown; meta: JobMeta } {
 export function joinJobData(task: object, meta: JobMeta): object {
   const present = Object.entries(meta).filter(([, v]) => v !== undefined);
   return present.length === 0 ? task : { ...task, [META_KEY]: Object.fromEntries(present) };
+}
+
+/**
+ * The job's data with `parked` as its parked execution: the task and the
+ * other metadata stay exactly as they were.
+ */
+export function withParkedExecution(data: unknown, parked: ParkedExecution): object {
+  const { task, meta } = splitJobData(data);
+  const bare = task !== null && typeof task === 'object' ? task : {};
+  return joinJobData(bare, { ...meta, parked });
 }
 
 function isObject(value: unknown): boolean {

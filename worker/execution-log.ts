@@ -5,10 +5,14 @@
 export class ExecutionLog {
   readonly lines: string[] = [];
 
+  /** `earlier`: the lines of a parked execution taken up again (its sink already has them). */
   constructor(
     private readonly sink: (line: string) => void = () => undefined,
     private readonly now: () => number = Date.now,
-  ) {}
+    earlier: readonly string[] = [],
+  ) {
+    this.lines.push(...earlier);
+  }
 
   add(message: string): void {
     const line = `${new Date(this.now()).toISOString()} ${message}`;

@@ -4,6 +4,7 @@ import { ErrorCode } from '../shared/errors/error-codes.js';
 import { InvalidTaskError } from '../shared/errors/invalid-task-error.js';
 import { TaskError } from '../shared/errors/task-error.js';
 import { OutputStatus, type TaskOutput } from '../shared/output.js';
+import type { ParkedExecution, ParkedResponse } from '../shared/parked-execution.js';
 import { parseTask } from '../shared/parse-task.js';
 import { redactUrl } from '../shared/redact.js';
 import type { Task } from '../shared/task-schema.js';
@@ -22,7 +23,13 @@ import { buildUrl } from './request/build-url.js';
 import { ExecutionCookies, mergeCookieHeader } from './request/cookies.js';
 import { encodeBody } from './request/encode-body.js';
 import type { FileSource, RequestBody } from './request/request-body.js';
-import { createRetryConfig, retryStatusValidator } from './retry-policy.js';
+import {
+  attempts,
+  createRetryConfig,
+  retryStatusValidator,
+  type ParkRules,
+  type PlannedPark,
+} from './retry-policy.js';
 import { transportOptions } from './timeouts.js';
 
 /** Credentials for one execution's request (see Authorizer). */
@@ -61,6 +68,11 @@ export interface ExecutorDeps {
   readonly now?: () => number;
 }
 
+/** The executor's dependencies when long retry waits park the execution (the worker's). */
+export interface ParkingExecutorDeps extends ExecutorDeps {
+  readonly parking: ParkRules;
+}
+
 /** One execution's identity and controls. */
 export interface ExecutionContext {
   readonly executionId: number | string;
@@ -72,6 +84,8 @@ export interface ExecutionContext {
   readonly user?: string;
   /** The execution's trace context: each attempt's span is its child and the target gets its traceparent. */
   readonly traceContext?: Context;
+  /** The parked execution this one goes on with: its log, counts, retry number and deadline. */
+  readonly resume?: ParkedExecution;
 }
 
 /** What an execution did, counted as it happened (for metrics; never read back from the log). */
@@ -92,6 +106,42 @@ export interface ExecutionResult {
   readonly error?: TaskError;
 }
 
+/**
+ * An execution that stopped, without an output, to wait for its next retry
+ * outside the worker slot: the worker stores `parked` on the job and delays
+ * it until `parked.dueAt` (or, with `holdQueueMs`, holds back the queue).
+ */
+export interface ParkResult {
+  readonly parked: ParkedExecution;
+  /** A 429 with Retry-After on a rate-limited queue: no task of the queue is sent for this long. */
+  readonly holdQueueMs?: number;
+  readonly counts: ExecutionCounts;
+}
+
+/** True when the execution parked rather than finished. */
+export function isParked(result: ExecutionResult | ParkResult): result is ParkResult {
+  return 'parked' in result;
+}
+
+/** Set by `send` when a retry wait parks the execution: the request's failure then parks it. */
+interface PendingPark {
+  plan: PlannedPark | null;
+  firstAttemptAt: number;
+}
+
+/** A parked execution taken up past its deadline: it ends with the last failure's response. */
+class PickupDeadline extends TaskError {
+  constructor(
+    message: string,
+    readonly response: ParkedResponse | null,
+  ) {
+    super(ErrorCode.DEADLINE_EXCEEDED, message);
+  }
+}
+
+/** A parked response keeps its text only up to this size (job data stays small). */
+const PARKED_TEXT_LIMIT = 16 * 1024;
+
 /** Counts being taken during one execution. */
 interface Tally {
   attempts: number;
@@ -102,17 +152,33 @@ interface Tally {
  * Runs one task: validates it, sends its request (retries and redirects
  * included) and turns what happened into an output. Never throws: every
  * failure becomes an output with status `error` and a one-line message.
+ * With `deps.parking`, a retry wait too long for the worker slot ends the
+ * run early with a ParkResult instead; `context.resume` goes on with it.
  */
 export async function executeTask(
   input: unknown,
   context: ExecutionContext,
+  deps: ParkingExecutorDeps,
+): Promise<ExecutionResult | ParkResult>;
+export async function executeTask(
+  input: unknown,
+  context: ExecutionContext,
   deps: ExecutorDeps,
-): Promise<ExecutionResult> {
+): Promise<ExecutionResult>;
+export async function executeTask(
+  input: unknown,
+  context: ExecutionContext,
+  deps: ExecutorDeps & { parking?: ParkRules },
+): Promise<ExecutionResult | ParkResult> {
   const now = deps.now ?? Date.now;
-  const log = new ExecutionLog(context.onLog, now);
+  const { resume } = context;
+  const tally: Tally = resume
+    ? { attempts: resume.attempts, retries: resume.retries }
+    : { attempts: 0, retries: 0 };
+  const log = new ExecutionLog(context.onLog, now, resume?.log);
   const cookies = new ExecutionCookies();
   let response: ResponseFields = NO_RESPONSE;
-  const tally: Tally = { attempts: 0, retries: 0 };
+  const pending: PendingPark = { plan: null, firstAttemptAt: 0 };
   const counted = (output: TaskOutput, error?: TaskError): ExecutionResult => ({
     output,
     counts: { ...tally, statusClass: statusClassOf(output.status_code) },
@@ -130,7 +196,10 @@ export async function executeTask(
 
   try {
     const task = parseTask(input);
-    const final = await send(task, context, deps, log, cookies, now, tally);
+    const final = await send(task, context, deps, log, cookies, now, tally, {
+      rules: deps.parking,
+      pending,
+    });
     response = responseFields(final, log);
     const expected = task.expected_status_code.includes(final.status);
     const message = `${describeStatus(final)}${expected ? '' : ` (expected ${task.expected_status_code.join(', ')})`}`;
@@ -140,6 +209,8 @@ export async function executeTask(
       new TaskError(ErrorCode.UNEXPECTED_STATUS, message),
     );
   } catch (thrown) {
+    if (pending.plan) return parkedResult(pending.plan, pending.firstAttemptAt, log, tally, now);
+    if (thrown instanceof PickupDeadline && thrown.response) response = thrown.response;
     const error = thrown instanceof TaskError ? thrown : classifyError(thrown);
     const failed = responseOf(thrown);
     if (failed) {
@@ -152,6 +223,69 @@ export async function executeTask(
   }
 }
 
+/** The ParkResult of a retry that parks: its log line says until when. */
+function parkedResult(
+  plan: PlannedPark,
+  firstAttemptAt: number,
+  log: ExecutionLog,
+  tally: Tally,
+  now: () => number,
+): ParkResult {
+  const dueAt = now() + plan.delayMs;
+  const where = plan.holdQueue ? 'the queue is held back' : 'parked, the worker slot freed';
+  log.add(
+    `retry ${plan.retry} in ${(plan.delayMs / 1000).toFixed(1)} s after ${plan.reason}: ` +
+      `${where} until ${new Date(dueAt).toISOString()}`,
+  );
+  const failed = responseOf(plan.error);
+  return {
+    parked: {
+      firstAttemptAt,
+      dueAt,
+      retry: plan.retry,
+      attempts: tally.attempts,
+      retries: tally.retries,
+      log: [...log.lines],
+      lastFailure: plan.failure,
+      response: failed ? parkedResponse(responseFields(failed)) : null,
+    },
+    ...(plan.holdQueue ? { holdQueueMs: plan.delayMs } : {}),
+    counts: { ...tally, statusClass: statusClassOf(failed?.status ?? null) },
+  };
+}
+
+/** A response kept on a parked job: a large text is left out (the job's data stays small). */
+function parkedResponse(fields: ResponseFields): ParkedResponse {
+  if ((fields.text?.length ?? 0) <= PARKED_TEXT_LIMIT) return fields;
+  const { json: _json, ...rest } = fields;
+  return { ...rest, text: null };
+}
+
+/**
+ * Taking up a parked execution: past its deadline it ends (nothing is sent);
+ * otherwise the resumed request is the retry that was due. Taken up before
+ * it is due, it goes on at once: someone made the job due (BullMQ's
+ * `promote`, the dashboard), or a worker died before it could delay it.
+ */
+function takeUp(
+  resume: ParkedExecution,
+  task: Task,
+  log: ExecutionLog,
+  now: () => number,
+  tally: Tally,
+): void {
+  const { deadline } = task.retry_backoff;
+  if (now() > resume.firstAttemptAt + deadline * 1000) {
+    throw new PickupDeadline(
+      `gave up retrying: retry_backoff.deadline (${deadline} s) reached after ` +
+        `${attempts(resume.retry)}; last ${resume.lastFailure}`,
+      resume.response,
+    );
+  }
+  log.add(`taken up again for retry ${resume.retry}`);
+  tally.retries++;
+}
+
 async function send(
   task: Task,
   context: ExecutionContext,
@@ -160,7 +294,10 @@ async function send(
   cookies: ExecutionCookies,
   now: () => number,
   tally: Tally,
+  parking: { rules: ParkRules | undefined; pending: PendingPark },
 ): Promise<AxiosResponse> {
+  const { resume } = context;
+  if (resume) takeUp(resume, task, log, now, tally);
   if (task.data !== undefined) log.add('input "data" is deprecated: use "json" for a JSON body');
   const body = await encodeBody(task, deps.files);
   let hop: Hop = {
@@ -179,9 +316,14 @@ async function send(
   let extra = credentials.headers;
   let renew = credentials.renew;
   const credentialOrigin = hop.url.origin;
-  const startedAt = now();
+  const startedAt = resume?.firstAttemptAt ?? now();
+  parking.pending.firstAttemptAt = startedAt;
   // Set when retrying stopped at the deadline: the failure then says so.
   let gaveUp: string | null = null;
+  // Only the first hop parks: a redirect's target and its headers are not carried over.
+  let firstHop = true;
+  // The resumed request is that retry: later ones of its hop count on from there.
+  const numbering = { base: resume?.retry ?? 0 };
   const retry = createRetryConfig(
     task,
     startedAt,
@@ -195,8 +337,15 @@ async function send(
         gaveUp = message;
       },
       rebuildBody: () => (hop.withBody ? body?.create() : undefined),
+      onPark: (plan) => {
+        if (!firstHop) return false;
+        parking.pending.plan = plan;
+        return true;
+      },
     },
     now,
+    parking.rules,
+    numbering,
   );
   const validateStatus = retryStatusValidator(task);
 
@@ -224,11 +373,16 @@ async function send(
     };
     log.add(`${hop.method.toUpperCase()} ${redactUrl(hop.url)}`);
     tally.attempts++;
-    const response = await deps.http.request<Buffer>(config).catch((err: unknown) => {
-      throw gaveUp === null
-        ? err
-        : new TaskError(ErrorCode.DEADLINE_EXCEEDED, gaveUp, { cause: err });
-    });
+    const response = await deps.http
+      .request<Buffer>(config)
+      .catch((err: unknown) => {
+        throw gaveUp === null
+          ? err
+          : new TaskError(ErrorCode.DEADLINE_EXCEEDED, gaveUp, { cause: err });
+      })
+      .finally(() => {
+        numbering.base = 0;
+      });
     log.add(`response ${describeStatus(response)}`);
     await cookies.store(setCookieLines(response), hop.url);
     return response;
@@ -253,6 +407,7 @@ async function send(
     log.add(`redirect ${response.status} to ${redactUrl(next.url)}`);
     if (next.url.origin !== hop.url.origin) await cookies.forgetTaskCookies();
     hop = next;
+    firstHop = false;
   }
 }
 

@@ -40,8 +40,10 @@ export function retryAfterMs(header: unknown, now: number): number | null {
 }
 
 /**
- * The wait before retry `n`: the backoff, or a longer Retry-After, capped by
- * `maximum`; never under one second. `note` says when Retry-After decided it.
+ * The wait before retry `n`: the backoff, or a longer Retry-After (retrying
+ * earlier than the server asks only wastes an attempt); never under one
+ * second. Retry-After may exceed `maximum`: the deadline alone bounds it (see
+ * createRetryConfig). `note` says when Retry-After decided it.
  */
 export function retryDelayMs(
   backoff: RetryBackoff,
@@ -50,13 +52,7 @@ export function retryDelayMs(
 ): { delayMs: number; note: string } {
   const backoffMs = backoffDelayMs(backoff, n);
   if (retryAfter === null || retryAfter <= backoffMs) return { delayMs: backoffMs, note: '' };
-  const maximumMs = backoff.maximum * 1000;
-  const after = seconds(retryAfter);
-  if (retryAfter <= maximumMs) return { delayMs: retryAfter, note: ` (Retry-After ${after})` };
-  return {
-    delayMs: Math.max(MIN_RETRY_DELAY_MS, maximumMs),
-    note: ` (Retry-After ${after}, capped by retry_backoff.maximum)`,
-  };
+  return { delayMs: retryAfter, note: ` (Retry-After ${seconds(retryAfter)})` };
 }
 
 /**
@@ -81,6 +77,37 @@ export interface RetryEvents {
   onDeadline(message: string): void;
   /** Called for each retry attempt: a fresh body (streams cannot be replayed). */
   rebuildBody(): string | Buffer | Readable | undefined;
+  /**
+   * Called instead of `onRetry` when the wait is not to be slept here (see
+   * `ParkRules`). True: the request fails with `error` and the executor parks
+   * the execution; false (it cannot park now): the wait is slept after all.
+   */
+  onPark?(park: PlannedPark): boolean;
+}
+
+/** When a retry wait parks the execution rather than being slept in the worker. */
+export interface ParkRules {
+  /** The longest wait slept in the worker (TASKREST_INLINE_RETRY_SECONDS). */
+  readonly inlineMs: number;
+  /**
+   * Whether the job's queue has a rate limit: then a 429 with Retry-After
+   * holds back the whole queue for that time. Asked only on such a 429.
+   */
+  queueHasRateLimit(): Promise<boolean>;
+}
+
+/** A retry that is to happen after a wait outside the worker slot. */
+export interface PlannedPark {
+  /** The retry's number (1-based) and its wait. */
+  readonly retry: number;
+  readonly delayMs: number;
+  /** Why, in a few words (as onRetry's `reason`), and the failure as the deadline message names it. */
+  readonly reason: string;
+  readonly failure: string;
+  /** Set when the whole queue is to be held back for `delayMs` (a 429 on a rate-limited queue). */
+  readonly holdQueue: boolean;
+  /** The failed request's error (its response, if any, is the one being retried). */
+  readonly error: AxiosError;
 }
 
 /**
@@ -93,15 +120,22 @@ export interface RetryEvents {
  * - a failure after it may have reached the server (reset, read or total
  *   timeout) is retried only for idempotent methods: a POST is not sent twice
  *   on a guess;
- * - the wait honours Retry-After, capped by `maximum`;
+ * - the wait honours a longer Retry-After, up to the deadline;
  * - no retry starts later than `deadline` seconds after the first attempt:
- *   when the next wait would end past it, retrying stops and `onDeadline` says why.
+ *   when the next wait would end past it, retrying stops and `onDeadline` says why;
+ * - with `park` rules, a wait longer than `inlineMs`, or a 429 with
+ *   Retry-After on a rate-limited queue, is not slept: `onPark` hears of it
+ *   and the request fails (the executor parks the execution as a delayed job);
+ * - `numbering.base` is added to axios-retry's count (the retries of this
+ *   hop before a park); the executor resets it once the resumed request ends.
  */
 export function createRetryConfig(
   task: Task,
   startedAt: number,
   events: RetryEvents,
   now: () => number = Date.now,
+  park?: ParkRules,
+  numbering: { base: number } = { base: 0 },
 ): IAxiosRetryConfig {
   const { retry_backoff: backoff } = task;
   const deadlineAt = startedAt + backoff.deadline * 1000;
@@ -116,27 +150,54 @@ export function createRetryConfig(
   return byReference({
     retries: Number.MAX_SAFE_INTEGER,
     shouldResetTimeout: true,
-    retryCondition: (error: AxiosError) => {
+    retryCondition: (error: AxiosError): boolean | Promise<boolean> => {
       if (!isRetryable(error)) return false;
       const retryCount = error.config?.['axios-retry']?.retryCount ?? 0;
+      const retry = numbering.base + retryCount + 1;
       const after = retryAfterMs(error.response?.headers['retry-after'] as unknown, now());
-      planned = retryDelayMs(backoff, retryCount + 1, after);
+      planned = retryDelayMs(backoff, retry, after);
       if (now() + planned.delayMs > deadlineAt) {
-        const attempts = retryCount + 1;
         events.onDeadline(
           `gave up retrying: retry_backoff.deadline (${backoff.deadline} s) reached after ` +
-            `${attempts} attempt${attempts === 1 ? '' : 's'}; last ${describe(error, 'error: ')}`,
+            `${attempts(retry)}; last ${describe(error, 'error: ')}${planned.note}`,
         );
         return false;
       }
-      return true;
+      if (!park || !events.onPark) return true;
+      const parkOf = (holdQueue: boolean): boolean =>
+        !events.onPark?.({
+          retry,
+          delayMs: planned.delayMs,
+          reason: `${describe(error)}${planned.note}`,
+          failure: describe(error, 'error: '),
+          holdQueue,
+          error,
+        });
+      // Only here does retrying cost a Redis call: a 429 that names its wait.
+      if (error.response?.status === 429 && after !== null) {
+        const delayMs = planned.delayMs;
+        return park
+          .queueHasRateLimit()
+          .catch(() => false)
+          .then((limited) => (limited || delayMs > park.inlineMs ? parkOf(limited) : true));
+      }
+      return planned.delayMs > park.inlineMs ? parkOf(false) : true;
     },
     retryDelay: () => planned.delayMs,
     onRetry: (retryCount, error, requestConfig) => {
-      events.onRetry(retryCount, planned.delayMs, `${describe(error)}${planned.note}`);
+      events.onRetry(
+        numbering.base + retryCount,
+        planned.delayMs,
+        `${describe(error)}${planned.note}`,
+      );
       requestConfig.data = events.rebuildBody();
     },
   });
+}
+
+/** "1 attempt", "3 attempts". */
+export function attempts(n: number): string {
+  return `${n} attempt${n === 1 ? '' : 's'}`;
 }
 
 /** "HTTP 503 Service Unavailable", or what went wrong without a response. */

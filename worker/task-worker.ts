@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { pid } from 'node:process';
 import { context as traceContextApi } from '@opentelemetry/api';
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Config } from '../shared/config.js';
 import { ErrorCode } from '../shared/errors/error-codes.js';
 import { coerceError } from '../shared/errors/coerce-error.js';
@@ -9,16 +9,19 @@ import { createFilesStore } from '../shared/files/files-store.js';
 import { executionIdOf, OutputStatus, type TaskOutput } from '../shared/output.js';
 import { createRedis, type RedisClient } from '../shared/redis-connection.js';
 import { splitJobData } from '../shared/job-envelope.js';
+import { isParkedExecution, type ParkedExecution } from '../shared/parked-execution.js';
 import { jobKey, OUTPUT_FIELD } from '../shared/task-queue.js';
 import type { Logger } from '../shared/logger.js';
 import { createAuthorizer } from './authorize-task.js';
 import { logConnectionEvents } from './connection-log.js';
-import { executeTask, type ExecutorDeps } from './executor.js';
+import { executeTask, isParked, type ParkingExecutorDeps } from './executor.js';
 import { guardEmits } from './guard-emits.js';
 import { JobLogWriter } from './job-log-writer.js';
 import { abortOnLockLoss } from './lock-loss.js';
 import { createHttpClient, type HttpClient } from './http-client.js';
 import { startMetricsRecorder } from './metrics-recorder.js';
+import { parkJob } from './park-job.js';
+import { queueHasRateLimit } from './queue-rate-limit.js';
 import { outboundPolicyOf } from './outbound/outbound-policy.js';
 import { createPolicyLookup } from './outbound/policy-lookup.js';
 import { createKeyRing, type KeyRing } from '../shared/secrets/key-ring.js';
@@ -59,13 +62,22 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
     checkHost: (hostname) => policy.checkDestination(hostname),
   });
   const keyRing = createKeyRing(config);
-  const deps: ExecutorDeps = {
+  // Only for parked retries on a 429 (read the queue's rate limit, hold it back): made when first needed.
+  let queue: Queue | undefined;
+  const queueOf = (): Queue =>
+    (queue ??= new Queue(config.queueName, { connection, prefix: config.prefix }));
+  const deps: ParkingExecutorDeps = {
     http: http.axios,
     files: createFilesStore(connection, config),
     maxResponseBytes: config.maxResponseBytes,
     checkDestination: (url) => policy.checkUrl(url),
     // Reads GRANTS_FILE and the user-token settings: a bad one stops the worker here.
     authorize: createAuthorizer(config, { redis: connection, http: http.axios, logger }),
+    // A retry wait longer than this parks the job as delayed and frees the slot.
+    parking: {
+      inlineMs: config.inlineRetryMs,
+      queueHasRateLimit: () => queueHasRateLimit(queueOf()),
+    },
   };
   const shutdown = new Shutdown();
   // Each execution's own abort signal: for a lost lock, and at the end of the grace period.
@@ -119,6 +131,7 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
     );
     const { task: stored, meta } = splitJobData(job.data);
     const task = openSecrets(stored, meta.sealed, keyRing);
+    const resume = isParkedExecution(meta.parked) ? meta.parked : undefined;
     const startedAt = performance.now();
     const execution = executions.start(job.id ?? '', token);
     // Until the job is settled (handed back, its failure stored): a stop that
@@ -133,6 +146,7 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
         execution,
         jobLog,
         startedAt,
+        resume,
       );
     } finally {
       executions.finish(execution);
@@ -148,6 +162,7 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
     execution: RunningExecution,
     jobLog: JobLogWriter,
     startedAt: number,
+    resume: ParkedExecution | undefined,
   ): Promise<TaskOutput> {
     const span = startExecutionSpan(storedTrace, executionIdOf(job.id), config.queueName);
     // Active too, for what the executor does not hand the context to (a grant's token request).
@@ -160,15 +175,25 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
           signal: execution.signal,
           onLog: (line) => jobLog.add(line),
           traceContext: span.context,
+          ...(resume ? { resume } : {}),
         },
         deps,
       ),
     );
-    const { output, error } = result;
-    span.end(output.status === OutputStatus.SUCCESS ? undefined : (error?.code ?? '_OTHER'));
+    // A parked execution goes on later, under a span of its own.
+    span.end(
+      isParked(result) || result.output.status === OutputStatus.SUCCESS
+        ? undefined
+        : (result.error?.code ?? '_OTHER'),
+    );
     await jobLog.close();
     // Its lock is gone: whatever this execution ended with is not the job's to record.
     if (execution.lockLost) return leaveJob();
+    // A long retry wait: the job waits as delayed (or the queue is held back), not in this slot.
+    if (isParked(result)) {
+      return parkJob(job, token, result, { rateLimit: (ms) => queueOf().rateLimit(ms) });
+    }
+    const { output, error } = result;
     // Cut off by shutdown: hand the job back rather than fail it (and count it when it runs again).
     if (output.status !== OutputStatus.SUCCESS && shutdown.expired && token) {
       return handBack(job, token);
@@ -199,6 +224,7 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
         } finally {
           await http.close();
           await metrics.close();
+          await queue?.close();
           await connection.quit().catch(() => connection.disconnect());
         }
       })();

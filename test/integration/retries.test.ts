@@ -164,10 +164,10 @@ describe('retry_status_code and retry_backoff', () => {
     expect(execution.output?.log.at(-1)).toMatch(/ failed: gave up retrying: /);
   });
 
-  it('Retry-After is honoured when longer than the backoff, and capped by maximum', async () => {
+  it('Retry-After is honoured when longer than the backoff, beyond maximum, up to the deadline', async () => {
     const server = await scripted((n, res) => {
       if (n === 0) return status(res, 503, { 'retry-after': '2' });
-      if (n === 1) return status(res, 503, { 'retry-after': '3600' });
+      if (n === 1) return status(res, 503, { 'retry-after': '4' });
       status(res, 200);
     });
     const execution = await h.run({
@@ -177,11 +177,29 @@ describe('retry_status_code and retry_backoff', () => {
     expect(execution.output).toMatchObject({ status: 'success', status_code: 200 });
     const [first, second] = server.gaps();
     expectWait(first, 2000);
-    expectWait(second, 3000);
+    // Longer than maximum (3 s): retrying earlier than asked only wastes an attempt.
+    expectWait(second, 4000);
     expect(retryLines(execution.output?.log)).toEqual([
       'retry 1 in 2.0 s after HTTP 503 Service Unavailable (Retry-After 2 s)',
-      'retry 2 in 3.0 s after HTTP 503 Service Unavailable (Retry-After 3600 s, capped by retry_backoff.maximum)',
+      'retry 2 in 4.0 s after HTTP 503 Service Unavailable (Retry-After 4 s)',
     ]);
+  });
+
+  it('a Retry-After that ends past the deadline: no retry, the deadline error at once', async () => {
+    const server = await scripted((_n, res) => status(res, 503, { 'retry-after': '3600' }));
+    const started = performance.now();
+    const execution = await h.run({
+      url: `${server.url}/busy`,
+      retry_backoff: { initial: 1, multiplier: 1, maximum: 3, deadline: 60 },
+    });
+    expect(performance.now() - started).toBeLessThan(10_000);
+    expect(server.arrivals).toHaveLength(1);
+    expect(execution.output).toMatchObject({
+      status: 'error',
+      status_code: 503,
+      message:
+        'gave up retrying: retry_backoff.deadline (60 s) reached after 1 attempt; last HTTP 503 Service Unavailable (Retry-After 3600 s)',
+    });
   });
 });
 
@@ -264,7 +282,11 @@ describe('shutdown during a retry wait', () => {
   it('cuts the wait short, hands the job back to waiting, and the next worker finishes it', async () => {
     let healthy = false;
     const server = await scripted((_n, res) => status(res, healthy ? 200 : 503));
-    const config = testConfig({ TASKREST_SHUTDOWN_GRACE_SECONDS: '0.5' });
+    // The 30 s wait is slept in the worker here (parked waits: parked-retries.test.ts).
+    const config = testConfig({
+      TASKREST_SHUTDOWN_GRACE_SECONDS: '0.5',
+      TASKREST_INLINE_RETRY_SECONDS: '60',
+    });
     const producer = new TaskProducer(producerOptionsOf(config));
     const queue = new TestQueue(config);
     const first = startTaskWorker(config, createLogger(config));

@@ -70,17 +70,18 @@ describe('retryDelayMs', () => {
     expect(retryDelayMs(backoff, 3, 2000)).toEqual({ delayMs: 4000, note: '' });
   });
 
-  it('honours a longer Retry-After, capped by maximum', () => {
+  it('honours a longer Retry-After, beyond maximum (the deadline alone bounds it)', () => {
     expect(retryDelayMs(backoff, 1, 7000)).toEqual({
       delayMs: 7000,
       note: ' (Retry-After 7 s)',
     });
     expect(retryDelayMs(backoff, 1, 3_600_000)).toEqual({
-      delayMs: 10_000,
-      note: ' (Retry-After 3600 s, capped by retry_backoff.maximum)',
+      delayMs: 3_600_000,
+      note: ' (Retry-After 3600 s)',
     });
+    expect(retryDelayMs({ ...backoff, maximum: 0 }, 1, 30_000).delayMs).toBe(30_000);
     // A maximum under a second still waits the connector's one second.
-    expect(retryDelayMs({ ...backoff, maximum: 0 }, 1, 30_000).delayMs).toBe(1000);
+    expect(retryDelayMs({ ...backoff, maximum: 0 }, 1, null).delayMs).toBe(1000);
   });
 });
 
@@ -162,11 +163,11 @@ describe('createRetryConfig', () => {
     expect(request.data).toBe('body 1');
     const later = failure('get', 0, { status: 503, retryAfter: '120' });
     expect(config.retryCondition?.(later)).toBe(true);
-    expect(config.retryDelay?.(1, later)).toBe(5000);
+    expect(config.retryDelay?.(1, later)).toBe(120_000);
     await config.onRetry?.(1, later, later.config!);
     expect(events.retries).toEqual([
       '3 4000 HTTP 503 Service Unavailable',
-      '1 5000 HTTP 503 Service Unavailable (Retry-After 120 s, capped by retry_backoff.maximum)',
+      '1 120000 HTTP 503 Service Unavailable (Retry-After 120 s)',
     ]);
   });
 

@@ -1,0 +1,236 @@
+import type http from 'node:http';
+import { afterEach, describe, expect, it } from 'vitest';
+import { META_KEY } from '../../shared/job-envelope.js';
+import type { ParkedExecution } from '../../shared/parked-execution.js';
+import { eventually } from '../helpers/eventually.js';
+import { useFaultScene } from '../helpers/fault-scene.js';
+import { startHttpTestServer, type HttpTestServer } from '../helpers/http-test-server.js';
+
+/*
+ * Retry waits longer than TASKREST_INLINE_RETRY_SECONDS: the execution is
+ * parked on its job as a delayed job, the worker slot is free meanwhile, and
+ * whichever worker takes the job when it is due goes on with it. Real Redis,
+ * real `taskrest worker` processes, real loopback targets.
+ */
+
+/** What a scripted target saw: one entry per request, in order of arrival. */
+interface Arrival {
+  at: number;
+  path: string;
+}
+
+interface ScriptedTarget extends HttpTestServer {
+  readonly arrivals: Arrival[];
+  /** Arrivals for `path`. */
+  to(path: string): Arrival[];
+}
+
+const targets: HttpTestServer[] = [];
+afterEach(async () => {
+  await Promise.all(targets.splice(0).map((t) => t.close()));
+});
+
+/** A target whose `reply` is told how many requests (0-based) came before this one, in all. */
+async function scripted(
+  reply: (n: number, res: http.ServerResponse, path: string) => void,
+): Promise<ScriptedTarget> {
+  const arrivals: Arrival[] = [];
+  const server = await startHttpTestServer((req, res) => {
+    const at = performance.now();
+    const path = req.url ?? '/';
+    req.resume();
+    req.on('end', () => {
+      const n = arrivals.length;
+      arrivals.push({ at, path });
+      reply(n, res, path);
+    });
+  });
+  targets.push(server);
+  return Object.assign(server, {
+    arrivals,
+    to: (path: string) => arrivals.filter((a) => a.path === path),
+  });
+}
+
+function status(res: http.ServerResponse, code: number, headers: Record<string, string> = {}) {
+  res.writeHead(code, { 'content-type': 'application/json', ...headers });
+  res.end(JSON.stringify({ status: code }));
+}
+
+/** The parked execution stored on a job's data, if any. */
+function parkedOf(data: unknown): ParkedExecution | undefined {
+  const meta = (data as Record<string, { parked?: ParkedExecution } | undefined>)[META_KEY];
+  return meta?.parked;
+}
+
+/** The log lines without their timestamps. */
+function bare(log: readonly string[] | undefined): string[] {
+  return (log ?? []).map((l) => l.replace(/^\S+ /, ''));
+}
+
+describe('a retry wait longer than TASKREST_INLINE_RETRY_SECONDS', () => {
+  const s = useFaultScene();
+
+  it('parks the job as delayed and frees the slot: another task runs during the wait', async () => {
+    const target = await scripted((_n, res, path) => status(res, path === '/flaky' ? 503 : 200));
+    const worker = await s.worker({ WORKER_CONCURRENCY: '1' });
+    const { executionId } = await s.producer.enqueue({
+      url: `${target.url}/flaky`,
+      retry_backoff: { initial: 60, maximum: 60, deadline: 600 },
+    });
+    const id = String(executionId);
+    await eventually(
+      async () => (await s.queue.getJobState(id)) === 'delayed',
+      'the first task is delayed',
+    );
+    const job = await s.queue.getJob(id);
+    // A parked retry is no BullMQ attempt.
+    expect(job?.attemptsMade).toBe(0);
+    expect(parkedOf(job?.data)).toMatchObject({ retry: 1, attempts: 1, retries: 0 });
+    // Due in about 60 s.
+    expect((job?.timestamp ?? 0) + (job?.delay ?? 0)).toBeGreaterThan(Date.now() + 50_000);
+    expect(bare((await s.queue.getJobLogs(id)).logs)).toEqual([
+      `GET ${target.url}/flaky`,
+      expect.stringMatching(
+        /^retry 1 in 60\.0 s after HTTP 503 Service Unavailable: parked, the worker slot freed until \S+Z$/,
+      ),
+    ]);
+
+    // The one slot is free: another task runs to its end while the first waits.
+    const other = await s.producer.enqueue({ url: `${target.url}/other` });
+    const done = await s.producer.waitForResult(other.executionId, { timeoutMs: 20_000 });
+    expect(done).toMatchObject({ state: 'completed', output: { status: 'success' } });
+    expect(await s.queue.getJobState(id)).toBe('delayed');
+    expect(target.to('/flaky')).toHaveLength(1);
+    expect((await s.queue.getJob(String(other.executionId)))?.processedBy).toBe(worker.name);
+  });
+
+  it('survives kill -9 during the wait: a new worker finishes the same execution once', async () => {
+    const target = await scripted((n, res) => status(res, n === 0 ? 503 : 200));
+    const first = await s.worker({ WORKER_CONCURRENCY: '1' });
+    const { executionId } = await s.producer.enqueue({
+      url: `${target.url}/flaky`,
+      retry_backoff: { initial: 60, maximum: 60, deadline: 600 },
+    });
+    const id = String(executionId);
+    await eventually(
+      async () => (await s.queue.getJobState(id)) === 'delayed',
+      'the task is delayed',
+    );
+    const parked = parkedOf((await s.queue.getJob(id))?.data);
+    expect(await first.stop('SIGKILL')).toBeNull();
+
+    const second = await s.worker();
+    // Rather than wait 60 s: BullMQ's own way to make a delayed job due now.
+    await (await s.queue.getJob(id))?.promote();
+    const execution = await s.producer.waitForResult(executionId, { timeoutMs: 20_000 });
+    expect(execution).toMatchObject({
+      execution_id: executionId,
+      state: 'completed',
+      output: { execution_id: executionId, status: 'success', status_code: 200 },
+    });
+    // Both attempts in one log, earlier lines first, the retry numbering going on.
+    expect(bare(execution?.output?.log)).toEqual([
+      `GET ${target.url}/flaky`,
+      expect.stringMatching(/^retry 1 in 60\.0 s after HTTP 503 Service Unavailable: parked/),
+      'taken up again for retry 1',
+      `GET ${target.url}/flaky`,
+      'response HTTP 200 OK',
+    ]);
+    expect(bare((await s.queue.getJobLogs(id)).logs)).toEqual(bare(execution?.output?.log));
+    expect(target.arrivals).toHaveLength(2);
+    const job = await s.queue.getJob(id);
+    expect(job?.processedBy).toBe(second.name);
+    // The deadline still counts from the first attempt: its time was kept.
+    expect(parkedOf(job?.data)?.firstAttemptAt).toBe(parked?.firstAttemptAt);
+    await eventually(() => s.finishes.finishes.get(id) === 1, 'one finish event');
+    expect(s.finishes.finishedTwice()).toEqual([]);
+  });
+
+  it('ends with the deadline error at the next pickup when the deadline passed during the wait', async () => {
+    const target = await scripted((_n, res) => status(res, 503));
+    const env = { TASKREST_INLINE_RETRY_SECONDS: '1' };
+    const first = await s.worker(env);
+    const { executionId } = await s.producer.enqueue({
+      url: `${target.url}/down`,
+      // The 2 s wait parks (over 1 s) and is due before the 4 s deadline.
+      retry_backoff: { initial: 2, maximum: 2, deadline: 4 },
+    });
+    const id = String(executionId);
+    await eventually(
+      async () => (await s.queue.getJobState(id)) === 'delayed',
+      'the task is delayed',
+    );
+    const parked = parkedOf((await s.queue.getJob(id))?.data);
+    expect(parked).toBeDefined();
+    // No worker while the deadline passes.
+    expect(await first.stop('SIGKILL')).toBeNull();
+    const deadlineAt = (parked?.firstAttemptAt ?? 0) + 4000;
+    await eventually(() => Date.now() > deadlineAt + 200, 'the deadline passed', {
+      timeoutMs: 20_000,
+    });
+
+    await s.worker(env);
+    const execution = await s.producer.waitForResult(executionId, { timeoutMs: 20_000 });
+    expect(execution).toMatchObject({
+      state: 'failed',
+      output: {
+        status: 'error',
+        status_code: 503,
+        message:
+          'gave up retrying: retry_backoff.deadline (4 s) reached after 1 attempt; last HTTP 503 Service Unavailable',
+      },
+    });
+    expect(bare(execution?.output?.log).at(-1)).toBe(
+      'failed: gave up retrying: retry_backoff.deadline (4 s) reached after 1 attempt; last HTTP 503 Service Unavailable',
+    );
+    // Nothing was sent at the pickup.
+    expect(target.arrivals).toHaveLength(1);
+  });
+});
+
+describe('a 429 with Retry-After on a rate-limited queue', () => {
+  const s = useFaultScene();
+
+  it('holds back the whole queue: no task of it is sent by any worker during Retry-After', async () => {
+    const target = await scripted((n, res) =>
+      n === 0 ? status(res, 429, { 'retry-after': '3' }) : status(res, 200),
+    );
+    // The queue's rate limit (BullMQ's own): one task every 2 s, whichever worker runs it.
+    await s.queue.setGlobalRateLimit(1, 2000);
+    await Promise.all([s.worker(), s.worker()]);
+    const tasks = await s.producer.enqueueBulk(
+      Array.from({ length: 4 }, (_, i) => ({
+        url: `${target.url}/t/${i}`,
+        retry_status_code: [429, 503],
+        retry_backoff: { deadline: 120 },
+      })),
+    );
+    for (const { executionId } of tasks) {
+      const execution = await s.producer.waitForResult(executionId, { timeoutMs: 40_000 });
+      expect(execution).toMatchObject({ state: 'completed', output: { status: 'success' } });
+    }
+
+    // Four tasks, one of them sent twice (the 429 and its retry).
+    expect(target.arrivals).toHaveLength(5);
+    const [limited, ...later] = target.arrivals;
+    const t429 = limited?.at ?? 0;
+    // Without the hold, the queue's own limit would send the next one at about 2 s.
+    const slackMs = 200;
+    for (const arrival of later) {
+      expect(arrival.at - t429, arrival.path).toBeGreaterThanOrEqual(3000 - slackMs);
+    }
+    // The task that got the 429 was retried, with the hold in its log.
+    const retried = target.to(limited?.path ?? '');
+    expect(retried).toHaveLength(2);
+    const id = String(tasks[Number(limited?.path.split('/').pop())]?.executionId);
+    const output = (await s.producer.getExecution(id))?.output;
+    expect(bare(output?.log)).toContainEqual(
+      expect.stringMatching(
+        /^retry 1 in 3\.0 s after HTTP 429 Too Many Requests \(Retry-After 3 s\): the queue is held back until /,
+      ),
+    );
+    // No BullMQ attempt went on the hold: the job completed on its first one.
+    expect((await s.queue.getJob(id))?.attemptsMade).toBe(1);
+  });
+});
