@@ -1,7 +1,9 @@
 /**
- * How deep JSON may nest in a task body. Serialising a value (JSON.stringify,
- * which BullMQ uses to store a job) recurses once per level and overflows the
- * stack at a few thousand; no API needs more than a few dozen.
+ * How deep JSON may nest in a task body, and in a response for taskrest to
+ * keep it as `json`. JSON.parse copes with any depth, but JSON.stringify
+ * (BullMQ storing a job or an output, the API answering with it) recurses
+ * once per level and overflows the stack between 3,000 and 5,000 levels here;
+ * no API needs more than a few dozen.
  */
 export const MAX_JSON_DEPTH = 1000;
 
@@ -18,6 +20,30 @@ export function nestsDeeperThan(value: unknown, maxDepth: number): boolean {
     if (depth + 1 > maxDepth) return true;
     for (const child of Object.values(current)) {
       if (child !== null && typeof child === 'object') pending.push([child, depth + 1]);
+    }
+  }
+  return false;
+}
+
+/**
+ * Whether the JSON text nests arrays and objects deeper than `limit`, found
+ * without parsing (so without recursion): brackets inside strings do not count.
+ */
+export function jsonDepthOver(text: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) {
+      inString = true;
+    } else if (c === 0x5b || c === 0x7b) {
+      if (++depth > limit) return true;
+    } else if (c === 0x5d || c === 0x7d) {
+      depth--;
     }
   }
   return false;

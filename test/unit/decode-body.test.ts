@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeBody } from '../../worker/response/decode-body.js';
-import { jsonDepthOver, MAX_JSON_DEPTH } from '../../worker/response/json-depth.js';
+import { jsonDepthOver, MAX_JSON_DEPTH } from '../../shared/json-depth.js';
 
 /** "Grüße aus Köln" in ISO-8859-1 (ü = FC, ß = DF, ö = F6): not valid UTF-8. */
 const LATIN1 = Buffer.from('Grüße aus Köln', 'latin1');
@@ -116,7 +116,7 @@ describe('decodeBody: json', () => {
     const decoded = decodeBody(Buffer.from(deep), 'application/json');
     expect(decoded).not.toHaveProperty('json');
     expect(decoded.text).toBe(deep);
-    expect(decoded.jsonOmitted).toMatch(/nested deeper than 512 levels/);
+    expect(decoded.jsonOmitted).toMatch(/nested deeper than 1000 levels/);
     const atLimit = '['.repeat(MAX_JSON_DEPTH) + ']'.repeat(MAX_JSON_DEPTH);
     expect(decodeBody(Buffer.from(atLimit), 'application/json')).toHaveProperty('json');
   });

@@ -1,5 +1,5 @@
 import { TextDecoder } from 'node:util';
-import { jsonDepthOver, MAX_JSON_DEPTH } from './json-depth.js';
+import { jsonDepthOver, MAX_JSON_DEPTH } from '../../shared/json-depth.js';
 import { sniffCharset } from './sniff-charset.js';
 
 /**
