@@ -5,6 +5,7 @@ import type { TaskInput } from '../shared/task-schema.js';
 import type { TaskProducer } from '../producer/task-producer.js';
 import { commonErrors, errorResponse, jsonResponse, ref } from './openapi-schemas.js';
 import { TRACE_HEADERS, withEnqueueSpan } from './enqueue-span.js';
+import { queueParamOf, TASK_ROUTE_BASES } from './tasks-routes.js';
 
 /** Most tasks one bulk request may carry. */
 export const MAX_BULK_TASKS = 1000;
@@ -25,7 +26,7 @@ const schema = {
 };
 
 /**
- * `POST /api/tasks/bulk`: an array of tasks, enqueued all or nothing (BullMQ
+ * `POST /api/tasks/bulk` (and `/api/queues/:queue/tasks/bulk`): an array of tasks, enqueued all or nothing (BullMQ
  * addBulk, one round trip). 202 with `[{"execution_id", "state"}]` in order;
  * 400 naming the index of each bad task (`3.url`). Each task is held to
  * TASKREST_MAX_TASK_BYTES; the body to that times the number of tasks, at
@@ -34,10 +35,9 @@ const schema = {
 export function bulkRoute(producer: TaskProducer, { maxTaskBytes }: Pick<Config, 'maxTaskBytes'>) {
   const bodyLimit = Math.min(maxTaskBytes * MAX_BULK_TASKS, MAX_BULK_BYTES);
   return (app: FastifyInstance, _options: unknown, done: () => void): void => {
-    app.post<{ Body: unknown }>(
-      '/api/tasks/bulk',
-      { bodyLimit, schema },
-      async (request, reply) => {
+    for (const base of TASK_ROUTE_BASES) {
+      app.post<{ Body: unknown }>(`${base}/bulk`, { bodyLimit, schema }, async (request, reply) => {
+        const queue = queueParamOf(request.params);
         const tasks = request.body;
         if (!Array.isArray(tasks) || tasks.length === 0 || tasks.length > MAX_BULK_TASKS) {
           throw new InvalidTaskError([
@@ -46,17 +46,20 @@ export function bulkRoute(producer: TaskProducer, { maxTaskBytes }: Pick<Config,
         }
         const executions = await withEnqueueSpan(request.headers, (traceContext) =>
           producer.enqueueBulk(tasks as TaskInput[], {
+            ...(queue === undefined ? {} : { queue }),
             ...(request.caller === undefined ? {} : { user: request.caller }),
             ...(traceContext === undefined ? {} : { traceContext }),
           }),
         );
-        return reply
-          .code(202)
-          .send(
-            executions.map(({ executionId }) => ({ execution_id: executionId, state: 'waiting' })),
-          );
-      },
-    );
+        return reply.code(202).send(
+          executions.map(({ executionId, queue }) => ({
+            execution_id: executionId,
+            queue,
+            state: 'waiting',
+          })),
+        );
+      });
+    }
     done();
   };
 }

@@ -1,5 +1,4 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { Queue } from 'bullmq';
 import type { Config } from '../shared/config.js';
 import type { Logger } from '../shared/logger.js';
 import { createRedis } from '../shared/redis-connection.js';
@@ -19,8 +18,10 @@ import { generateOpenApi } from './openapi-generator.js';
 import { openApiRoute } from './openapi-route.js';
 import { createPrometheusMetrics } from './prometheus-metrics.js';
 import { tasksRoutes } from './tasks-routes.js';
+import { queuesRoutes } from './queues-routes.js';
+import { QueueViews } from './queue-views.js';
 
-/** The HTTP API, dashboard and metrics of one queue. */
+/** The HTTP API, dashboard and metrics of every queue. */
 export interface ApiServer {
   readonly app: FastifyInstance;
   readonly producer: TaskProducer;
@@ -46,8 +47,7 @@ export async function createApiServer(config: Config, logger: Logger): Promise<A
   const loggerInstance: FastifyBaseLogger | undefined = logger.pino;
   const { redisUrl: _ownConnection, ...options } = producerOptionsOf(config);
   const producer = new TaskProducer({ ...options, connection: redis });
-  const queue = new Queue(config.queueName, { connection: redis, prefix: config.prefix });
-  queue.on('error', () => undefined);
+  const views = new QueueViews(redis, config);
   const app = Fastify({
     // fastify logs through the process's pino; requests are not logged one by one.
     ...(loggerInstance ? { loggerInstance } : { logger: false }),
@@ -74,12 +74,13 @@ export async function createApiServer(config: Config, logger: Logger): Promise<A
     api.addHook('onRequest', bearerAuth(parseApiTokens(config.apiTokens)));
     await api.register(tasksRoutes(producer, config));
     await api.register(bulkRoute(producer, config));
+    await api.register(queuesRoutes(producer));
     await api.register(filesRoutes(producer.files));
     await api.register(openApiRoute);
   });
   await app.register(healthRoute(redis));
-  await app.register(metricsRoute(createPrometheusMetrics(queue, redis, config)));
-  await app.register(dashboard(queue, config));
+  await app.register(metricsRoute(createPrometheusMetrics(views, redis, config)));
+  await app.register(dashboard(views, config));
 
   return {
     app,
@@ -91,7 +92,7 @@ export async function createApiServer(config: Config, logger: Logger): Promise<A
     async close() {
       await app.close();
       await producer.close();
-      await queue.close();
+      await views.close();
       await redis.quit().catch(() => redis.disconnect());
     },
   };

@@ -16,15 +16,20 @@ export function addOpenApiSchemas(app: FastifyInstance): void {
   app.addSchema({
     $id: 'Enqueued',
     type: 'object',
-    required: ['execution_id', 'state'],
-    properties: { execution_id: { type: ['integer', 'string'] }, state: { type: 'string' } },
+    required: ['execution_id', 'queue', 'state'],
+    properties: {
+      execution_id: { type: ['integer', 'string'] },
+      queue: { type: 'string', description: 'the queue it belongs to' },
+      state: { type: 'string' },
+    },
   });
   app.addSchema({
     $id: 'Execution',
     type: 'object',
-    required: ['execution_id', 'state'],
+    required: ['execution_id', 'queue', 'state'],
     properties: {
       execution_id: { type: ['integer', 'string'] },
+      queue: { type: 'string', description: 'the queue it belongs to' },
       state: { enum: Object.values(ExecutionState) },
       output: {
         type: 'object',

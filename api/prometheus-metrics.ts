@@ -1,9 +1,9 @@
-import type { Queue } from 'bullmq';
 import { AggregatorRegistry, Gauge, Registry } from 'prom-client';
 import type { Config } from '../shared/config.js';
 import { waitForRedis, type RedisClient } from '../shared/redis-connection.js';
 import { workerMetricsKey } from '../shared/worker-metrics.js';
 import { workerMetricsFrom } from './worker-metrics-collector.js';
+import type { QueueViews } from './queue-views.js';
 
 const STATES = ['waiting', 'delayed', 'prioritized', 'active', 'completed', 'failed'] as const;
 
@@ -17,39 +17,54 @@ export interface PrometheusMetrics {
 /**
  * Jobs by state and the number of workers (asked of BullMQ at scrape time),
  * and the workers' counters and duration histogram (from the Redis hash the
- * workers add to). A registry of its own, not prom-client's global one, so
- * that several servers can live in one process.
+ * workers add to), each with a `queue` label. A registry of its own, not
+ * prom-client's global one, so that several servers can live in one process.
  */
 export function createPrometheusMetrics(
-  queue: Queue,
+  views: QueueViews,
   redis: RedisClient,
-  config: Pick<Config, 'prefix' | 'queueName'>,
+  config: Pick<Config, 'prefix'>,
 ): PrometheusMetrics {
   const registry = new Registry();
+  // The queues of this scrape, read once per render (both gauges use them).
+  let names: string[] = [];
   new Gauge({
     name: 'taskrest_jobs',
     help: 'Executions in the queue by BullMQ state (retention removes old completed and failed ones).',
-    labelNames: ['state'],
+    labelNames: ['queue', 'state'],
     registers: [registry],
     async collect() {
-      const counts = await queue.getJobCounts(...STATES);
-      for (const state of STATES) this.set({ state }, counts[state] ?? 0);
+      this.reset();
+      for (const queue of names) {
+        const counts = await views.queueOf(queue).getJobCounts(...STATES);
+        for (const state of STATES) this.set({ queue, state }, counts[state] ?? 0);
+      }
     },
   });
   new Gauge({
     name: 'taskrest_workers',
     help: 'Worker processes connected to the queue (BullMQ getWorkers).',
+    labelNames: ['queue'],
     registers: [registry],
     async collect() {
-      this.set(await queue.getWorkersCount());
+      this.reset();
+      for (const queue of names) this.set({ queue }, await views.queueOf(queue).getWorkersCount());
     },
   });
   return {
     contentType: registry.contentType,
     async render() {
       await waitForRedis(redis);
-      const totals = await redis.hgetall(workerMetricsKey(config));
-      const workers = AggregatorRegistry.aggregate([workerMetricsFrom(totals)]);
+      names = await views.names();
+      const perQueue = await Promise.all(
+        names.map(async (queueName) =>
+          workerMetricsFrom(
+            await redis.hgetall(workerMetricsKey({ prefix: config.prefix, queueName })),
+            queueName,
+          ),
+        ),
+      );
+      const workers = AggregatorRegistry.aggregate(perQueue);
       return Registry.merge([registry, workers as Registry]).metrics();
     },
   };

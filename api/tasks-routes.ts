@@ -12,63 +12,89 @@ import { commonErrors, errorResponse, jsonResponse, ref } from './openapi-schema
 /** The longest `?wait=SECONDS` the API accepts. */
 export const MAX_WAIT_SECONDS = 600;
 
+/** The two homes of the task routes: the default queue's and a named queue's. */
+export const TASK_ROUTE_BASES = ['/api/tasks', '/api/queues/:queue/tasks'] as const;
+
+/** The queue a request names (`:queue`), or undefined for the default queue's routes. */
+export function queueParamOf(params: unknown): string | undefined {
+  return (params as { queue?: string }).queue;
+}
+
 /**
  * `POST /api/tasks` (202, or 200 with the output when `?wait` saw it finish;
  * `Idempotency-Key` returns the existing execution), `GET /api/tasks/:id`,
- * `DELETE /api/tasks/:id`.
+ * `DELETE /api/tasks/:id`; the same under `/api/queues/:queue/tasks` for a
+ * named queue. Every answer names its queue.
  */
 export function tasksRoutes(
   producer: TaskProducer,
   { maxTaskBytes }: Pick<Config, 'maxTaskBytes'>,
 ) {
   return (app: FastifyInstance, _options: unknown, done: () => void): void => {
+    for (const base of TASK_ROUTE_BASES) routesAt(app, base, producer, maxTaskBytes);
+    done();
+  };
+}
+
+function routesAt(
+  app: FastifyInstance,
+  base: string,
+  producer: TaskProducer,
+  maxTaskBytes: number,
+): void {
+  {
     app.post<{ Body: unknown; Querystring: { wait?: string } }>(
-      '/api/tasks',
+      base,
       { bodyLimit: maxTaskBytes, schema: enqueueSchema },
       async (request, reply) => {
+        const queueParam = queueParamOf(request.params);
         const waitMs = waitMsOf(request.query.wait);
         const key = idempotencyKeyOf(request.headers['idempotency-key']);
         // The key is the job id: BullMQ keeps an existing job of that id
         // (atomically, in the add itself) and reports it as a duplicate, so
         // two requests with one key, or a retry after an unknown outcome,
         // never make a second execution.
-        const { executionId: id, duplicate } = await withEnqueueSpan(
-          request.headers,
-          (traceContext) =>
-            producer.enqueue(request.body as TaskInput, {
-              ...(key === undefined ? {} : { jobId: key }),
-              ...(request.caller === undefined ? {} : { user: request.caller }),
-              ...(traceContext === undefined ? {} : { traceContext }),
-            }),
+        const {
+          executionId: id,
+          queue,
+          duplicate,
+        } = await withEnqueueSpan(request.headers, (traceContext) =>
+          producer.enqueue(request.body as TaskInput, {
+            ...(queueParam === undefined ? {} : { queue: queueParam }),
+            ...(key === undefined ? {} : { jobId: key }),
+            ...(request.caller === undefined ? {} : { user: request.caller }),
+            ...(traceContext === undefined ? {} : { traceContext }),
+          }),
         );
-        const found = duplicate ? await producer.getExecution(id) : null;
+        const found = duplicate ? await producer.getExecution(id, { queue }) : null;
         let execution = found;
         if (waitMs > 0 && !(execution && isFinished(execution.state))) {
-          execution = (await producer.waitForResult(id, { timeoutMs: waitMs })) ?? execution;
+          execution = (await producer.waitForResult(id, { queue, timeoutMs: waitMs })) ?? execution;
         }
-        void reply.header('location', `/api/tasks/${encodeURIComponent(String(id))}`);
+        const home = queueParam === undefined ? '/api/tasks' : `/api/queues/${queue}/tasks`;
+        void reply.header('location', `${home}/${encodeURIComponent(String(id))}`);
         if (execution && (found || isFinished(execution.state))) {
           return reply.code(200).send(execution);
         }
-        return reply.code(202).send({ execution_id: id, state: execution?.state ?? 'waiting' });
+        return reply
+          .code(202)
+          .send({ execution_id: id, queue, state: execution?.state ?? 'waiting' });
       },
     );
 
-    app.get<{ Params: { id: string } }>(
-      '/api/tasks/:id',
-      { schema: getSchema },
-      async (request) => {
-        const execution = await producer.getExecution(request.params.id);
-        if (!execution) throw notFound(request.params.id);
-        return execution;
-      },
-    );
+    app.get<{ Params: { id: string } }>(`${base}/:id`, { schema: getSchema }, async (request) => {
+      const queue = queueParamOf(request.params);
+      const execution = await producer.getExecution(request.params.id, { queue });
+      if (!execution) throw notFound(request.params.id);
+      return execution;
+    });
 
     app.delete<{ Params: { id: string } }>(
-      '/api/tasks/:id',
+      `${base}/:id`,
       { schema: deleteSchema },
       async (request, reply) => {
-        const result = await producer.remove(request.params.id);
+        const queue = queueParamOf(request.params);
+        const result = await producer.remove(request.params.id, { queue });
         if (result === 'unknown') throw notFound(request.params.id);
         if (result === 'active') {
           throw new ApiError(
@@ -79,8 +105,7 @@ export function tasksRoutes(
         return reply.code(204).send();
       },
     );
-    done();
-  };
+  }
 }
 
 const idParams = {

@@ -22,9 +22,20 @@ const STATUS_CLASSES = ['2xx', '3xx', '4xx', '5xx', '1xx', 'none'] as const;
 /**
  * The workers' totals (the Redis hash of shared/worker-metrics.ts) as
  * prom-client metric objects, ready for AggregatorRegistry.aggregate.
- * Missing fields count as 0, so every series exists from the start.
+ * Missing fields count as 0, so every series exists from the start. With
+ * `queue`, every series carries that `queue` label.
  */
-export function workerMetricsFrom(hash: Record<string, string>): MetricJson[] {
+export function workerMetricsFrom(hash: Record<string, string>, queue?: string): MetricJson[] {
+  const metrics = countersFrom(hash);
+  if (queue === undefined) return metrics;
+  // Each queue's series apart: aggregation sums only equal label sets.
+  for (const metric of metrics) {
+    for (const value of metric.values) value.labels = { queue, ...value.labels };
+  }
+  return metrics;
+}
+
+function countersFrom(hash: Record<string, string>): MetricJson[] {
   const n = (field: string) => Number(hash[field] ?? 0) || 0;
   const counter = (name: string, help: string, values: MetricValue[]): MetricJson => ({
     name,

@@ -17,6 +17,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   enqueue: async () => (await import('../cli/enqueue-command.js')).enqueueCommand,
   status: async () => (await import('../cli/status-command.js')).statusCommand,
   files: async () => (await import('../cli/files-command.js')).filesCommand,
+  queues: async () => (await import('../cli/queues-command.js')).queuesCommand,
 };
 
 async function main(argv: readonly string[]): Promise<number> {

@@ -10,7 +10,7 @@ export interface EnqueueArgs {
 }
 
 export const ENQUEUE_USAGE =
-  'usage: taskrest enqueue [FILE|-] [--json TEXT] [--wait [SECONDS]] [--job-id ID] [--priority N] [--delay MS] [--user NAME]';
+  'usage: taskrest enqueue [FILE|-] [--json TEXT] [--wait [SECONDS]] [--queue NAME] [--job-id ID] [--priority N] [--delay MS] [--user NAME]';
 
 /**
  * Parses enqueue's arguments. Hand-written because `--wait` takes an optional
@@ -34,6 +34,7 @@ export function parseEnqueueArgs(args: readonly string[]): EnqueueArgs {
       } else result.waitSeconds = Infinity;
     } else if (arg.startsWith('--wait=')) result.waitSeconds = positive(arg.slice(7), '--wait');
     else if (arg === '--job-id') result.jobOptions.jobId = value();
+    else if (arg === '--queue') result.jobOptions.queue = value();
     else if (arg === '--priority') result.jobOptions.priority = positive(value(), '--priority');
     else if (arg === '--delay') result.jobOptions.delay = positive(value(), '--delay');
     // Who starts the execution: the subject of its pass_user_token token.

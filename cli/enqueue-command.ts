@@ -17,24 +17,29 @@ export const enqueueCommand: Command = async (args, { config, stdin, stdout, std
   const task = await readTaskInput(options, stdin);
   const producer = new TaskProducer(producerOptionsOf(config));
   try {
-    const { executionId } = await producer.enqueue(task as never, options.jobOptions);
+    const { executionId, queue } = await producer.enqueue(task as never, options.jobOptions);
     if (options.waitSeconds === undefined) {
-      printJson(stdout, { execution_id: executionId });
+      printJson(stdout, { execution_id: executionId, queue });
       return ExitCode.SUCCESS;
     }
     // State changes for a person at a terminal; scripts get the plain JSON only.
     const progress = (stdout as { isTTY?: boolean }).isTTY
-      ? watchProgress(producer, executionId, (line) => stderr.write(line))
+      ? watchProgress(producer, executionId, (line) => stderr.write(line), { queue })
       : undefined;
     const execution = await producer
       .waitForResult(executionId, {
+        queue,
         timeoutMs: options.waitSeconds === Infinity ? 2 ** 31 - 1 : options.waitSeconds * 1000,
       })
       .finally(() => progress?.stop());
     if (!execution) throw new Error(`execution ${executionId} disappeared (removed by retention?)`);
     printJson(
       stdout,
-      execution.output ?? { execution_id: execution.execution_id, state: execution.state },
+      execution.output ?? {
+        execution_id: execution.execution_id,
+        queue: execution.queue,
+        state: execution.state,
+      },
     );
     return exitCodeOf(execution);
   } catch (error) {

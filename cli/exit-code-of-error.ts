@@ -12,6 +12,7 @@ export const ERROR_EXIT_CODES: Readonly<Partial<Record<ErrorCode, number>>> = {
   [ErrorCode.INVALID_TASK]: ExitCode.USAGE,
   [ErrorCode.TASK_TOO_LARGE]: ExitCode.USAGE,
   [ErrorCode.INVALID_FILE_NAME]: ExitCode.USAGE,
+  [ErrorCode.INVALID_QUEUE]: ExitCode.USAGE,
 };
 
 /** What to add to the message of an error of this code, for the person at the terminal. */

@@ -4,18 +4,21 @@ import { ExitCode, type Command } from './command.js';
 import { UsageError } from './usage-error.js';
 import { exitCodeOf, printJson } from './exit-code-of.js';
 
+/** `taskrest status`' usage line. */
+export const STATUS_USAGE = 'usage: taskrest status ID [--queue NAME]';
+
 /**
- * `taskrest status ID`: prints `{"execution_id", "state", "output"?}`; exit
+ * `taskrest status ID [--queue NAME]`: prints `{"execution_id", "state", "output"?}`; exit
  * code as `exitCodeOf`, 4 when there is no such execution.
  */
 export const statusCommand: Command = async (args, { config, stdout, stderr }) => {
-  const [id, ...rest] = args;
-  if (!id || rest.length > 0) throw new UsageError('usage: taskrest status ID');
+  const { id, queue } = parseStatusArgs(args);
   const producer = new TaskProducer(producerOptionsOf(config));
   try {
-    const execution = await producer.getExecution(id);
+    const execution = await producer.getExecution(id, { queue });
     if (!execution) {
-      stderr.write(`no such execution: ${id} (never enqueued, or removed by retention)\n`);
+      const where = queue === undefined ? '' : ` in queue ${queue}`;
+      stderr.write(`no such execution${where}: ${id} (never enqueued, or removed by retention)\n`);
       return ExitCode.NO_SUCH_EXECUTION;
     }
     printJson(stdout, execution);
@@ -24,3 +27,17 @@ export const statusCommand: Command = async (args, { config, stdout, stderr }) =
     await producer.close();
   }
 };
+
+function parseStatusArgs(args: readonly string[]): { id: string; queue?: string } {
+  let id: string | undefined;
+  let queue: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--queue' && args[i + 1] !== undefined) queue = args[++i];
+    else if (arg.startsWith('--queue=')) queue = arg.slice('--queue='.length);
+    else if (id === undefined && !arg.startsWith('--')) id = arg;
+    else throw new UsageError(STATUS_USAGE);
+  }
+  if (id === undefined) throw new UsageError(STATUS_USAGE);
+  return queue === undefined ? { id } : { id, queue };
+}

@@ -15,7 +15,9 @@ export const USAGE = `usage: taskrest <command>   (taskrest <command> --help for
   api                      the HTTP API, dashboard and metrics on HOST:PORT
   enqueue [FILE|-] [--json TEXT] [--wait [SECONDS]]
                            enqueue one task; prints {"execution_id": …} or, with --wait, the output
-  status ID                prints {"execution_id", "state", "output"?}
+  status ID [--queue NAME]  prints {"execution_id", "queue", "state", "output"?}
+  queues [set NAME [--rate N/SECONDS] [--concurrency N] | pause NAME | resume NAME | rm NAME]
+                           list and manage queues (JSON out)
   files put NAME PATH | get NAME | rm NAME | ls
                            the files resource (multipart file parts)
   --version                prints the version
@@ -34,8 +36,9 @@ answers at REDIS_URL. Stop with Ctrl-C.
 `,
   worker: `usage: taskrest worker
 
-One worker process: takes tasks from the queue (REDIS_URL, TASKREST_QUEUE)
-and runs them, WORKER_CONCURRENCY at a time. Scale by starting more.
+One worker process: takes tasks from the queues (TASKREST_QUEUES, or every
+queue, new ones found within 5 s) and runs them, WORKER_CONCURRENCY at a
+time, shared evenly between the queues. Scale by starting more.
 SIGTERM or SIGINT: lets running tasks finish, then exits 0.
 `,
   api: `usage: taskrest api
@@ -51,10 +54,21 @@ Prints {"execution_id": …}; with --wait, waits (at most SECONDS) and prints
 the output.
 ${EXIT_CODES}
 `,
-  status: `usage: taskrest status ID
+  status: `usage: taskrest status ID [--queue NAME]
 
-Prints {"execution_id", "state", "output"?} of the execution ID.
+Prints {"execution_id", "queue", "state", "output"?} of the execution ID
+(of the default queue, TASKREST_QUEUE, without --queue).
 ${EXIT_CODES}
+`,
+  queues: `usage: taskrest queues
+       taskrest queues set NAME [--rate N/SECONDS|none] [--concurrency N|none]
+       taskrest queues pause NAME | resume NAME | rm NAME [--force]
+
+Lists the queues, or creates or changes one (rate limit: at most N
+executions start per SECONDS; concurrency: at most N run at once; both
+across all workers), pauses, resumes or removes it (refused while
+executions remain, unless --force). Prints JSON.
+Exit codes: 0 done, 1 failed (no such queue, not empty), 2 usage or bad value.
 `,
   files: `${FILES_USAGE}
 

@@ -16,7 +16,7 @@ export function watchProgress(
   producer: Pick<TaskProducer, 'getExecution'>,
   id: number | string,
   say: (line: string) => void,
-  { intervalMs = 200 } = {},
+  { intervalMs = 200, queue }: { intervalMs?: number; queue?: string } = {},
 ): ProgressWatch {
   let stopped = false;
   let last: ExecutionState | undefined;
@@ -24,7 +24,7 @@ export function watchProgress(
   let wake: () => void = () => undefined;
   /** Reads the state and tells it when it changed; true once the execution finished. */
   const poll = async (): Promise<boolean> => {
-    const state = await producer.getExecution(id).then(
+    const state = await producer.getExecution(id, { queue }).then(
       (execution) => execution?.state,
       () => undefined,
     );

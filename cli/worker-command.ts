@@ -28,7 +28,7 @@ export const workerCommand: Command = async (_args, { config, signal }) => {
   }
   logger.info('worker started', {
     name: worker.name,
-    queue: config.queueName,
+    queues: config.queues.length > 0 ? config.queues : 'every queue',
     prefix: config.prefix,
     concurrency: config.workerConcurrency,
     ...(health ? { healthPort: health.port } : {}),

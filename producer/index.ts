@@ -21,8 +21,13 @@ export {
   FileTooLargeError,
   FileChangedError,
   InvalidFileNameError,
+  InvalidQueueError,
+  QueueNotFoundError,
+  QueueNotEmptyError,
   type ValidationIssue,
 } from '../shared/errors/index.js';
 export type { FilesStore, FileInfo } from '../shared/files/files-store.js';
 export type { TraceCarrier } from '../shared/tracing/trace-carrier.js';
+export type { QueueAdmin } from './queue-admin.js';
+export type { QueueInfo, QueueSettings, RateLimit } from '../shared/queue-settings.js';
 export { taskJsonSchema } from '../shared/task-schema.js';

@@ -33,9 +33,13 @@ export interface TaskProducerOptions {
   redisUrl?: string;
   /** Connect to a Redis Cluster at `redisUrl`. @defaultValue false */
   redisCluster?: boolean;
-  /** The queue's name (letters, digits, `_ . -`). @defaultValue 'rest-tasks' */
+  /** The default queue: of calls that name none (letters, digits, `_ . -`). @defaultValue 'rest-tasks' */
   queue?: string;
-  /** BullMQ key prefix; its hash tag keeps a queue in one cluster slot. @defaultValue '{taskrest}' */
+  /**
+   * Key prefix: each queue's BullMQ prefix is the hash tag `{<prefix>:<queue>}`,
+   * one cluster slot per queue; a prefix with a hash tag of its own
+   * (`{taskrest}`) is used as written for every queue. @defaultValue 'taskrest'
+   */
   prefix?: string;
   /**
    * Encrypts sensitive task inputs before they reach Redis: 32 bytes, as a

@@ -13,6 +13,10 @@ import {
   type RedisClient,
 } from '../shared/redis-connection.js';
 import { defaultJobOptions, jobKey, OUTPUT_FIELD, TASK_JOB_NAME } from '../shared/task-queue.js';
+import { bullPrefixOf } from '../shared/queue-keys.js';
+import { queueRegistry } from '../shared/queue-registry.js';
+import { checkQueueName } from '../shared/queue-settings.js';
+import { QueueAdmin } from './queue-admin.js';
 import type { TaskInput } from '../shared/task-schema.js';
 import { createFilesStore, type FilesStore } from '../shared/files/files-store.js';
 import { joinJobData, type JobMeta } from '../shared/job-envelope.js';
@@ -42,6 +46,8 @@ export type EnqueueOptions = Pick<
   | 'removeOnFail'
   | 'lifo'
 > & {
+  /** The queue to enqueue to (created when it does not exist). @defaultValue the producer's `queue` */
+  queue?: string;
   /** Who enqueues (the API's bearer token holder): the user of `pass_user_token` tokens. */
   user?: string;
   /**
@@ -66,12 +72,17 @@ export type EnqueueOptions = Pick<
 export class TaskProducer {
   /** The files resource (multipart file parts), shared with every worker through Redis. */
   readonly files: FilesStore;
+  /** List, create, limit, pause, resume and remove queues. */
+  readonly queues: QueueAdmin;
   readonly #settings: ProducerSettings;
-  readonly #queue: Queue;
+  /** One BullMQ Queue per taskrest queue used so far, by name. */
+  readonly #queues = new Map<string, Queue>();
+  /** Queues this producer put in the registry (once each, not on every enqueue). */
+  readonly #registered = new Set<string>();
   readonly #connection: RedisClient;
   /** Whether `close()` closes the connection: only one the producer created. */
   readonly #ownsConnection: boolean;
-  #waiter: CompletionWaiter | undefined;
+  readonly #waiters = new Map<string, CompletionWaiter>();
   /** The key that seals task secrets; null without `secretKey`. */
   #sealKey: SecretKey | null | undefined;
 
@@ -85,12 +96,13 @@ export class TaskProducer {
     this.#connection = this.#settings.connection ?? createRedis(this.#settings, 'producer');
     // Without a listener, a Redis outage would crash the caller's process.
     if (this.#ownsConnection) this.#connection.on('error', () => undefined);
-    this.#queue = new Queue(this.#settings.queueName, {
+    this.queues = new QueueAdmin({
       connection: this.#connection,
       prefix: this.#settings.prefix,
-      defaultJobOptions: defaultJobOptions(this.#settings),
+      defaultQueue: this.#settings.queueName,
+      queueOf: (name) => this.#queueOf(name),
+      forget: (name) => this.#registered.delete(name),
     });
-    this.#queue.on('error', () => undefined);
     this.files = createFilesStore(this.#connection, this.#settings, () =>
       waitForRedis(this.#connection),
     );
@@ -116,18 +128,20 @@ export class TaskProducer {
   async enqueue(
     task: TaskInput,
     options: EnqueueOptions = {},
-  ): Promise<{ executionId: number | string; duplicate?: boolean }> {
+  ): Promise<{ executionId: number | string; queue: string; duplicate?: boolean }> {
+    const { user, traceContext, queue: name, ...jobOptions } = options;
+    const queue = this.#queueOf(name);
     this.#validate(task);
-    const { user, traceContext, ...jobOptions } = options;
     const data = this.#jobData(task, { user, trace: traceContext ?? captureTraceContext() });
+    await this.#register(queue.name);
     const job = await withRedis(
       this.#connection,
-      () => this.#queue.add(TASK_JOB_NAME, data, jobOptions),
+      () => queue.add(TASK_JOB_NAME, data, jobOptions),
       { effect: 'write', executionId: jobOptions.jobId },
     );
     const executionId = executionIdOf(job.id);
-    if (jobOptions.jobId === undefined) return { executionId };
-    return { executionId, duplicate: await this.#isDuplicate(job) };
+    if (jobOptions.jobId === undefined) return { executionId, queue: queue.name };
+    return { executionId, queue: queue.name, duplicate: await this.#isDuplicate(queue, job) };
   }
 
   /**
@@ -135,9 +149,9 @@ export class TaskProducer {
    * nothing): the stored creation time is not the one this add sent. A
    * failed read says false: the job is stored either way.
    */
-  async #isDuplicate(job: Job): Promise<boolean> {
+  async #isDuplicate(queue: Queue, job: Job): Promise<boolean> {
     const stored = await withRedis(this.#connection, () =>
-      this.#connection.hget(jobKey(this.#settings, job.id ?? ''), 'timestamp'),
+      this.#connection.hget(jobKey(this.#ref(queue.name), job.id ?? ''), 'timestamp'),
     ).catch(() => null);
     return stored !== null && Number(stored) !== job.timestamp;
   }
@@ -149,7 +163,9 @@ export class TaskProducer {
   async enqueueBulk(
     tasks: readonly TaskInput[],
     options: EnqueueOptions = {},
-  ): Promise<{ executionId: number | string }[]> {
+  ): Promise<{ executionId: number | string; queue: string }[]> {
+    const { user, traceContext, queue: name, ...opts } = options;
+    const queue = this.#queueOf(name);
     const issues = tasks.flatMap((task, index) => {
       try {
         this.#validate(task);
@@ -167,34 +183,38 @@ export class TaskProducer {
       }
     });
     if (issues.length > 0) throw new InvalidTaskError(issues);
-    const { user, traceContext, ...opts } = options;
     const meta = { user, trace: traceContext ?? captureTraceContext() };
+    await this.#register(queue.name);
     const bulk = tasks.map((task) => ({
       name: TASK_JOB_NAME,
       data: this.#jobData(task, meta),
       opts,
     }));
-    const jobs = await withRedis(this.#connection, () => this.#queue.addBulk(bulk), {
+    const jobs = await withRedis(this.#connection, () => queue.addBulk(bulk), {
       effect: 'write',
     });
-    return jobs.map((job) => ({ executionId: executionIdOf(job.id) }));
+    return jobs.map((job) => ({ executionId: executionIdOf(job.id), queue: queue.name }));
   }
 
   /** The execution's state and, once finished, its output; null when unknown. */
-  async getExecution(executionId: number | string): Promise<Execution | null> {
-    return withRedis(this.#connection, () => this.#readExecution(String(executionId)));
+  async getExecution(
+    executionId: number | string,
+    { queue }: { queue?: string } = {},
+  ): Promise<Execution | null> {
+    const bullQueue = this.#queueOf(queue);
+    return withRedis(this.#connection, () => this.#readExecution(bullQueue, String(executionId)));
   }
 
-  async #readExecution(id: string): Promise<Execution | null> {
+  async #readExecution(queue: Queue, id: string): Promise<Execution | null> {
     // State first, then the job: a job read before its state could still be
     // active in the hash and completed in the state, with no return value yet.
-    const state = await this.#queue.getJobState(id);
+    const state = await queue.getJobState(id);
     if (state === ExecutionState.UNKNOWN) return null;
-    const job = await Job.fromId<unknown, TaskOutput>(this.#queue, id);
+    const job = await Job.fromId<unknown, TaskOutput>(queue, id);
     if (!job) return null;
-    const execution: Execution = { execution_id: executionIdOf(job.id), state };
+    const execution: Execution = { execution_id: executionIdOf(job.id), queue: queue.name, state };
     if (state === ExecutionState.COMPLETED) execution.output = job.returnvalue;
-    if (state === ExecutionState.FAILED) execution.output = await this.#failedOutput(job);
+    if (state === ExecutionState.FAILED) execution.output = await this.#failedOutput(queue, job);
     return execution;
   }
 
@@ -204,20 +224,25 @@ export class TaskProducer {
    */
   async waitForResult(
     executionId: number | string,
-    { timeoutMs = 30_000 } = {},
+    { queue: name, timeoutMs = 30_000 }: { queue?: string; timeoutMs?: number } = {},
   ): Promise<Execution | null> {
-    this.#waiter ??= new CompletionWaiter(
-      // The waiter blocks on the event stream: a connection of its own, never the fail-fast one.
-      this.#ownsConnection
-        ? createRedis(this.#settings, 'worker')
-        : duplicateForBlocking(this.#connection),
-      this.#settings,
-    );
+    const queue = this.#queueOf(name).name;
+    let waiter = this.#waiters.get(queue);
+    if (!waiter) {
+      waiter = new CompletionWaiter(
+        // The waiter blocks on the event stream: a connection of its own, never the fail-fast one.
+        this.#ownsConnection
+          ? createRedis(this.#settings, 'worker')
+          : duplicateForBlocking(this.#connection),
+        { queueName: queue, prefix: bullPrefixOf(this.#ref(queue)) },
+      );
+      this.#waiters.set(queue, waiter);
+    }
     const deadline = Date.now() + timeoutMs;
-    const finished = this.#waiter.waitFor(String(executionId), timeoutMs);
+    const finished = waiter.waitFor(String(executionId), timeoutMs);
     try {
       for (;;) {
-        const current = await this.getExecution(executionId);
+        const current = await this.getExecution(executionId, { queue });
         const left = deadline - Date.now();
         if (!current || isFinished(current.state) || left <= 0) return current;
         // Events are the fast path; the state is read again at least once a
@@ -234,13 +259,17 @@ export class TaskProducer {
    * or finished, with its output). `active` when it runs now and was kept,
    * `unknown` when there is no such execution.
    */
-  async remove(executionId: number | string): Promise<'removed' | 'active' | 'unknown'> {
+  async remove(
+    executionId: number | string,
+    { queue: name }: { queue?: string } = {},
+  ): Promise<'removed' | 'active' | 'unknown'> {
+    const queue = this.#queueOf(name);
     return withRedis(this.#connection, async () => {
       // BullMQ's remove answers 1 for an unknown id too, so the state is asked first.
-      if ((await this.#queue.getJobState(String(executionId))) === ExecutionState.UNKNOWN)
+      if ((await queue.getJobState(String(executionId))) === ExecutionState.UNKNOWN)
         return 'unknown';
       // It refuses (0) to remove a locked job: one that runs now.
-      return (await this.#queue.remove(String(executionId))) === 1 ? 'removed' : 'active';
+      return (await queue.remove(String(executionId))) === 1 ? 'removed' : 'active';
     });
   }
 
@@ -249,11 +278,44 @@ export class TaskProducer {
    * `connection` given in the options stays open (it is the caller's).
    */
   async close(): Promise<void> {
-    await this.#waiter?.close();
-    await this.#queue.close();
+    await Promise.all([...this.#waiters.values()].map((waiter) => waiter.close()));
+    await Promise.all([...this.#queues.values()].map((queue) => queue.close()));
     if (this.#ownsConnection) {
       await this.#connection.quit().catch(() => this.#connection.disconnect());
     }
+  }
+
+  /** The BullMQ Queue of a taskrest queue (the default one without a name); the name checked. */
+  #queueOf(name: string | undefined): Queue {
+    const queueName = name === undefined ? this.#settings.queueName : checkQueueName(name);
+    let queue = this.#queues.get(queueName);
+    if (!queue) {
+      queue = new Queue(queueName, {
+        connection: this.#connection,
+        prefix: bullPrefixOf(this.#ref(queueName)),
+        defaultJobOptions: defaultJobOptions(this.#settings),
+      });
+      queue.on('error', () => undefined);
+      this.#queues.set(queueName, queue);
+    }
+    return queue;
+  }
+
+  #ref(queueName: string): { prefix: string; queueName: string } {
+    return { prefix: this.#settings.prefix, queueName };
+  }
+
+  /**
+   * Puts the queue's name in the registry, so that it is listed and workers
+   * find it: enqueueing to a queue that does not exist creates it, as
+   * BullMQ's queues come into being with their first job.
+   */
+  async #register(queueName: string): Promise<void> {
+    if (this.#registered.has(queueName)) return;
+    await withRedis(this.#connection, () =>
+      queueRegistry.add(this.#connection, this.#settings.prefix, queueName),
+    );
+    this.#registered.add(queueName);
   }
 
   /** Job data: the task, its secrets sealed when a `secretKey` is set, and the envelope. */
@@ -274,8 +336,11 @@ export class TaskProducer {
   }
 
   /** A failed job's output, or one made from its reason when the worker could not write one (it died). */
-  async #failedOutput(job: Job<unknown, TaskOutput>): Promise<TaskOutput> {
-    const stored = await this.#connection.hget(jobKey(this.#settings, job.id ?? ''), OUTPUT_FIELD);
+  async #failedOutput(queue: Queue, job: Job<unknown, TaskOutput>): Promise<TaskOutput> {
+    const stored = await this.#connection.hget(
+      jobKey(this.#ref(queue.name), job.id ?? ''),
+      OUTPUT_FIELD,
+    );
     if (stored) return JSON.parse(stored) as TaskOutput;
     return {
       execution_id: executionIdOf(job.id),

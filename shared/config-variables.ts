@@ -112,15 +112,21 @@ export const CONFIG_TABLE = {
   ),
   REDIS_CLUSTER: variable('`1`: connect to a Redis Cluster', flag),
   TASKREST_QUEUE: variable(
-    'queue name',
+    'the default queue: of `/api/tasks…`, and of enqueues that name none',
     z
       .string()
       .regex(QUEUE_NAME, { error: 'expected letters, digits, _ . -' })
       .default('rest-tasks'),
   ),
   TASKREST_PREFIX: variable(
-    'BullMQ key prefix; the hash tag keeps a queue in one cluster slot',
-    z.string().min(1).default('{taskrest}'),
+    "key prefix: each queue's keys carry the hash tag `{<prefix>:<queue>}` (one cluster slot per queue); a prefix with a hash tag of its own (`{taskrest}`) is used as written, all queues in its slot",
+    z.string().min(1).default('taskrest'),
+  ),
+  TASKREST_QUEUES: variable(
+    'the queues a worker consumes, comma-separated; unset: every queue, new ones found within 5 s',
+    list.refine((names) => names.every((n) => QUEUE_NAME.test(n)), {
+      error: 'expected queue names (letters, digits, _ . -), comma-separated',
+    }),
   ),
   WORKER_CONCURRENCY: variable('jobs one worker process runs at once', intVar(16, 1)),
   HOST: variable('where `api`/`dev` listen', z.string().min(1).default('127.0.0.1')),

@@ -14,8 +14,10 @@ export interface Config {
   readonly redisCluster: boolean;
   /** `TASKREST_QUEUE`. */
   readonly queueName: string;
-  /** `TASKREST_PREFIX`: BullMQ key prefix; the hash tag keeps a queue in one cluster slot. */
+  /** `TASKREST_PREFIX`: key prefix; each queue's BullMQ prefix is `{<prefix>:<queue>}` (see queue-keys.ts). */
   readonly prefix: string;
+  /** `TASKREST_QUEUES`: the queues a worker consumes; empty: every queue in the registry. */
+  readonly queues: readonly string[];
   /** `WORKER_CONCURRENCY`: jobs one worker process runs at once. */
   readonly workerConcurrency: number;
   /** `HOST`. */
@@ -107,6 +109,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisCluster: e.REDIS_CLUSTER,
     queueName: e.TASKREST_QUEUE,
     prefix: e.TASKREST_PREFIX,
+    queues: Object.freeze(e.TASKREST_QUEUES),
     workerConcurrency: e.WORKER_CONCURRENCY,
     host: e.HOST,
     port: e.PORT,

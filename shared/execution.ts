@@ -16,6 +16,8 @@ export type ExecutionState = (typeof ExecutionState)[keyof typeof ExecutionState
 /** An execution as callers see it: `taskrest status`, `GET /api/tasks/:id`, `getExecution`. */
 export interface Execution {
   execution_id: number | string;
+  /** The queue it belongs to (execution ids are unique within a queue). */
+  queue: string;
   state: ExecutionState;
   /** Present once the execution finished (completed or failed). */
   output?: TaskOutput;

@@ -1,5 +1,6 @@
 import type { JobsOptions } from 'bullmq';
 import type { Config } from './config.js';
+import { queueKeyBase, type QueueRef } from './queue-keys.js';
 
 /** The BullMQ job name of every REST task. */
 export const TASK_JOB_NAME = 'rest-task';
@@ -26,6 +27,6 @@ export function defaultJobOptions(
 }
 
 /** The Redis key of a job's hash (BullMQ's `queue.toKey(id)`). */
-export function jobKey(config: Pick<Config, 'prefix' | 'queueName'>, jobId: string): string {
-  return `${config.prefix}:${config.queueName}:${jobId}`;
+export function jobKey(queue: QueueRef, jobId: string): string {
+  return `${queueKeyBase(queue)}:${jobId}`;
 }

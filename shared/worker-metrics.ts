@@ -1,4 +1,4 @@
-import type { Config } from './config.js';
+import { queueKeyBase, type QueueRef } from './queue-keys.js';
 
 /**
  * The worker metrics contract. Workers are separate processes, so each one
@@ -13,8 +13,8 @@ export const DURATION_BUCKETS: readonly number[] = Object.freeze([
 ]);
 
 /** The hash of the totals: under the queue's prefix, so in its cluster slot. */
-export function workerMetricsKey(config: Pick<Config, 'prefix' | 'queueName'>): string {
-  return `${config.prefix}:${config.queueName}:taskrest-metrics`;
+export function workerMetricsKey(queue: QueueRef): string {
+  return `${queueKeyBase(queue)}:taskrest-metrics`;
 }
 
 /** `2xx` … `5xx` for a final status code, `none` when no response came (network error, timeout). */

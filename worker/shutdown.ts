@@ -29,7 +29,11 @@ export class Shutdown {
    * Closes `worker`, giving running jobs `graceMs` to finish. Calls
    * `onExpired` once when the grace period ends with jobs still running.
    */
-  async close(worker: Worker, graceMs: number, onExpired: () => void = () => {}): Promise<void> {
+  async close(
+    worker: Pick<Worker, 'close'>,
+    graceMs: number,
+    onExpired: () => void = () => {},
+  ): Promise<void> {
     this.started = true;
     const closing = worker.close();
     const grace = setTimeout(() => {

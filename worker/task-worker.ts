@@ -11,6 +11,7 @@ import { createRedis, type RedisClient } from '../shared/redis-connection.js';
 import { splitJobData } from '../shared/job-envelope.js';
 import { isParkedExecution, type ParkedExecution } from '../shared/parked-execution.js';
 import { jobKey, OUTPUT_FIELD } from '../shared/task-queue.js';
+import { bullPrefixOf, type QueueRef } from '../shared/queue-keys.js';
 import type { Logger } from '../shared/logger.js';
 import { createAuthorizer } from './authorize-task.js';
 import { logConnectionEvents } from './connection-log.js';
@@ -19,7 +20,7 @@ import { guardEmits } from './guard-emits.js';
 import { JobLogWriter } from './job-log-writer.js';
 import { abortOnLockLoss } from './lock-loss.js';
 import { createHttpClient, type HttpClient } from './http-client.js';
-import { startMetricsRecorder } from './metrics-recorder.js';
+import { startMetricsRecorder, type MetricsRecorder } from './metrics-recorder.js';
 import { parkJob } from './park-job.js';
 import { queueHasRateLimit } from './queue-rate-limit.js';
 import { outboundPolicyOf } from './outbound/outbound-policy.js';
@@ -31,10 +32,13 @@ import { HAND_BACK_MS, handBack, settlesWithin, Shutdown } from './shutdown.js';
 import { startExecutionSpan } from './tracing/execution-span.js';
 import { WorkerHealth } from './worker-health.js';
 import { workerErrorLog } from './worker-error-log.js';
+import { parseRunKey, runKeyOf, WorkerGroup } from './worker-group.js';
+import { watchQueues, type QueueWatch } from './queue-watch.js';
 
 /** A running worker process's queue consumer. */
 export interface TaskWorker {
-  readonly worker: Worker;
+  /** One BullMQ Worker per consumed queue, as one. */
+  readonly workers: WorkerGroup;
   /** `host:pid`: the name `queue.getWorkers()` lists and each job's `processedBy` records. */
   readonly name: string;
   /** Whether this worker is consuming (the health endpoint's `/readyz`). */
@@ -47,7 +51,9 @@ export interface TaskWorker {
  * The thin BullMQ wiring: take a job, run the executor, write the output back.
  * Status success completes the job with the output as its return value;
  * status error fails it with the message as the reason, the output kept in
- * the job's hash.
+ * the job's hash. One BullMQ Worker per queue (TASKREST_QUEUES, or every
+ * registered queue, watched), all on one Redis connection setup and one
+ * HTTP client, WORKER_CONCURRENCY shared between them.
  */
 export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
   const name = `${hostname()}:${pid}`;
@@ -62,10 +68,16 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
     checkHost: (hostname) => policy.checkDestination(hostname),
   });
   const keyRing = createKeyRing(config);
-  // Only for parked retries on a 429 (read the queue's rate limit, hold it back): made when first needed.
-  let queue: Queue | undefined;
-  const queueOf = (): Queue =>
-    (queue ??= new Queue(config.queueName, { connection, prefix: config.prefix }));
+  // Only for parked retries on a 429 (read the queue's rate limit, hold it back): made when first needed, per queue.
+  const parkingQueues = new Map<string, Queue>();
+  const queueOf = (queueName: string): Queue => {
+    let queue = parkingQueues.get(queueName);
+    if (!queue) {
+      queue = new Queue(queueName, { connection, prefix: bullPrefixOf(refOf(queueName)) });
+      parkingQueues.set(queueName, queue);
+    }
+    return queue;
+  };
   const deps: ParkingExecutorDeps = {
     http: http.axios,
     files: createFilesStore(connection, config),
@@ -76,34 +88,43 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
     // A retry wait longer than this parks the job as delayed and frees the slot.
     parking: {
       inlineMs: config.inlineRetryMs,
-      queueHasRateLimit: () => queueHasRateLimit(queueOf()),
+      // Each execution asks about its own queue (see runExecution).
+      queueHasRateLimit: () => Promise.resolve(false),
     },
   };
   const shutdown = new Shutdown();
   // Each execution's own abort signal: for a lost lock, and at the end of the grace period.
   const executions = new RunningExecutions();
-  // Counts for the API's /metrics, batched to Redis once a second.
-  const metrics = startMetricsRecorder(connection, config, {
-    onError: (error) => logger.warn('could not send metrics', { error: error.message }),
-  });
+  // Counts for the API's /metrics, per queue, batched to Redis once a second.
+  const recorders = new Map<string, MetricsRecorder>();
+  const metricsOf = (queueName: string): MetricsRecorder => {
+    let recorder = recorders.get(queueName);
+    if (!recorder) {
+      recorder = startMetricsRecorder(connection, refOf(queueName), {
+        onError: (error) => logger.warn('could not send metrics', { error: error.message }),
+      });
+      recorders.set(queueName, recorder);
+    }
+    return recorder;
+  };
+  const refOf = (queueName: string): QueueRef => ({ prefix: config.prefix, queueName });
 
-  const worker = new Worker<unknown, TaskOutput>(
-    config.queueName,
-    async (job, token) => process(job, token),
-    {
+  const newWorker = (queueName: string) =>
+    new Worker<unknown, TaskOutput>(queueName, async (job, token) => process(job, token), {
       connection,
-      prefix: config.prefix,
+      prefix: bullPrefixOf(refOf(queueName)),
       // BullMQ names its connections after it: queue.getWorkers() lists this process.
       name,
-      concurrency: config.workerConcurrency,
+      // The group sets each queue's share of WORKER_CONCURRENCY right away.
+      concurrency: 1,
       stalledInterval: config.stalledIntervalMs,
       maxStalledCount: config.maxStalledCount,
       lockDuration: config.lockDurationMs,
       // Retention for jobs whose producer set none (written by someone else).
       removeOnComplete: { ...config.keepCompleted },
       removeOnFail: { ...config.keepFailed },
-    },
-  );
+    });
+  const worker = new WorkerGroup(newWorker, config.workerConcurrency);
   const onListenerError = (event: string | symbol, error: Error) =>
     logger.error('event listener failed', { event: String(event), error: error.message });
   guardEmits(worker, onListenerError);
@@ -113,11 +134,18 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
   abortOnLockLoss(
     worker,
     executions,
-    (jobId) => connection.get(`${jobKey(config, jobId)}:lock`),
+    (runKey) => {
+      const { queueName, jobId } = parseRunKey(runKey);
+      return connection.get(`${jobKey(refOf(queueName), jobId)}:lock`);
+    },
     logger,
   );
-  worker.on('failed', (job, error) =>
-    logger.debug('execution failed', { id: job?.id, reason: error.message }),
+  const queues: QueueWatch = watchQueues(connection, config, (names) => worker.setQueues(names), {
+    onChange: (names) => logger.info('consuming queues', { queues: names }),
+    onError: (error) => logger.warn('could not read the queue registry', { error: error.message }),
+  });
+  worker.on('failed', (job: Job | undefined, error: Error) =>
+    logger.debug('execution failed', { queue: job?.queueName, id: job?.id, reason: error.message }),
   );
 
   async function process(
@@ -126,14 +154,14 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
   ): Promise<TaskOutput> {
     const jobLog = new JobLogWriter(
       connection,
-      `${jobKey(config, job.id ?? '')}:logs`,
+      `${jobKey(refOf(job.queueName), job.id ?? '')}:logs`,
       job.opts.keepLogs,
     );
     const { task: stored, meta } = splitJobData(job.data);
     const task = openSecrets(stored, meta.sealed, keyRing);
     const resume = isParkedExecution(meta.parked) ? meta.parked : undefined;
     const startedAt = performance.now();
-    const execution = executions.start(job.id ?? '', token);
+    const execution = executions.start(runKeyOf(job.queueName, job.id ?? ''), token);
     // Until the job is settled (handed back, its failure stored): a stop that
     // cannot wait any longer names the jobs it leaves to the stalled check.
     try {
@@ -164,7 +192,14 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
     startedAt: number,
     resume: ParkedExecution | undefined,
   ): Promise<TaskOutput> {
-    const span = startExecutionSpan(storedTrace, executionIdOf(job.id), config.queueName);
+    const span = startExecutionSpan(storedTrace, executionIdOf(job.id), job.queueName);
+    const jobDeps: ParkingExecutorDeps = {
+      ...deps,
+      parking: {
+        ...deps.parking,
+        queueHasRateLimit: () => queueHasRateLimit(queueOf(job.queueName)),
+      },
+    };
     // Active too, for what the executor does not hand the context to (a grant's token request).
     const result = await traceContextApi.with(span.context, () =>
       executeTask(
@@ -177,7 +212,7 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
           traceContext: span.context,
           ...(resume ? { resume } : {}),
         },
-        deps,
+        jobDeps,
       ),
     );
     // A parked execution goes on later, under a span of its own.
@@ -191,16 +226,18 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
     if (execution.lockLost) return leaveJob();
     // A long retry wait: the job waits as delayed (or the queue is held back), not in this slot.
     if (isParked(result)) {
-      return parkJob(job, token, result, { rateLimit: (ms) => queueOf().rateLimit(ms) });
+      return parkJob(job, token, result, {
+        rateLimit: (ms) => queueOf(job.queueName).rateLimit(ms),
+      });
     }
     const { output, error } = result;
     // Cut off by shutdown: hand the job back rather than fail it (and count it when it runs again).
     if (output.status !== OutputStatus.SUCCESS && shutdown.expired && token) {
       return handBack(job, token);
     }
-    metrics.record(result, performance.now() - startedAt);
+    metricsOf(job.queueName).record(result, performance.now() - startedAt);
     if (output.status === OutputStatus.SUCCESS) return output;
-    await storeFailedOutput(connection, config, job, output);
+    await storeFailedOutput(connection, refOf(job.queueName), job, output);
     // An invalid task stays invalid, a denied destination denied: no BullMQ attempt may run it again.
     throw error?.code === ErrorCode.INVALID_TASK || error?.code === ErrorCode.DESTINATION_DENIED
       ? new UnrecoverableError(output.message)
@@ -208,13 +245,14 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
   }
 
   return {
-    worker,
+    workers: worker,
     name,
     health,
     async close() {
       health.markStopping();
       const stopped = (async () => {
         try {
+          await queues.stop();
           await shutdown.close(worker, config.shutdownGraceMs, () => {
             logger.warn('grace period over: aborting running jobs and handing them back', {
               jobs: executions.jobIds(),
@@ -223,8 +261,8 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
           });
         } finally {
           await http.close();
-          await metrics.close();
-          await queue?.close();
+          await Promise.all([...recorders.values()].map((recorder) => recorder.close()));
+          await Promise.all([...parkingQueues.values()].map((queue) => queue.close()));
           await connection.quit().catch(() => connection.disconnect());
         }
       })();
@@ -240,7 +278,7 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
       );
       // No more reconnect attempts, on the worker's connection nor on BullMQ's own.
       connection.disconnect();
-      worker.disconnect().catch(() => undefined);
+      worker.disconnect();
     },
   };
 }
@@ -257,9 +295,9 @@ function openSecrets(task: unknown, sealed: unknown, keyRing: KeyRing): unknown 
 
 async function storeFailedOutput(
   connection: RedisClient,
-  config: Config,
+  queue: QueueRef,
   job: Job,
   output: TaskOutput,
 ): Promise<void> {
-  await connection.hset(jobKey(config, job.id ?? ''), OUTPUT_FIELD, JSON.stringify(output));
+  await connection.hset(jobKey(queue, job.id ?? ''), OUTPUT_FIELD, JSON.stringify(output));
 }

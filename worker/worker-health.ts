@@ -1,5 +1,10 @@
-import type { Worker } from 'bullmq';
 import type { RedisClient } from '../shared/redis-connection.js';
+
+/** The part of a BullMQ Worker (or a WorkerGroup) that health listens to. */
+export interface HealthEvents {
+  on(event: 'ready' | 'active' | 'drained' | 'completed' | 'failed', listener: () => void): unknown;
+  isRunning(): boolean;
+}
 
 /** What `/readyz` reports. */
 export interface Readiness {
@@ -46,7 +51,7 @@ export class WorkerHealth {
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly worker: Pick<Worker, 'on' | 'isRunning'>,
+    private readonly worker: HealthEvents,
     private readonly connection: RedisClient,
     private readonly activeJobs: () => number,
     options: WorkerHealthOptions = {},

@@ -61,6 +61,14 @@ export const ErrorCode = {
   /** An empty upload to the files resource, without `?allow_empty=true`. */
   EMPTY_FILE: 'EMPTY_FILE',
 
+  // Queues.
+  /** Queue settings or a queue name that fail validation; `issues` names each field. */
+  INVALID_QUEUE: 'INVALID_QUEUE',
+  /** No such queue. */
+  QUEUE_NOT_FOUND: 'QUEUE_NOT_FOUND',
+  /** A queue that still holds executions cannot be removed without `force`. */
+  QUEUE_NOT_EMPTY: 'QUEUE_NOT_EMPTY',
+
   // Answers of the HTTP API (ApiError).
   /** No such execution or file. */
   NOT_FOUND: 'NOT_FOUND',

@@ -15,4 +15,7 @@ export { FileNotFoundError } from './file-not-found-error.js';
 export { FileTooLargeError } from './file-too-large-error.js';
 export { FileChangedError } from './file-changed-error.js';
 export { InvalidFileNameError } from './invalid-file-name-error.js';
+export { InvalidQueueError } from './invalid-queue-error.js';
+export { QueueNotFoundError } from './queue-not-found-error.js';
+export { QueueNotEmptyError } from './queue-not-empty-error.js';
 export { coerceError } from './coerce-error.js';

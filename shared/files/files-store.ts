@@ -1,3 +1,4 @@
+import { queueKeyBase } from '../queue-keys.js';
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { Config } from '../config.js';
@@ -39,12 +40,13 @@ const DEFAULTS = {
 };
 
 /**
- * The key prefix of the files resource for a queue: `{taskrest}:rest-tasks:files:`.
- * It starts with the BullMQ prefix, so its hash tag puts all of the files of a
- * queue in the queue's cluster slot, which the MULTI transactions below need.
+ * The key prefix of the files resource: under the default queue's (TASKREST_QUEUE)
+ * keys, `{taskrest:rest-tasks}:rest-tasks:files:`. Every queue's tasks read
+ * files from here; the one hash tag keeps all files in one cluster slot,
+ * which the MULTI transactions below need.
  */
 export function filesKeyPrefix(config: Pick<Config, 'prefix' | 'queueName'>): string {
-  return `${config.prefix}:${config.queueName}:files:`;
+  return `${queueKeyBase(config)}:files:`;
 }
 
 /** A FilesStore for the configured queue, with the configured size limit. */

@@ -1,5 +1,6 @@
 import { Queue } from 'bullmq';
 import type { Config } from '../../shared/config.js';
+import { bullPrefixOf } from '../../shared/queue-keys.js';
 import { createRedis, type RedisClient } from '../../shared/redis-connection.js';
 
 /**
@@ -11,10 +12,10 @@ import { createRedis, type RedisClient } from '../../shared/redis-connection.js'
 export class TestQueue extends Queue {
   readonly #connection: RedisClient;
 
-  constructor(config: Config) {
+  constructor(config: Config, queueName = config.queueName) {
     const connection = createRedis(config, 'producer');
     connection.on('error', () => undefined);
-    super(config.queueName, { connection, prefix: config.prefix });
+    super(queueName, { connection, prefix: bullPrefixOf({ prefix: config.prefix, queueName }) });
     this.#connection = connection;
     this.on('error', () => undefined);
   }

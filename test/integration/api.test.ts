@@ -175,7 +175,11 @@ describe('POST /api/tasks', () => {
   it('202 with the execution id; GET shows it run to completed with its output', async () => {
     const r = await call('POST', '/api/tasks', { json: { url: `${target.url}/jokes/random` } });
     expect(r.status).toBe(202);
-    expect(r.body).toEqual({ execution_id: expect.any(Number), state: 'waiting' });
+    expect(r.body).toEqual({
+      execution_id: expect.any(Number),
+      queue: h.config.queueName,
+      state: 'waiting',
+    });
     expect(r.headers.get('location')).toBe(`/api/tasks/${r.body.execution_id}`);
     const done = await waitForState(r.body.execution_id, ['completed', 'failed']);
     expect(done.state).toBe('completed');

@@ -144,7 +144,11 @@ describe('taskrest CLI', () => {
     expect(execution_id).toBe(1);
     const status = await runCli(['status', String(execution_id)], env);
     expect(status.code).toBe(3);
-    expect(JSON.parse(status.stdout)).toEqual({ execution_id: 1, state: 'waiting' });
+    expect(JSON.parse(status.stdout)).toEqual({
+      execution_id: 1,
+      queue: config!.queueName,
+      state: 'waiting',
+    });
     const waited = await runCli(
       ['enqueue', '--wait', '0.5', '--json', JSON.stringify({ url: `${target.url}/` })],
       env,

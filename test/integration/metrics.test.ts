@@ -17,6 +17,11 @@ function parseMetrics(text: string): Map<string, number> {
 }
 
 let h: ApiHarness;
+
+/** The sample key of `name` for the harness's queue: every series carries a `queue` label. */
+function q(name: string, labels = ''): string {
+  return `${name}{queue="${h.config.queueName}"${labels ? `,${labels}` : ''}}`;
+}
 let peer: HttpTestServer;
 const seen = new Map<string, number>();
 
@@ -47,10 +52,10 @@ afterAll(async () => {
 describe('/metrics', () => {
   it('jobs by state, workers, executions, status classes, retries and durations move as tasks run', async () => {
     const before = await scrape();
-    expect(before.get('taskrest_executions_total{status="success"}')).toBe(0);
-    expect(before.get('taskrest_execution_duration_seconds_count')).toBe(0);
-    expect(before.get('taskrest_jobs{state="completed"}')).toBe(0);
-    expect(before.get('taskrest_workers')).toBe(1);
+    expect(before.get(q('taskrest_executions_total', 'status="success"'))).toBe(0);
+    expect(before.get(q('taskrest_execution_duration_seconds_count'))).toBe(0);
+    expect(before.get(q('taskrest_jobs', 'state="completed"'))).toBe(0);
+    expect(before.get(q('taskrest_workers'))).toBe(1);
 
     const refused = await freePort();
     const tasks = [
@@ -74,20 +79,20 @@ describe('/metrics', () => {
     // Workers send their counts once a second.
     const after = await eventually(async () => {
       const scraped = await scrape();
-      return scraped.get('taskrest_execution_duration_seconds_count') === 5 && scraped;
+      return scraped.get(q('taskrest_execution_duration_seconds_count')) === 5 && scraped;
     }, 'five executions counted');
-    expect(after.get('taskrest_executions_total{status="success"}')).toBe(3);
-    expect(after.get('taskrest_executions_total{status="error"}')).toBe(2);
-    expect(after.get('taskrest_http_responses_total{class="2xx"}')).toBe(3);
-    expect(after.get('taskrest_http_responses_total{class="4xx"}')).toBe(1);
-    expect(after.get('taskrest_http_responses_total{class="5xx"}')).toBe(0);
-    expect(after.get('taskrest_http_responses_total{class="none"}')).toBe(1);
-    expect(after.get('taskrest_retries_total')).toBe(1);
-    expect(after.get('taskrest_execution_duration_seconds_count')).toBe(5);
-    expect(after.get('taskrest_execution_duration_seconds_bucket{le="+Inf"}')).toBe(5);
+    expect(after.get(q('taskrest_executions_total', 'status="success"'))).toBe(3);
+    expect(after.get(q('taskrest_executions_total', 'status="error"'))).toBe(2);
+    expect(after.get(q('taskrest_http_responses_total', 'class="2xx"'))).toBe(3);
+    expect(after.get(q('taskrest_http_responses_total', 'class="4xx"'))).toBe(1);
+    expect(after.get(q('taskrest_http_responses_total', 'class="5xx"'))).toBe(0);
+    expect(after.get(q('taskrest_http_responses_total', 'class="none"'))).toBe(1);
+    expect(after.get(q('taskrest_retries_total'))).toBe(1);
+    expect(after.get(q('taskrest_execution_duration_seconds_count'))).toBe(5);
+    expect(after.get(q('taskrest_execution_duration_seconds_bucket', 'le="+Inf"'))).toBe(5);
     // The flaky task waited at least a second before its retry.
-    expect(after.get('taskrest_execution_duration_seconds_sum')).toBeGreaterThanOrEqual(1);
-    expect(after.get('taskrest_execution_duration_seconds_bucket{le="0.5"}')).toBeLessThan(5);
+    expect(after.get(q('taskrest_execution_duration_seconds_sum'))).toBeGreaterThanOrEqual(1);
+    expect(after.get(q('taskrest_execution_duration_seconds_bucket', 'le="0.5"'))).toBeLessThan(5);
     // Buckets are cumulative.
     let previous = 0;
     for (const [name, value] of after) {
@@ -95,15 +100,15 @@ describe('/metrics', () => {
       expect(value).toBeGreaterThanOrEqual(previous);
       previous = value;
     }
-    expect(after.get('taskrest_jobs{state="completed"}')).toBe(3);
-    expect(after.get('taskrest_jobs{state="failed"}')).toBe(2);
-    expect(after.get('taskrest_jobs{state="waiting"}')).toBe(0);
+    expect(after.get(q('taskrest_jobs', 'state="completed"'))).toBe(3);
+    expect(after.get(q('taskrest_jobs', 'state="failed"'))).toBe(2);
+    expect(after.get(q('taskrest_jobs', 'state="waiting"'))).toBe(0);
 
     await h.worker?.close();
     h.worker = undefined;
     const stopped = await scrape();
-    expect(stopped.get('taskrest_workers')).toBe(0);
+    expect(stopped.get(q('taskrest_workers'))).toBe(0);
     // Counts outlive the worker that made them.
-    expect(stopped.get('taskrest_executions_total{status="success"}')).toBe(3);
+    expect(stopped.get(q('taskrest_executions_total', 'status="success"'))).toBe(3);
   });
 });

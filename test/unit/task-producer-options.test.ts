@@ -19,7 +19,7 @@ describe('TaskProducer options', () => {
       redisUrl: 'redis://127.0.0.1:6379',
       redisCluster: false,
       queueName: 'rest-tasks',
-      prefix: '{taskrest}',
+      prefix: 'taskrest',
       secretKey: undefined,
       oldSecretKeys: [],
       maxTaskBytes: 1024 * 1024,

@@ -1,3 +1,4 @@
+import { keyTag } from '../../shared/queue-keys.js';
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../../shared/config.js';
 import { ErrorCode } from '../../shared/errors/error-codes.js';
@@ -58,7 +59,7 @@ export class GrantTokenCache {
     options: TokenCacheOptions = {},
   ) {
     this.keys = deriveGrantKeys(name, grant, grant.client_secret, config.secretKey);
-    this.base = `${config.prefix}:grant:${name}:${this.keys.fingerprint}`;
+    this.base = `${keyTag(config.prefix, 'grants')}:grant:${name}:${this.keys.fingerprint}`;
     this.lockMs = options.lockMs ?? 30_000;
     this.pollMs = options.pollMs ?? 100;
     this.defaultLifetimeS = options.defaultLifetimeS ?? 300;

@@ -1,0 +1,77 @@
+import { z } from 'zod';
+import { QUEUE_NAME } from './config-variables.js';
+import { InvalidQueueError } from './errors/invalid-queue-error.js';
+
+/** A queue's rate limit: at most `max` executions start per `per_seconds`, across all workers. */
+export interface RateLimit {
+  max: number;
+  per_seconds: number;
+}
+
+/** What `PUT /api/queues/:queue` and `producer.queues.set` change; a field left out stays as it is. */
+export interface QueueSettings {
+  /** null removes the limit. */
+  rate_limit?: RateLimit | null;
+  /** Most executions of the queue running at once across all workers; null removes the limit. */
+  max_concurrency?: number | null;
+  paused?: boolean;
+}
+
+/** A queue as the API, the CLI and the library show it. */
+export interface QueueInfo {
+  name: string;
+  rate_limit: RateLimit | null;
+  max_concurrency: number | null;
+  paused: boolean;
+  /** Executions by BullMQ state. */
+  counts: Record<string, number>;
+}
+
+/** The one schema of queue settings (the API's body, the library's argument). */
+export const queueSettingsSchema = z.strictObject({
+  rate_limit: z
+    .strictObject({
+      max: z.number().int().min(1),
+      per_seconds: z.number().positive().max(86_400),
+    })
+    .nullable()
+    .optional(),
+  max_concurrency: z.number().int().min(1).nullable().optional(),
+  paused: z.boolean().optional(),
+});
+
+/** The one schema of a queue name (it becomes part of Redis keys). */
+export const queueNameSchema = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(QUEUE_NAME, { error: 'expected letters, digits, _ . -' });
+
+/** Checked settings; throws InvalidQueueError naming each bad field. */
+export function parseQueueSettings(input: unknown): QueueSettings {
+  const result = queueSettingsSchema.safeParse(input);
+  if (!result.success) {
+    throw new InvalidQueueError(
+      result.error.issues.map((i) => ({
+        path: [...i.path.map(String), ...unrecognizedKeys(i)].join('.'),
+        message: i.message,
+      })),
+    );
+  }
+  return result.data;
+}
+
+/** A checked queue name; throws InvalidQueueError (field `queue`). */
+export function checkQueueName(name: unknown): string {
+  const result = queueNameSchema.safeParse(name);
+  if (!result.success) {
+    throw new InvalidQueueError(
+      result.error.issues.map((i) => ({ path: 'queue', message: i.message })),
+    );
+  }
+  return result.data;
+}
+
+function unrecognizedKeys(issue: z.core.$ZodIssue): string[] {
+  return issue.code === 'unrecognized_keys' && issue.keys.length === 1 ? issue.keys : [];
+}
