@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { ExecutionState } from '../shared/execution.js';
+import { queueSettingsJsonSchema } from '../shared/queue-settings.js';
 import { taskJsonSchema } from '../shared/task-schema.js';
 
 /**
@@ -39,6 +40,27 @@ export function addOpenApiSchemas(app: FastifyInstance): void {
     },
     additionalProperties: true,
   });
+  const { $schema: _settingsDialect, ...settings } = queueSettingsJsonSchema();
+  app.addSchema({ $id: 'QueueSettings', ...settings });
+  app.addSchema({
+    $id: 'Queue',
+    type: 'object',
+    required: ['name', 'rate_limit', 'max_concurrency', 'paused', 'counts'],
+    properties: {
+      name: { type: 'string' },
+      rate_limit: {
+        type: ['object', 'null'],
+        properties: { max: { type: 'integer' }, per_seconds: { type: 'number' } },
+      },
+      max_concurrency: { type: ['integer', 'null'] },
+      paused: { type: 'boolean' },
+      counts: {
+        type: 'object',
+        description: 'executions by BullMQ state',
+        additionalProperties: { type: 'integer' },
+      },
+    },
+  });
   app.addSchema({
     $id: 'Error',
     type: 'object',
@@ -64,7 +86,9 @@ export function addOpenApiSchemas(app: FastifyInstance): void {
 }
 
 /** A reference to a shared schema. */
-export const ref = (name: 'Task' | 'Enqueued' | 'Execution' | 'Error') => ({ $ref: `${name}#` });
+export const ref = (
+  name: 'Task' | 'Enqueued' | 'Execution' | 'Error' | 'Queue' | 'QueueSettings',
+) => ({ $ref: `${name}#` });
 
 /** A JSON response of the given schema. */
 export const jsonResponse = (description: string, schema: unknown) => ({

@@ -2,21 +2,6 @@ import { z } from 'zod';
 import { QUEUE_NAME } from './config-variables.js';
 import { InvalidQueueError } from './errors/invalid-queue-error.js';
 
-/** A queue's rate limit: at most `max` executions start per `per_seconds`, across all workers. */
-export interface RateLimit {
-  max: number;
-  per_seconds: number;
-}
-
-/** What `PUT /api/queues/:queue` and `producer.queues.set` change; a field left out stays as it is. */
-export interface QueueSettings {
-  /** null removes the limit. */
-  rate_limit?: RateLimit | null;
-  /** Most executions of the queue running at once across all workers; null removes the limit. */
-  max_concurrency?: number | null;
-  paused?: boolean;
-}
-
 /** A queue as the API, the CLI and the library show it. */
 export interface QueueInfo {
   name: string;
@@ -39,6 +24,20 @@ export const queueSettingsSchema = z.strictObject({
   max_concurrency: z.number().int().min(1).nullable().optional(),
   paused: z.boolean().optional(),
 });
+
+/** A queue's rate limit: at most `max` executions start per `per_seconds`, across all workers. */
+export type RateLimit = NonNullable<z.output<typeof queueSettingsSchema>['rate_limit']>;
+
+/**
+ * What `PUT /api/queues/:queue` and `producer.queues.set` change; a field left
+ * out stays as it is, null removes a limit. From the schema, its one source.
+ */
+export type QueueSettings = z.output<typeof queueSettingsSchema>;
+
+/** The JSON schema of queue settings, for the API's OpenAPI document. */
+export function queueSettingsJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(queueSettingsSchema, { io: 'input' });
+}
 
 /** The one schema of a queue name (it becomes part of Redis keys). */
 export const queueNameSchema = z
