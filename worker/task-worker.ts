@@ -109,14 +109,14 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
   };
   const refOf = (queueName: string): QueueRef => ({ prefix: config.prefix, queueName });
 
-  const newWorker = (queueName: string) =>
+  const newWorker = (queueName: string, concurrency: number) =>
     new Worker<unknown, TaskOutput>(queueName, async (job, token) => process(job, token), {
       connection,
       prefix: bullPrefixOf(refOf(queueName)),
       // BullMQ names its connections after it: queue.getWorkers() lists this process.
       name,
-      // The group sets each queue's share of WORKER_CONCURRENCY right away.
-      concurrency: 1,
+      // This queue's share of WORKER_CONCURRENCY (the group re-shares as queues come and go).
+      concurrency,
       stalledInterval: config.stalledIntervalMs,
       maxStalledCount: config.maxStalledCount,
       lockDuration: config.lockDurationMs,

@@ -43,9 +43,9 @@ export class WorkerGroup extends EventEmitter {
   readonly #workers = new Map<string, Worker>();
   #closing = false;
 
-  /** `create` makes the BullMQ Worker of one queue, with any concurrency (the group sets it). */
+  /** `create` makes the BullMQ Worker of one queue, with the concurrency it is given. */
   constructor(
-    private readonly create: (queueName: string) => Worker,
+    private readonly create: (queueName: string, concurrency: number) => Worker,
     private readonly totalConcurrency: number,
   ) {
     super();
@@ -62,9 +62,12 @@ export class WorkerGroup extends EventEmitter {
     const wanted = new Set(names);
     const gone = [...this.#workers].filter(([name]) => !wanted.has(name));
     for (const [name] of gone) this.#workers.delete(name);
-    for (const name of names) if (!this.#workers.has(name)) this.#start(name);
-    const shares = shareConcurrency(this.totalConcurrency, this.#workers.size);
-    [...this.#workers.values()].forEach((worker, i) => (worker.concurrency = shares[i]!));
+    const kept = [...this.#workers.keys()];
+    const added = names.filter((name) => !this.#workers.has(name));
+    const shares = shareConcurrency(this.totalConcurrency, kept.length + added.length);
+    // A new Worker starts with its share: BullMQ's fetch loop begins at once.
+    added.forEach((name, i) => this.#start(name, shares[kept.length + i]!));
+    kept.forEach((name, i) => (this.#workers.get(name)!.concurrency = shares[i]!));
     await Promise.all(gone.map(([, worker]) => worker.close()));
   }
 
@@ -85,8 +88,8 @@ export class WorkerGroup extends EventEmitter {
     for (const worker of this.#workers.values()) worker.disconnect().catch(() => undefined);
   }
 
-  #start(name: string): void {
-    const worker = this.create(name);
+  #start(name: string, concurrency: number): void {
+    const worker = this.create(name, concurrency);
     for (const event of FORWARDED) {
       worker.on(event, (...args: unknown[]) => this.emit(event, ...args));
     }
