@@ -133,10 +133,9 @@ export class TaskProducer {
     const queue = this.#queueOf(name);
     this.#validate(task);
     const data = this.#jobData(task, { user, trace: traceContext ?? captureTraceContext() });
-    await this.#register(queue.name);
     const job = await withRedis(
       this.#connection,
-      () => queue.add(TASK_JOB_NAME, data, jobOptions),
+      () => this.#registeredWith(queue.name, () => queue.add(TASK_JOB_NAME, data, jobOptions)),
       { effect: 'write', executionId: jobOptions.jobId },
     );
     const executionId = executionIdOf(job.id);
@@ -184,15 +183,16 @@ export class TaskProducer {
     });
     if (issues.length > 0) throw new InvalidTaskError(issues);
     const meta = { user, trace: traceContext ?? captureTraceContext() };
-    await this.#register(queue.name);
     const bulk = tasks.map((task) => ({
       name: TASK_JOB_NAME,
       data: this.#jobData(task, meta),
       opts,
     }));
-    const jobs = await withRedis(this.#connection, () => queue.addBulk(bulk), {
-      effect: 'write',
-    });
+    const jobs = await withRedis(
+      this.#connection,
+      () => this.#registeredWith(queue.name, () => queue.addBulk(bulk)),
+      { effect: 'write' },
+    );
     return jobs.map((job) => ({ executionId: executionIdOf(job.id), queue: queue.name }));
   }
 
@@ -310,12 +310,21 @@ export class TaskProducer {
    * find it: enqueueing to a queue that does not exist creates it, as
    * BullMQ's queues come into being with their first job.
    */
-  async #register(queueName: string): Promise<void> {
-    if (this.#registered.has(queueName)) return;
-    await withRedis(this.#connection, () =>
-      queueRegistry.add(this.#connection, this.#settings.prefix, queueName),
-    );
+  /**
+   * Runs `add` with the queue's name written to the registry beside it (the
+   * first time): both commands go out together, as one write, so that a
+   * Redis that stops answering makes the whole enqueue's outcome unknown
+   * rather than a registry read that "stored nothing".
+   */
+  async #registeredWith<T>(queueName: string, add: () => Promise<T>): Promise<T> {
+    if (this.#registered.has(queueName)) return add();
+    const registering = queueRegistry.add(this.#connection, this.#settings.prefix, queueName);
+    // Awaited below; a failure here is the same failure `add` meets.
+    registering.catch(() => undefined);
+    const added = await add();
+    await registering;
     this.#registered.add(queueName);
+    return added;
   }
 
   /** Job data: the task, its secrets sealed when a `secretKey` is set, and the envelope. */

@@ -8,7 +8,7 @@ export const QUEUE_POLL_MS = 2000;
 
 /** A running watch of the consumed queues. */
 export interface QueueWatch {
-  /** Stops watching; resolves once a change in progress is applied. */
+  /** Stops watching at once; a read still in flight changes nothing. */
   stop(): Promise<void>;
 }
 
@@ -70,7 +70,11 @@ export function watchQueues(
     async stop() {
       clearInterval(timer);
       stopped = true;
-      await running;
+      // A read in flight is not awaited: with Redis gone it would hold up the
+      // worker's stop (and its grace period) for as long as Redis stays away;
+      // once stopped, whatever it reads is dropped, and the group ignores
+      // changes while it closes.
+      running.catch(() => undefined);
     },
   };
 }
