@@ -67,7 +67,7 @@ export function watchQueues(
   }, options.pollMs ?? QUEUE_POLL_MS);
   timer.unref();
   return {
-    async stop() {
+    stop() {
       clearInterval(timer);
       stopped = true;
       // A read in flight is not awaited: with Redis gone it would hold up the
@@ -75,6 +75,7 @@ export function watchQueues(
       // once stopped, whatever it reads is dropped, and the group ignores
       // changes while it closes.
       running.catch(() => undefined);
+      return Promise.resolve();
     },
   };
 }
