@@ -86,6 +86,8 @@ export interface ExecutionContext {
   readonly traceContext?: Context;
   /** The parked execution this one goes on with: its log, counts, retry number and deadline. */
   readonly resume?: ParkedExecution;
+  /** The queue the execution belongs to (a 429 may hold back that queue). */
+  readonly queue?: string;
 }
 
 /** What an execution did, counted as it happened (for metrics; never read back from the log). */
@@ -346,6 +348,7 @@ async function send(
     now,
     parking.rules,
     numbering,
+    context.queue,
   );
   const validateStatus = retryStatusValidator(task);
 

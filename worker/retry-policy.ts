@@ -90,10 +90,10 @@ export interface ParkRules {
   /** The longest wait slept in the worker (TASKREST_INLINE_RETRY_SECONDS). */
   readonly inlineMs: number;
   /**
-   * Whether the job's queue has a rate limit: then a 429 with Retry-After
-   * holds back the whole queue for that time. Asked only on such a 429.
+   * Whether the queue has a rate limit: then a 429 with Retry-After holds
+   * back the whole queue for that time. Asked only on such a 429.
    */
-  queueHasRateLimit(): Promise<boolean>;
+  queueHasRateLimit(queue: string): Promise<boolean>;
 }
 
 /** A retry that is to happen after a wait outside the worker slot. */
@@ -136,6 +136,7 @@ export function createRetryConfig(
   now: () => number = Date.now,
   park?: ParkRules,
   numbering: { base: number } = { base: 0 },
+  queue?: string,
 ): IAxiosRetryConfig {
   const { retry_backoff: backoff } = task;
   const deadlineAt = startedAt + backoff.deadline * 1000;
@@ -174,10 +175,10 @@ export function createRetryConfig(
           error,
         });
       // Only here does retrying cost a Redis call: a 429 that names its wait.
-      if (error.response?.status === 429 && after !== null) {
+      if (error.response?.status === 429 && after !== null && queue !== undefined) {
         const delayMs = planned.delayMs;
         return park
-          .queueHasRateLimit()
+          .queueHasRateLimit(queue)
           .catch(() => false)
           .then((limited) => (limited || delayMs > park.inlineMs ? parkOf(limited) : true));
       }

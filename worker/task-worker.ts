@@ -88,8 +88,7 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
     // A retry wait longer than this parks the job as delayed and frees the slot.
     parking: {
       inlineMs: config.inlineRetryMs,
-      // Each execution asks about its own queue (see runExecution).
-      queueHasRateLimit: () => Promise.resolve(false),
+      queueHasRateLimit: (queueName) => queueHasRateLimit(queueOf(queueName)),
     },
   };
   const shutdown = new Shutdown();
@@ -193,13 +192,6 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
     resume: ParkedExecution | undefined,
   ): Promise<TaskOutput> {
     const span = startExecutionSpan(storedTrace, executionIdOf(job.id), job.queueName);
-    const jobDeps: ParkingExecutorDeps = {
-      ...deps,
-      parking: {
-        ...deps.parking,
-        queueHasRateLimit: () => queueHasRateLimit(queueOf(job.queueName)),
-      },
-    };
     // Active too, for what the executor does not hand the context to (a grant's token request).
     const result = await traceContextApi.with(span.context, () =>
       executeTask(
@@ -210,9 +202,10 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
           signal: execution.signal,
           onLog: (line) => jobLog.add(line),
           traceContext: span.context,
+          queue: job.queueName,
           ...(resume ? { resume } : {}),
         },
-        jobDeps,
+        deps,
       ),
     );
     // A parked execution goes on later, under a span of its own.
