@@ -2,7 +2,16 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from '../shared/config.js';
 import { InvalidTaskError } from '../shared/errors/invalid-task-error.js';
 import type { TaskInput } from '../shared/task-schema.js';
-import type { TaskProducer } from '../producer/task-producer.js';
+import type { BulkItem, TaskProducer } from '../producer/task-producer.js';
+import { checkEnqueueOptions } from '../shared/enqueue-options.js';
+import { InvalidOptionsError } from '../shared/errors/invalid-options-error.js';
+import type { ValidationIssue } from '../shared/errors/invalid-task-error.js';
+import {
+  enqueueOptionsJsonSchemas,
+  enqueueOptionsOfQuery,
+  enqueueQueryProperties,
+  libraryOptionsOf,
+} from './enqueue-query.js';
 import { commonErrors, errorResponse, jsonResponse, ref } from './openapi-schemas.js';
 import { TRACE_HEADERS, withEnqueueSpan } from './enqueue-span.js';
 import { queueParamOf, TASK_ROUTE_BASES } from './tasks-routes.js';
@@ -15,15 +24,61 @@ export const MAX_BULK_BYTES = 32 * 1024 * 1024;
 const schema = {
   tags: ['tasks'],
   summary: `Enqueue 1 to ${MAX_BULK_TASKS} tasks, all or nothing`,
+  description:
+    'The body is an array of tasks, or of items `{"task", "delay"?, "run_at"?, "priority"?, "idempotency_key"?}` ' +
+    '(the two may be mixed). Query parameters are the options of every item; an item’s own go over them ' +
+    '(its delay or run_at replaces both of the query’s). An item’s idempotency_key works as the single ' +
+    'route’s Idempotency-Key: a known key answers its execution and stores nothing new.',
   headers: { type: 'object', properties: TRACE_HEADERS },
-  body: { type: 'array', items: ref('Task'), minItems: 1, maxItems: MAX_BULK_TASKS },
+  querystring: { type: 'object', properties: enqueueQueryProperties() },
+  body: {
+    type: 'array',
+    items: {
+      oneOf: [
+        ref('Task'),
+        {
+          type: 'object',
+          required: ['task'],
+          properties: { task: ref('Task'), ...enqueueOptionsJsonSchemas() },
+          additionalProperties: false,
+        },
+      ],
+    },
+    minItems: 1,
+    maxItems: MAX_BULK_TASKS,
+  },
   response: {
     202: jsonResponse('enqueued, in order', { type: 'array', items: ref('Enqueued') }),
-    400: errorResponse('invalid task: issue paths start with the index (`3.url`)'),
+    400: errorResponse(
+      'invalid task or options: issue paths start with the index (`3.url`, `1.task.url`, `1.priority`)',
+    ),
     413: errorResponse('body too large'),
     ...commonErrors,
   },
 };
+
+/**
+ * The library's bulk entries of a bulk body: bare tasks as they are, items
+ * (objects with a `task`) with their options checked. Throws an
+ * InvalidOptionsError naming every bad option by its index (`1.priority`)
+ * before anything is stored.
+ */
+function bulkEntriesOf(body: readonly unknown[]): (TaskInput | BulkItem)[] {
+  const issues: ValidationIssue[] = [];
+  const entries = body.map((entry, index) => {
+    if (entry === null || typeof entry !== 'object' || !('task' in entry))
+      return entry as TaskInput;
+    const { task, ...options } = entry as { task: TaskInput };
+    const checked = checkEnqueueOptions(options, String(index));
+    if (!checked.ok) {
+      issues.push(...checked.issues);
+      return { task };
+    }
+    return { task, ...libraryOptionsOf(checked.options) };
+  });
+  if (issues.length > 0) throw new InvalidOptionsError(issues);
+  return entries;
+}
 
 /**
  * `POST /api/tasks/bulk` (and `/api/queues/:queue/tasks/bulk`): an array of tasks, enqueued all or nothing (BullMQ
@@ -44,18 +99,21 @@ export function bulkRoute(producer: TaskProducer, { maxTaskBytes }: Pick<Config,
             { path: '', message: `expected an array of 1 to ${MAX_BULK_TASKS} tasks` },
           ]);
         }
+        const defaults = libraryOptionsOf(enqueueOptionsOfQuery(request.query));
+        const entries = bulkEntriesOf(tasks);
         const executions = await withEnqueueSpan(request.headers, (traceContext) =>
-          producer.enqueueBulk(tasks as TaskInput[], {
+          producer.enqueueBulk(entries, {
+            ...defaults,
             ...(queue === undefined ? {} : { queue }),
             ...(request.caller === undefined ? {} : { user: request.caller }),
             ...(traceContext === undefined ? {} : { traceContext }),
           }),
         );
         return reply.code(202).send(
-          executions.map(({ executionId, queue }) => ({
+          executions.map(({ executionId, queue, state }) => ({
             execution_id: executionId,
             queue,
-            state: 'waiting',
+            state,
           })),
         );
       });

@@ -2,6 +2,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorCode } from '../shared/errors/error-codes.js';
 import { InvalidTaskError } from '../shared/errors/invalid-task-error.js';
 import { InvalidQueueError } from '../shared/errors/invalid-queue-error.js';
+import { InvalidOptionsError } from '../shared/errors/invalid-options-error.js';
 import { OutcomeUnknownError } from '../shared/errors/outcome-unknown-error.js';
 import { TaskrestError } from '../shared/errors/taskrest-error.js';
 import type { Logger } from '../shared/logger.js';
@@ -25,7 +26,11 @@ export const ERROR_ANSWERS: Readonly<
   [ErrorCode.INVALID_IDEMPOTENCY_KEY]: { status: 400, error: 'invalid Idempotency-Key' },
   [ErrorCode.INVALID_FILE_NAME]: { status: 400, error: 'invalid file name' },
   [ErrorCode.INVALID_QUEUE]: { status: 400, error: 'invalid queue' },
+  [ErrorCode.INVALID_OPTIONS]: { status: 400, error: 'invalid options' },
   [ErrorCode.QUEUE_NOT_FOUND]: { status: 404, error: 'not found' },
+  [ErrorCode.EXECUTION_NOT_FOUND]: { status: 404, error: 'not found' },
+  [ErrorCode.NOT_FAILED]: { status: 409, error: 'not failed' },
+  [ErrorCode.ALREADY_FINISHED]: { status: 409, error: 'already finished' },
   [ErrorCode.QUEUE_NOT_EMPTY]: { status: 409, error: 'queue not empty' },
   [ErrorCode.UNAUTHORIZED]: { status: 401, error: 'unauthorized' },
   [ErrorCode.NOT_FOUND]: { status: 404, error: 'not found' },
@@ -59,7 +64,11 @@ export function toApiError(thrown: unknown): { statusCode: number; body: ApiErro
   if (!(error instanceof TaskrestError) || !answer) {
     return { statusCode: 500, body: { error: 'internal error' } };
   }
-  if (error instanceof InvalidTaskError || error instanceof InvalidQueueError) {
+  if (
+    error instanceof InvalidTaskError ||
+    error instanceof InvalidQueueError ||
+    error instanceof InvalidOptionsError
+  ) {
     return { statusCode: answer.status, body: { error: answer.error, issues: [...error.issues] } };
   }
   if (error instanceof OutcomeUnknownError) {

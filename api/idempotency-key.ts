@@ -1,11 +1,8 @@
+import { IDEMPOTENCY_KEY_PATTERN } from '../shared/enqueue-options.js';
 import { ErrorCode } from '../shared/errors/error-codes.js';
 import { ApiError } from './api-error.js';
 
-/**
- * What an Idempotency-Key may look like (besides not being only digits): it
- * becomes the BullMQ job id, the execution_id.
- */
-export const IDEMPOTENCY_KEY_PATTERN = /^[\w.~@+=-]{1,200}$/;
+export { IDEMPOTENCY_KEY_PATTERN };
 
 /**
  * The `Idempotency-Key` header as a BullMQ job id, or undefined without one.

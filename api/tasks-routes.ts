@@ -7,6 +7,11 @@ import { ErrorCode } from '../shared/errors/error-codes.js';
 import { ApiError } from './api-error.js';
 import { TRACE_HEADERS, withEnqueueSpan } from './enqueue-span.js';
 import { IDEMPOTENCY_KEY_PATTERN, idempotencyKeyOf } from './idempotency-key.js';
+import {
+  enqueueOptionsOfQuery,
+  enqueueQueryProperties,
+  libraryOptionsOf,
+} from './enqueue-query.js';
 import { commonErrors, errorResponse, jsonResponse, ref } from './openapi-schemas.js';
 
 /** The longest `?wait=SECONDS` the API accepts. */
@@ -49,6 +54,7 @@ function routesAt(
       async (request, reply) => {
         const queueParam = queueParamOf(request.params);
         const waitMs = waitMsOf(request.query.wait);
+        const options = libraryOptionsOf(enqueueOptionsOfQuery(request.query));
         const key = idempotencyKeyOf(request.headers['idempotency-key']);
         // The key is the job id: BullMQ keeps an existing job of that id
         // (atomically, in the add itself) and reports it as a duplicate, so
@@ -57,9 +63,11 @@ function routesAt(
         const {
           executionId: id,
           queue,
+          state,
           duplicate,
         } = await withEnqueueSpan(request.headers, (traceContext) =>
           producer.enqueue(request.body as TaskInput, {
+            ...options,
             ...(queueParam === undefined ? {} : { queue: queueParam }),
             ...(key === undefined ? {} : { jobId: key }),
             ...(request.caller === undefined ? {} : { user: request.caller }),
@@ -76,9 +84,7 @@ function routesAt(
         if (execution && (found || isFinished(execution.state))) {
           return reply.code(200).send(execution);
         }
-        return reply
-          .code(202)
-          .send({ execution_id: id, queue, state: execution?.state ?? 'waiting' });
+        return reply.code(202).send({ execution_id: id, queue, state: execution?.state ?? state });
       },
     );
 
@@ -94,15 +100,28 @@ function routesAt(
       { schema: deleteSchema },
       async (request, reply) => {
         const queue = queueParamOf(request.params);
-        const result = await producer.remove(request.params.id, { queue });
-        if (result === 'unknown') throw notFound(request.params.id);
-        if (result === 'active') {
-          throw new ApiError(
-            ErrorCode.EXECUTION_ACTIVE,
-            `execution ${request.params.id} is running; it can be removed once it finished`,
-          );
-        }
-        return reply.code(204).send();
+        const { id } = request.params;
+        const result = await producer.remove(id, { queue });
+        if (result === 'unknown') throw notFound(id);
+        if (result === 'removed') return reply.code(204).send();
+        // It runs now: cancelled where it runs, and answered once it ended.
+        const cancelled = await producer.cancel(id, { queue, by: request.caller ?? 'api' });
+        if (cancelled.state === 'removed') return reply.code(204).send();
+        return reply.code(cancelled.state === 'active' ? 202 : 200).send({
+          execution_id: cancelled.executionId,
+          queue: cancelled.queue,
+          state: cancelled.state,
+        });
+      },
+    );
+
+    app.post<{ Params: { id: string } }>(
+      `${base}/:id/retry`,
+      { schema: retrySchema },
+      async (request) => {
+        const queue = queueParamOf(request.params);
+        const replayed = await producer.retry(request.params.id, { queue });
+        return { execution_id: replayed.executionId, queue: replayed.queue, state: replayed.state };
       },
     );
   }
@@ -126,6 +145,7 @@ const enqueueSchema = {
         maximum: MAX_WAIT_SECONDS,
         description: `seconds (0-${MAX_WAIT_SECONDS}) to wait for the output`,
       },
+      ...enqueueQueryProperties(),
     },
   },
   headers: {
@@ -147,7 +167,9 @@ const enqueueSchema = {
       ref('Execution'),
     ),
     202: jsonResponse('enqueued', ref('Enqueued')),
-    400: errorResponse('invalid task: `issues` names every bad field; or a bad `wait` or key'),
+    400: errorResponse(
+      'invalid task or invalid options: `issues` names every bad field; or a bad `wait` or key',
+    ),
     413: errorResponse('task over TASKREST_MAX_TASK_BYTES'),
     ...commonErrors,
     503: errorResponse(
@@ -169,12 +191,34 @@ const getSchema = {
 
 const deleteSchema = {
   tags: ['tasks'],
-  summary: 'Remove an execution that is not running',
+  summary: 'Remove an execution that is not running, or cancel a running one',
+  description:
+    'Waiting, delayed, prioritized, parked (delayed for a retry) and finished executions are removed (204). ' +
+    'A running one is cancelled: the worker running it aborts its request within 2 s and it ends failed ' +
+    'with message `cancelled`, its log naming who cancelled (the API token, or `api`): 200 once it ended; ' +
+    '202 when no worker ended it within 5 s (its worker died: the next worker to take it up ends it).',
   params: idParams,
   response: {
+    200: jsonResponse('cancelled: it ended (state failed)', ref('Enqueued')),
+    202: jsonResponse('cancel recorded, the execution still active', ref('Enqueued')),
     204: { description: 'removed', type: 'null' },
     404: errorResponse('unknown'),
-    409: errorResponse('the execution is active'),
+    409: errorResponse('it finished while it was being cancelled'),
+    ...commonErrors,
+  },
+};
+
+const retrySchema = {
+  tags: ['tasks'],
+  summary: 'Run a failed execution again, under the same id',
+  description:
+    'It starts afresh: a new retry deadline, attempts counted from 1, its earlier output replaced ' +
+    '(the job log keeps the earlier run, then a line that says it runs again).',
+  params: idParams,
+  response: {
+    200: jsonResponse('enqueued again', ref('Enqueued')),
+    404: errorResponse('unknown'),
+    409: errorResponse('the execution is not failed'),
     ...commonErrors,
   },
 };

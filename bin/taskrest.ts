@@ -16,6 +16,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   api: async () => (await import('../cli/api-command.js')).apiCommand,
   enqueue: async () => (await import('../cli/enqueue-command.js')).enqueueCommand,
   status: async () => (await import('../cli/status-command.js')).statusCommand,
+  cancel: async () => (await import('../cli/cancel-command.js')).cancelCommand,
+  retry: async () => (await import('../cli/retry-command.js')).retryCommand,
   files: async () => (await import('../cli/files-command.js')).filesCommand,
   queues: async () => (await import('../cli/queues-command.js')).queuesCommand,
 };

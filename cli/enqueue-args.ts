@@ -10,7 +10,7 @@ export interface EnqueueArgs {
 }
 
 export const ENQUEUE_USAGE =
-  'usage: taskrest enqueue [FILE|-] [--json TEXT] [--wait [SECONDS]] [--queue NAME] [--job-id ID] [--priority N] [--delay MS] [--user NAME]';
+  'usage: taskrest enqueue [FILE|-] [--json TEXT] [--wait [SECONDS]] [--queue NAME] [--job-id ID] [--priority N] [--delay SECONDS | --run-at TIME] [--user NAME]';
 
 /**
  * Parses enqueue's arguments. Hand-written because `--wait` takes an optional
@@ -35,8 +35,12 @@ export function parseEnqueueArgs(args: readonly string[]): EnqueueArgs {
     } else if (arg.startsWith('--wait=')) result.waitSeconds = positive(arg.slice(7), '--wait');
     else if (arg === '--job-id') result.jobOptions.jobId = value();
     else if (arg === '--queue') result.jobOptions.queue = value();
+    // Checked by the producer (whole number, 1 highest): a bad one exits 2 naming it.
     else if (arg === '--priority') result.jobOptions.priority = positive(value(), '--priority');
-    else if (arg === '--delay') result.jobOptions.delay = positive(value(), '--delay');
+    // Seconds on the command line, as the API's `delay`; the library's is BullMQ's milliseconds.
+    else if (arg === '--delay')
+      result.jobOptions.delay = Math.round(positive(value(), '--delay') * 1000);
+    else if (arg === '--run-at') result.jobOptions.runAt = value();
     // Who starts the execution: the subject of its pass_user_token token.
     else if (arg === '--user') result.jobOptions.user = value();
     else if (arg.startsWith('--') || result.file !== undefined) {

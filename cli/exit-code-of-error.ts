@@ -13,6 +13,8 @@ export const ERROR_EXIT_CODES: Readonly<Partial<Record<ErrorCode, number>>> = {
   [ErrorCode.TASK_TOO_LARGE]: ExitCode.USAGE,
   [ErrorCode.INVALID_FILE_NAME]: ExitCode.USAGE,
   [ErrorCode.INVALID_QUEUE]: ExitCode.USAGE,
+  [ErrorCode.INVALID_OPTIONS]: ExitCode.USAGE,
+  [ErrorCode.EXECUTION_NOT_FOUND]: ExitCode.NO_SUCH_EXECUTION,
 };
 
 /** What to add to the message of an error of this code, for the person at the terminal. */

@@ -1,7 +1,7 @@
 import { TaskProducer } from '../producer/task-producer.js';
 import { producerOptionsOf } from '../producer/task-producer-options.js';
 import { ExitCode, type Command } from './command.js';
-import { UsageError } from './usage-error.js';
+import { parseExecutionArgs } from './execution-args.js';
 import { exitCodeOf, printJson } from './exit-code-of.js';
 
 /** `taskrest status`' usage line. */
@@ -12,7 +12,7 @@ export const STATUS_USAGE = 'usage: taskrest status ID [--queue NAME]';
  * code as `exitCodeOf`, 4 when there is no such execution.
  */
 export const statusCommand: Command = async (args, { config, stdout, stderr }) => {
-  const { id, queue } = parseStatusArgs(args);
+  const { id, queue } = parseExecutionArgs(args, STATUS_USAGE);
   const producer = new TaskProducer(producerOptionsOf(config));
   try {
     const execution = await producer.getExecution(id, { queue });
@@ -27,17 +27,3 @@ export const statusCommand: Command = async (args, { config, stdout, stderr }) =
     await producer.close();
   }
 };
-
-function parseStatusArgs(args: readonly string[]): { id: string; queue?: string } {
-  let id: string | undefined;
-  let queue: string | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (arg === '--queue' && args[i + 1] !== undefined) queue = args[++i];
-    else if (arg.startsWith('--queue=')) queue = arg.slice('--queue='.length);
-    else if (id === undefined && !arg.startsWith('--')) id = arg;
-    else throw new UsageError(STATUS_USAGE);
-  }
-  if (id === undefined) throw new UsageError(STATUS_USAGE);
-  return queue === undefined ? { id } : { id, queue };
-}

@@ -16,6 +16,8 @@ export const USAGE = `usage: taskrest <command>   (taskrest <command> --help for
   enqueue [FILE|-] [--json TEXT] [--wait [SECONDS]]
                            enqueue one task; prints {"execution_id": …} or, with --wait, the output
   status ID [--queue NAME]  prints {"execution_id", "queue", "state", "output"?}
+  cancel ID [--queue NAME]  cancels an execution (a running one too); prints its state
+  retry ID [--queue NAME]   runs a failed execution again under the same id
   queues [set NAME [--rate N/SECONDS] [--concurrency N] | pause NAME | resume NAME | rm NAME]
                            list and manage queues (JSON out)
   files put NAME PATH | get NAME | rm NAME | ls
@@ -59,6 +61,24 @@ ${EXIT_CODES}
 Prints {"execution_id", "queue", "state", "output"?} of the execution ID
 (of the default queue, TASKREST_QUEUE, without --queue).
 ${EXIT_CODES}
+`,
+  cancel: `usage: taskrest cancel ID [--queue NAME]
+
+Cancels the execution ID: a running one is aborted where it runs (within
+2 s) and ends failed with message "cancelled", its log saying "cancelled by
+cli"; one that has not started (waiting, delayed, prioritized, or parked
+for a retry) is removed. Prints {"execution_id", "queue", "state"}, state
+failed or removed (completed when it finished first).
+Exit codes: 0 done, 1 already finished or it failed, 3 still active after
+5 s (its worker died: the next worker to take it up ends it), 4 no such
+execution.
+`,
+  retry: `usage: taskrest retry ID [--queue NAME]
+
+Runs the failed execution ID again under the same id, from the start (a
+new retry deadline, attempts from 1, its earlier output replaced). Prints
+{"execution_id", "queue", "state"}.
+Exit codes: 0 done, 1 not failed or it failed, 4 no such execution.
 `,
   queues: `usage: taskrest queues
        taskrest queues set NAME [--rate N/SECONDS|none] [--concurrency N|none]

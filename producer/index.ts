@@ -24,6 +24,10 @@ export {
   InvalidQueueError,
   QueueNotFoundError,
   QueueNotEmptyError,
+  InvalidOptionsError,
+  ExecutionNotFoundError,
+  NotFailedError,
+  AlreadyFinishedError,
   type ValidationIssue,
 } from '../shared/errors/index.js';
 export type { FilesStore, FileInfo } from '../shared/files/files-store.js';

@@ -4,7 +4,8 @@ import { TaskTooLargeError } from '../shared/errors/task-too-large-error.js';
 import { ExecutionState, isFinished, type Execution } from '../shared/execution.js';
 import { executionIdOf, OutputStatus, type TaskOutput } from '../shared/output.js';
 import { checkTask } from '../shared/parse-task.js';
-import { InvalidTaskError } from '../shared/errors/invalid-task-error.js';
+import { InvalidTaskError, type ValidationIssue } from '../shared/errors/invalid-task-error.js';
+import { InvalidOptionsError } from '../shared/errors/invalid-options-error.js';
 import {
   createRedis,
   duplicateForBlocking,
@@ -17,6 +18,8 @@ import { bullPrefixOf } from '../shared/queue-keys.js';
 import { queueRegistry } from '../shared/queue-registry.js';
 import { checkQueueName } from '../shared/queue-settings.js';
 import { QueueAdmin } from './queue-admin.js';
+import { ExecutionControl, type Cancelled } from './execution-control.js';
+import { jobTimingOf, type JobTiming } from './job-timing.js';
 import type { TaskInput } from '../shared/task-schema.js';
 import { createFilesStore, type FilesStore } from '../shared/files/files-store.js';
 import { joinJobData, type JobMeta } from '../shared/job-envelope.js';
@@ -37,26 +40,35 @@ import {
  */
 export type EnqueueOptions = Pick<
   JobsOptions,
-  | 'priority'
-  | 'delay'
-  | 'jobId'
-  | 'attempts'
-  | 'backoff'
-  | 'removeOnComplete'
-  | 'removeOnFail'
-  | 'lifo'
-> & {
-  /** The queue to enqueue to (created when it does not exist). @defaultValue the producer's `queue` */
-  queue?: string;
-  /** Who enqueues (the API's bearer token holder): the user of `pass_user_token` tokens. */
-  user?: string;
-  /**
-   * The W3C trace context the execution continues (the worker's spans are its
-   * children, the target gets it as `traceparent`). Default: the active
-   * OpenTelemetry context's span, when there is one.
-   */
-  traceContext?: TraceCarrier;
-};
+  'jobId' | 'attempts' | 'backoff' | 'removeOnComplete' | 'removeOnFail' | 'lifo'
+> &
+  JobTiming & {
+    /** The queue to enqueue to (created when it does not exist). @defaultValue the producer's `queue` */
+    queue?: string;
+    /** Who enqueues (the API's bearer token holder): the user of `pass_user_token` tokens. */
+    user?: string;
+    /**
+     * The W3C trace context the execution continues (the worker's spans are its
+     * children, the target gets it as `traceparent`). Default: the active
+     * OpenTelemetry context's span, when there is one.
+     */
+    traceContext?: TraceCarrier;
+  };
+
+/** A task of a bulk with options of its own (over the bulk's). */
+export interface BulkItem extends JobTiming {
+  task: TaskInput;
+  /** As `enqueue`'s: the execution id; a known one returns its execution. */
+  jobId?: string;
+}
+
+/** An enqueued execution: its id, queue, and state then (waiting, delayed or prioritized). */
+export interface Enqueued {
+  executionId: number | string;
+  queue: string;
+  /** `waiting`, `delayed` or `prioritized` (BullMQ's); a known jobId's: its state now. */
+  state: string;
+}
 
 /**
  * The typed producer any Node service can import. It validates tasks before
@@ -83,6 +95,7 @@ export class TaskProducer {
   /** Whether `close()` closes the connection: only one the producer created. */
   readonly #ownsConnection: boolean;
   readonly #waiters = new Map<string, CompletionWaiter>();
+  readonly #control: ExecutionControl;
   /** The key that seals task secrets; null without `secretKey`. */
   #sealKey: SecretKey | null | undefined;
 
@@ -102,6 +115,11 @@ export class TaskProducer {
       defaultQueue: this.#settings.queueName,
       queueOf: (name) => this.#queueOf(name),
       forget: (name) => this.#registered.delete(name),
+    });
+    this.#control = new ExecutionControl({
+      connection: this.#connection,
+      prefix: this.#settings.prefix,
+      queueOf: (name) => this.#queueOf(name),
     });
     this.files = createFilesStore(this.#connection, this.#settings, () =>
       waitForRedis(this.#connection),
@@ -128,9 +146,10 @@ export class TaskProducer {
   async enqueue(
     task: TaskInput,
     options: EnqueueOptions = {},
-  ): Promise<{ executionId: number | string; queue: string; duplicate?: boolean }> {
-    const { user, traceContext, queue: name, ...jobOptions } = options;
+  ): Promise<Enqueued & { duplicate?: boolean }> {
+    const { user, traceContext, queue: name, delay, runAt, priority, ...rest } = options;
     const queue = this.#queueOf(name);
+    const jobOptions = { ...rest, ...jobTimingOf({ delay, runAt, priority }) };
     this.#validate(task);
     const data = this.#jobData(task, { user, trace: traceContext ?? captureTraceContext() });
     const job = await withRedis(
@@ -139,8 +158,10 @@ export class TaskProducer {
       { effect: 'write', executionId: jobOptions.jobId },
     );
     const executionId = executionIdOf(job.id);
-    if (jobOptions.jobId === undefined) return { executionId, queue: queue.name };
-    return { executionId, queue: queue.name, duplicate: await this.#isDuplicate(queue, job) };
+    const state = initialStateOf(jobOptions);
+    if (jobOptions.jobId === undefined) return { executionId, queue: queue.name, state };
+    const duplicate = await this.#isDuplicate(queue, job);
+    return { executionId, queue: queue.name, state, duplicate };
   }
 
   /**
@@ -157,43 +178,112 @@ export class TaskProducer {
 
   /**
    * Enqueues many tasks at once, all or nothing: when one is invalid, none is
-   * stored and the error names its index (`3.url: …`). Redis errors as `enqueue`.
+   * stored and the error names its index (`3.url: …`, `1.priority: …`).
+   * Each entry is a task, or an item `{ task, delay?, runAt?, priority?,
+   * jobId? }` whose options go over `options` (the defaults of every item).
+   * An item's `jobId` works as in `enqueue`: a known one returns its
+   * execution and stores nothing new. Redis errors as `enqueue`.
    */
   async enqueueBulk(
-    tasks: readonly TaskInput[],
+    entries: readonly (TaskInput | BulkItem)[],
     options: EnqueueOptions = {},
-  ): Promise<{ executionId: number | string; queue: string }[]> {
-    const { user, traceContext, queue: name, ...opts } = options;
+  ): Promise<Enqueued[]> {
+    const { user, traceContext, queue: name, delay, runAt, priority, ...opts } = options;
     const queue = this.#queueOf(name);
-    const issues = tasks.flatMap((task, index) => {
+    const defaults = { delay, runAt, priority };
+    const taskIssues: ValidationIssue[] = [];
+    const optionIssues: ValidationIssue[] = [];
+    const bulk = entries.map((entry, index) => {
+      const { task, item, within } = bulkEntryOf(entry);
+      const { jobId, ...timing } = item;
+      taskIssues.push(...this.#issuesOf(index, task, within));
+      const jobOpts: JobsOptions = { ...opts, ...(jobId === undefined ? {} : { jobId }) };
       try {
-        this.#validate(task);
-        return [];
+        return { task, opts: { ...jobOpts, ...jobTimingOf(overTiming(defaults, timing)) } };
       } catch (error) {
-        if (error instanceof InvalidTaskError) {
-          return error.issues.map((i) => ({
-            path: i.path ? `${index}.${i.path}` : String(index),
-            message: i.message,
-          }));
-        }
-        if (error instanceof TaskTooLargeError)
-          return [{ path: String(index), message: error.message }];
-        throw error;
+        if (!(error instanceof InvalidOptionsError)) throw error;
+        optionIssues.push(...error.issues.map((i) => ({ ...i, path: `${index}.${i.path}` })));
+        return { task, opts: jobOpts };
       }
     });
-    if (issues.length > 0) throw new InvalidTaskError(issues);
+    // One answer names every bad entry: an invalid task's error carries the option issues too.
+    if (taskIssues.length > 0) throw new InvalidTaskError([...taskIssues, ...optionIssues]);
+    if (optionIssues.length > 0) throw new InvalidOptionsError(optionIssues);
     const meta = { user, trace: traceContext ?? captureTraceContext() };
-    const bulk = tasks.map((task) => ({
-      name: TASK_JOB_NAME,
-      data: this.#jobData(task, meta),
-      opts,
-    }));
     const jobs = await withRedis(
       this.#connection,
-      () => this.#registeredWith(queue.name, () => queue.addBulk(bulk)),
+      () =>
+        this.#registeredWith(queue.name, () =>
+          queue.addBulk(
+            bulk.map(({ task, opts }) => ({
+              name: TASK_JOB_NAME,
+              data: this.#jobData(task, meta),
+              opts,
+            })),
+          ),
+        ),
       { effect: 'write' },
     );
-    return jobs.map((job) => ({ executionId: executionIdOf(job.id), queue: queue.name }));
+    return Promise.all(
+      jobs.map(async (job, index) => ({
+        executionId: executionIdOf(job.id),
+        queue: queue.name,
+        // A known jobId's execution is whatever it has become since.
+        state:
+          bulk[index]!.opts.jobId === undefined
+            ? initialStateOf(bulk[index]!.opts)
+            : await withRedis(this.#connection, () => queue.getJobState(job.id ?? '')),
+      })),
+    );
+  }
+
+  /** The validation issues of the task at `index` of a bulk, their paths after its index. */
+  #issuesOf(index: number, task: unknown, within: string): ValidationIssue[] {
+    const at = [String(index), within].filter(Boolean).join('.');
+    try {
+      this.#validate(task);
+      return [];
+    } catch (error) {
+      if (error instanceof InvalidTaskError) {
+        return error.issues.map((i) => ({
+          path: i.path ? `${at}.${i.path}` : at,
+          message: i.message,
+        }));
+      }
+      if (error instanceof TaskTooLargeError) return [{ path: at, message: error.message }];
+      throw error;
+    }
+  }
+
+  /**
+   * Cancels an execution: a running one is aborted wherever it runs (within
+   * 2 s) and ends failed with message `cancelled`, its log naming `by`
+   * (default `library`); one that has not started (waiting, delayed,
+   * prioritized, parked for a retry) is removed. Throws
+   * ExecutionNotFoundError, or AlreadyFinishedError for a finished one.
+   */
+  cancel(
+    executionId: number | string,
+    options: { queue?: string; by?: string } = {},
+  ): Promise<Cancelled> {
+    return this.#control.cancel(executionId, options);
+  }
+
+  /**
+   * Runs a failed execution again under the same id, from the start (new
+   * deadline, attempts from 1, its earlier output replaced). Throws
+   * ExecutionNotFoundError, or NotFailedError when it is not failed.
+   */
+  retry(
+    executionId: number | string,
+    options: { queue?: string } = {},
+  ): Promise<{ executionId: number | string; queue: string; state: string }> {
+    return this.#control.retry(executionId, options);
+  }
+
+  /** Runs every failed execution of the queue (that failed at or after `since`) again; resolves with how many. */
+  retryFailed(options: { queue?: string; since?: Date | string } = {}): Promise<{ count: number }> {
+    return this.#control.retryFailed(options);
   }
 
   /** The execution's state and, once finished, its output; null when unknown. */
@@ -363,6 +453,37 @@ export class TaskProducer {
       log: [],
     };
   }
+}
+
+/** A bulk entry as a task and its own options (none for a bare task). */
+function bulkEntryOf(entry: TaskInput | BulkItem): {
+  task: TaskInput;
+  item: Omit<BulkItem, 'task'>;
+  /** Where the task sits in the entry, for issue paths: `task`, or '' for a bare task. */
+  within: string;
+} {
+  if (entry !== null && typeof entry === 'object' && 'task' in entry) {
+    const { task, ...item } = entry;
+    return { task, item, within: 'task' };
+  }
+  return { task: entry, item: {}, within: '' };
+}
+
+/**
+ * An item's timing over the bulk's: its `priority` over the bulk's, and its
+ * `delay` or `runAt` in place of the bulk's `delay` and `runAt` (one of
+ * them holds).
+ */
+function overTiming(defaults: JobTiming, { delay, runAt, priority }: JobTiming): JobTiming {
+  const when = delay !== undefined || runAt !== undefined ? { delay, runAt } : defaults;
+  return { delay: when.delay, runAt: when.runAt, priority: priority ?? defaults.priority };
+}
+
+/** The state BullMQ gives a new job of these options. */
+function initialStateOf(opts: { delay?: number; priority?: number }): ExecutionState {
+  if ((opts.delay ?? 0) > 0) return ExecutionState.DELAYED;
+  if ((opts.priority ?? 0) > 0) return ExecutionState.PRIORITIZED;
+  return ExecutionState.WAITING;
 }
 
 function sleep(ms: number): Promise<void> {

@@ -18,6 +18,17 @@ export interface JobMeta {
   trace?: TraceCarrier;
   /** Set while the execution waits for a retry as a delayed job (see parked-execution.ts). */
   parked?: ParkedExecution;
+  /**
+   * Set when someone cancelled the execution while it was active: a worker
+   * that takes the job up again (its first worker died) ends it at once.
+   */
+  cancelled?: CancelMark;
+}
+
+/** Who cancelled an execution, and when (epoch ms). */
+export interface CancelMark {
+  by: string;
+  at: number;
 }
 
 /** Splits job data into the task and taskrest's own metadata. */
@@ -41,8 +52,33 @@ export function joinJobData(task: object, meta: JobMeta): object {
  */
 export function withParkedExecution(data: unknown, parked: ParkedExecution): object {
   const { task, meta } = splitJobData(data);
-  const bare = task !== null && typeof task === 'object' ? task : {};
-  return joinJobData(bare, { ...meta, parked });
+  return joinJobData(bareTask(task), { ...meta, parked });
+}
+
+/** The job's data marked as cancelled by `by`: a worker taking it up ends it without sending. */
+export function withCancelMark(data: unknown, cancelled: CancelMark): object {
+  const { task, meta } = splitJobData(data);
+  return joinJobData(bareTask(task), { ...meta, cancelled });
+}
+
+/**
+ * The job's data for running it again from the start: the task and who
+ * enqueued it stay; a parked execution's state and a cancel mark go.
+ */
+export function forReplay(data: unknown): object {
+  const { task, meta } = splitJobData(data);
+  const { parked: _parked, cancelled: _cancelled, ...kept } = meta;
+  return joinJobData(bareTask(task), kept);
+}
+
+/** The cancel mark of a job's data, if it has one. */
+export function cancelMarkOf(data: unknown): CancelMark | undefined {
+  const { cancelled } = splitJobData(data).meta;
+  return cancelled && typeof cancelled.by === 'string' ? cancelled : undefined;
+}
+
+function bareTask(task: unknown): object {
+  return task !== null && typeof task === 'object' ? task : {};
 }
 
 function isObject(value: unknown): boolean {

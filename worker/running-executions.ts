@@ -5,8 +5,10 @@ export interface RunningExecution {
   readonly jobId: string;
   /** The job's lock token for this execution (absent when BullMQ gave none). */
   readonly token: string | undefined;
-  /** Aborts this execution's request: its lock was lost, or the grace period ran out. */
+  /** Aborts this execution's request: its lock was lost, the grace period ran out, or it was cancelled. */
   readonly signal: AbortSignal;
+  /** Who cancelled it (BullMQ's `cancelJob` reason), once someone did. */
+  readonly cancelledBy: string | undefined;
   /** True once the worker lost the job's lock: the job is no longer this execution's to finish. */
   readonly lockLost: boolean;
 }
@@ -14,6 +16,12 @@ export interface RunningExecution {
 interface Entry extends RunningExecution {
   readonly controller: AbortController;
   lockLost: boolean;
+}
+
+/** The reason a cancel signal carries: who cancelled (`cancelJob(id, by)`). */
+function cancelledBy(signal: AbortSignal | undefined): string | undefined {
+  if (!signal?.aborted) return undefined;
+  return typeof signal.reason === 'string' ? signal.reason : 'unknown';
 }
 
 /**
@@ -41,14 +49,28 @@ export class RunningExecutions {
     return this.byJob.get(jobId);
   }
 
-  /** Registers the execution of `jobId` under its lock `token`; end it with `finish`. */
-  start(jobId: string, token: string | undefined): RunningExecution {
+  /**
+   * Registers the execution of `jobId` under its lock `token`; end it with
+   * `finish`. `cancel` is BullMQ's processor signal for the job, aborted by
+   * `worker.cancelJob`: it aborts the execution too, as a cancel.
+   */
+  start(jobId: string, token: string | undefined, cancel?: AbortSignal): RunningExecution {
     // The job came back to this worker while an earlier execution of it still
     // runs: the stalled check took it from that one, whose lock is gone.
     const earlier = this.byJob.get(jobId);
     if (earlier) this.abortLost(earlier);
     const controller = new AbortController();
-    const entry: Entry = { jobId, token, controller, signal: controller.signal, lockLost: false };
+    const signal = cancel ? AbortSignal.any([controller.signal, cancel]) : controller.signal;
+    const entry: Entry = {
+      jobId,
+      token,
+      controller,
+      signal,
+      lockLost: false,
+      get cancelledBy() {
+        return cancelledBy(cancel);
+      },
+    };
     this.byJob.set(jobId, entry);
     if (this.closed) controller.abort(new Error('grace period over'));
     return entry;

@@ -8,14 +8,22 @@ import { coerceError } from '../shared/errors/coerce-error.js';
 import { createFilesStore } from '../shared/files/files-store.js';
 import { executionIdOf, OutputStatus, type TaskOutput } from '../shared/output.js';
 import { createRedis, type RedisClient } from '../shared/redis-connection.js';
-import { splitJobData } from '../shared/job-envelope.js';
+import { cancelMarkOf, splitJobData } from '../shared/job-envelope.js';
 import { isParkedExecution, type ParkedExecution } from '../shared/parked-execution.js';
 import { jobKey, OUTPUT_FIELD } from '../shared/task-queue.js';
 import { bullPrefixOf, type QueueRef } from '../shared/queue-keys.js';
 import type { Logger } from '../shared/logger.js';
 import { createAuthorizer } from './authorize-task.js';
 import { logConnectionEvents } from './connection-log.js';
-import { executeTask, isParked, type ParkingExecutorDeps } from './executor.js';
+import {
+  executeTask,
+  isParked,
+  type ExecutionResult,
+  type ParkingExecutorDeps,
+  type ParkResult,
+} from './executor.js';
+import { CancelListener } from './cancel-listener.js';
+import { CANCELLED_MESSAGE, cancelledOutput } from './cancelled-output.js';
 import { guardEmits } from './guard-emits.js';
 import { JobLogWriter } from './job-log-writer.js';
 import { abortOnLockLoss } from './lock-loss.js';
@@ -109,20 +117,25 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
   const refOf = (queueName: string): QueueRef => ({ prefix: config.prefix, queueName });
 
   const newWorker = (queueName: string, concurrency: number) =>
-    new Worker<unknown, TaskOutput>(queueName, async (job, token) => process(job, token), {
-      connection,
-      prefix: bullPrefixOf(refOf(queueName)),
-      // BullMQ names its connections after it: queue.getWorkers() lists this process.
-      name,
-      // This queue's share of WORKER_CONCURRENCY (the group re-shares as queues come and go).
-      concurrency,
-      stalledInterval: config.stalledIntervalMs,
-      maxStalledCount: config.maxStalledCount,
-      lockDuration: config.lockDurationMs,
-      // Retention for jobs whose producer set none (written by someone else).
-      removeOnComplete: { ...config.keepCompleted },
-      removeOnFail: { ...config.keepFailed },
-    });
+    // Three parameters: BullMQ then hands each job an abort signal that its `cancelJob` aborts.
+    new Worker<unknown, TaskOutput>(
+      queueName,
+      async (job, token, signal) => process(job, token, signal),
+      {
+        connection,
+        prefix: bullPrefixOf(refOf(queueName)),
+        // BullMQ names its connections after it: queue.getWorkers() lists this process.
+        name,
+        // This queue's share of WORKER_CONCURRENCY (the group re-shares as queues come and go).
+        concurrency,
+        stalledInterval: config.stalledIntervalMs,
+        maxStalledCount: config.maxStalledCount,
+        lockDuration: config.lockDurationMs,
+        // Retention for jobs whose producer set none (written by someone else).
+        removeOnComplete: { ...config.keepCompleted },
+        removeOnFail: { ...config.keepFailed },
+      },
+    );
   const worker = new WorkerGroup(newWorker, config.workerConcurrency);
   const onListenerError = (event: string | symbol, error: Error) =>
     logger.error('event listener failed', { event: String(event), error: error.message });
@@ -139,7 +152,21 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
     },
     logger,
   );
-  const queues: QueueWatch = watchQueues(connection, config, (names) => worker.setQueues(names), {
+  // Cancels published by any producer: the process running the execution aborts it.
+  const cancels = new CancelListener(
+    connection,
+    config.prefix,
+    (queueName, { id, by }) => {
+      if (worker.cancelJob(queueName, id, by))
+        logger.info('execution cancelled', { queue: queueName, id, by });
+    },
+    (error) => logger.warn('cancel channel', { error: error.message }),
+  );
+  const follow = async (names: readonly string[]) => {
+    await cancels.follow(names);
+    await worker.setQueues(names);
+  };
+  const queues: QueueWatch = watchQueues(connection, config, follow, {
     onChange: (names) => logger.info('consuming queues', { queues: names }),
     onError: (error) => logger.warn('could not read the queue registry', { error: error.message }),
   });
@@ -150,6 +177,7 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
   async function process(
     job: Job<unknown, TaskOutput>,
     token: string | undefined,
+    cancel: AbortSignal | undefined,
   ): Promise<TaskOutput> {
     const jobLog = new JobLogWriter(
       connection,
@@ -157,10 +185,13 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
       job.opts.keepLogs,
     );
     const { task: stored, meta } = splitJobData(job.data);
+    // Cancelled while an earlier worker ran it (that one died): it ends now, nothing is sent.
+    const mark = cancelMarkOf(job.data);
+    if (mark) return endCancelled(job, null, mark.by, jobLog);
     const task = openSecrets(stored, meta.sealed, keyRing);
     const resume = isParkedExecution(meta.parked) ? meta.parked : undefined;
     const startedAt = performance.now();
-    const execution = executions.start(runKeyOf(job.queueName, job.id ?? ''), token);
+    const execution = executions.start(runKeyOf(job.queueName, job.id ?? ''), token, cancel);
     // Until the job is settled (handed back, its failure stored): a stop that
     // cannot wait any longer names the jobs it leaves to the stalled check.
     try {
@@ -214,9 +245,15 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
         ? undefined
         : (result.error?.code ?? '_OTHER'),
     );
-    await jobLog.close();
     // Its lock is gone: whatever this execution ended with is not the job's to record.
-    if (execution.lockLost) return leaveJob();
+    if (execution.lockLost) {
+      await jobLog.close();
+      return leaveJob();
+    }
+    // Cancelled: it ends failed, whatever the aborted request left (no retry, no park).
+    const cancelledBy = execution.cancelledBy;
+    if (cancelledBy !== undefined) return endCancelled(job, result, cancelledBy, jobLog);
+    await jobLog.close();
     // A long retry wait: the job waits as delayed (or the queue is held back), not in this slot.
     if (isParked(result)) {
       return parkJob(job, token, result, {
@@ -237,6 +274,26 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
       : new Error(output.message);
   }
 
+  /** Fails a cancelled execution for good: message `cancelled`, its log naming who. */
+  async function endCancelled(
+    job: Job<unknown, TaskOutput>,
+    result: ExecutionResult | ParkResult | null,
+    by: string,
+    jobLog: JobLogWriter,
+  ): Promise<never> {
+    const { output, line } = cancelledOutput(
+      executionIdOf(job.id),
+      result,
+      by,
+      (message) => `${new Date().toISOString()} ${message}`,
+    );
+    jobLog.add(line);
+    await jobLog.close();
+    await storeFailedOutput(connection, refOf(job.queueName), job, output);
+    // Unrecoverable: no BullMQ attempt runs a cancelled execution again.
+    throw new UnrecoverableError(CANCELLED_MESSAGE);
+  }
+
   return {
     workers: worker,
     name,
@@ -246,6 +303,7 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
       const stopped = (async () => {
         try {
           await queues.stop();
+          await cancels.close();
           await shutdown.close(worker, config.shutdownGraceMs, () => {
             logger.warn('grace period over: aborting running jobs and handing them back', {
               jobs: executions.jobIds(),

@@ -36,6 +36,8 @@ export const ErrorCode = {
   DEADLINE_EXCEEDED: 'DEADLINE_EXCEEDED',
   /** The execution was aborted (worker shutdown). */
   ABORTED: 'ABORTED',
+  /** Someone cancelled the execution (the API's DELETE, `taskrest cancel`, the library's `cancel`). */
+  CANCELLED: 'CANCELLED',
   /** A write reached Redis and no answer came: it may or may not be stored. */
   OUTCOME_UNKNOWN: 'OUTCOME_UNKNOWN',
   /** Anything not classified above; the message says what. */
@@ -50,6 +52,15 @@ export const ErrorCode = {
   INVALID_CONFIG: 'INVALID_CONFIG',
   /** Sealed task secrets that cannot be opened (unknown key, altered). */
   SEALED_DATA: 'SEALED_DATA',
+
+  /** Enqueue options (delay, run_at, priority, …) that fail validation; `issues` names each. */
+  INVALID_OPTIONS: 'INVALID_OPTIONS',
+  /** No execution of that id in the queue (never enqueued, or removed by retention). */
+  EXECUTION_NOT_FOUND: 'EXECUTION_NOT_FOUND',
+  /** Only a failed execution can run again. */
+  NOT_FAILED: 'NOT_FAILED',
+  /** A finished execution cannot be cancelled. */
+  ALREADY_FINISHED: 'ALREADY_FINISHED',
 
   // The files resource.
   /** A file over `maxFileBytes`; nothing was stored. */

@@ -18,4 +18,8 @@ export { InvalidFileNameError } from './invalid-file-name-error.js';
 export { InvalidQueueError } from './invalid-queue-error.js';
 export { QueueNotFoundError } from './queue-not-found-error.js';
 export { QueueNotEmptyError } from './queue-not-empty-error.js';
+export { InvalidOptionsError } from './invalid-options-error.js';
+export { ExecutionNotFoundError } from './execution-not-found-error.js';
+export { NotFailedError } from './not-failed-error.js';
+export { AlreadyFinishedError } from './already-finished-error.js';
 export { coerceError } from './coerce-error.js';

@@ -1,0 +1,184 @@
+import { Job, type Queue } from 'bullmq';
+import { AlreadyFinishedError } from '../shared/errors/already-finished-error.js';
+import { ExecutionNotFoundError } from '../shared/errors/execution-not-found-error.js';
+import { NotFailedError } from '../shared/errors/not-failed-error.js';
+import { cancelChannelOf, encodeCancel } from '../shared/cancel-channel.js';
+import { ExecutionState } from '../shared/execution.js';
+import { forReplay, withCancelMark } from '../shared/job-envelope.js';
+import { executionIdOf } from '../shared/output.js';
+import { withRedis, type RedisClient } from '../shared/redis-connection.js';
+import { jobKey, OUTPUT_FIELD } from '../shared/task-queue.js';
+
+/** How long `cancel` waits for the worker to end a running execution. */
+const CANCEL_WAIT_MS = 5000;
+/** Failed executions read per round trip by `retryFailed`. */
+const FAILED_PAGE = 500;
+
+/** What `cancel` did: the execution's state after it (`removed` when it had not started). */
+export interface Cancelled {
+  executionId: number | string;
+  queue: string;
+  /**
+   * `failed`: it was running and ended with message `cancelled`; `removed`:
+   * it had not run yet (waiting, delayed, prioritized, or parked for a
+   * retry) and is gone; `completed`: it finished before the cancel reached
+   * it; `active`: no worker ended it within 5 s (its worker died): the
+   * worker that takes it up again ends it, without sending anything.
+   */
+  state: 'failed' | 'removed' | 'completed' | 'active';
+}
+
+interface ControlDeps {
+  connection: RedisClient;
+  prefix: string;
+  queueOf(name: string | undefined): Queue;
+}
+
+/**
+ * Cancelling and replaying executions, on BullMQ's primitives: `remove`
+ * for what has not started, the running worker's `cancelJob` (reached in
+ * every worker process through a pub/sub channel) for what runs, and
+ * `job.retry` for what failed.
+ */
+export class ExecutionControl {
+  readonly #deps: ControlDeps;
+
+  constructor(deps: ControlDeps) {
+    this.#deps = deps;
+  }
+
+  /**
+   * Cancels an execution: a running one is aborted where it runs and ends
+   * failed (`cancelled`, its log naming `by`); one that has not started is
+   * removed. Throws ExecutionNotFoundError, or AlreadyFinishedError for a
+   * finished one.
+   */
+  async cancel(
+    executionId: number | string,
+    { queue: name, by = 'library' }: { queue?: string; by?: string } = {},
+  ): Promise<Cancelled> {
+    const queue = this.#deps.queueOf(name);
+    const id = String(executionId);
+    return withRedis(this.#deps.connection, async () => {
+      const done = (state: Cancelled['state']): Cancelled => ({
+        executionId: executionIdOf(id),
+        queue: queue.name,
+        state,
+      });
+      const state = await queue.getJobState(id);
+      if (state === ExecutionState.UNKNOWN) throw new ExecutionNotFoundError(id, queue.name);
+      if (state === ExecutionState.COMPLETED || state === ExecutionState.FAILED) {
+        throw new AlreadyFinishedError(id, state);
+      }
+      // BullMQ refuses (0) to remove a locked job: one that started meanwhile.
+      if (state !== ExecutionState.ACTIVE && (await queue.remove(id)) === 1) return done('removed');
+      await this.#cancelRunning(queue, id, by);
+      return done(await this.#settled(queue, id));
+    });
+  }
+
+  /**
+   * Marks the job (a worker that takes it up again, its first one having
+   * died, ends it at once), then tells every worker process: the one
+   * running it aborts it (BullMQ's `cancelJob`).
+   */
+  async #cancelRunning(queue: Queue, id: string, by: string): Promise<void> {
+    const job = await Job.fromId(queue, id);
+    if (job) await job.updateData(withCancelMark(job.data, { by, at: Date.now() }));
+    const channel = cancelChannelOf({ prefix: this.#deps.prefix, queueName: queue.name });
+    await this.#deps.connection.publish(channel, encodeCancel({ id, by }));
+  }
+
+  /**
+   * Waits for the cancelled execution to end. One that left the worker slot
+   * meanwhile (parked for a retry, or back to waiting from a dead worker)
+   * is removed.
+   */
+  async #settled(queue: Queue, id: string): Promise<Cancelled['state']> {
+    const deadline = Date.now() + CANCEL_WAIT_MS;
+    for (;;) {
+      const state = await queue.getJobState(id);
+      if (state === ExecutionState.FAILED || state === ExecutionState.COMPLETED) return state;
+      if (state === ExecutionState.UNKNOWN) return 'removed';
+      if (state !== ExecutionState.ACTIVE && (await queue.remove(id)) === 1) return 'removed';
+      if (Date.now() > deadline) return 'active';
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  /**
+   * Runs a failed execution again under the same id, from the start: a new
+   * deadline, attempts counted from 1, its earlier output and any parked
+   * state gone (the job's log keeps the earlier run's lines). Throws
+   * ExecutionNotFoundError, or NotFailedError when it is not failed.
+   */
+  async retry(
+    executionId: number | string,
+    { queue: name }: { queue?: string } = {},
+  ): Promise<{ executionId: number | string; queue: string; state: string }> {
+    const queue = this.#deps.queueOf(name);
+    const id = String(executionId);
+    return withRedis(this.#deps.connection, async () => {
+      const state = await queue.getJobState(id);
+      if (state === ExecutionState.UNKNOWN) throw new ExecutionNotFoundError(id, queue.name);
+      if (state !== ExecutionState.FAILED) throw new NotFailedError(id, state);
+      const job = await Job.fromId(queue, id);
+      if (!job) throw new ExecutionNotFoundError(id, queue.name);
+      if (!(await this.#replay(queue, job))) {
+        throw new NotFailedError(id, await queue.getJobState(id));
+      }
+      return {
+        executionId: executionIdOf(id),
+        queue: queue.name,
+        state: await queue.getJobState(id),
+      };
+    });
+  }
+
+  /**
+   * Runs every failed execution of the queue that failed at or after
+   * `since` (all without it) again, as `retry` does; resolves with how many.
+   *
+   * Not BullMQ's `queue.retryJobs`: its `timestamp` takes the jobs that
+   * finished *before* it (the opposite of `since`), it puts prioritized
+   * jobs back without their priority, and it cannot clear what taskrest
+   * keeps on a job (the failed output, a parked execution). The failed
+   * executions are read newest first, in pages, up to the first older
+   * than `since`, then each is replayed with `job.retry`.
+   */
+  async retryFailed({
+    queue: name,
+    since,
+  }: { queue?: string; since?: Date | string } = {}): Promise<{ count: number }> {
+    const queue = this.#deps.queueOf(name);
+    const from = since === undefined ? 0 : new Date(since).getTime();
+    return withRedis(this.#deps.connection, async () => {
+      const jobs: Job[] = [];
+      for (let start = 0; ; start += FAILED_PAGE) {
+        const page = (await queue.getFailed(start, start + FAILED_PAGE - 1)).filter(Boolean);
+        const recent = page.filter((job) => (job.finishedOn ?? 0) >= from);
+        jobs.push(...recent);
+        if (page.length < FAILED_PAGE || recent.length < page.length) break;
+      }
+      let count = 0;
+      for (const job of jobs) if (await this.#replay(queue, job)) count++;
+      return { count };
+    });
+  }
+
+  /** Clears what the last run left, then `job.retry`; false when the job is no longer failed. */
+  async #replay(queue: Queue, job: Job): Promise<boolean> {
+    const key = jobKey({ prefix: this.#deps.prefix, queueName: queue.name }, job.id ?? '');
+    await this.#deps.connection.hdel(key, OUTPUT_FIELD);
+    await job.updateData(forReplay(job.data));
+    try {
+      await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+    } catch (error) {
+      // Someone else replayed or removed it meanwhile: not an error of this replay.
+      if ((await queue.getJobState(job.id ?? '')) !== ExecutionState.FAILED) return false;
+      throw error;
+    }
+    await job.log(`${new Date().toISOString()} run again (replay): a fresh execution follows`);
+    return true;
+  }
+}
