@@ -390,14 +390,16 @@ describe('GET and DELETE /api/tasks/:id', () => {
     expect(target.seen.some((s) => s.url === '/anything/never')).toBe(false);
   });
 
-  it('DELETE answers 409 for an active execution, which then finishes', async () => {
-    const r = await call('POST', '/api/tasks', { json: { url: `${slow.url}/?ms=3000` } });
+  it('DELETE cancels an active execution: 200 failed, message cancelled, the log names the token', async () => {
+    const r = await call('POST', '/api/tasks', { json: { url: `${slow.url}/?ms=10000` } });
     const id = r.body.execution_id;
     expect((await waitForState(id, ['active'])).state).toBe('active');
     const del = await call('DELETE', `/api/tasks/${id}`);
-    expect(del.status).toBe(409);
-    expect(del.body.error).toBe('execution is active');
-    expect((await waitForState(id, ['completed'])).state).toBe('completed');
+    expect(del.status).toBe(200);
+    expect(del.body).toEqual({ execution_id: id, queue: h.config.queueName, state: 'failed' });
+    const after = (await call('GET', `/api/tasks/${id}`)).body;
+    expect(after.output.message).toBe('cancelled');
+    expect(after.output.log.at(-1)).toMatch(/ cancelled by alice$/);
     expect((await call('DELETE', `/api/tasks/${id}`)).status).toBe(204);
   });
 });
