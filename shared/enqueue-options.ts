@@ -46,7 +46,12 @@ export const enqueueOptionsSchema = z
       .optional()
       .describe('seconds to hold the execution back (state delayed); not with run_at'),
     run_at: z.iso
-      .datetime({ offset: true, error: 'expected an ISO 8601 time, e.g. 2030-01-31T08:00:00Z' })
+      .datetime({
+        offset: true,
+        error: 'expected an ISO 8601 time, e.g. 2030-01-31T08:00:00Z',
+        // A malformed time has no distance from now to check.
+        abort: true,
+      })
       .refine((at) => Date.parse(at) - Date.now() <= MAX_DELAY_SECONDS * 1000, {
         error: 'expected a time within a year from now',
       })
