@@ -120,18 +120,27 @@ describe('the OpenAPI document, generated from the route schemas', () => {
       $ref: '#/components/schemas/Task',
     });
     const bulk = document.paths['/api/tasks/bulk'].post;
-    expect(bulk.requestBody.content['application/json'].schema.items).toEqual({
-      $ref: '#/components/schemas/Task',
-    });
+    // A bare task, or an item whose `task` is one, with its own enqueue options.
+    const [bare, item] = bulk.requestBody.content['application/json'].schema.items.oneOf;
+    expect(bare).toEqual({ $ref: '#/components/schemas/Task' });
+    expect(item.properties.task).toEqual({ $ref: '#/components/schemas/Task' });
+    expect(Object.keys(item.properties)).toEqual(
+      expect.arrayContaining(['delay', 'run_at', 'priority', 'idempotency_key']),
+    );
     // Written once: the properties of a task appear nowhere else in the document.
     const text = JSON.stringify(document);
     expect(text.split('"retry_backoff"').length - 1).toBe(1);
     expect(enqueue.parameters).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ in: 'query', name: 'wait' }),
+        expect.objectContaining({ in: 'query', name: 'delay' }),
+        expect.objectContaining({ in: 'query', name: 'run_at' }),
+        expect.objectContaining({ in: 'query', name: 'priority' }),
         expect.objectContaining({ in: 'header', name: 'Idempotency-Key' }),
       ]),
     );
+    expect(document.paths['/api/tasks/{id}/retry'].post.responses).toHaveProperty('409');
+    expect(document.paths['/api/queues/{queue}/retry'].post.requestBody).toBeDefined();
     expect(document.paths['/api/files/{name}'].put.parameters).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ in: 'path', name: 'name', required: true }),

@@ -4,8 +4,12 @@ import { ERROR_ANSWERS, toApiError } from '../../api/error-answers.js';
 import { describeError, exitCodeOfError } from '../../cli/exit-code-of-error.js';
 import { UsageError } from '../../cli/usage-error.js';
 import {
+  AlreadyFinishedError,
   ConfigError,
   ErrorCode,
+  ExecutionNotFoundError,
+  InvalidOptionsError,
+  NotFailedError,
   FileChangedError,
   FileNotFoundError,
   FileTooLargeError,
@@ -29,6 +33,10 @@ describe('the API answers by error code', () => {
     [new ApiError(ErrorCode.EXECUTION_ACTIVE, 'running'), 409, 'execution is active'],
     [new ApiError(ErrorCode.BAD_REQUEST, 'wait: …'), 400, 'bad request'],
     [new ApiError(ErrorCode.INVALID_IDEMPOTENCY_KEY, 'bad'), 400, 'invalid Idempotency-Key'],
+    [new InvalidOptionsError([{ path: 'priority', message: 'x' }]), 400, 'invalid options'],
+    [new ExecutionNotFoundError('7', 'q'), 404, 'not found'],
+    [new NotFailedError('7', 'completed'), 409, 'not failed'],
+    [new AlreadyFinishedError('7', 'failed'), 409, 'already finished'],
   ])('%s → %i %s', (error, status, word) => {
     const { statusCode, body } = toApiError(error);
     expect(statusCode).toBe(status);

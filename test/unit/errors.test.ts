@@ -4,8 +4,12 @@ import { describe, expect, it } from 'vitest';
 import * as errors from '../../shared/errors/index.js';
 import * as library from '../../producer/index.js';
 import {
+  AlreadyFinishedError,
   ConfigError,
   ErrorCode,
+  ExecutionNotFoundError,
+  InvalidOptionsError,
+  NotFailedError,
   FileChangedError,
   FileNotFoundError,
   FileTooLargeError,
@@ -39,6 +43,14 @@ const EVERY_ERROR: [TaskrestError, ErrorCode, string][] = [
   [new FileChangedError('a.txt'), 'FILE_CHANGED', 'FileChangedError'],
   [new InvalidFileNameError('bad name'), 'INVALID_FILE_NAME', 'InvalidFileNameError'],
   [new ApiError(ErrorCode.NOT_FOUND, 'no execution 1'), 'NOT_FOUND', 'ApiError'],
+  [
+    new InvalidOptionsError([{ path: 'priority', message: 'expected 1 (highest) or more' }]),
+    'INVALID_OPTIONS',
+    'InvalidOptionsError',
+  ],
+  [new ExecutionNotFoundError('7', 'q'), 'EXECUTION_NOT_FOUND', 'ExecutionNotFoundError'],
+  [new NotFailedError('7', 'completed'), 'NOT_FAILED', 'NotFailedError'],
+  [new AlreadyFinishedError('7', 'failed'), 'ALREADY_FINISHED', 'AlreadyFinishedError'],
   [new UsageError('usage: taskrest status ID'), 'USAGE', 'UsageError'],
   [
     new DestinationDeniedError('169.254.169.254', 'cloud metadata'),
