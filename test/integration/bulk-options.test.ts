@@ -40,7 +40,7 @@ describe('bulk items with options of their own', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(body),
     });
-    return { status: response.status, body: (await response.json()) };
+    return { status: response.status, body: await response.json() };
   };
   const task = (path: string) => ({ url: `${target.url}${path}` });
   const counts = () =>
