@@ -49,6 +49,11 @@ export class CancelListener {
     if (added.length > 0) await this.#subscriber.subscribe(...added);
   }
 
+  /** Drops the subscriber connection at once (a stop without Redis). */
+  disconnect(): void {
+    this.#subscriber.disconnect();
+  }
+
   async close(): Promise<void> {
     await this.#subscriber.quit().catch(() => this.#subscriber.disconnect());
   }

@@ -163,7 +163,13 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
     (error) => logger.warn('cancel channel', { error: error.message }),
   );
   const follow = async (names: readonly string[]) => {
-    await cancels.follow(names);
+    // Not awaited: consuming starts at once, without waiting for Redis; the
+    // subscriber catches up when Redis answers (and resubscribes after an outage).
+    cancels
+      .follow(names)
+      .catch((error: unknown) =>
+        logger.warn('could not follow the cancel channels', { error: coerceError(error).message }),
+      );
     await worker.setQueues(names);
   };
   const queues: QueueWatch = watchQueues(connection, config, follow, {
@@ -303,7 +309,6 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
       const stopped = (async () => {
         try {
           await queues.stop();
-          await cancels.close();
           await shutdown.close(worker, config.shutdownGraceMs, () => {
             logger.warn('grace period over: aborting running jobs and handing them back', {
               jobs: executions.jobIds(),
@@ -311,6 +316,8 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
             executions.abortAll();
           });
         } finally {
+          // Cancels reach executions until the grace period is over.
+          await cancels.close();
           await http.close();
           await Promise.all([...recorders.values()].map((recorder) => recorder.close()));
           await Promise.all([...parkingQueues.values()].map((queue) => queue.close()));
@@ -329,6 +336,7 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
       );
       // No more reconnect attempts, on the worker's connection nor on BullMQ's own.
       connection.disconnect();
+      cancels.disconnect();
       worker.disconnect();
     },
   };
