@@ -11,16 +11,13 @@
  * built there; each build feeds its own worker through its own library, so
  * job formats never mix.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { pathToFileURL } from 'node:url';
 import { freePort, startRedisServer } from '../shared/redis-server-process.js';
-import { DIST, startProcess, startTarget, targetCount } from './processes.js';
+import { buildRevision, producerOf, REPO, THIS_BUILD, type Build } from './build-revision.js';
+import { startProcess, startTarget, targetCount } from './processes.js';
 import { median } from './stats.js';
-
-const REPO = path.resolve(DIST, '..');
 
 interface Options {
   baseline: string | undefined;
@@ -46,33 +43,6 @@ function parseOptions(argv: readonly string[]): Options {
   };
 }
 
-/** A built taskrest: where its dist/ is, and what to call it in the report. */
-interface Build {
-  label: string;
-  dist: string;
-}
-
-/** Checks out, installs and builds `rev` under .cache/, once per commit. */
-function buildRevision(rev: string): Build {
-  const sha = execFileSync('git', ['rev-parse', '--verify', `${rev}^{commit}`], {
-    cwd: REPO,
-    encoding: 'utf8',
-  }).trim();
-  const dir = path.join(REPO, '.cache', 'bench-baseline', sha);
-  if (!existsSync(path.join(dir, 'dist', 'bin', 'taskrest.js'))) {
-    mkdirSync(path.dirname(dir), { recursive: true });
-    if (!existsSync(dir)) {
-      execFileSync('git', ['worktree', 'add', '--detach', dir, sha], {
-        cwd: REPO,
-        stdio: 'inherit',
-      });
-    }
-    execFileSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: dir, stdio: 'inherit' });
-    execFileSync('npm', ['run', 'build'], { cwd: dir, stdio: 'inherit' });
-  }
-  return { label: `${rev} (${sha.slice(0, 10)})`, dist: path.join(dir, 'dist') };
-}
-
 /** user + system CPU time of a process so far, in ms (Linux). */
 function cpuMs(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -80,25 +50,6 @@ function cpuMs(pid: number): number {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const ticksPerSecond = 100;
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;
-}
-
-interface Producer {
-  enqueueBulk(tasks: readonly object[]): Promise<unknown>;
-  close(): Promise<void>;
-}
-
-/** The build's own library, configured from `env` (both constructor styles taskrest has had). */
-async function producerOf(build: Build, env: Record<string, string>): Promise<Producer> {
-  const lib = (await import(pathToFileURL(path.join(build.dist, 'producer', 'index.js')).href)) as {
-    TaskProducer: {
-      new (options?: object): Producer;
-      fromEnv?: (env: NodeJS.ProcessEnv) => Producer;
-    };
-    loadConfig?: (env: NodeJS.ProcessEnv) => object;
-  };
-  const { TaskProducer, loadConfig } = lib;
-  if (TaskProducer.fromEnv) return TaskProducer.fromEnv(env);
-  return new TaskProducer({ config: loadConfig?.(env) });
 }
 
 /** One measurement: a fresh Redis and worker, warm-up, then `jobs` at `rate`. */
@@ -151,7 +102,7 @@ async function measureOnce(build: Build, targetUrl: string, options: Options): P
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
-  const builds: Build[] = [{ label: 'this build', dist: DIST }];
+  const builds: Build[] = [THIS_BUILD];
   if (options.baseline) builds.push(buildRevision(options.baseline));
   const target = await startTarget();
   const samples = new Map<string, number[]>(builds.map((b) => [b.label, []]));
