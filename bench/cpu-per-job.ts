@@ -1,5 +1,5 @@
 /**
- * `npm run bench:cpu [-- --baseline REV] [--jobs N] [--rate R] [--runs K]`:
+ * `npm run bench:cpu [-- --baseline REV] [--jobs N] [--rate R] [--runs K] [--profile DIR]`:
  * the worker's CPU time per job at a fixed rate, for this build and, with
  * `--baseline`, for another git revision built side by side, runs alternating.
  *
@@ -9,7 +9,8 @@
  * two builds even on a busy machine. The baseline is checked out into
  * .cache/bench-baseline/<sha> (git worktree), installed with `npm ci` and
  * built there; each build feeds its own worker through its own library, so
- * job formats never mix.
+ * job formats never mix. With `--profile DIR` each worker runs under
+ * `node --cpu-prof` and writes its profile into DIR/<build> at exit.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -26,6 +27,8 @@ interface Options {
   runs: number;
   concurrency: number;
   bodyBytes: number;
+  /** Where each worker writes its `node --cpu-prof` profile, when given. */
+  profileDir: string | undefined;
 }
 
 function parseOptions(argv: readonly string[]): Options {
@@ -40,6 +43,7 @@ function parseOptions(argv: readonly string[]): Options {
     runs: Number(value('--runs') ?? 3),
     concurrency: Number(value('--concurrency') ?? 64),
     bodyBytes: 1024,
+    profileDir: value('--profile'),
   };
 }
 
@@ -50,6 +54,11 @@ function cpuMs(pid: number): number {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const ticksPerSecond = 100;
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;
+}
+
+/** A directory name for a build's label. */
+function slug(label: string): string {
+  return label.replace(/[^A-Za-z0-9.-]+/g, '-');
 }
 
 /** One measurement: a fresh Redis and worker, warm-up, then `jobs` at `rate`. */
@@ -67,6 +76,9 @@ async function measureOnce(build: Build, targetUrl: string, options: Options): P
     ['worker'],
     env,
     /worker started/,
+    options.profileDir
+      ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(options.profileDir, slug(build.label))}`]
+      : [],
   );
   const producer = await producerOf(build, env);
   const task = { url: `${targetUrl}/bytes/${options.bodyBytes}` };

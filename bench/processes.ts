@@ -12,14 +12,15 @@ export interface BenchProcess {
   stop(): Promise<void>;
 }
 
-/** Starts `node script` with `env`; resolves once its output matches `ready`. */
+/** Starts `node [nodeArgs] script` with `env`; resolves once its output matches `ready`. */
 export async function startProcess(
   script: string,
   args: string[],
   env: Record<string, string>,
   ready: RegExp,
+  nodeArgs: readonly string[] = [],
 ): Promise<BenchProcess> {
-  const child = spawn(process.execPath, [script, ...args], {
+  const child = spawn(process.execPath, [...nodeArgs, script, ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
