@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [--baseline REV]`: taskrest against the
+ * `npm run bench [-- --quick] [--baseline REV] [--reps N]`: taskrest against the
  * alternatives, side by side, in one run on this machine. Starts its own Redis
  * on a free port and a target HTTP server in its own process, then measures
  * (median of 5 repetitions, 3 with --quick, the systems alternating):
@@ -38,6 +38,7 @@ import { median } from './stats.js';
 const quick = process.argv.includes('--quick');
 const baselineAt = process.argv.indexOf('--baseline');
 const baselineRev = baselineAt === -1 ? undefined : process.argv[baselineAt + 1];
+const repsAt = process.argv.indexOf('--reps');
 const KiB = 1024;
 
 /** A table row: one shape of work, measured for every system. */
@@ -70,6 +71,8 @@ const plan = quick
       latencySeconds: 3,
       httpRequests: 20000,
     };
+
+if (repsAt !== -1) plan.reps = Number(process.argv[repsAt + 1]);
 
 export interface BenchResults {
   date: string;

@@ -12,6 +12,7 @@ import {
   withRedis,
   type RedisClient,
 } from '../shared/redis-connection.js';
+import { withJson } from '../shared/output-json.js';
 import { defaultJobOptions, jobKey, OUTPUT_FIELD, TASK_JOB_NAME } from '../shared/task-queue.js';
 import { bullPrefixOf } from '../shared/queue-keys.js';
 import { queueRegistry } from '../shared/queue-registry.js';
@@ -213,7 +214,7 @@ export class TaskProducer {
     const job = await Job.fromId<unknown, TaskOutput>(queue, id);
     if (!job) return null;
     const execution: Execution = { execution_id: executionIdOf(job.id), queue: queue.name, state };
-    if (state === ExecutionState.COMPLETED) execution.output = job.returnvalue;
+    if (state === ExecutionState.COMPLETED) execution.output = withJson(job.returnvalue);
     if (state === ExecutionState.FAILED) execution.output = await this.#failedOutput(queue, job);
     return execution;
   }
@@ -350,7 +351,7 @@ export class TaskProducer {
       jobKey(this.#ref(queue.name), job.id ?? ''),
       OUTPUT_FIELD,
     );
-    if (stored) return JSON.parse(stored) as TaskOutput;
+    if (stored) return withJson(JSON.parse(stored) as TaskOutput);
     return {
       execution_id: executionIdOf(job.id),
       status: OutputStatus.ERROR,

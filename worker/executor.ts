@@ -259,8 +259,7 @@ function parkedResult(
 /** A response kept on a parked job: a large text is left out (the job's data stays small). */
 function parkedResponse(fields: ResponseFields): ParkedResponse {
   if ((fields.text?.length ?? 0) <= PARKED_TEXT_LIMIT) return fields;
-  const { json: _json, ...rest } = fields;
-  return { ...rest, text: null };
+  return { ...fields, text: null };
 }
 
 /**

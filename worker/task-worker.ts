@@ -214,7 +214,10 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
         ? undefined
         : (result.error?.code ?? '_OTHER'),
     );
-    await jobLog.close();
+    // A quick completed execution's lines are its output's log: no job log for it.
+    await jobLog.close({
+      kept: !resume && !isParked(result) && result.output.status === OutputStatus.SUCCESS,
+    });
     // Its lock is gone: whatever this execution ended with is not the job's to record.
     if (execution.lockLost) return leaveJob();
     // A long retry wait: the job waits as delayed (or the queue is held back), not in this slot.
