@@ -12,12 +12,12 @@
  * job formats never mix. With `--profile DIR` each worker runs under
  * `node --cpu-prof` and writes its profile into DIR/<build> at exit.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort, startRedisServer } from '../shared/redis-server-process.js';
 import { buildRevision, producerOf, REPO, THIS_BUILD, type Build } from './build-revision.js';
-import { startProcess, startTarget, targetCount } from './processes.js';
+import { processCpuMs as cpuMs, startProcess, startTarget, targetCount } from './processes.js';
 import { median } from './stats.js';
 
 interface Options {
@@ -45,15 +45,6 @@ function parseOptions(argv: readonly string[]): Options {
     bodyBytes: 1024,
     profileDir: value('--profile'),
   };
-}
-
-/** user + system CPU time of a process so far, in ms (Linux). */
-function cpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // Fields after the command name (which may hold spaces) start after ") ".
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const ticksPerSecond = 100;
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;
 }
 
 /** A directory name for a build's label. */

@@ -20,6 +20,8 @@ export interface RunSpec {
   workers: number;
   concurrency: number;
   bodyBytes: number;
+  /** How long the target takes to answer, in ms (0: at once). */
+  delayMs?: number;
   jobs: number;
   redisUrl: string;
   targetUrl: string;
@@ -31,6 +33,8 @@ export interface Sample {
   throughput: number;
   /** Mean peak RSS of the worker processes, in bytes. */
   rssBytes: number;
+  /** The worker processes' CPU time during the timed part, per job, in µs. */
+  cpuUsPerJob: number;
   /** Redis used_memory growth per retained completed job, in bytes. */
   redisBytesPerJob: number;
   checks: Checks;
@@ -59,11 +63,13 @@ export interface RunResult {
   workers: number;
   concurrency: number;
   bodyBytes: number;
+  delayMs: number;
   jobs: number;
   throughputs: number[];
   throughput: number;
   latency?: Latency;
   rssBytes: number;
+  cpuUsPerJob: number;
   redisBytesPerJob: number;
   checks: Checks;
 }
@@ -94,15 +100,18 @@ export async function measureOnce(spec: RunSpec): Promise<Sample> {
     const memoryBefore = await usedMemory(redis);
     await feeder.queue.pause();
     await feeder.add(spec.jobs);
+    const cpuBefore = totalCpuMs(processes);
     const begin = performance.now();
     await feeder.queue.resume();
     await drained(feeder.queue, spec.jobs);
     const throughput = spec.jobs / ((performance.now() - begin) / 1000);
+    const cpuUsPerJob = ((totalCpuMs(processes) - cpuBefore) * 1000) / spec.jobs;
     const memoryAfter = await usedMemory(redis);
     const rss = processes.map((p) => p.peakRss());
     return {
       throughput,
       rssBytes: rss.reduce((a, b) => a + b, 0) / rss.length,
+      cpuUsPerJob,
       redisBytesPerJob: (memoryAfter - memoryBefore) / spec.jobs,
       checks: await checksOf(spec, feeder.queue, requestsBefore, spec.jobs),
     };
@@ -144,11 +153,13 @@ export function summarise(
     workers: spec.workers,
     concurrency: spec.concurrency,
     bodyBytes: spec.bodyBytes,
+    delayMs: spec.delayMs ?? 0,
     jobs: spec.jobs,
     throughputs,
     throughput: median(throughputs),
     ...(latency ? { latency: latency.latency } : {}),
     rssBytes: median(samples.map((s) => s.rssBytes)),
+    cpuUsPerJob: median(samples.map((s) => s.cpuUsPerJob)),
     redisBytesPerJob: median(samples.map((s) => s.redisBytesPerJob)),
     checks,
   };
@@ -161,11 +172,16 @@ interface Scene {
 }
 
 async function withScene<T>(spec: RunSpec, use: (scene: Scene) => Promise<T>): Promise<T> {
-  const queueName = `bench-${spec.workers}w-${spec.concurrency}c-${spec.bodyBytes}b`;
+  const queueName = `bench-${spec.workers}w-${spec.concurrency}c-${spec.bodyBytes}b-${spec.delayMs ?? 0}ms`;
   const redis = new Redis(spec.redisUrl);
   await redis.flushall();
   const processes = await startWorkers(spec, queueName);
-  const feeder = await createFeeder(spec, queueName, `${spec.targetUrl}/bytes/${spec.bodyBytes}`);
+  const delay = spec.delayMs ? `?delay=${spec.delayMs}` : '';
+  const feeder = await createFeeder(
+    spec,
+    queueName,
+    `${spec.targetUrl}/bytes/${spec.bodyBytes}${delay}`,
+  );
   try {
     return await use({ redis, feeder, processes });
   } finally {
@@ -312,6 +328,10 @@ async function fixedRateLatency(feeder: Feeder, rate: number, seconds: number): 
     p50Ms: percentile(latencies, 50),
     p99Ms: percentile(latencies, 99),
   };
+}
+
+function totalCpuMs(processes: readonly BenchProcess[]): number {
+  return processes.reduce((sum, p) => sum + p.cpuMs(), 0);
 }
 
 async function usedMemory(redis: Redis): Promise<number> {

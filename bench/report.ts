@@ -59,9 +59,12 @@ export function renderMarkdown(r: BenchResults): string {
   lines.push(
     '| body | workers | concurrency | bare peer jobs/s | taskrest jobs/s | taskrest / peer | ' +
       (withBaseline ? 'baseline jobs/s | taskrest / baseline | ' : '') +
-      'taskrest / ceiling | p99 ms peer / taskrest (rate) | RSS MiB peer / taskrest | Redis bytes/job peer / taskrest |',
-    `|---|---:|---:|---:|---:|---:|${withBaseline ? '---:|---:|' : ''}---:|---:|---:|---:|`,
+      'taskrest / ceiling | p99 ms peer / taskrest (rate) | CPU µs/job peer / taskrest' +
+      (withBaseline ? ' / baseline' : '') +
+      ' | RSS MiB peer / taskrest | Redis bytes/job peer / taskrest |',
+    `|---|---:|---:|---:|---:|---:|${withBaseline ? '---:|---:|' : ''}---:|---:|---:|---:|---:|`,
   );
+  const slow: string[] = [];
   for (const peer of r.runs.filter((x) => x.system === 'peer')) {
     const same = (label: string) =>
       r.runs.find(
@@ -69,11 +72,21 @@ export function renderMarkdown(r: BenchResults): string {
           x.label === label &&
           x.workers === peer.workers &&
           x.concurrency === peer.concurrency &&
-          x.bodyBytes === peer.bodyBytes,
+          x.bodyBytes === peer.bodyBytes &&
+          x.delayMs === peer.delayMs,
       );
     const t = same('taskrest');
     if (!t) continue;
     const b = r.baseline ? same(`taskrest ${r.baseline}`) : undefined;
+    if (peer.delayMs > 0) {
+      const bound = peer.concurrency / (peer.delayMs / 1000);
+      slow.push(
+        `| ${peer.concurrency} | ${n(bound)} | ${n(peer.throughput)} | ${n(t.throughput)} | ` +
+          `${ratio(t.throughput, peer.throughput)} | ${n(peer.cpuUsPerJob)} / ${n(t.cpuUsPerJob)} | ` +
+          `${n(peer.rssBytes / MiB)} / ${n(t.rssBytes / MiB)} |`,
+      );
+      continue;
+    }
     lines.push(
       `| ${peer.bodyBytes / 1024} KiB | ${peer.workers} | ${peer.concurrency} | ${n(peer.throughput)} | ${n(t.throughput)} | ` +
         `${ratio(t.throughput, peer.throughput)} | ` +
@@ -83,7 +96,18 @@ export function renderMarkdown(r: BenchResults): string {
             : '- | - | '
           : '') +
         `${ratio(t.throughput, r.combinedCeiling)} | ${latency(peer)} / ${latency(t)} | ` +
+        `${n(peer.cpuUsPerJob)} / ${n(t.cpuUsPerJob)}${withBaseline ? ` / ${b ? n(b.cpuUsPerJob) : '-'}` : ''} | ` +
         `${n(peer.rssBytes / MiB)} / ${n(t.rssBytes / MiB)} | ${n(peer.redisBytesPerJob)} / ${n(t.redisBytesPerJob)} |`,
+    );
+  }
+  if (slow.length > 0) {
+    lines.push('');
+    lines.push(
+      'Against a target that answers after 100 ms (1 KiB, one worker process): the bound is concurrency / latency.',
+      '',
+      '| concurrency | bound jobs/s | bare peer jobs/s | taskrest jobs/s | taskrest / peer | CPU µs/job peer / taskrest | RSS MiB peer / taskrest |',
+      '|---:|---:|---:|---:|---:|---:|---:|',
+      ...slow,
     );
   }
   lines.push('');
