@@ -1,13 +1,16 @@
 import { TaskProducer } from '../producer/task-producer.js';
 import { producerOptionsOf } from '../producer/task-producer-options.js';
 import type { TaskInput } from '../shared/task-schema.js';
+import { InvalidScheduleError } from '../shared/errors/invalid-schedule-error.js';
+import { formatIssues } from '../shared/errors/invalid-task-error.js';
 import { ExitCode, type Command } from './command.js';
+import { exitCodeOfError } from './exit-code-of-error.js';
 import { printJson } from './exit-code-of.js';
 import { readTaskInput } from './read-task-input.js';
 import { parseSchedulesArgs } from './schedules-args.js';
 
 /** `taskrest schedules …`: lists and manages schedules; prints JSON (the schedule, or the list). */
-export const schedulesCommand: Command = async (args, { config, stdin, stdout }) => {
+export const schedulesCommand: Command = async (args, { config, stdin, stdout, stderr }) => {
   const parsed = parseSchedulesArgs(args);
   const task =
     parsed.action === 'set'
@@ -34,6 +37,15 @@ export const schedulesCommand: Command = async (args, { config, stdin, stdout })
         break;
     }
     return ExitCode.SUCCESS;
+  } catch (error) {
+    if (error instanceof InvalidScheduleError) {
+      // One bad field a line, as `enqueue` prints an invalid task.
+      stderr.write(
+        `invalid schedule:\n${error.issues.map((i) => `  ${formatIssues([i])}`).join('\n')}\n`,
+      );
+      return exitCodeOfError(error);
+    }
+    throw error;
   } finally {
     await producer.close();
   }

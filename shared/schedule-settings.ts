@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { QUEUE_NAME } from './config-variables.js';
 import { InvalidScheduleError } from './errors/invalid-schedule-error.js';
 import { queueNameSchema } from './queue-settings.js';
+import { settingsIssues } from './settings-issues.js';
 import type { ValidationIssue } from './errors/invalid-task-error.js';
 import type { TaskInput } from './task-schema.js';
 
@@ -172,12 +173,7 @@ export function scheduleIssues(input: unknown): {
 } {
   const result = scheduleSettingsSchema.safeParse(input);
   if (result.success) return { settings: result.data, issues: [] };
-  return {
-    issues: result.error.issues.map((i) => ({
-      path: [...i.path.map(String), ...unrecognizedKeys(i)].join('.'),
-      message: i.message,
-    })),
-  };
+  return { issues: settingsIssues(result.error) };
 }
 
 /** A checked schedule id; throws InvalidScheduleError (field `id`). */
@@ -214,8 +210,4 @@ function isTimeZone(zone: string): boolean {
   } catch {
     return false;
   }
-}
-
-function unrecognizedKeys(issue: z.core.$ZodIssue): string[] {
-  return issue.code === 'unrecognized_keys' && issue.keys.length === 1 ? issue.keys : [];
 }

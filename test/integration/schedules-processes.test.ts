@@ -133,7 +133,8 @@ describe('a schedule every second, with 2 worker and 2 API processes', () => {
     const arrivals = target.at(TICK);
     const spanSeconds = (arrivals.at(-1)!.at - arrivals[0]!.at) / 1000;
     expect(arrivals.length).toBeLessThanOrEqual(Math.round(spanSeconds) + 2);
-    expect(arrivals.length).toBeGreaterThanOrEqual(Math.floor(spanSeconds * 0.7));
+    // Fewer on a loaded machine (a tick found late is run once, the missed ones skipped), never more.
+    expect(arrivals.length).toBeGreaterThanOrEqual(Math.floor(spanSeconds * 0.5));
     expectOncePerTick(target, await completedTicks(queue));
     expect(observed.length).toBeGreaterThanOrEqual(6);
 

@@ -306,5 +306,5 @@ describe('taskrest schedules', () => {
     const help = await runCli(['schedules', '--help'], env);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/--every SECONDS/);
-  });
+  }, 120_000);
 });
