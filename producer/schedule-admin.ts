@@ -203,7 +203,7 @@ export class ScheduleAdmin {
       tz: scheduler.tz ?? null,
       every_seconds: scheduler.every === undefined ? null : scheduler.every / 1000,
       start_at: isoOrNull(scheduler.startDate),
-      end_at: isoOrNull(scheduler.endDate),
+      end_at: isoOrNull(endOf(scheduler)),
       limit: scheduler.limit ?? null,
       next_run_at: pending ? isoOrNull(scheduler.next) : null,
       task: redactTask(splitJobData(scheduler.template?.data).task),
@@ -220,18 +220,36 @@ export class ScheduleAdmin {
   }
 }
 
-/** BullMQ's repeat options of checked settings. */
-function repeatOptionsOf(settings: ScheduleSettings): Omit<RepeatOptions, 'key'> {
-  return {
+/**
+ * BullMQ's repeat options of checked settings. An interval's `end_at` is
+ * handed to BullMQ one interval early: BullMQ decides the next run when the
+ * previous one starts, checking only that start against its end date, so
+ * with the end date itself the run after it would still be made. When less
+ * than one interval is left before `end_at`, one run fits: `limit` 1.
+ */
+function repeatOptionsOf(settings: ScheduleSettings, now = Date.now()): Omit<RepeatOptions, 'key'> {
+  const every =
+    settings.every_seconds === undefined
+      ? undefined
+      : Math.max(1, Math.round(settings.every_seconds * 1000));
+  const end = settings.end_at === undefined ? undefined : Date.parse(settings.end_at);
+  const options: Omit<RepeatOptions, 'key'> = {
     ...(settings.cron !== undefined ? { pattern: settings.cron } : {}),
     ...(settings.tz !== undefined ? { tz: settings.tz } : {}),
-    ...(settings.every_seconds !== undefined
-      ? { every: Math.max(1, Math.round(settings.every_seconds * 1000)) }
-      : {}),
+    ...(every !== undefined ? { every } : {}),
     ...(settings.start_at !== undefined ? { startDate: Date.parse(settings.start_at) } : {}),
-    ...(settings.end_at !== undefined ? { endDate: Date.parse(settings.end_at) } : {}),
     ...(settings.limit !== undefined ? { limit: settings.limit } : {}),
   };
+  if (end === undefined) return options;
+  if (every === undefined) return { ...options, endDate: end };
+  if (end - every > now) return { ...options, endDate: end - every };
+  return { ...options, limit: 1 };
+}
+
+/** The `end_at` a schedule was set with, from BullMQ's end date (see repeatOptionsOf). */
+function endOf(scheduler: JobSchedulerJson): number | undefined {
+  if (scheduler.endDate === undefined || scheduler.every === undefined) return scheduler.endDate;
+  return scheduler.endDate + scheduler.every;
 }
 
 function isoOrNull(millis: number | undefined): string | null {

@@ -149,18 +149,22 @@ describe('runs', () => {
     await call('DELETE', '/api/schedules/twice');
   });
 
-  it('an end_at is honoured: no run of a cron schedule is due after it', async () => {
+  it.each([
+    ['until-cron', { cron: '* * * * * *' }],
+    ['until-every', { every_seconds: 0.4 }],
+  ])('an end_at is honoured: no run of %s is due after it', async (id, timing) => {
     const endAt = Date.now() + 2500;
-    await call('PUT', '/api/schedules/until', {
-      task: { url: `${target.url}/until` },
-      cron: '* * * * * *',
+    const put = await call('PUT', `/api/schedules/${id}`, {
+      task: { url: `${target.url}/${id}` },
+      ...timing,
       end_at: new Date(endAt).toISOString(),
     });
-    await target.waitFor('/until', 2);
+    expect(put.body.end_at).toBe(new Date(endAt).toISOString());
+    await target.waitFor(`/${id}`, 2);
     // Past end_at, the schedule settles with nothing pending, nothing running.
     const ended = await eventually(async () => {
       if (Date.now() < endAt + 500) return false;
-      const one = (await call('GET', '/api/schedules/until')).body;
+      const one = (await call('GET', `/api/schedules/${id}`)).body;
       const counts = await h.queue.getJobCounts('delayed', 'waiting', 'active');
       const idle = Object.values(counts).every((n) => n === 0);
       return one.next_run_at === null && idle && one;
@@ -168,8 +172,26 @@ describe('runs', () => {
     const due = ended.executions.map((e: any) => Date.parse(e.run_at));
     expect(due.length).toBeGreaterThanOrEqual(2);
     for (const at of due) expect(at).toBeLessThanOrEqual(endAt);
-    expect(target.at('/until')).toHaveLength(due.length);
-    await call('DELETE', '/api/schedules/until');
+    expect(target.at(`/${id}`)).toHaveLength(due.length);
+    await call('DELETE', `/api/schedules/${id}`);
+  });
+
+  it('an interval whose end_at is less than one interval away runs once', async () => {
+    const endAt = new Date(Date.now() + 20_000).toISOString();
+    const put = await call('PUT', '/api/schedules/once', {
+      task: { url: `${target.url}/once` },
+      every_seconds: 3600,
+      end_at: endAt,
+    });
+    expect(put.body).toMatchObject({ every_seconds: 3600, limit: 1, end_at: null });
+    await target.waitFor('/once', 1);
+    const one = await eventually(async () => {
+      const body = (await call('GET', '/api/schedules/once')).body;
+      return body.executions.some((e: any) => e.state === 'completed') && body;
+    }, 'its run completed');
+    expect(one.next_run_at).toBeNull();
+    expect(one.executions).toHaveLength(1);
+    await call('DELETE', '/api/schedules/once');
   });
 
   it('each run is an ordinary execution of its queue, with the task sealed as an enqueued one', async () => {
