@@ -78,7 +78,10 @@ export function schedulesRoutes(producer: TaskProducer) {
       '/api/schedules/:id',
       { schema: putSchema },
       async (request) =>
-        producer.schedules.set(request.params.id, optionsOfSettings(request.body ?? {})),
+        // The bearer token's holder starts its executions, as with POST /api/tasks.
+        producer.schedules.set(request.params.id, optionsOfSettings(request.body ?? {}), {
+          user: request.caller,
+        }),
     );
 
     app.delete<{ Params: { id: string } }>(

@@ -34,7 +34,7 @@ export interface ScheduleAdminDeps {
    * A task's job data exactly as enqueue stores it: validated (InvalidTaskError,
    * TaskTooLargeError), its secrets sealed, in the job envelope.
    */
-  jobDataOf(task: TaskInput): object;
+  jobDataOf(task: TaskInput, user: string | undefined): object;
   /** Runs `write` with the queue's name written to the queue registry beside it. */
   registeredWith<T>(queueName: string, write: () => Promise<T>): Promise<T>;
 }
@@ -91,11 +91,16 @@ export class ScheduleAdmin {
    * checked first (InvalidScheduleError naming each field, the task's as
    * `task.…`; TaskTooLargeError), and nothing is stored when they fail.
    * Replacing keeps the runs so far and drops the pending one for the new
-   * timing; a schedule of that id on another queue is moved.
+   * timing; a schedule of that id on another queue is moved. `user` starts
+   * its executions, as enqueue's option (the API's bearer token holder).
    */
-  async set(id: string, options: ScheduleOptions): Promise<Schedule> {
+  async set(
+    id: string,
+    options: ScheduleOptions,
+    { user }: { user?: string } = {},
+  ): Promise<Schedule> {
     const scheduleId = checkScheduleId(id);
-    const { settings, data } = this.#check(options);
+    const { settings, data } = this.#check(options, user);
     const queue = this.deps.queueOf(settings.queue);
     return withRedis(
       this.deps.connection,
@@ -136,13 +141,16 @@ export class ScheduleAdmin {
   }
 
   /** The checked settings and the job data every run gets; throws naming each bad field. */
-  #check(options: ScheduleOptions): { settings: ScheduleSettings; data: object } {
+  #check(
+    options: ScheduleOptions,
+    user: string | undefined,
+  ): { settings: ScheduleSettings; data: object } {
     const { settings, issues } = scheduleIssues(settingsOfOptions(options));
     const task = (options as { task?: unknown } | undefined)?.task;
     let data: object | undefined;
     if (task !== null && typeof task === 'object' && !Array.isArray(task)) {
       try {
-        data = this.deps.jobDataOf(task);
+        data = this.deps.jobDataOf(task, user);
       } catch (error) {
         if (!(error instanceof InvalidTaskError)) throw error;
         issues.push(

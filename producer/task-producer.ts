@@ -111,9 +111,9 @@ export class TaskProducer {
       prefix: this.#settings.prefix,
       defaultQueue: this.#settings.queueName,
       queueOf: (name) => this.#queueOf(name),
-      jobDataOf: (task) => {
+      jobDataOf: (task, user) => {
         this.#validate(task);
-        return this.#jobData(task, {});
+        return this.#jobData(task, { user });
       },
       registeredWith: (name, write) => this.#registeredWith(name, write),
     });

@@ -102,6 +102,7 @@ describe('bad schedules are refused naming the field, and nothing is stored', ()
     ['a bad time', { task, every_seconds: 5, start_at: 'tomorrow' }, 'start_at'],
     ['a limit of 0', { task, every_seconds: 5, limit: 0 }, 'limit'],
     ['an unknown field', { task, every_seconds: 5, evry: 3 }, 'evry'],
+    ['a user (the bearer token names it)', { task, every_seconds: 5, user: 'alice' }, 'user'],
     ['a bad queue name', { task, every_seconds: 5, queue: 'a b' }, 'queue'],
   ])('%s', async (_what, body, field) => {
     const r = await call('PUT', '/api/schedules/refused', body);
@@ -231,6 +232,8 @@ describe('runs', () => {
       const job = await other.getJob(run.execution_id);
       expect(JSON.stringify(job?.data)).not.toContain('very-secret-value');
       expect(job?.data[META_KEY].sealed).toBeDefined();
+      // Started by the bearer token's holder, as an execution enqueued through the API.
+      expect(job?.data[META_KEY].user).toBe('token:1');
       expect(job?.name).toBe('rest-task');
       // Listed across queues; the same id set on the default queue moves it there.
       expect((await call('GET', '/api/schedules')).body).toContainEqual(
