@@ -18,6 +18,9 @@ import { TASK_JOB_NAME } from '../shared/task-queue.js';
 import type { TaskInput } from '../shared/task-schema.js';
 import { scheduledJobId, scheduleExecutions } from './schedule-executions.js';
 
+/** How often a schedule whose execution was just taken is read until its next one shows. */
+const PENDING_READS = 5;
+
 /** The states of a schedule's execution that has not started yet. */
 const NOT_STARTED = new Set(['delayed', 'waiting', 'prioritized', 'waiting-children']);
 
@@ -196,14 +199,8 @@ export class ScheduleAdmin {
     return [...names].sort();
   }
 
-  async #view({ queue, scheduler }: Found, { executions = false } = {}): Promise<Schedule> {
-    const pendingId =
-      scheduler.next === undefined ? undefined : scheduledJobId(scheduler.key, scheduler.next);
-    const pendingState = pendingId === undefined ? undefined : await queue.getJobState(pendingId);
-    const pending =
-      pendingId !== undefined && pendingState !== undefined && NOT_STARTED.has(pendingState)
-        ? { id: pendingId, state: pendingState }
-        : undefined;
+  async #view(found: Found, { executions = false } = {}): Promise<Schedule> {
+    const { queue, scheduler, pending } = await this.#withPending(found);
     const schedule: Schedule = {
       id: scheduler.key,
       queue: queue.name,
@@ -225,6 +222,25 @@ export class ScheduleAdmin {
       );
     }
     return schedule;
+  }
+
+  /**
+   * The scheduler with its pending execution (the one due at `next`), if it
+   * has not started. A worker takes an execution first and adds the next one
+   * right after, so one just taken is read again (a few times, a few ms
+   * apart) until the next shows; one that stays active was the last.
+   */
+  async #withPending(found: Found): Promise<Found & { pending?: { id: string; state: string } }> {
+    let { scheduler } = found;
+    for (let read = 1; ; read++) {
+      if (scheduler.next === undefined) return { ...found, scheduler };
+      const id = scheduledJobId(scheduler.key, scheduler.next);
+      const state = await found.queue.getJobState(id);
+      if (NOT_STARTED.has(state)) return { ...found, scheduler, pending: { id, state } };
+      if (state !== 'active' || read === PENDING_READS) return { ...found, scheduler };
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      scheduler = (await found.queue.getJobScheduler(scheduler.key)) ?? scheduler;
+    }
   }
 }
 
