@@ -142,7 +142,9 @@ const LIBRARY_NAMES = {
 } as const;
 
 /** The library's options as the schema's input (`everySeconds` → `every_seconds`, Dates as ISO). */
-export function settingsOfOptions(options: ScheduleOptions): Record<string, unknown> {
+export function settingsOfOptions(options: ScheduleOptions): unknown {
+  // Anything but an object goes to the schema as it is, which says what it expected.
+  if (!isPlainObject(options)) return options;
   const input: Record<string, unknown> = { ...options };
   for (const [apiName, libraryName] of Object.entries(LIBRARY_NAMES)) {
     if (!(libraryName in input)) continue;
@@ -155,8 +157,7 @@ export function settingsOfOptions(options: ScheduleOptions): Record<string, unkn
 
 /** The API's body as the library's options (unknown fields kept, so that the schema names them). */
 export function optionsOfSettings(body: unknown): ScheduleOptions {
-  if (body === null || typeof body !== 'object' || Array.isArray(body))
-    return body as ScheduleOptions;
+  if (!isPlainObject(body)) return body as ScheduleOptions;
   const options: Record<string, unknown> = { ...body };
   for (const [apiName, libraryName] of Object.entries(LIBRARY_NAMES)) {
     if (!(apiName in options)) continue;
@@ -190,6 +191,10 @@ export function checkScheduleId(id: unknown): string {
 /** The JSON schema of a schedule's settings, for the API's OpenAPI document. */
 export function scheduleSettingsJsonSchema(): Record<string, unknown> {
   return z.toJSONSchema(scheduleSettingsSchema, { io: 'input' });
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 /** Why BullMQ's cron parser refuses the expression; undefined when it takes it. */

@@ -62,6 +62,8 @@ describe('the schedule schema', () => {
       start_at: '2027-01-01T00:00:00.000Z',
       end_at: '2099-01-01T00:00:00Z',
     });
+    expect(paths(settingsOfOptions('every 5 s' as never))).toEqual(['']);
+    expect(paths(settingsOfOptions([] as never))).toEqual(['']);
     expect(optionsOfSettings({ task, every_seconds: 5, evry: 1 })).toEqual({
       task,
       everySeconds: 5,
