@@ -68,14 +68,8 @@ export const scheduleSettingsSchema = z
     if (hasCron && hasEvery) issue('every_seconds', 'give either cron or every_seconds, not both');
     if (!hasCron && !hasEvery) issue('cron', 'give either cron or every_seconds');
     if (settings.tz !== undefined && !hasCron) issue('tz', 'a time zone goes with cron only');
-    const end = settings.end_at === undefined ? undefined : Date.parse(settings.end_at);
-    if (end !== undefined && end <= Date.now()) issue('end_at', 'must be in the future');
-    if (
-      end !== undefined &&
-      settings.start_at !== undefined &&
-      end <= Date.parse(settings.start_at)
-    )
-      issue('end_at', 'must be after start_at');
+    const endProblem = problemOfEnd(settings);
+    if (endProblem) issue('end_at', endProblem);
   });
 
 /** A schedule as `PUT /api/schedules/:id` takes it. From the schema, its one source. */
@@ -195,6 +189,30 @@ export function scheduleSettingsJsonSchema(): Record<string, unknown> {
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** What is wrong with `end_at`: in the past, before `start_at`, or no cron time before it. */
+function problemOfEnd(settings: {
+  cron?: string;
+  tz?: string;
+  every_seconds?: number;
+  start_at?: string;
+  end_at?: string;
+}): string | undefined {
+  if (settings.end_at === undefined) return undefined;
+  const end = Date.parse(settings.end_at);
+  const start = settings.start_at === undefined ? undefined : Date.parse(settings.start_at);
+  if (end <= Date.now()) return 'must be in the future';
+  if (start !== undefined && end <= start) return 'must be after start_at';
+  if (settings.cron === undefined || settings.every_seconds !== undefined) return undefined;
+  try {
+    const from = Math.max(Date.now(), start ?? 0);
+    const next = getNextMillis(from, { pattern: settings.cron, tz: settings.tz, endDate: end });
+    return next === undefined ? 'the cron expression names no time before it' : undefined;
+  } catch {
+    // A bad expression or zone: its own field says so.
+    return undefined;
+  }
 }
 
 /** Why BullMQ's cron parser refuses the expression; undefined when it takes it. */

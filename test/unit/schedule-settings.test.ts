@@ -41,6 +41,15 @@ describe('the schedule schema', () => {
       ['end_at'],
     ],
     [{ task, every_seconds: 5, limit: 1.5 }, ['limit']],
+    [
+      {
+        task,
+        cron: '0 0 1 1 *',
+        start_at: '2098-02-01T00:00:00Z',
+        end_at: '2098-12-01T00:00:00Z',
+      },
+      ['end_at'],
+    ],
     [{ task: 'https://a.example/', every_seconds: 5 }, ['task']],
     [{ task, every_seconds: 5, queue: '../x' }, ['queue']],
     [{ task, every_seconds: 5, cronn: '* * * * *' }, ['cronn']],
