@@ -2,6 +2,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorCode } from '../shared/errors/error-codes.js';
 import { InvalidTaskError } from '../shared/errors/invalid-task-error.js';
 import { InvalidQueueError } from '../shared/errors/invalid-queue-error.js';
+import { InvalidScheduleError } from '../shared/errors/invalid-schedule-error.js';
 import { OutcomeUnknownError } from '../shared/errors/outcome-unknown-error.js';
 import { TaskrestError } from '../shared/errors/taskrest-error.js';
 import type { Logger } from '../shared/logger.js';
@@ -27,6 +28,8 @@ export const ERROR_ANSWERS: Readonly<
   [ErrorCode.INVALID_QUEUE]: { status: 400, error: 'invalid queue' },
   [ErrorCode.QUEUE_NOT_FOUND]: { status: 404, error: 'not found' },
   [ErrorCode.QUEUE_NOT_EMPTY]: { status: 409, error: 'queue not empty' },
+  [ErrorCode.INVALID_SCHEDULE]: { status: 400, error: 'invalid schedule' },
+  [ErrorCode.SCHEDULE_NOT_FOUND]: { status: 404, error: 'not found' },
   [ErrorCode.UNAUTHORIZED]: { status: 401, error: 'unauthorized' },
   [ErrorCode.NOT_FOUND]: { status: 404, error: 'not found' },
   [ErrorCode.FILE_NOT_FOUND]: { status: 404, error: 'not found' },
@@ -59,7 +62,11 @@ export function toApiError(thrown: unknown): { statusCode: number; body: ApiErro
   if (!(error instanceof TaskrestError) || !answer) {
     return { statusCode: 500, body: { error: 'internal error' } };
   }
-  if (error instanceof InvalidTaskError || error instanceof InvalidQueueError) {
+  if (
+    error instanceof InvalidTaskError ||
+    error instanceof InvalidQueueError ||
+    error instanceof InvalidScheduleError
+  ) {
     return { statusCode: answer.status, body: { error: answer.error, issues: [...error.issues] } };
   }
   if (error instanceof OutcomeUnknownError) {

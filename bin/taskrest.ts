@@ -18,6 +18,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   status: async () => (await import('../cli/status-command.js')).statusCommand,
   files: async () => (await import('../cli/files-command.js')).filesCommand,
   queues: async () => (await import('../cli/queues-command.js')).queuesCommand,
+  schedules: async () => (await import('../cli/schedules-command.js')).schedulesCommand,
 };
 
 async function main(argv: readonly string[]): Promise<number> {

@@ -13,6 +13,7 @@ export const ERROR_EXIT_CODES: Readonly<Partial<Record<ErrorCode, number>>> = {
   [ErrorCode.TASK_TOO_LARGE]: ExitCode.USAGE,
   [ErrorCode.INVALID_FILE_NAME]: ExitCode.USAGE,
   [ErrorCode.INVALID_QUEUE]: ExitCode.USAGE,
+  [ErrorCode.INVALID_SCHEDULE]: ExitCode.USAGE,
 };
 
 /** What to add to the message of an error of this code, for the person at the terminal. */

@@ -18,6 +18,7 @@ import { bullPrefixOf } from '../shared/queue-keys.js';
 import { queueRegistry } from '../shared/queue-registry.js';
 import { checkQueueName } from '../shared/queue-settings.js';
 import { QueueAdmin } from './queue-admin.js';
+import { ScheduleAdmin } from './schedule-admin.js';
 import type { TaskInput } from '../shared/task-schema.js';
 import { createFilesStore, type FilesStore } from '../shared/files/files-store.js';
 import { joinJobData, type JobMeta } from '../shared/job-envelope.js';
@@ -75,6 +76,8 @@ export class TaskProducer {
   readonly files: FilesStore;
   /** List, create, limit, pause, resume and remove queues. */
   readonly queues: QueueAdmin;
+  /** List, create or replace, and remove schedules (recurring enqueues of one task). */
+  readonly schedules: ScheduleAdmin;
   readonly #settings: ProducerSettings;
   /** One BullMQ Queue per taskrest queue used so far, by name. */
   readonly #queues = new Map<string, Queue>();
@@ -103,6 +106,17 @@ export class TaskProducer {
       defaultQueue: this.#settings.queueName,
       queueOf: (name) => this.#queueOf(name),
       forget: (name) => this.#registered.delete(name),
+    });
+    this.schedules = new ScheduleAdmin({
+      connection: this.#connection,
+      prefix: this.#settings.prefix,
+      defaultQueue: this.#settings.queueName,
+      queueOf: (name) => this.#queueOf(name),
+      jobDataOf: (task, user) => {
+        this.#validate(task);
+        return this.#jobData(task, { user });
+      },
+      registeredWith: (name, write) => this.#registeredWith(name, write),
     });
     this.files = createFilesStore(this.#connection, this.#settings, () =>
       waitForRedis(this.#connection),

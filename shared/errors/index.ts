@@ -18,4 +18,6 @@ export { InvalidFileNameError } from './invalid-file-name-error.js';
 export { InvalidQueueError } from './invalid-queue-error.js';
 export { QueueNotFoundError } from './queue-not-found-error.js';
 export { QueueNotEmptyError } from './queue-not-empty-error.js';
+export { InvalidScheduleError } from './invalid-schedule-error.js';
+export { ScheduleNotFoundError } from './schedule-not-found-error.js';
 export { coerceError } from './coerce-error.js';
