@@ -70,7 +70,7 @@ describe('callback on the HTTP API', () => {
     const status = await api('GET', `/api/tasks/${encodeURIComponent(String(id))}`);
     expect(status.body).toMatchObject({
       state: 'completed',
-      callback_execution_id: `callback!${id}`,
+      callback_execution_id: `callback!${String(id)}`,
     });
     const callbackId = String(status.body.callback_execution_id);
     const callback = await eventually(async () => {
