@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { FlowProducer, Job, Queue, type FlowJob, type JobsOptions } from 'bullmq';
 import { loadConfig } from '../shared/config.js';
 import { TaskTooLargeError } from '../shared/errors/task-too-large-error.js';
@@ -24,7 +25,7 @@ import { createKeyRing, type SecretKey } from '../shared/secrets/key-ring.js';
 import { sealTask } from '../shared/secrets/seal-task.js';
 import { captureTraceContext, type TraceCarrier } from '../shared/tracing/trace-carrier.js';
 import { CompletionWaiter } from './completion-waiter.js';
-import { callbackFlow } from './callback-flow.js';
+import { callbackFlow, callbackTask } from './callback-flow.js';
 import { isCallbackId, outputOfFailure } from '../shared/callback.js';
 import { enqueueOptionsSchema } from '../shared/enqueue-options.js';
 import {
@@ -413,13 +414,15 @@ export class TaskProducer {
     trace: TraceCarrier | undefined,
   ): FlowJob {
     const defaults = defaultJobOptions(this.#settings);
+    const executionId = jobOptions.jobId ?? randomUUID();
     return callbackFlow({
       queueName: queue.name,
       prefix: bullPrefixOf(this.#ref(queue.name)),
+      executionId,
       data,
       opts: { ...defaults, ...jobOptions },
-      callbackUrl,
-      meta: trace === undefined ? {} : { trace },
+      // Sealed as a task is: a credential in the callback URL's query is not stored in clear.
+      callbackData: this.#jobData(callbackTask(callbackUrl), { trace, callbackOf: executionId }),
       callbackOpts: defaults,
     });
   }

@@ -162,16 +162,17 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
       job.opts.keepLogs,
     );
     const { task: stored, meta } = splitJobData(job.data);
+    const opened = openSecrets(stored, meta.sealed, keyRing);
     // A callback job (the parent of its execution) or a task job: told apart by the job name.
     const callback =
       job.name === CALLBACK_JOB_NAME
-        ? await prepareCallback(job, stored, meta, {
+        ? await prepareCallback(job, opened, meta, {
             redis: connection,
             queue: refOf(job.queueName),
             secrets: config.callbackSecrets,
           })
         : undefined;
-    const task = callback ? callback.task : openSecrets(stored, meta.sealed, keyRing);
+    const task = callback ? callback.task : opened;
     const resume = isParkedExecution(meta.parked) ? meta.parked : undefined;
     const startedAt = performance.now();
     const execution = executions.start(runKeyOf(job.queueName, job.id ?? ''), token);

@@ -12,6 +12,7 @@ import {
   type Delivery,
 } from '../helpers/callback-receiver.js';
 import { envOf } from '../helpers/test-config.js';
+import { dumpRedis } from '../helpers/dump-redis.js';
 
 /*
  * Callbacks end to end: real Redis, real `taskrest worker` processes, real
@@ -220,30 +221,55 @@ describe('an execution enqueued with a callback', () => {
     expect(hook.deliveries).toHaveLength(1);
   });
 
+  /** A producer on the scene's queue with `env` over its configuration; closed after the test. */
+  function producerWith(env: Record<string, string>): TaskProducer {
+    const producer = new TaskProducer(
+      producerOptionsOf(loadConfig({ ...envOf(s.config), ...env })),
+    );
+    producers.push(producer);
+    return producer;
+  }
+  const producers: TaskProducer[] = [];
+  afterEach(async () => {
+    await Promise.all(producers.splice(0).map((p) => p.close()));
+  });
+
   it('carries the output even when retention removes the execution as it completes', async () => {
     const hook = await receiver();
-    const config = loadConfig({
-      ...envOf(s.config),
-      TASKREST_KEEP_COMPLETED_COUNT: '0',
+    const producer = producerWith({ TASKREST_KEEP_COMPLETED_COUNT: '0' });
+    await s.worker();
+    const { executionId } = await producer.enqueue(
+      { url: `${s.target.url}/hit/removed` },
+      { callback: hook.url },
+    );
+    const [delivery] = await hook.waitForDeliveries(1);
+    expect(JSON.parse(delivery!.body)).toMatchObject({
+      execution_id: executionId,
+      state: 'completed',
+      output: { status: 'success', status_code: 200 },
     });
-    const producer = new TaskProducer(producerOptionsOf(config));
-    try {
-      await s.worker();
-      const { executionId } = await producer.enqueue(
-        { url: `${s.target.url}/hit/removed` },
-        { callback: hook.url },
-      );
-      const [delivery] = await hook.waitForDeliveries(1);
-      expect(JSON.parse(delivery!.body)).toMatchObject({
-        execution_id: executionId,
-        state: 'completed',
-        output: { status: 'success', status_code: 200 },
-      });
-      // The execution itself is gone, as its retention says.
-      expect(await producer.getExecution(executionId)).toBeNull();
-    } finally {
-      await producer.close();
-    }
+    // The execution itself is gone, as its retention says.
+    expect(await producer.getExecution(executionId)).toBeNull();
+  });
+
+  it('keeps a credential in the callback URL sealed at rest, and the signing secret out of Redis', async () => {
+    const hook = await receiver();
+    const key = { TASKREST_SECRET_KEY: randomBytes(32).toString('hex') };
+    const producer = producerWith(key);
+    await s.worker(key);
+    const token = `tok-${randomBytes(8).toString('hex')}`;
+    const { executionId } = await producer.enqueue(
+      { url: `${s.target.url}/hit/sealed` },
+      { callback: `${hook.url}/hook?access_token=${token}` },
+    );
+    const [delivery] = await hook.waitForDeliveries(1);
+    expect(signedWith(delivery!, SECRET_A, signaturesOf(delivery!)[0]!)).toBe(true);
+    await bothEnded(executionId);
+    const dump = await dumpRedis(s.config);
+    expect(dump).toContain(`callback!${String(executionId)}`);
+    expect(dump).not.toContain(token);
+    expect(dump).not.toContain(SECRET_A.slice('whsec_'.length));
+    expect(dump).not.toContain(signaturesOf(delivery!)[0]!.slice(3));
   });
 
   it('refuses a callback to a denied address like any task: the callback execution fails, nothing is sent', async () => {
