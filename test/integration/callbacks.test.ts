@@ -288,6 +288,27 @@ describe('an execution enqueued with a callback', () => {
     expect(hook.deliveries).toHaveLength(0);
   });
 
+  it('enqueueBulk takes a callback per task, beside bare tasks', async () => {
+    const hook = await receiver();
+    await s.worker();
+    const [withCallback, bare] = await s.producer.enqueueBulk([
+      { task: { url: `${s.target.url}/hit/bulk-a` }, callback: hook.url },
+      { url: `${s.target.url}/hit/bulk-b` },
+    ]);
+    const [delivery] = await hook.waitForDeliveries(1);
+    expect(JSON.parse(delivery!.body)).toMatchObject({
+      execution_id: withCallback!.executionId,
+      state: 'completed',
+    });
+    await bothEnded(withCallback!.executionId);
+    const other = await eventually(async () => {
+      const execution = await s.producer.getExecution(bare!.executionId);
+      return execution?.state === 'completed' ? execution : null;
+    }, 'the bare task completed');
+    expect(other.callback_execution_id).toBeUndefined();
+    expect(hook.deliveries).toHaveLength(1);
+  });
+
   it('refuses a callback that is not an http(s) URL at enqueue, naming it; nothing is stored', async () => {
     await expect(
       s.producer.enqueue({ url: `${s.target.url}/hit/never` }, { callback: 'ftp://example.com/' }),
