@@ -38,6 +38,11 @@ export function addOpenApiSchemas(app: FastifyInstance): void {
         description: 'the task output (the TaskREST connector output keys), once finished',
         additionalProperties: true,
       },
+      callback_execution_id: {
+        type: ['integer', 'string'],
+        description:
+          'the execution, in the same queue, that delivers this one\'s callback (enqueued with `callback`)',
+      },
     },
     additionalProperties: true,
   });

@@ -43,7 +43,7 @@ function routesAt(
   maxTaskBytes: number,
 ): void {
   {
-    app.post<{ Body: unknown; Querystring: { wait?: string } }>(
+    app.post<{ Body: unknown; Querystring: { wait?: string; callback?: string } }>(
       base,
       { bodyLimit: maxTaskBytes, schema: enqueueSchema },
       async (request, reply) => {
@@ -62,6 +62,7 @@ function routesAt(
           producer.enqueue(request.body as TaskInput, {
             ...(queueParam === undefined ? {} : { queue: queueParam }),
             ...(key === undefined ? {} : { jobId: key }),
+            ...(request.query.callback === undefined ? {} : { callback: request.query.callback }),
             ...(request.caller === undefined ? {} : { user: request.caller }),
             ...(traceContext === undefined ? {} : { traceContext }),
           }),
@@ -125,6 +126,11 @@ const enqueueSchema = {
         minimum: 0,
         maximum: MAX_WAIT_SECONDS,
         description: `seconds (0-${MAX_WAIT_SECONDS}) to wait for the output`,
+      },
+      callback: {
+        type: 'string',
+        description:
+          'an http(s) URL that gets the signed result (`execution_id`, `queue`, `state`, `output`) as a POST once the execution ended; see docs/callbacks.md',
       },
     },
   },

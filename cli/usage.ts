@@ -54,7 +54,8 @@ and DASHBOARD_PASSWORD must be set.
 
 Validates and enqueues one task, read from FILE, stdin (-) or --json TEXT.
 Prints {"execution_id": …}; with --wait, waits (at most SECONDS) and prints
-the output.
+the output. With --callback URL, the signed result is POSTed to URL once the
+execution ended (see docs/callbacks.md).
 ${EXIT_CODES}
 `,
   status: `usage: taskrest status ID [--queue NAME]

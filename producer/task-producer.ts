@@ -1,8 +1,9 @@
-import { Job, Queue, type JobsOptions } from 'bullmq';
+import { randomUUID } from 'node:crypto';
+import { FlowProducer, Job, Queue, type FlowJob, type JobsOptions } from 'bullmq';
 import { loadConfig } from '../shared/config.js';
 import { TaskTooLargeError } from '../shared/errors/task-too-large-error.js';
 import { ExecutionState, isFinished, type Execution } from '../shared/execution.js';
-import { executionIdOf, OutputStatus, type TaskOutput } from '../shared/output.js';
+import { executionIdOf, type TaskOutput } from '../shared/output.js';
 import { checkTask } from '../shared/parse-task.js';
 import { InvalidTaskError } from '../shared/errors/invalid-task-error.js';
 import {
@@ -26,6 +27,9 @@ import { createKeyRing, type SecretKey } from '../shared/secrets/key-ring.js';
 import { sealTask } from '../shared/secrets/seal-task.js';
 import { captureTraceContext, type TraceCarrier } from '../shared/tracing/trace-carrier.js';
 import { CompletionWaiter } from './completion-waiter.js';
+import { callbackFlow, callbackTask } from './callback-flow.js';
+import { isCallbackId, outputOfFailure } from '../shared/callback.js';
+import { enqueueOptionsSchema } from '../shared/enqueue-options.js';
 import {
   producerOptionsOf,
   resolveProducerOptions,
@@ -58,7 +62,20 @@ export type EnqueueOptions = Pick<
    * OpenTelemetry context's span, when there is one.
    */
   traceContext?: TraceCarrier;
+  /**
+   * An http(s) URL that taskrest POSTs the signed result to once the
+   * execution ended (completed or failed, after all its retries), as an
+   * execution of its own: see docs/callbacks.md. With it, an execution
+   * without `jobId` gets a UUID as its id.
+   */
+  callback?: string;
 };
+
+/** One task of `enqueueBulk`, with its own callback URL. */
+export interface BulkTask {
+  task: TaskInput;
+  callback?: string;
+}
 
 /**
  * The typed producer any Node service can import. It validates tasks before
@@ -87,6 +104,8 @@ export class TaskProducer {
   /** Whether `close()` closes the connection: only one the producer created. */
   readonly #ownsConnection: boolean;
   readonly #waiters = new Map<string, CompletionWaiter>();
+  /** Adds executions with a callback (a flow each); made when first needed. */
+  #flows: FlowProducer | undefined;
   /** The key that seals task secrets; null without `secretKey`. */
   #sealKey: SecretKey | null | undefined;
 
@@ -144,15 +163,22 @@ export class TaskProducer {
     task: TaskInput,
     options: EnqueueOptions = {},
   ): Promise<{ executionId: number | string; queue: string; duplicate?: boolean }> {
-    const { user, traceContext, queue: name, ...jobOptions } = options;
+    const { user, traceContext, queue: name, callback, ...jobOptions } = options;
     const queue = this.#queueOf(name);
     this.#validate(task);
-    const data = this.#jobData(task, { user, trace: traceContext ?? captureTraceContext() });
-    const job = await withRedis(
-      this.#connection,
-      () => this.#registeredWith(queue.name, () => queue.add(TASK_JOB_NAME, data, jobOptions)),
-      { effect: 'write', executionId: jobOptions.jobId },
-    );
+    checkCallback(callback);
+    const trace = traceContext ?? captureTraceContext();
+    const data = this.#jobData(task, { user, trace });
+    const add = (): Promise<Job> =>
+      callback === undefined
+        ? queue.add(TASK_JOB_NAME, data, jobOptions)
+        : this.#addFlows([this.#flowOf(queue, data, jobOptions, callback, trace)]).then(
+            ([job]) => job!,
+          );
+    const job = await withRedis(this.#connection, () => this.#registeredWith(queue.name, add), {
+      effect: 'write',
+      executionId: jobOptions.jobId,
+    });
     const executionId = executionIdOf(job.id);
     if (jobOptions.jobId === undefined) return { executionId, queue: queue.name };
     return { executionId, queue: queue.name, duplicate: await this.#isDuplicate(queue, job) };
@@ -175,14 +201,17 @@ export class TaskProducer {
    * stored and the error names its index (`3.url: …`). Redis errors as `enqueue`.
    */
   async enqueueBulk(
-    tasks: readonly TaskInput[],
-    options: EnqueueOptions = {},
+    items: readonly (TaskInput | BulkTask)[],
+    options: Omit<EnqueueOptions, 'callback'> = {},
   ): Promise<{ executionId: number | string; queue: string }[]> {
     const { user, traceContext, queue: name, ...opts } = options;
     const queue = this.#queueOf(name);
+    const tasks = items.map((item) => (isBulkTask(item) ? item.task : item));
+    const callbacks = items.map((item) => (isBulkTask(item) ? item.callback : undefined));
     const issues = tasks.flatMap((task, index) => {
       try {
         this.#validate(task);
+        checkCallback(callbacks[index]);
         return [];
       } catch (error) {
         if (error instanceof InvalidTaskError) {
@@ -203,11 +232,26 @@ export class TaskProducer {
       data: this.#jobData(task, meta),
       opts,
     }));
-    const jobs = await withRedis(
-      this.#connection,
-      () => this.#registeredWith(queue.name, () => queue.addBulk(bulk)),
-      { effect: 'write' },
-    );
+    // With any callback, every task goes in as a flow (one without a callback
+    // as a flow of one job): one write, all or nothing, as addBulk's.
+    const addAll = callbacks.some((c) => c !== undefined)
+      ? () =>
+          this.#addFlows(
+            bulk.map((job, i) =>
+              callbacks[i] === undefined
+                ? {
+                    ...job,
+                    queueName: queue.name,
+                    prefix: bullPrefixOf(this.#ref(queue.name)),
+                    opts: { ...defaultJobOptions(this.#settings), ...opts },
+                  }
+                : this.#flowOf(queue, job.data, opts, callbacks[i], meta.trace),
+            ),
+          )
+      : () => queue.addBulk(bulk);
+    const jobs = await withRedis(this.#connection, () => this.#registeredWith(queue.name, addAll), {
+      effect: 'write',
+    });
     return jobs.map((job) => ({ executionId: executionIdOf(job.id), queue: queue.name }));
   }
 
@@ -230,6 +274,9 @@ export class TaskProducer {
     const execution: Execution = { execution_id: executionIdOf(job.id), queue: queue.name, state };
     if (state === ExecutionState.COMPLETED) execution.output = withJson(job.returnvalue);
     if (state === ExecutionState.FAILED) execution.output = await this.#failedOutput(queue, job);
+    if (job.parent && isCallbackId(job.parent.id)) {
+      execution.callback_execution_id = job.parent.id;
+    }
     return execution;
   }
 
@@ -295,6 +342,7 @@ export class TaskProducer {
   async close(): Promise<void> {
     await Promise.all([...this.#waiters.values()].map((waiter) => waiter.close()));
     await Promise.all([...this.#queues.values()].map((queue) => queue.close()));
+    await this.#flows?.close();
     if (this.#ownsConnection) {
       await this.#connection.quit().catch(() => this.#connection.disconnect());
     }
@@ -366,17 +414,58 @@ export class TaskProducer {
       OUTPUT_FIELD,
     );
     if (stored) return withJson(JSON.parse(stored) as TaskOutput);
-    return {
-      execution_id: executionIdOf(job.id),
-      status: OutputStatus.ERROR,
-      message: job.failedReason || 'failed',
-      status_code: null,
-      headers: {},
-      text: null,
-      cookies: {},
-      encoding: null,
-      log: [],
-    };
+    return outputOfFailure(executionIdOf(job.id), job.failedReason);
+  }
+
+  /**
+   * The flow of an execution with a callback (see callback-flow.ts): the
+   * queue's default job options under the caller's, for both jobs.
+   */
+  #flowOf(
+    queue: Queue,
+    data: object,
+    jobOptions: JobsOptions,
+    callbackUrl: string,
+    trace: TraceCarrier | undefined,
+  ): FlowJob {
+    const defaults = defaultJobOptions(this.#settings);
+    const executionId = jobOptions.jobId ?? randomUUID();
+    return callbackFlow({
+      queueName: queue.name,
+      prefix: bullPrefixOf(this.#ref(queue.name)),
+      executionId,
+      data,
+      opts: { ...defaults, ...jobOptions },
+      // Sealed as a task is: a credential in the callback URL's query is not stored in clear.
+      callbackData: this.#jobData(callbackTask(callbackUrl), { trace, callbackOf: executionId }),
+      callbackOpts: defaults,
+    });
+  }
+
+  /** Adds flows in one write; the root job of each, in order. */
+  async #addFlows(flows: FlowJob[]): Promise<Job[]> {
+    if (!this.#flows) {
+      this.#flows = new FlowProducer({ connection: this.#connection });
+      this.#flows.on('error', () => undefined);
+    }
+    const trees = await this.#flows.addBulk(flows);
+    // A flow's execution is its child; a flow of one job is the execution itself.
+    return trees.map((tree) => tree.children?.[0]?.job ?? tree.job);
+  }
+}
+
+function isBulkTask(item: TaskInput | BulkTask): item is BulkTask {
+  return 'task' in item && typeof item.task === 'object' && item.task !== null;
+}
+
+/** Refuses a bad callback URL, named `callback`, before anything is stored. */
+function checkCallback(callback: string | undefined): void {
+  if (callback === undefined) return;
+  const result = enqueueOptionsSchema.safeParse({ callback });
+  if (!result.success) {
+    throw new InvalidTaskError(
+      result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+    );
   }
 }
 

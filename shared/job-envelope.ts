@@ -18,6 +18,8 @@ export interface JobMeta {
   trace?: TraceCarrier;
   /** Set while the execution waits for a retry as a delayed job (see parked-execution.ts). */
   parked?: ParkedExecution;
+  /** On a callback's job: the id of the execution whose result it delivers (see callback.ts). */
+  callbackOf?: string;
 }
 
 /** Splits job data into the task and taskrest's own metadata. */

@@ -34,6 +34,8 @@ import { WorkerHealth } from './worker-health.js';
 import { workerErrorLog } from './worker-error-log.js';
 import { parseRunKey, runKeyOf, WorkerGroup } from './worker-group.js';
 import { watchQueues, type QueueWatch } from './queue-watch.js';
+import { CALLBACK_JOB_NAME } from '../shared/callback.js';
+import { prepareCallback, type CallbackDelivery } from './callbacks/callback-delivery.js';
 
 /** A running worker process's queue consumer. */
 export interface TaskWorker {
@@ -68,6 +70,9 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
     checkHost: (hostname) => policy.checkDestination(hostname),
   });
   const keyRing = createKeyRing(config);
+  if (config.callbackSecrets.length === 0) {
+    logger.debug('TASKREST_CALLBACK_SECRETS is not set: callbacks are sent unsigned');
+  }
   // Only for parked retries on a 429 (read the queue's rate limit, hold it back): made when first needed, per queue.
   const parkingQueues = new Map<string, Queue>();
   const queueOf = (queueName: string): Queue => {
@@ -157,7 +162,17 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
       job.opts.keepLogs,
     );
     const { task: stored, meta } = splitJobData(job.data);
-    const task = openSecrets(stored, meta.sealed, keyRing);
+    const opened = openSecrets(stored, meta.sealed, keyRing);
+    // A callback job (the parent of its execution) or a task job: told apart by the job name.
+    const callback =
+      job.name === CALLBACK_JOB_NAME
+        ? await prepareCallback(job, opened, meta, {
+            redis: connection,
+            queue: refOf(job.queueName),
+            secrets: config.callbackSecrets,
+          })
+        : undefined;
+    const task = callback ? callback.task : opened;
     const resume = isParkedExecution(meta.parked) ? meta.parked : undefined;
     const startedAt = performance.now();
     const execution = executions.start(runKeyOf(job.queueName, job.id ?? ''), token);
@@ -174,6 +189,7 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
         jobLog,
         startedAt,
         resume,
+        callback,
       );
     } finally {
       executions.finish(execution);
@@ -190,6 +206,7 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
     jobLog: JobLogWriter,
     startedAt: number,
     resume: ParkedExecution | undefined,
+    callback: CallbackDelivery | undefined,
   ): Promise<TaskOutput> {
     const span = startExecutionSpan(storedTrace, executionIdOf(job.id), job.queueName);
     // Active too, for what the executor does not hand the context to (a grant's token request).
@@ -204,6 +221,7 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
           traceContext: span.context,
           queue: job.queueName,
           ...(resume ? { resume } : {}),
+          ...(callback ? { attemptHeaders: callback.attemptHeaders } : {}),
         },
         deps,
       ),
