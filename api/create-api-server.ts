@@ -20,6 +20,7 @@ import { createPrometheusMetrics } from './prometheus-metrics.js';
 import { tasksRoutes } from './tasks-routes.js';
 import { queuesRoutes } from './queues-routes.js';
 import { replayRoute } from './replay-route.js';
+import { schedulesRoutes } from './schedules-routes.js';
 import { QueueViews } from './queue-views.js';
 
 /** The HTTP API, dashboard and metrics of every queue. */
@@ -77,6 +78,7 @@ export async function createApiServer(config: Config, logger: Logger): Promise<A
     await api.register(bulkRoute(producer, config));
     await api.register(queuesRoutes(producer));
     await api.register(replayRoute(producer));
+    await api.register(schedulesRoutes(producer));
     await api.register(filesRoutes(producer.files));
     await api.register(openApiRoute);
   });

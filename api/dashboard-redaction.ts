@@ -1,5 +1,7 @@
 import type { AfterHook } from '@bull-board/api/dist/types.js';
 import { META_KEY, splitJobData } from '../shared/job-envelope.js';
+import type { TaskOutput } from '../shared/output.js';
+import { withJson } from '../shared/output-json.js';
 import { REDACTED, redactHeaders, redactTask, redactUrl } from '../shared/redact.js';
 
 /**
@@ -18,10 +20,14 @@ export function redactJobData(data: unknown): unknown {
     : { ...shown, [META_KEY]: { user: meta.user } };
 }
 
-/** The `returnValue` formatter: an output with credential headers, cookie values and log lines redacted. */
+/**
+ * The `returnValue` formatter: the whole output (its `json` added back, see
+ * shared/output-json.ts) with credential headers, cookie values and log
+ * lines redacted.
+ */
 export function redactOutput(output: unknown): unknown {
   if (!isRecord(output)) return output;
-  const shown: Record<string, unknown> = { ...output };
+  const shown: Record<string, unknown> = { ...(isTaskOutput(output) ? withJson(output) : output) };
   if (isRecord(shown.headers)) shown.headers = redactHeaders(shown.headers);
   if (isRecord(shown.cookies)) {
     shown.cookies = Object.fromEntries(Object.keys(shown.cookies).map((k) => [k, REDACTED]));
@@ -72,6 +78,13 @@ function redactJobFields(job: Record<string, unknown>): void {
   if (typeof job.failedReason === 'string') job.failedReason = redactText(job.failedReason);
   if (Array.isArray(job.stacktrace))
     job.stacktrace = job.stacktrace.map((l) => redactText(String(l)));
+}
+
+/** An output as the worker stores it (a job written by someone else may return anything). */
+function isTaskOutput(
+  value: Record<string, unknown>,
+): value is Record<string, unknown> & TaskOutput {
+  return (typeof value.text === 'string' || value.text === null) && 'status' in value;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

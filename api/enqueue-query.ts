@@ -27,15 +27,16 @@ export function enqueueOptionsOfQuery(query: unknown): EnqueueOptionsInput {
   return result.options;
 }
 
-/** The library's options for checked enqueue options: `delay` in ms, `runAt`, `priority`, `jobId`. */
+/** The library's options for checked enqueue options: `delay` in ms, `runAt`, `priority`, `jobId`, `callback`. */
 export function libraryOptionsOf(
   options: EnqueueOptionsInput,
-): Pick<EnqueueOptions, 'delay' | 'runAt' | 'priority' | 'jobId'> {
+): Pick<EnqueueOptions, 'delay' | 'runAt' | 'priority' | 'jobId' | 'callback'> {
   return {
     ...(options.delay !== undefined ? { delay: Math.round(options.delay * 1000) } : {}),
     ...(options.run_at !== undefined ? { runAt: options.run_at } : {}),
     ...(options.priority !== undefined ? { priority: options.priority } : {}),
     ...(options.idempotency_key !== undefined ? { jobId: options.idempotency_key } : {}),
+    ...(options.callback !== undefined ? { callback: options.callback } : {}),
   };
 }
 

@@ -3,6 +3,7 @@ import { ErrorCode } from '../shared/errors/error-codes.js';
 import { InvalidTaskError } from '../shared/errors/invalid-task-error.js';
 import { InvalidQueueError } from '../shared/errors/invalid-queue-error.js';
 import { InvalidOptionsError } from '../shared/errors/invalid-options-error.js';
+import { InvalidScheduleError } from '../shared/errors/invalid-schedule-error.js';
 import { OutcomeUnknownError } from '../shared/errors/outcome-unknown-error.js';
 import { TaskrestError } from '../shared/errors/taskrest-error.js';
 import type { Logger } from '../shared/logger.js';
@@ -32,6 +33,8 @@ export const ERROR_ANSWERS: Readonly<
   [ErrorCode.NOT_FAILED]: { status: 409, error: 'not failed' },
   [ErrorCode.ALREADY_FINISHED]: { status: 409, error: 'already finished' },
   [ErrorCode.QUEUE_NOT_EMPTY]: { status: 409, error: 'queue not empty' },
+  [ErrorCode.INVALID_SCHEDULE]: { status: 400, error: 'invalid schedule' },
+  [ErrorCode.SCHEDULE_NOT_FOUND]: { status: 404, error: 'not found' },
   [ErrorCode.UNAUTHORIZED]: { status: 401, error: 'unauthorized' },
   [ErrorCode.NOT_FOUND]: { status: 404, error: 'not found' },
   [ErrorCode.FILE_NOT_FOUND]: { status: 404, error: 'not found' },
@@ -67,7 +70,8 @@ export function toApiError(thrown: unknown): { statusCode: number; body: ApiErro
   if (
     error instanceof InvalidTaskError ||
     error instanceof InvalidQueueError ||
-    error instanceof InvalidOptionsError
+    error instanceof InvalidOptionsError ||
+    error instanceof InvalidScheduleError
   ) {
     return { statusCode: answer.status, body: { error: answer.error, issues: [...error.issues] } };
   }

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { ExecutionState } from '../shared/execution.js';
 import { queueSettingsJsonSchema } from '../shared/queue-settings.js';
+import { scheduleSettingsJsonSchema } from '../shared/schedule-settings.js';
 import { taskJsonSchema } from '../shared/task-schema.js';
 
 /**
@@ -37,6 +38,11 @@ export function addOpenApiSchemas(app: FastifyInstance): void {
         description: 'the task output (the TaskREST connector output keys), once finished',
         additionalProperties: true,
       },
+      callback_execution_id: {
+        type: ['integer', 'string'],
+        description:
+          "the execution, in the same queue, that delivers this one's callback (enqueued with `callback`)",
+      },
     },
     additionalProperties: true,
   });
@@ -61,6 +67,7 @@ export function addOpenApiSchemas(app: FastifyInstance): void {
       },
     },
   });
+  addScheduleSchemas(app);
   app.addSchema({
     $id: 'Error',
     type: 'object',
@@ -85,9 +92,62 @@ export function addOpenApiSchemas(app: FastifyInstance): void {
   });
 }
 
+/** The schedule's settings (from its zod schema, the task a reference to Task) and the schedule shown. */
+function addScheduleSchemas(app: FastifyInstance): void {
+  const { $schema: _dialect, ...settings } = scheduleSettingsJsonSchema() as {
+    $schema?: string;
+    properties: Record<string, unknown>;
+  };
+  app.addSchema({
+    $id: 'ScheduleSettings',
+    ...settings,
+    description: 'exactly one of cron and every_seconds',
+    properties: { ...settings.properties, task: ref('Task') },
+  });
+  const nullable = (type: string, description: string) => ({ type: [type, 'null'], description });
+  app.addSchema({
+    $id: 'Schedule',
+    type: 'object',
+    required: ['id', 'queue', 'cron', 'tz', 'every_seconds', 'next_run_at', 'task'],
+    properties: {
+      id: { type: 'string' },
+      queue: { type: 'string', description: 'the queue its executions run on' },
+      cron: nullable('string', 'the cron expression'),
+      tz: nullable('string', 'the time zone of cron'),
+      every_seconds: nullable('number', 'the interval'),
+      start_at: nullable('string', 'no run before (ISO)'),
+      end_at: nullable('string', 'no run after (ISO)'),
+      limit: nullable('integer', 'at most this many runs'),
+      next_run_at: nullable('string', 'when the next execution is due (ISO); null: none will'),
+      task: { type: 'object', description: 'the task, its secrets redacted' },
+      executions: {
+        type: 'array',
+        description: 'one schedule: its last executions, newest first',
+        items: {
+          type: 'object',
+          properties: {
+            execution_id: { type: 'string' },
+            state: { type: 'string' },
+            run_at: { type: 'string', description: 'when it was due' },
+            finished_at: nullable('string', 'when it ended'),
+          },
+        },
+      },
+    },
+  });
+}
+
 /** A reference to a shared schema. */
 export const ref = (
-  name: 'Task' | 'Enqueued' | 'Execution' | 'Error' | 'Queue' | 'QueueSettings',
+  name:
+    | 'Task'
+    | 'Enqueued'
+    | 'Execution'
+    | 'Error'
+    | 'Queue'
+    | 'QueueSettings'
+    | 'Schedule'
+    | 'ScheduleSettings',
 ) => ({ $ref: `${name}#` });
 
 /** A JSON response of the given schema. */

@@ -1,5 +1,5 @@
 /**
- * `npm run bench:cpu [-- --baseline REV] [--jobs N] [--rate R] [--runs K]`:
+ * `npm run bench:cpu [-- --baseline REV] [--jobs N] [--rate R] [--runs K] [--profile DIR]`:
  * the worker's CPU time per job at a fixed rate, for this build and, with
  * `--baseline`, for another git revision built side by side, runs alternating.
  *
@@ -9,18 +9,16 @@
  * two builds even on a busy machine. The baseline is checked out into
  * .cache/bench-baseline/<sha> (git worktree), installed with `npm ci` and
  * built there; each build feeds its own worker through its own library, so
- * job formats never mix.
+ * job formats never mix. With `--profile DIR` each worker runs under
+ * `node --cpu-prof` and writes its profile into DIR/<build> at exit.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { pathToFileURL } from 'node:url';
 import { freePort, startRedisServer } from '../shared/redis-server-process.js';
-import { DIST, startProcess, startTarget, targetCount } from './processes.js';
+import { buildRevision, producerOf, REPO, THIS_BUILD, type Build } from './build-revision.js';
+import { processCpuMs as cpuMs, startProcess, startTarget, targetCount } from './processes.js';
 import { median } from './stats.js';
-
-const REPO = path.resolve(DIST, '..');
 
 interface Options {
   baseline: string | undefined;
@@ -29,6 +27,8 @@ interface Options {
   runs: number;
   concurrency: number;
   bodyBytes: number;
+  /** Where each worker writes its `node --cpu-prof` profile, when given. */
+  profileDir: string | undefined;
 }
 
 function parseOptions(argv: readonly string[]): Options {
@@ -43,62 +43,13 @@ function parseOptions(argv: readonly string[]): Options {
     runs: Number(value('--runs') ?? 3),
     concurrency: Number(value('--concurrency') ?? 64),
     bodyBytes: 1024,
+    profileDir: value('--profile'),
   };
 }
 
-/** A built taskrest: where its dist/ is, and what to call it in the report. */
-interface Build {
-  label: string;
-  dist: string;
-}
-
-/** Checks out, installs and builds `rev` under .cache/, once per commit. */
-function buildRevision(rev: string): Build {
-  const sha = execFileSync('git', ['rev-parse', '--verify', `${rev}^{commit}`], {
-    cwd: REPO,
-    encoding: 'utf8',
-  }).trim();
-  const dir = path.join(REPO, '.cache', 'bench-baseline', sha);
-  if (!existsSync(path.join(dir, 'dist', 'bin', 'taskrest.js'))) {
-    mkdirSync(path.dirname(dir), { recursive: true });
-    if (!existsSync(dir)) {
-      execFileSync('git', ['worktree', 'add', '--detach', dir, sha], {
-        cwd: REPO,
-        stdio: 'inherit',
-      });
-    }
-    execFileSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: dir, stdio: 'inherit' });
-    execFileSync('npm', ['run', 'build'], { cwd: dir, stdio: 'inherit' });
-  }
-  return { label: `${rev} (${sha.slice(0, 10)})`, dist: path.join(dir, 'dist') };
-}
-
-/** user + system CPU time of a process so far, in ms (Linux). */
-function cpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // Fields after the command name (which may hold spaces) start after ") ".
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const ticksPerSecond = 100;
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;
-}
-
-interface Producer {
-  enqueueBulk(tasks: readonly object[]): Promise<unknown>;
-  close(): Promise<void>;
-}
-
-/** The build's own library, configured from `env` (both constructor styles taskrest has had). */
-async function producerOf(build: Build, env: Record<string, string>): Promise<Producer> {
-  const lib = (await import(pathToFileURL(path.join(build.dist, 'producer', 'index.js')).href)) as {
-    TaskProducer: {
-      new (options?: object): Producer;
-      fromEnv?: (env: NodeJS.ProcessEnv) => Producer;
-    };
-    loadConfig?: (env: NodeJS.ProcessEnv) => object;
-  };
-  const { TaskProducer, loadConfig } = lib;
-  if (TaskProducer.fromEnv) return TaskProducer.fromEnv(env);
-  return new TaskProducer({ config: loadConfig?.(env) });
+/** A directory name for a build's label. */
+function slug(label: string): string {
+  return label.replace(/[^A-Za-z0-9.-]+/g, '-');
 }
 
 /** One measurement: a fresh Redis and worker, warm-up, then `jobs` at `rate`. */
@@ -116,6 +67,9 @@ async function measureOnce(build: Build, targetUrl: string, options: Options): P
     ['worker'],
     env,
     /worker started/,
+    options.profileDir
+      ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(options.profileDir, slug(build.label))}`]
+      : [],
   );
   const producer = await producerOf(build, env);
   const task = { url: `${targetUrl}/bytes/${options.bodyBytes}` };
@@ -151,7 +105,7 @@ async function measureOnce(build: Build, targetUrl: string, options: Options): P
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
-  const builds: Build[] = [{ label: 'this build', dist: DIST }];
+  const builds: Build[] = [THIS_BUILD];
   if (options.baseline) builds.push(buildRevision(options.baseline));
   const target = await startTarget();
   const samples = new Map<string, number[]>(builds.map((b) => [b.label, []]));

@@ -9,17 +9,22 @@ export interface BenchProcess {
   readonly child: ChildProcess;
   /** Peak resident set size so far, in bytes (Linux VmHWM). */
   peakRss(): number;
+  /** User + system CPU time so far, in ms (Linux /proc). */
+  cpuMs(): number;
   stop(): Promise<void>;
 }
 
-/** Starts `node script` with `env`; resolves once its output matches `ready`. */
+/** Starts `node [nodeArgs] script` with `env`; resolves once its output matches `ready`. */
 export async function startProcess(
   script: string,
   args: string[],
   env: Record<string, string>,
   ready: RegExp,
+  nodeArgs: readonly string[] = [],
 ): Promise<BenchProcess> {
-  const child = spawn(process.execPath, [script, ...args], {
+  // BENCH_NODE_ARGS: extra node flags for every process the bench starts (e.g. --cpu-prof).
+  const extra = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...extra, ...nodeArgs, script, ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -40,6 +45,7 @@ export async function startProcess(
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
     child,
+    cpuMs: () => processCpuMs(child.pid ?? 0),
     peakRss: () => {
       const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
       return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
@@ -52,6 +58,15 @@ export async function startProcess(
       clearTimeout(timer);
     },
   };
+}
+
+/** user + system CPU time of a process so far, in ms (Linux /proc/PID/stat). */
+export function processCpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces) start after ") ".
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticksPerSecond = 100;
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;
 }
 
 /** Starts the target server process; resolves with its base URL. */

@@ -1,11 +1,13 @@
 /**
  * Throughput, latency, RSS and Redis memory of a queue consumer: the no-op
- * BullMQ worker, the bare peer, or real `taskrest worker` processes fed by the
- * taskrest producer. Everything against the benchmark's own Redis and target.
+ * BullMQ worker, the bare peer, or real `taskrest worker` processes of a
+ * build fed by that build's own library. Everything against the benchmark's
+ * own Redis and target; every measurement starts fresh workers on an empty
+ * Redis, so that repetitions of different systems can alternate.
  */
 import { Job, Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { TaskProducer } from '../producer/task-producer.js';
+import { producerOf, THIS_BUILD, type Build } from './build-revision.js';
 import { DIST, startProcess, targetCount, type BenchProcess } from './processes.js';
 import { median, percentile, sleep } from './stats.js';
 
@@ -13,32 +15,63 @@ export type System = 'noop' | 'peer' | 'taskrest';
 
 export interface RunSpec {
   system: System;
+  /** For taskrest: the build to run (default this checkout). */
+  build?: Build;
   workers: number;
   concurrency: number;
   bodyBytes: number;
+  /** How long the target takes to answer, in ms (0: at once). */
+  delayMs?: number;
   jobs: number;
-  reps: number;
-  latencySeconds: number;
   redisUrl: string;
   targetUrl: string;
 }
 
+/** One repetition's figures. */
+export interface Sample {
+  /** jobs/s from releasing a full paused queue until it drained. */
+  throughput: number;
+  /** Mean peak RSS of the worker processes, in bytes. */
+  rssBytes: number;
+  /** The worker processes' CPU time during the timed part, per job, in µs. */
+  cpuUsPerJob: number;
+  /** Redis used_memory growth per retained completed job, in bytes. */
+  redisBytesPerJob: number;
+  checks: Checks;
+}
+
+/** Sanity: completed, failed and requests the target saw, against what was sent. */
+export interface Checks {
+  completed: number;
+  failed: number;
+  requests: number;
+  expected: number;
+}
+
+export interface Latency {
+  rate: number;
+  jobs: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
+/** A row's figures for one system: the medians of its samples, and its latency. */
 export interface RunResult {
   system: System;
+  /** `peer`, `noop`, `taskrest`, or `taskrest <baseline label>`. */
+  label: string;
   workers: number;
   concurrency: number;
   bodyBytes: number;
+  delayMs: number;
   jobs: number;
-  /** jobs/s of each repetition, and their median. */
   throughputs: number[];
   throughput: number;
-  latency?: { rate: number; jobs: number; p50Ms: number; p99Ms: number };
-  /** Mean peak RSS of the worker processes, in bytes. */
+  latency?: Latency;
   rssBytes: number;
-  /** Redis used_memory growth per retained completed job, in bytes. */
+  cpuUsPerJob: number;
   redisBytesPerJob: number;
-  /** Sanity: completed, failed and requests the target saw, over all runs. */
-  checks: { completed: number; failed: number; requests: number; expected: number };
+  checks: Checks;
 }
 
 /** What feeds jobs to the system under test. */
@@ -50,58 +83,107 @@ interface Feeder {
 
 const PREFIX: Record<System, string> = { noop: 'bull', peer: 'bull', taskrest: '{bench}' };
 
-export async function measure(spec: RunSpec): Promise<RunResult> {
-  const queueName = `bench-${spec.system}-${spec.workers}w-${spec.concurrency}c-${spec.bodyBytes}b`;
-  const url = `${spec.targetUrl}/bytes/${spec.bodyBytes}`;
-  const redis = new Redis(spec.redisUrl);
-  await redis.flushall();
-  const feeder = createFeeder(spec, queueName, url);
-  const processes = await startWorkers(spec, queueName);
-  const requestsBefore = await targetCount(spec.targetUrl);
-  const memoryBefore = await usedMemory(redis);
-  let expected = 0;
-  try {
-    const throughputs: number[] = [];
-    for (let rep = 0; rep < spec.reps; rep++) {
-      // Fill a paused queue, then time the workers alone: the producer's own
-      // cost is measured separately (bulk enqueue).
-      await feeder.queue.pause();
-      await feeder.add(spec.jobs);
-      expected += spec.jobs;
-      const begin = performance.now();
-      await feeder.queue.resume();
-      await drained(feeder.queue, expected);
-      throughputs.push(spec.jobs / ((performance.now() - begin) / 1000));
-    }
-    const throughput = median(throughputs);
+export function labelOf(spec: Pick<RunSpec, 'system' | 'build'>): string {
+  if (spec.system !== 'taskrest') return spec.system;
+  const build = spec.build ?? THIS_BUILD;
+  return build === THIS_BUILD ? 'taskrest' : `taskrest ${build.label}`;
+}
+
+/**
+ * One repetition: fresh workers, a paused queue filled with `spec.jobs`,
+ * then the time from resume until every job finished. The producer's own
+ * cost is measured separately (bulk enqueue).
+ */
+export async function measureOnce(spec: RunSpec): Promise<Sample> {
+  return withScene(spec, async ({ redis, feeder, processes }) => {
+    const requestsBefore = await targetCount(spec.targetUrl);
+    const memoryBefore = await usedMemory(redis);
+    await feeder.queue.pause();
+    await feeder.add(spec.jobs);
+    const cpuBefore = totalCpuMs(processes);
+    const begin = performance.now();
+    await feeder.queue.resume();
+    await drained(feeder.queue, spec.jobs);
+    const throughput = spec.jobs / ((performance.now() - begin) / 1000);
+    const cpuUsPerJob = ((totalCpuMs(processes) - cpuBefore) * 1000) / spec.jobs;
     const memoryAfter = await usedMemory(redis);
-    const latency =
-      spec.latencySeconds > 0
-        ? await fixedRateLatency(feeder, throughput / 2, spec.latencySeconds)
-        : undefined;
-    if (latency) expected += latency.jobs;
-    await drained(feeder.queue, expected);
-    const counts = await feeder.queue.getJobCounts('completed', 'failed');
-    const requests = (await targetCount(spec.targetUrl)) - requestsBefore;
     const rss = processes.map((p) => p.peakRss());
     return {
-      system: spec.system,
-      workers: spec.workers,
-      concurrency: spec.concurrency,
-      bodyBytes: spec.bodyBytes,
-      jobs: spec.jobs,
-      throughputs,
       throughput,
-      ...(latency ? { latency } : {}),
       rssBytes: rss.reduce((a, b) => a + b, 0) / rss.length,
-      redisBytesPerJob: (memoryAfter - memoryBefore) / (spec.jobs * spec.reps),
-      checks: {
-        completed: counts.completed ?? 0,
-        failed: counts.failed ?? 0,
-        requests: spec.system === 'noop' ? expected : requests,
-        expected,
-      },
+      cpuUsPerJob,
+      redisBytesPerJob: (memoryAfter - memoryBefore) / spec.jobs,
+      checks: await checksOf(spec, feeder.queue, requestsBefore, spec.jobs),
     };
+  });
+}
+
+/** Enqueues at `rate` jobs/s for `seconds` into fresh workers, then reads each job's enqueue-to-finish time. */
+export async function measureLatency(
+  spec: RunSpec,
+  rate: number,
+  seconds: number,
+): Promise<{ latency: Latency; checks: Checks }> {
+  return withScene(spec, async ({ feeder }) => {
+    const requestsBefore = await targetCount(spec.targetUrl);
+    const latency = await fixedRateLatency(feeder, rate, seconds);
+    await drained(feeder.queue, latency.jobs);
+    return { latency, checks: await checksOf(spec, feeder.queue, requestsBefore, latency.jobs) };
+  });
+}
+
+/** The figures of a row's samples for one system. */
+export function summarise(
+  spec: RunSpec,
+  samples: readonly Sample[],
+  latency?: { latency: Latency; checks: Checks },
+): RunResult {
+  const checks = [...samples.map((s) => s.checks), ...(latency ? [latency.checks] : [])].reduce(
+    (a, b) => ({
+      completed: a.completed + b.completed,
+      failed: a.failed + b.failed,
+      requests: a.requests + b.requests,
+      expected: a.expected + b.expected,
+    }),
+  );
+  const throughputs = samples.map((s) => s.throughput);
+  return {
+    system: spec.system,
+    label: labelOf(spec),
+    workers: spec.workers,
+    concurrency: spec.concurrency,
+    bodyBytes: spec.bodyBytes,
+    delayMs: spec.delayMs ?? 0,
+    jobs: spec.jobs,
+    throughputs,
+    throughput: median(throughputs),
+    ...(latency ? { latency: latency.latency } : {}),
+    rssBytes: median(samples.map((s) => s.rssBytes)),
+    cpuUsPerJob: median(samples.map((s) => s.cpuUsPerJob)),
+    redisBytesPerJob: median(samples.map((s) => s.redisBytesPerJob)),
+    checks,
+  };
+}
+
+interface Scene {
+  redis: Redis;
+  feeder: Feeder;
+  processes: BenchProcess[];
+}
+
+async function withScene<T>(spec: RunSpec, use: (scene: Scene) => Promise<T>): Promise<T> {
+  const queueName = `bench-${spec.workers}w-${spec.concurrency}c-${spec.bodyBytes}b-${spec.delayMs ?? 0}ms`;
+  const redis = new Redis(spec.redisUrl);
+  await redis.flushall();
+  const processes = await startWorkers(spec, queueName);
+  const delay = spec.delayMs ? `?delay=${spec.delayMs}` : '';
+  const feeder = await createFeeder(
+    spec,
+    queueName,
+    `${spec.targetUrl}/bytes/${spec.bodyBytes}${delay}`,
+  );
+  try {
+    return await use({ redis, feeder, processes });
   } finally {
     await Promise.all(processes.map((p) => p.stop()));
     await feeder.close();
@@ -110,21 +192,41 @@ export async function measure(spec: RunSpec): Promise<RunResult> {
   }
 }
 
+async function checksOf(
+  spec: RunSpec,
+  queue: Queue,
+  requestsBefore: number,
+  expected: number,
+): Promise<Checks> {
+  const counts = await queue.getJobCounts('completed', 'failed');
+  const requests = (await targetCount(spec.targetUrl)) - requestsBefore;
+  return {
+    completed: counts.completed ?? 0,
+    failed: counts.failed ?? 0,
+    requests: spec.system === 'noop' ? expected : requests,
+    expected,
+  };
+}
+
+function taskrestEnv(spec: RunSpec, queueName: string): Record<string, string> {
+  return {
+    REDIS_URL: spec.redisUrl,
+    TASKREST_QUEUE: queueName,
+    TASKREST_PREFIX: PREFIX.taskrest,
+    WORKER_CONCURRENCY: String(spec.concurrency),
+    // Keep every job, as the bare peer does, so both do the same Redis work.
+    TASKREST_KEEP_COMPLETED_COUNT: '10000000',
+    TASKREST_LOG_LEVEL: 'info',
+  };
+}
+
 async function startWorkers(spec: RunSpec, queueName: string): Promise<BenchProcess[]> {
   const start = () =>
     spec.system === 'taskrest'
       ? startProcess(
-          `${DIST}/bin/taskrest.js`,
+          `${(spec.build ?? THIS_BUILD).dist}/bin/taskrest.js`,
           ['worker'],
-          {
-            REDIS_URL: spec.redisUrl,
-            TASKREST_QUEUE: queueName,
-            TASKREST_PREFIX: PREFIX.taskrest,
-            WORKER_CONCURRENCY: String(spec.concurrency),
-            // Keep every job, as the bare peer does, so both do the same Redis work.
-            TASKREST_KEEP_COMPLETED_COUNT: '10000000',
-            TASKREST_LOG_LEVEL: 'info',
-          },
+          taskrestEnv(spec, queueName),
           /worker started/,
         )
       : startProcess(
@@ -142,54 +244,46 @@ async function startWorkers(spec: RunSpec, queueName: string): Promise<BenchProc
   return Promise.all(Array.from({ length: spec.workers }, start));
 }
 
-function createFeeder(spec: RunSpec, queueName: string, url: string): Feeder {
+async function createFeeder(spec: RunSpec, queueName: string, url: string): Promise<Feeder> {
+  const connection = new Redis(spec.redisUrl, { maxRetriesPerRequest: null });
+  // The bench pauses, resumes and counts through a Queue of its own.
+  const queue = new Queue(queueName, { connection, prefix: PREFIX[spec.system] });
+  const close = async () => {
+    await queue.close();
+    connection.disconnect();
+  };
   if (spec.system === 'taskrest') {
-    const connection = new Redis(spec.redisUrl, { maxRetriesPerRequest: null });
-    const producer = new TaskProducer({
-      redisUrl: spec.redisUrl,
-      queue: queueName,
-      prefix: PREFIX.taskrest,
-      keepCompleted: { count: 10_000_000 },
-    });
-    // The bench pauses, resumes and counts through a Queue of its own.
-    const queue = new Queue(queueName, { connection, prefix: PREFIX.taskrest });
+    const producer = await producerOf(spec.build ?? THIS_BUILD, taskrestEnv(spec, queueName));
     return {
       queue,
-      add: async (count) => {
-        const ids: string[] = [];
-        for (let left = count; left > 0; left -= 1000) {
-          const batch = Array.from({ length: Math.min(1000, left) }, () => ({ url }));
-          const added = await producer.enqueueBulk(batch);
-          ids.push(...added.map((a) => String(a.executionId)));
-        }
-        return ids;
-      },
+      add: (count) =>
+        inBatches(count, async (n) => {
+          const added = await producer.enqueueBulk(new Array<object>(n).fill({ url }));
+          return added.map((a) => String(a.executionId));
+        }),
       close: async () => {
         await producer.close();
-        await queue.close();
-        connection.disconnect();
+        await close();
       },
     };
   }
-  const connection = new Redis(spec.redisUrl, { maxRetriesPerRequest: null });
-  const queue = new Queue(queueName, { connection, prefix: PREFIX[spec.system] });
   return {
     queue,
-    add: async (count) => {
-      const ids: string[] = [];
-      for (let left = count; left > 0; left -= 1000) {
+    add: (count) =>
+      inBatches(count, async (n) => {
         const jobs = await queue.addBulk(
-          Array.from({ length: Math.min(1000, left) }, () => ({ name: 'get', data: { url } })),
+          Array.from({ length: n }, () => ({ name: 'get', data: { url } })),
         );
-        ids.push(...jobs.map((j) => j.id ?? ''));
-      }
-      return ids;
-    },
-    close: async () => {
-      await queue.close();
-      connection.disconnect();
-    },
+        return jobs.map((j) => j.id ?? '');
+      }),
+    close,
   };
+}
+
+async function inBatches(count: number, add: (n: number) => Promise<string[]>): Promise<string[]> {
+  const ids: string[] = [];
+  for (let left = count; left > 0; left -= 1000) ids.push(...(await add(Math.min(1000, left))));
+  return ids;
 }
 
 /** Waits until `expected` jobs finished in all (and none waits or runs). */
@@ -203,12 +297,7 @@ async function drained(queue: Queue, expected: number): Promise<void> {
   throw new Error(`queue ${queue.name} did not drain`);
 }
 
-/** Enqueues at `rate` jobs/s for `seconds`, then reads each job's enqueue-to-finish time. */
-async function fixedRateLatency(
-  feeder: Feeder,
-  rate: number,
-  seconds: number,
-): Promise<NonNullable<RunResult['latency']>> {
+async function fixedRateLatency(feeder: Feeder, rate: number, seconds: number): Promise<Latency> {
   const tickMs = 10;
   const ids: string[] = [];
   const begin = performance.now();
@@ -239,6 +328,10 @@ async function fixedRateLatency(
     p50Ms: percentile(latencies, 50),
     p99Ms: percentile(latencies, 99),
   };
+}
+
+function totalCpuMs(processes: readonly BenchProcess[]): number {
+  return processes.reduce((sum, p) => sum + p.cpuMs(), 0);
 }
 
 async function usedMemory(redis: Redis): Promise<number> {

@@ -33,7 +33,8 @@ export function renderMarkdown(r: BenchResults): string {
       Object.entries(r.versions)
         .map(([k, v]) => `${k} ${v}`)
         .join(', ') +
-      '. Median of 3 repetitions.',
+      `. Median of ${r.reps} repetitions, the systems alternating` +
+      (r.baseline ? `; baseline: taskrest built from ${r.baseline}.` : '.'),
   );
   lines.push('');
   lines.push('| ceiling | per second |', '|---|---:|');
@@ -54,24 +55,59 @@ export function renderMarkdown(r: BenchResults): string {
     lines.push(`| enqueue, POST /api/tasks/bulk (${per}) | ${n(b.apiPerSecond)} |`);
   }
   lines.push('');
+  const withBaseline = r.baseline !== undefined;
   lines.push(
-    '| body | workers | concurrency | bare peer jobs/s | taskrest jobs/s | taskrest / peer | taskrest / ceiling | p99 ms peer / taskrest (rate) | RSS MiB peer / taskrest | Redis bytes/job peer / taskrest |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| body | workers | concurrency | bare peer jobs/s | taskrest jobs/s | taskrest / peer | ' +
+      (withBaseline ? 'baseline jobs/s | taskrest / baseline | ' : '') +
+      'taskrest / ceiling | p99 ms peer / taskrest (rate) | CPU µs/job peer / taskrest' +
+      (withBaseline ? ' / baseline' : '') +
+      ' | RSS MiB peer / taskrest | Redis bytes/job peer / taskrest |',
+    `|---|---:|---:|---:|---:|---:|${withBaseline ? '---:|---:|' : ''}---:|---:|---:|---:|---:|`,
   );
-  const peers = r.runs.filter((x) => x.system === 'peer');
-  for (const peer of peers) {
-    const t = r.runs.find(
-      (x) =>
-        x.system === 'taskrest' &&
-        x.workers === peer.workers &&
-        x.concurrency === peer.concurrency &&
-        x.bodyBytes === peer.bodyBytes,
-    );
+  const slow: string[] = [];
+  for (const peer of r.runs.filter((x) => x.system === 'peer')) {
+    const same = (label: string) =>
+      r.runs.find(
+        (x) =>
+          x.label === label &&
+          x.workers === peer.workers &&
+          x.concurrency === peer.concurrency &&
+          x.bodyBytes === peer.bodyBytes &&
+          x.delayMs === peer.delayMs,
+      );
+    const t = same('taskrest');
     if (!t) continue;
+    const b = r.baseline ? same(`taskrest ${r.baseline}`) : undefined;
+    if (peer.delayMs > 0) {
+      const bound = peer.concurrency / (peer.delayMs / 1000);
+      slow.push(
+        `| ${peer.concurrency} | ${n(bound)} | ${n(peer.throughput)} | ${n(t.throughput)} | ` +
+          `${ratio(t.throughput, peer.throughput)} | ${n(peer.cpuUsPerJob)} / ${n(t.cpuUsPerJob)} | ` +
+          `${n(peer.rssBytes / MiB)} / ${n(t.rssBytes / MiB)} |`,
+      );
+      continue;
+    }
     lines.push(
       `| ${peer.bodyBytes / 1024} KiB | ${peer.workers} | ${peer.concurrency} | ${n(peer.throughput)} | ${n(t.throughput)} | ` +
-        `${ratio(t.throughput, peer.throughput)} | ${ratio(t.throughput, r.combinedCeiling)} | ${latency(peer)} / ${latency(t)} | ` +
+        `${ratio(t.throughput, peer.throughput)} | ` +
+        (withBaseline
+          ? b
+            ? `${n(b.throughput)} | ${ratio(t.throughput, b.throughput)} | `
+            : '- | - | '
+          : '') +
+        `${ratio(t.throughput, r.combinedCeiling)} | ${latency(peer)} / ${latency(t)} | ` +
+        `${n(peer.cpuUsPerJob)} / ${n(t.cpuUsPerJob)}${withBaseline ? ` / ${b ? n(b.cpuUsPerJob) : '-'}` : ''} | ` +
         `${n(peer.rssBytes / MiB)} / ${n(t.rssBytes / MiB)} | ${n(peer.redisBytesPerJob)} / ${n(t.redisBytesPerJob)} |`,
+    );
+  }
+  if (slow.length > 0) {
+    lines.push('');
+    lines.push(
+      'Against a target that answers after 100 ms (1 KiB, one worker process): the bound is concurrency / latency.',
+      '',
+      '| concurrency | bound jobs/s | bare peer jobs/s | taskrest jobs/s | taskrest / peer | CPU µs/job peer / taskrest | RSS MiB peer / taskrest |',
+      '|---:|---:|---:|---:|---:|---:|---:|',
+      ...slow,
     );
   }
   lines.push('');

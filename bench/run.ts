@@ -1,13 +1,17 @@
 /**
- * `npm run bench [-- --quick]`: taskrest against the alternatives, side by
- * side, in one run on this machine. Starts its own Redis on a free port and a
- * target HTTP server in its own process, then measures (median of 3):
+ * `npm run bench [-- --quick] [--baseline REV] [--reps N]`: taskrest against the
+ * alternatives, side by side, in one run on this machine. Starts its own Redis
+ * on a free port and a target HTTP server in its own process, then measures
+ * (median of 5 repetitions, 3 with --quick, the systems alternating):
  *
  * 1. HTTP ceilings: axios (default adapter, keep-alive), axios over taskrest's
  *    undici adapter, undici alone — no queue;
  * 2. the queue ceiling: a BullMQ worker whose processor does nothing;
  * 3. the bare peer: a minimal BullMQ worker doing one axios GET per job;
  * 4. taskrest: real `taskrest worker` processes fed by the taskrest producer;
+ * 5. with `--baseline REV`: the same for taskrest built from git revision REV
+ *    (checked out and built under .cache/), so that a change is compared
+ *    with what came before in the same run;
  *
  * and writes bench/results/<date>.json, bench/results/latest.json and the
  * markdown table into docs/performance.md (between the bench markers).
@@ -18,18 +22,37 @@ import { freePort, startRedisServer } from '../shared/redis-server-process.js';
 import { measureBulkEnqueue, type BulkEnqueueResult } from './bulk-enqueue.js';
 import { httpCeiling, type Client } from './http-ceilings.js';
 import { DIST, startTarget } from './processes.js';
-import { measure, type RunResult, type RunSpec } from './queue-runs.js';
+import { buildRevision, THIS_BUILD, type Build } from './build-revision.js';
+import {
+  labelOf,
+  measureLatency,
+  measureOnce,
+  summarise,
+  type RunResult,
+  type RunSpec,
+  type Sample,
+} from './queue-runs.js';
 import { renderMarkdown, replaceBenchTable, REPORT_PAGE } from './report.js';
 import { median } from './stats.js';
 
 const quick = process.argv.includes('--quick');
+const baselineAt = process.argv.indexOf('--baseline');
+const baselineRev = baselineAt === -1 ? undefined : process.argv[baselineAt + 1];
+const repsAt = process.argv.indexOf('--reps');
 const KiB = 1024;
+
+/** A table row: one shape of work, measured for every system. */
+interface Row {
+  bodyBytes: number;
+  workers: number;
+  concurrency: number;
+  /** The target answers after this long (ms): rows measuring against the concurrency/latency bound. */
+  delayMs?: number;
+}
 
 const plan = quick
   ? {
-      concurrency: [64],
-      bodies: [KiB],
-      workers: [1],
+      rows: [{ bodyBytes: KiB, workers: 1, concurrency: 64 }] as Row[],
       jobs: 2000,
       bigJobs: 300,
       reps: 3,
@@ -37,15 +60,24 @@ const plan = quick
       httpRequests: 5000,
     }
   : {
-      concurrency: [16, 64, 256],
-      bodies: [KiB, 256 * KiB],
-      workers: [1, 2],
+      rows: [
+        { bodyBytes: KiB, workers: 1, concurrency: 16 },
+        { bodyBytes: KiB, workers: 1, concurrency: 64 },
+        { bodyBytes: KiB, workers: 1, concurrency: 256 },
+        { bodyBytes: KiB, workers: 2, concurrency: 64 },
+        { bodyBytes: 256 * KiB, workers: 1, concurrency: 64 },
+        // A realistic peer answering after 100 ms: reported against the bound concurrency / latency.
+        { bodyBytes: KiB, workers: 1, concurrency: 256, delayMs: 100 },
+        { bodyBytes: KiB, workers: 1, concurrency: 1024, delayMs: 100 },
+      ] as Row[],
       jobs: 5000,
       bigJobs: 500,
-      reps: 3,
+      reps: 5,
       latencySeconds: 3,
       httpRequests: 20000,
     };
+
+if (repsAt !== -1) plan.reps = Number(process.argv[repsAt + 1]);
 
 export interface BenchResults {
   date: string;
@@ -55,6 +87,9 @@ export interface BenchResults {
   httpCeilings: Record<Client, number>;
   queueCeiling: RunResult;
   combinedCeiling: number;
+  /** The revision the `taskrest <label>` runs were built from, when `--baseline` was given. */
+  baseline?: string;
+  reps: number;
   runs: RunResult[];
   bulkEnqueue?: BulkEnqueueResult;
   sane: boolean;
@@ -94,44 +129,23 @@ async function main(): Promise<void> {
     }
 
     log('queue ceiling (no-op BullMQ worker)');
-    const queueCeiling = await measure({
+    const ceilingSpec: RunSpec = {
       ...base,
       system: 'noop',
       workers: 1,
       concurrency: 64,
       bodyBytes: KiB,
       jobs: plan.jobs * 2,
-      reps: plan.reps,
-    });
+    };
+    const ceilingSamples: Sample[] = [];
+    for (let rep = 0; rep < plan.reps; rep++) ceilingSamples.push(await measureOnce(ceilingSpec));
+    const queueCeiling = summarise(ceilingSpec, ceilingSamples);
     log(`  ${Math.round(queueCeiling.throughput)} jobs/s`);
     const combinedCeiling = 1 / (1 / queueCeiling.throughput + 1 / httpCeilings.undici);
 
+    const baseline = baselineRev ? buildRevision(baselineRev) : undefined;
     const runs: RunResult[] = [];
-    for (const bodyBytes of plan.bodies) {
-      for (const workers of plan.workers) {
-        for (const concurrency of plan.concurrency) {
-          for (const system of ['peer', 'taskrest'] as const) {
-            const spec: RunSpec = {
-              ...base,
-              system,
-              workers,
-              concurrency,
-              bodyBytes,
-              jobs: bodyBytes > KiB ? plan.bigJobs : plan.jobs,
-              reps: plan.reps,
-              latencySeconds: plan.latencySeconds,
-            };
-            const result = await measure(spec);
-            runs.push(result);
-            log(
-              `  ${system} ${workers}w c${concurrency} ${bodyBytes / KiB}KiB: ${Math.round(result.throughput)} jobs/s, ` +
-                `p99 ${result.latency?.p99Ms ?? '-'} ms, rss ${Math.round(result.rssBytes / 2 ** 20)} MiB`,
-            );
-          }
-        }
-      }
-    }
-
+    for (const row of plan.rows) runs.push(...(await measureRow(row, base, baseline)));
     log('bulk enqueue: library vs POST /api/tasks/bulk');
     const bulkEnqueue = await measureBulkEnqueue(redis.url, target.url, quick ? 5000 : 20000).catch(
       (error: Error) => {
@@ -142,7 +156,7 @@ async function main(): Promise<void> {
 
     for (const run of [queueCeiling, ...runs]) {
       const { completed, failed, requests, expected } = run.checks;
-      const name = `${run.system} ${run.workers}w c${run.concurrency} ${run.bodyBytes}B`;
+      const name = `${run.label} ${run.workers}w c${run.concurrency} ${run.bodyBytes}B`;
       if (completed !== expected)
         problems.push(`${name}: ${completed} of ${expected} jobs completed`);
       if (failed !== 0) problems.push(`${name}: ${failed} jobs failed`);
@@ -166,6 +180,8 @@ async function main(): Promise<void> {
       httpCeilings,
       queueCeiling,
       combinedCeiling,
+      ...(baseline ? { baseline: baseline.label } : {}),
+      reps: plan.reps,
       runs,
       ...(bulkEnqueue ? { bulkEnqueue } : {}),
       sane: problems.length === 0,
@@ -180,6 +196,46 @@ async function main(): Promise<void> {
     await target.stop();
     await redis.stop();
   }
+}
+
+/**
+ * One row, every system: the repetitions alternate between the systems (the
+ * order reversed every other time), so that a change in the machine's load
+ * hits all alike; then each system's latency at the same offered rate, half
+ * the bare peer's throughput.
+ */
+async function measureRow(
+  row: Row,
+  base: { redisUrl: string; targetUrl: string },
+  baseline: Build | undefined,
+): Promise<RunResult[]> {
+  const jobs = row.bodyBytes > KiB ? plan.bigJobs : plan.jobs;
+  const specs: RunSpec[] = [
+    { ...base, ...row, jobs, system: 'peer' },
+    { ...base, ...row, jobs, system: 'taskrest', build: THIS_BUILD },
+    ...(baseline ? [{ ...base, ...row, jobs, system: 'taskrest' as const, build: baseline }] : []),
+  ];
+  const samples = specs.map((): Sample[] => []);
+  for (let rep = 0; rep < plan.reps; rep++) {
+    const order = specs.map((_, i) => i);
+    if (rep % 2 === 1) order.reverse();
+    for (const i of order) samples[i]!.push(await measureOnce(specs[i]!));
+  }
+  const rate = median(samples[0]!.map((s) => s.throughput)) / 2;
+  const results: RunResult[] = [];
+  for (const [i, spec] of specs.entries()) {
+    // Latency at half load is measured against the immediate target only.
+    const latency = row.delayMs ? undefined : await measureLatency(spec, rate, plan.latencySeconds);
+    const result = summarise(spec, samples[i]!, latency);
+    results.push(result);
+    log(
+      `  ${labelOf(spec)} ${row.workers}w c${row.concurrency} ${row.bodyBytes / KiB}KiB${row.delayMs ? ` +${row.delayMs} ms` : ''}: ` +
+        `${Math.round(result.throughput)} jobs/s (${result.throughputs.map(Math.round).join(', ')}), ` +
+        `p99 ${result.latency?.p99Ms ?? '-'} ms at ${Math.round(rate)}/s, rss ${Math.round(result.rssBytes / 2 ** 20)} MiB, ` +
+        `${Math.round(result.cpuUsPerJob)} µs CPU/job, ${Math.round(result.redisBytesPerJob)} Redis bytes/job`,
+    );
+  }
+  return results;
 }
 
 function writeResults(results: BenchResults): void {

@@ -1,7 +1,8 @@
 /**
  * The benchmark's HTTP target, run as its own process so that its CPU is not
  * the measuring process's: `GET /bytes/<n>` answers 200 with n bytes
- * (keep-alive), `GET /__count` the number of /bytes requests served so far.
+ * (keep-alive), after `?delay=<ms>` milliseconds when asked (a realistic
+ * peer's latency), `GET /__count` the number of /bytes requests served so far.
  * Prints its port on stdout once listening.
  */
 import http from 'node:http';
@@ -33,10 +34,15 @@ const server = http.createServer((req, res) => {
     res.end();
     return;
   }
-  served++;
   const b = body(Number(match[1]));
-  res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'content-length': b.length });
-  res.end(b);
+  const answer = () => {
+    served++;
+    res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'content-length': b.length });
+    res.end(b);
+  };
+  const delay = Number(/[?&]delay=(\d+)/.exec(url)?.[1] ?? 0);
+  if (delay > 0) setTimeout(answer, delay);
+  else answer();
 });
 server.keepAliveTimeout = 60_000;
 server.listen(0, '127.0.0.1', () => {

@@ -20,6 +20,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   retry: async () => (await import('../cli/retry-command.js')).retryCommand,
   files: async () => (await import('../cli/files-command.js')).filesCommand,
   queues: async () => (await import('../cli/queues-command.js')).queuesCommand,
+  schedules: async () => (await import('../cli/schedules-command.js')).schedulesCommand,
 };
 
 async function main(argv: readonly string[]): Promise<number> {

@@ -10,7 +10,7 @@ export interface EnqueueArgs {
 }
 
 export const ENQUEUE_USAGE =
-  'usage: taskrest enqueue [FILE|-] [--json TEXT] [--wait [SECONDS]] [--queue NAME] [--job-id ID] [--priority N] [--delay SECONDS | --run-at TIME] [--user NAME]';
+  'usage: taskrest enqueue [FILE|-] [--json TEXT] [--wait [SECONDS]] [--queue NAME] [--job-id ID] [--priority N] [--delay SECONDS | --run-at TIME] [--user NAME] [--callback URL]';
 
 /**
  * Parses enqueue's arguments. Hand-written because `--wait` takes an optional
@@ -43,6 +43,8 @@ export function parseEnqueueArgs(args: readonly string[]): EnqueueArgs {
     else if (arg === '--run-at') result.jobOptions.runAt = value();
     // Who starts the execution: the subject of its pass_user_token token.
     else if (arg === '--user') result.jobOptions.user = value();
+    // Where the signed result is POSTed once the execution ended.
+    else if (arg === '--callback') result.jobOptions.callback = value();
     else if (arg.startsWith('--') || result.file !== undefined) {
       throw new UsageError(`unexpected argument ${arg}\n${ENQUEUE_USAGE}`);
     } else result.file = arg;

@@ -15,6 +15,7 @@ export const ERROR_EXIT_CODES: Readonly<Partial<Record<ErrorCode, number>>> = {
   [ErrorCode.INVALID_QUEUE]: ExitCode.USAGE,
   [ErrorCode.INVALID_OPTIONS]: ExitCode.USAGE,
   [ErrorCode.EXECUTION_NOT_FOUND]: ExitCode.NO_SUCH_EXECUTION,
+  [ErrorCode.INVALID_SCHEDULE]: ExitCode.USAGE,
 };
 
 /** What to add to the message of an error of this code, for the person at the terminal. */

@@ -1,4 +1,5 @@
 import { ENQUEUE_USAGE } from './enqueue-args.js';
+import { SCHEDULES_USAGE } from './schedules-args.js';
 
 /** `taskrest files`' usage line. */
 export const FILES_USAGE = 'usage: taskrest files put NAME PATH|- | get NAME | rm NAME | ls';
@@ -20,6 +21,8 @@ export const USAGE = `usage: taskrest <command>   (taskrest <command> --help for
   retry ID [--queue NAME]   runs a failed execution again under the same id
   queues [set NAME [--rate N/SECONDS] [--concurrency N] | pause NAME | resume NAME | rm NAME]
                            list and manage queues (JSON out)
+  schedules [set ID (--cron EXPR [--tz ZONE] | --every SECONDS) [--queue NAME] TASK | rm ID]
+                           list and manage schedules: recurring enqueues of one task (JSON out)
   files put NAME PATH | get NAME | rm NAME | ls
                            the files resource (multipart file parts)
   --version                prints the version
@@ -53,7 +56,8 @@ and DASHBOARD_PASSWORD must be set.
 
 Validates and enqueues one task, read from FILE, stdin (-) or --json TEXT.
 Prints {"execution_id": …}; with --wait, waits (at most SECONDS) and prints
-the output.
+the output. With --callback URL, the signed result is POSTed to URL once the
+execution ended (see docs/callbacks.md).
 ${EXIT_CODES}
 `,
   status: `usage: taskrest status ID [--queue NAME]
@@ -89,6 +93,17 @@ executions start per SECONDS; concurrency: at most N run at once; both
 across all workers), pauses, resumes or removes it (refused while
 executions remain, unless --force). Prints JSON.
 Exit codes: 0 done, 1 failed (no such queue, not empty), 2 usage or bad value.
+`,
+  schedules: `${SCHEDULES_USAGE}
+
+Lists the schedules of every queue, shows one with its last executions,
+creates or replaces one, or removes one. A schedule enqueues its task on
+its queue (default TASKREST_QUEUE) by a cron expression (5 fields, or 6
+with seconds first; --tz an IANA zone, default UTC) or every SECONDS; it
+starts no run before --start-at or after --end-at (ISO times), and at most
+--limit runs. TASK is a file, - (stdin) or --json TEXT, checked as enqueue
+checks it. Prints JSON.
+Exit codes: 0 done, 1 failed (no such schedule), 2 usage, bad value or invalid task.
 `,
   files: `${FILES_USAGE}
 

@@ -28,10 +28,19 @@ export {
   ExecutionNotFoundError,
   NotFailedError,
   AlreadyFinishedError,
+  InvalidScheduleError,
+  ScheduleNotFoundError,
   type ValidationIssue,
 } from '../shared/errors/index.js';
 export type { FilesStore, FileInfo } from '../shared/files/files-store.js';
 export type { TraceCarrier } from '../shared/tracing/trace-carrier.js';
 export type { QueueAdmin } from './queue-admin.js';
+export type { ScheduleAdmin } from './schedule-admin.js';
+export type {
+  Schedule,
+  ScheduleExecution,
+  ScheduleOptions,
+  ScheduleSettings,
+} from '../shared/schedule-settings.js';
 export type { QueueInfo, QueueSettings, RateLimit } from '../shared/queue-settings.js';
 export { taskJsonSchema } from '../shared/task-schema.js';

@@ -1,8 +1,9 @@
-import { Job, Queue, type JobsOptions } from 'bullmq';
+import { randomUUID } from 'node:crypto';
+import { FlowProducer, Job, Queue, type FlowJob, type JobsOptions } from 'bullmq';
 import { loadConfig } from '../shared/config.js';
 import { TaskTooLargeError } from '../shared/errors/task-too-large-error.js';
 import { ExecutionState, isFinished, type Execution } from '../shared/execution.js';
-import { executionIdOf, OutputStatus, type TaskOutput } from '../shared/output.js';
+import { executionIdOf, type TaskOutput } from '../shared/output.js';
 import { checkTask } from '../shared/parse-task.js';
 import { InvalidTaskError, type ValidationIssue } from '../shared/errors/invalid-task-error.js';
 import { InvalidOptionsError } from '../shared/errors/invalid-options-error.js';
@@ -13,6 +14,7 @@ import {
   withRedis,
   type RedisClient,
 } from '../shared/redis-connection.js';
+import { withJson } from '../shared/output-json.js';
 import { defaultJobOptions, jobKey, OUTPUT_FIELD, TASK_JOB_NAME } from '../shared/task-queue.js';
 import { bullPrefixOf } from '../shared/queue-keys.js';
 import { queueRegistry } from '../shared/queue-registry.js';
@@ -20,6 +22,7 @@ import { checkQueueName } from '../shared/queue-settings.js';
 import { QueueAdmin } from './queue-admin.js';
 import { ExecutionControl, type Cancelled } from './execution-control.js';
 import { jobTimingOf, type JobTiming } from './job-timing.js';
+import { ScheduleAdmin } from './schedule-admin.js';
 import type { TaskInput } from '../shared/task-schema.js';
 import { createFilesStore, type FilesStore } from '../shared/files/files-store.js';
 import { joinJobData, type JobMeta } from '../shared/job-envelope.js';
@@ -27,6 +30,9 @@ import { createKeyRing, type SecretKey } from '../shared/secrets/key-ring.js';
 import { sealTask } from '../shared/secrets/seal-task.js';
 import { captureTraceContext, type TraceCarrier } from '../shared/tracing/trace-carrier.js';
 import { CompletionWaiter } from './completion-waiter.js';
+import { callbackFlow, callbackTask } from './callback-flow.js';
+import { isCallbackId, outputOfFailure } from '../shared/callback.js';
+import { enqueueOptionsSchema } from '../shared/enqueue-options.js';
 import {
   producerOptionsOf,
   resolveProducerOptions,
@@ -53,6 +59,13 @@ export type EnqueueOptions = Pick<
      * OpenTelemetry context's span, when there is one.
      */
     traceContext?: TraceCarrier;
+    /**
+     * An http(s) URL that taskrest POSTs the signed result to once the
+     * execution ended (completed or failed, after all its retries), as an
+     * execution of its own: see docs/callbacks.md. With it, an execution
+     * without `jobId` gets a UUID as its id.
+     */
+    callback?: string;
   };
 
 /** A task of a bulk with options of its own (over the bulk's). */
@@ -60,6 +73,8 @@ export interface BulkItem extends JobTiming {
   task: TaskInput;
   /** As `enqueue`'s: the execution id; a known one returns its execution. */
   jobId?: string;
+  /** As `enqueue`'s: where the signed result is POSTed once the execution ended. */
+  callback?: string;
 }
 
 /** An enqueued execution: its id, queue, and state then (waiting, delayed or prioritized). */
@@ -86,6 +101,8 @@ export class TaskProducer {
   readonly files: FilesStore;
   /** List, create, limit, pause, resume and remove queues. */
   readonly queues: QueueAdmin;
+  /** List, create or replace, and remove schedules (recurring enqueues of one task). */
+  readonly schedules: ScheduleAdmin;
   readonly #settings: ProducerSettings;
   /** One BullMQ Queue per taskrest queue used so far, by name. */
   readonly #queues = new Map<string, Queue>();
@@ -96,6 +113,8 @@ export class TaskProducer {
   readonly #ownsConnection: boolean;
   readonly #waiters = new Map<string, CompletionWaiter>();
   readonly #control: ExecutionControl;
+  /** Adds executions with a callback (a flow each); made when first needed. */
+  #flows: FlowProducer | undefined;
   /** The key that seals task secrets; null without `secretKey`. */
   #sealKey: SecretKey | null | undefined;
 
@@ -120,6 +139,17 @@ export class TaskProducer {
       connection: this.#connection,
       prefix: this.#settings.prefix,
       queueOf: (name) => this.#queueOf(name),
+    });
+    this.schedules = new ScheduleAdmin({
+      connection: this.#connection,
+      prefix: this.#settings.prefix,
+      defaultQueue: this.#settings.queueName,
+      queueOf: (name) => this.#queueOf(name),
+      jobDataOf: (task, user) => {
+        this.#validate(task);
+        return this.#jobData(task, { user });
+      },
+      registeredWith: (name, write) => this.#registeredWith(name, write),
     });
     this.files = createFilesStore(this.#connection, this.#settings, () =>
       waitForRedis(this.#connection),
@@ -147,16 +177,23 @@ export class TaskProducer {
     task: TaskInput,
     options: EnqueueOptions = {},
   ): Promise<Enqueued & { duplicate?: boolean }> {
-    const { user, traceContext, queue: name, delay, runAt, priority, ...rest } = options;
+    const { user, traceContext, queue: name, delay, runAt, priority, callback, ...rest } = options;
     const queue = this.#queueOf(name);
     const jobOptions = { ...rest, ...jobTimingOf({ delay, runAt, priority }) };
     this.#validate(task);
-    const data = this.#jobData(task, { user, trace: traceContext ?? captureTraceContext() });
-    const job = await withRedis(
-      this.#connection,
-      () => this.#registeredWith(queue.name, () => queue.add(TASK_JOB_NAME, data, jobOptions)),
-      { effect: 'write', executionId: jobOptions.jobId },
-    );
+    checkCallback(callback);
+    const trace = traceContext ?? captureTraceContext();
+    const data = this.#jobData(task, { user, trace });
+    const add = (): Promise<Job> =>
+      callback === undefined
+        ? queue.add(TASK_JOB_NAME, data, jobOptions)
+        : this.#addFlows([this.#flowOf(queue, data, jobOptions, callback, trace)]).then(
+            ([job]) => job!,
+          );
+    const job = await withRedis(this.#connection, () => this.#registeredWith(queue.name, add), {
+      effect: 'write',
+      executionId: jobOptions.jobId,
+    });
     const executionId = executionIdOf(job.id);
     const state = initialStateOf(jobOptions);
     if (jobOptions.jobId === undefined) return { executionId, queue: queue.name, state };
@@ -188,44 +225,63 @@ export class TaskProducer {
     entries: readonly (TaskInput | BulkItem)[],
     options: EnqueueOptions = {},
   ): Promise<Enqueued[]> {
-    const { user, traceContext, queue: name, delay, runAt, priority, ...opts } = options;
+    const { user, traceContext, queue: name, delay, runAt, priority, callback, ...opts } = options;
     const queue = this.#queueOf(name);
     const defaults = { delay, runAt, priority };
     const taskIssues: ValidationIssue[] = [];
     const optionIssues: ValidationIssue[] = [];
     const bulk = entries.map((entry, index) => {
       const { task, item, within } = bulkEntryOf(entry);
-      const { jobId, ...timing } = item;
-      taskIssues.push(...this.#issuesOf(index, task, within));
+      const { jobId, callback: own, ...timing } = item;
+      const itemCallback = own ?? callback;
+      taskIssues.push(
+        ...this.#issuesOf(index, task, within),
+        ...callbackIssues(index, itemCallback),
+      );
       const jobOpts: JobsOptions = { ...opts, ...(jobId === undefined ? {} : { jobId }) };
       try {
-        return { task, opts: { ...jobOpts, ...jobTimingOf(overTiming(defaults, timing)) } };
+        const timed = { ...jobOpts, ...jobTimingOf(overTiming(defaults, timing)) };
+        return { task, callback: itemCallback, opts: timed };
       } catch (error) {
         if (!(error instanceof InvalidOptionsError)) throw error;
         optionIssues.push(...error.issues.map((i) => ({ ...i, path: `${index}.${i.path}` })));
-        return { task, opts: jobOpts };
+        return { task, callback: itemCallback, opts: jobOpts };
       }
     });
     // One answer names every bad entry: an invalid task's error carries the option issues too.
     if (taskIssues.length > 0) throw new InvalidTaskError([...taskIssues, ...optionIssues]);
     if (optionIssues.length > 0) throw new InvalidOptionsError(optionIssues);
     const meta = { user, trace: traceContext ?? captureTraceContext() };
-    const jobs = await withRedis(
+    const jobs = bulk.map(({ task, opts }) => ({
+      name: TASK_JOB_NAME,
+      data: this.#jobData(task, meta),
+      opts,
+    }));
+    // With any callback, every task goes in as a flow (one without a callback
+    // as a flow of one job): one write, all or nothing, as addBulk's.
+    const addAll = bulk.some((b) => b.callback !== undefined)
+      ? () =>
+          this.#addFlows(
+            jobs.map((job, i) => {
+              const url = bulk[i]!.callback;
+              return url === undefined
+                ? {
+                    ...job,
+                    queueName: queue.name,
+                    prefix: bullPrefixOf(this.#ref(queue.name)),
+                    opts: { ...defaultJobOptions(this.#settings), ...job.opts },
+                  }
+                : this.#flowOf(queue, job.data, job.opts, url, meta.trace);
+            }),
+          )
+      : () => queue.addBulk(jobs);
+    const added = await withRedis(
       this.#connection,
-      () =>
-        this.#registeredWith(queue.name, () =>
-          queue.addBulk(
-            bulk.map(({ task, opts }) => ({
-              name: TASK_JOB_NAME,
-              data: this.#jobData(task, meta),
-              opts,
-            })),
-          ),
-        ),
+      () => this.#registeredWith(queue.name, addAll),
       { effect: 'write' },
     );
     return Promise.all(
-      jobs.map(async (job, index) => ({
+      added.map(async (job, index) => ({
         executionId: executionIdOf(job.id),
         queue: queue.name,
         // A known jobId's execution is whatever it has become since.
@@ -303,8 +359,11 @@ export class TaskProducer {
     const job = await Job.fromId<unknown, TaskOutput>(queue, id);
     if (!job) return null;
     const execution: Execution = { execution_id: executionIdOf(job.id), queue: queue.name, state };
-    if (state === ExecutionState.COMPLETED) execution.output = job.returnvalue;
+    if (state === ExecutionState.COMPLETED) execution.output = withJson(job.returnvalue);
     if (state === ExecutionState.FAILED) execution.output = await this.#failedOutput(queue, job);
+    if (job.parent && isCallbackId(job.parent.id)) {
+      execution.callback_execution_id = job.parent.id;
+    }
     return execution;
   }
 
@@ -370,6 +429,7 @@ export class TaskProducer {
   async close(): Promise<void> {
     await Promise.all([...this.#waiters.values()].map((waiter) => waiter.close()));
     await Promise.all([...this.#queues.values()].map((queue) => queue.close()));
+    await this.#flows?.close();
     if (this.#ownsConnection) {
       await this.#connection.quit().catch(() => this.#connection.disconnect());
     }
@@ -440,18 +500,66 @@ export class TaskProducer {
       jobKey(this.#ref(queue.name), job.id ?? ''),
       OUTPUT_FIELD,
     );
-    if (stored) return JSON.parse(stored) as TaskOutput;
-    return {
-      execution_id: executionIdOf(job.id),
-      status: OutputStatus.ERROR,
-      message: job.failedReason || 'failed',
-      status_code: null,
-      headers: {},
-      text: null,
-      cookies: {},
-      encoding: null,
-      log: [],
-    };
+    if (stored) return withJson(JSON.parse(stored) as TaskOutput);
+    return outputOfFailure(executionIdOf(job.id), job.failedReason);
+  }
+
+  /**
+   * The flow of an execution with a callback (see callback-flow.ts): the
+   * queue's default job options under the caller's, for both jobs.
+   */
+  #flowOf(
+    queue: Queue,
+    data: object,
+    jobOptions: JobsOptions,
+    callbackUrl: string,
+    trace: TraceCarrier | undefined,
+  ): FlowJob {
+    const defaults = defaultJobOptions(this.#settings);
+    const executionId = jobOptions.jobId ?? randomUUID();
+    return callbackFlow({
+      queueName: queue.name,
+      prefix: bullPrefixOf(this.#ref(queue.name)),
+      executionId,
+      data,
+      opts: { ...defaults, ...jobOptions },
+      // Sealed as a task is: a credential in the callback URL's query is not stored in clear.
+      callbackData: this.#jobData(callbackTask(callbackUrl), { trace, callbackOf: executionId }),
+      callbackOpts: defaults,
+    });
+  }
+
+  /** Adds flows in one write; the root job of each, in order. */
+  async #addFlows(flows: FlowJob[]): Promise<Job[]> {
+    if (!this.#flows) {
+      this.#flows = new FlowProducer({ connection: this.#connection });
+      this.#flows.on('error', () => undefined);
+    }
+    const trees = await this.#flows.addBulk(flows);
+    // A flow's execution is its child; a flow of one job is the execution itself.
+    return trees.map((tree) => tree.children?.[0]?.job ?? tree.job);
+  }
+}
+
+/** The issues of a bulk item's callback URL, named after its index (`2.callback`). */
+function callbackIssues(index: number, callback: string | undefined): ValidationIssue[] {
+  try {
+    checkCallback(callback);
+    return [];
+  } catch (error) {
+    if (!(error instanceof InvalidTaskError)) throw error;
+    return error.issues.map((i) => ({ ...i, path: `${index}.${i.path}` }));
+  }
+}
+
+/** Refuses a bad callback URL, named `callback`, before anything is stored. */
+function checkCallback(callback: string | undefined): void {
+  if (callback === undefined) return;
+  const result = enqueueOptionsSchema.safeParse({ callback });
+  if (!result.success) {
+    throw new InvalidTaskError(
+      result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+    );
   }
 }
 

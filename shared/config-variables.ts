@@ -77,17 +77,34 @@ const secretKey = z
     return key;
   });
 
-const secretKeys = list.transform((values, ctx) => {
-  const keys = values.map(parseSecretKey);
-  if (keys.some((k) => k === null)) {
-    ctx.addIssue({
-      code: 'custom',
-      message: 'expected keys of 32 bytes, as 64 hex digits or base64',
-    });
-    return z.NEVER;
-  }
-  return keys as Buffer[];
-});
+/** A comma-separated list of keys, each parsed by `parse`; one it refuses makes `message` the issue. */
+const keyList = (parse: (v: string) => Buffer | null, message: string) =>
+  list.transform((values, ctx) => {
+    const keys = values.map(parse);
+    if (keys.some((k) => k === null)) {
+      ctx.addIssue({ code: 'custom', message });
+      return z.NEVER;
+    }
+    return keys as Buffer[];
+  });
+
+const secretKeys = keyList(parseSecretKey, 'expected keys of 32 bytes, as 64 hex digits or base64');
+
+/**
+ * A Standard Webhooks secret: `whsec_` and base64 of at least 24 bytes (the
+ * bytes that sign, as the specification recommends), or null.
+ */
+export function parseCallbackSecret(v: string): Buffer | null {
+  const match = /^whsec_([A-Za-z0-9+/]+={0,2})$/.exec(v);
+  if (!match) return null;
+  const bytes = Buffer.from(match[1]!, 'base64');
+  return bytes.length >= 24 ? bytes : null;
+}
+
+const callbackSecrets = keyList(
+  parseCallbackSecret,
+  'expected whsec_ and at least 24 bytes in base64, comma-separated',
+);
 
 /** `address` or `address/prefix`, in standard notation (the worker's policy parses them fully). */
 const cidrList = list.refine(
@@ -152,6 +169,10 @@ export const CONFIG_TABLE = {
   TASKREST_OLD_SECRET_KEYS: variable(
     'earlier keys, comma-separated: decrypt only (key rotation)',
     secretKeys,
+  ),
+  TASKREST_CALLBACK_SECRETS: variable(
+    'comma-separated `whsec_…` secrets (base64 after the prefix) that sign callbacks; the first signs, all sign during a rotation; unset: callbacks go unsigned',
+    callbackSecrets,
   ),
   TASKREST_OUTBOUND_ALLOW_HOSTS: variable(
     'the only hosts requests may go to (`api.example.com`, `*.example.com`); unset: any host',

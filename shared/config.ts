@@ -59,6 +59,8 @@ export interface Config {
    * worker; a longer one parks the execution as a delayed job.
    */
   readonly inlineRetryMs: number;
+  /** `TASKREST_CALLBACK_SECRETS`: the bytes of each `whsec_` secret, the signing one first. */
+  readonly callbackSecrets: readonly Buffer[];
   /** `TASKREST_STALLED_INTERVAL_SECONDS`: how often workers look for jobs of dead workers. */
   readonly stalledIntervalMs: number;
   /** `TASKREST_MAX_STALLED_COUNT`: how often a job may be recovered from a dead worker before it fails. */
@@ -136,6 +138,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }),
     shutdownGraceMs: Math.round(e.TASKREST_SHUTDOWN_GRACE_SECONDS * 1000),
     inlineRetryMs: Math.round(e.TASKREST_INLINE_RETRY_SECONDS * 1000),
+    callbackSecrets: Object.freeze(e.TASKREST_CALLBACK_SECRETS),
     stalledIntervalMs: Math.round(e.TASKREST_STALLED_INTERVAL_SECONDS * 1000),
     maxStalledCount: e.TASKREST_MAX_STALLED_COUNT,
     lockDurationMs: Math.round(e.TASKREST_LOCK_DURATION_SECONDS * 1000),

@@ -34,6 +34,8 @@ const numeric = (schema: z.ZodNumber) =>
  *   before every prioritized one, as in BullMQ.
  * - `idempotency_key`: the execution id; a known key returns its execution
  *   and stores nothing new (the single route takes it as `Idempotency-Key`).
+ * - `callback`: where taskrest POSTs the signed result once the execution
+ *   ended (docs/callbacks.md).
  */
 export const enqueueOptionsSchema = z
   .object({
@@ -74,6 +76,11 @@ export const enqueueOptionsSchema = z
       .refine((key) => !/^\d+$/.test(key), { error: 'expected not only digits' })
       .optional()
       .describe('becomes the execution_id; a known key returns its execution, stores nothing'),
+    callback: z
+      .url({ protocol: /^https?$/, error: 'expected an http or https URL' })
+      .max(2048, { error: 'expected a URL of at most 2048 characters' })
+      .optional()
+      .describe('where the signed result is POSTed once the execution ended (docs/callbacks.md)'),
   })
   .strict()
   .refine((o) => o.delay === undefined || o.run_at === undefined, {

@@ -21,6 +21,8 @@ export interface Execution {
   state: ExecutionState;
   /** Present once the execution finished (completed or failed). */
   output?: TaskOutput;
+  /** The execution that delivers this one's callback (enqueued with `callback`), in the same queue. */
+  callback_execution_id?: number | string;
 }
 
 export function isFinished(state: ExecutionState): boolean {

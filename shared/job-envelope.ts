@@ -23,6 +23,8 @@ export interface JobMeta {
    * that takes the job up again (its first worker died) ends it at once.
    */
   cancelled?: CancelMark;
+  /** On a callback's job: the id of the execution whose result it delivers (see callback.ts). */
+  callbackOf?: string;
 }
 
 /** Who cancelled an execution, and when (epoch ms). */

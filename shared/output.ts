@@ -16,13 +16,13 @@ export interface TaskOutput {
   headers: Record<string, string>;
   /** The decoded body; null when no response came. */
   text: string | null;
-  /** The body parsed as JSON; absent when it does not parse. */
+  /** The body parsed as JSON; absent when it does not parse. Never stored: readers add it (shared/output-json.ts). */
   json?: unknown;
   /** name → value from the responses' Set-Cookie headers. */
   cookies: Record<string, string>;
   /** The charset used to decode `text`; null when no response came. */
   encoding: string | null;
-  /** One line per notable step; the same lines are in the job's BullMQ log. */
+  /** One line per notable step; also in the job's BullMQ log unless the execution completed quickly. */
   log: string[];
 }
 

@@ -25,10 +25,7 @@ export interface ParkedExecution {
 }
 
 /** The response parts of an output, kept for an execution that ends at pickup. */
-export type ParkedResponse = Pick<
-  TaskOutput,
-  'status_code' | 'headers' | 'text' | 'json' | 'encoding'
->;
+export type ParkedResponse = Pick<TaskOutput, 'status_code' | 'headers' | 'text' | 'encoding'>;
 
 /** True for what `ParkedExecution` describes (job data is anyone's to write). */
 export function isParkedExecution(value: unknown): value is ParkedExecution {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { QUEUE_NAME } from './config-variables.js';
 import { InvalidQueueError } from './errors/invalid-queue-error.js';
+import { settingsIssues } from './settings-issues.js';
 
 /** A queue as the API, the CLI and the library show it. */
 export interface QueueInfo {
@@ -50,12 +51,7 @@ export const queueNameSchema = z
 export function parseQueueSettings(input: unknown): QueueSettings {
   const result = queueSettingsSchema.safeParse(input);
   if (!result.success) {
-    throw new InvalidQueueError(
-      result.error.issues.map((i) => ({
-        path: [...i.path.map(String), ...unrecognizedKeys(i)].join('.'),
-        message: i.message,
-      })),
-    );
+    throw new InvalidQueueError(settingsIssues(result.error));
   }
   return result.data;
 }
@@ -69,8 +65,4 @@ export function checkQueueName(name: unknown): string {
     );
   }
   return result.data;
-}
-
-function unrecognizedKeys(issue: z.core.$ZodIssue): string[] {
-  return issue.code === 'unrecognized_keys' && issue.keys.length === 1 ? issue.keys : [];
 }

@@ -4,10 +4,7 @@ import { redactHeaders } from '../shared/redact.js';
 import { decodeBody } from './response/decode-body.js';
 
 /** The parts of the output that come from the final response. */
-export type ResponseFields = Pick<
-  TaskOutput,
-  'status_code' | 'headers' | 'text' | 'json' | 'encoding'
->;
+export type ResponseFields = Pick<TaskOutput, 'status_code' | 'headers' | 'text' | 'encoding'>;
 
 export const NO_RESPONSE: ResponseFields = Object.freeze({
   status_code: null,
@@ -17,8 +14,9 @@ export const NO_RESPONSE: ResponseFields = Object.freeze({
 });
 
 /**
- * Status code, headers (credentials redacted), decoded text and JSON of a
- * response. `log` hears why `json` was left out, when it was.
+ * Status code, headers (credentials redacted) and decoded text of a
+ * response; `json` is added by the output's readers (shared/output-json.ts).
+ * `log` hears why `json` will be absent, when the text is too deep for it.
  */
 export function responseFields(
   response: AxiosResponse,
@@ -41,7 +39,6 @@ export function responseFields(
     status_code: response.status,
     headers: redactHeaders(headers),
     text: decoded.text,
-    ...('json' in decoded ? { json: decoded.json } : {}),
     encoding: decoded.encoding,
   };
 }
@@ -63,7 +60,7 @@ export function setCookieLines(response: AxiosResponse): string[] {
   return typeof value === 'string' ? [value] : [];
 }
 
-/** Assembles the output, keeping the connector's key order. */
+/** Assembles the output as stored (without `json`, see shared/output-json.ts), keeping the connector's key order. */
 export function buildOutput(parts: {
   executionId: number | string;
   status: OutputStatus;
@@ -80,7 +77,6 @@ export function buildOutput(parts: {
     status_code: response.status_code,
     headers: response.headers,
     text: response.text,
-    ...('json' in response ? { json: response.json } : {}),
     cookies: parts.cookies,
     encoding: response.encoding,
     log: parts.log,

@@ -88,6 +88,12 @@ export interface ExecutionContext {
   readonly resume?: ParkedExecution;
   /** The queue the execution belongs to (a 429 may hold back that queue). */
   readonly queue?: string;
+  /**
+   * Headers made afresh for every request sent (first attempt, retries,
+   * redirects), given when it goes out (epoch ms): a callback's signature
+   * and its timestamp. Never logged, never stored.
+   */
+  readonly attemptHeaders?: (sendAtMs: number) => Record<string, string>;
 }
 
 /** What an execution did, counted as it happened (for metrics; never read back from the log). */
@@ -259,8 +265,7 @@ function parkedResult(
 /** A response kept on a parked job: a large text is left out (the job's data stays small). */
 function parkedResponse(fields: ResponseFields): ParkedResponse {
   if ((fields.text?.length ?? 0) <= PARKED_TEXT_LIMIT) return fields;
-  const { json: _json, ...rest } = fields;
-  return { ...rest, text: null };
+  return { ...fields, text: null };
 }
 
 /**
@@ -339,6 +344,9 @@ async function send(
         gaveUp = message;
       },
       rebuildBody: () => (hop.withBody ? body?.create() : undefined),
+      ...(context.attemptHeaders
+        ? { attemptHeaders: (delayMs: number) => context.attemptHeaders!(now() + delayMs) }
+        : {}),
       onPark: (plan) => {
         if (!firstHop) return false;
         parking.pending.plan = plan;
@@ -359,7 +367,10 @@ async function send(
       checked = hop.url;
     }
     const headers = await withCookies(
-      hop.url.origin === credentialOrigin ? { ...hop.headers, ...extra } : hop.headers,
+      {
+        ...(hop.url.origin === credentialOrigin ? { ...hop.headers, ...extra } : hop.headers),
+        ...context.attemptHeaders?.(now()),
+      },
       hop.url,
       cookies,
     );

@@ -77,6 +77,8 @@ export interface RetryEvents {
   onDeadline(message: string): void;
   /** Called for each retry attempt: a fresh body (streams cannot be replayed). */
   rebuildBody(): string | Buffer | Readable | undefined;
+  /** Headers made afresh for each retry (a callback's signature), sent after `delayMs`. */
+  attemptHeaders?(delayMs: number): Record<string, string>;
   /**
    * Called instead of `onRetry` when the wait is not to be slept here (see
    * `ParkRules`). True: the request fails with `error` and the executor parks
@@ -192,6 +194,9 @@ export function createRetryConfig(
         `${describe(error)}${planned.note}`,
       );
       requestConfig.data = events.rebuildBody();
+      const fresh = events.attemptHeaders?.(planned.delayMs);
+      // Same lower-case names as the first attempt's: they replace those.
+      if (fresh) requestConfig.headers = Object.assign(requestConfig.headers ?? {}, fresh);
     },
   });
 }

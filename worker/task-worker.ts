@@ -42,6 +42,8 @@ import { WorkerHealth } from './worker-health.js';
 import { workerErrorLog } from './worker-error-log.js';
 import { parseRunKey, runKeyOf, WorkerGroup } from './worker-group.js';
 import { watchQueues, type QueueWatch } from './queue-watch.js';
+import { CALLBACK_JOB_NAME } from '../shared/callback.js';
+import { prepareCallback, type CallbackDelivery } from './callbacks/callback-delivery.js';
 
 /** A running worker process's queue consumer. */
 export interface TaskWorker {
@@ -76,6 +78,9 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
     checkHost: (hostname) => policy.checkDestination(hostname),
   });
   const keyRing = createKeyRing(config);
+  if (config.callbackSecrets.length === 0) {
+    logger.debug('TASKREST_CALLBACK_SECRETS is not set: callbacks are sent unsigned');
+  }
   // Only for parked retries on a 429 (read the queue's rate limit, hold it back): made when first needed, per queue.
   const parkingQueues = new Map<string, Queue>();
   const queueOf = (queueName: string): Queue => {
@@ -194,7 +199,17 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
     // Cancelled while an earlier worker ran it (that one died): it ends now, nothing is sent.
     const mark = cancelMarkOf(job.data);
     if (mark) return endCancelled(job, null, mark.by, jobLog);
-    const task = openSecrets(stored, meta.sealed, keyRing);
+    const opened = openSecrets(stored, meta.sealed, keyRing);
+    // A callback job (the parent of its execution) or a task job: told apart by the job name.
+    const callback =
+      job.name === CALLBACK_JOB_NAME
+        ? await prepareCallback(job, opened, meta, {
+            redis: connection,
+            queue: refOf(job.queueName),
+            secrets: config.callbackSecrets,
+          })
+        : undefined;
+    const task = callback ? callback.task : opened;
     const resume = isParkedExecution(meta.parked) ? meta.parked : undefined;
     const startedAt = performance.now();
     const execution = executions.start(runKeyOf(job.queueName, job.id ?? ''), token, cancel);
@@ -211,6 +226,7 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
         jobLog,
         startedAt,
         resume,
+        callback,
       );
     } finally {
       executions.finish(execution);
@@ -227,6 +243,7 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
     jobLog: JobLogWriter,
     startedAt: number,
     resume: ParkedExecution | undefined,
+    callback: CallbackDelivery | undefined,
   ): Promise<TaskOutput> {
     const span = startExecutionSpan(storedTrace, executionIdOf(job.id), job.queueName);
     // Active too, for what the executor does not hand the context to (a grant's token request).
@@ -241,6 +258,7 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
           traceContext: span.context,
           queue: job.queueName,
           ...(resume ? { resume } : {}),
+          ...(callback ? { attemptHeaders: callback.attemptHeaders } : {}),
         },
         deps,
       ),
@@ -259,7 +277,10 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
     // Cancelled: it ends failed, whatever the aborted request left (no retry, no park).
     const cancelledBy = execution.cancelledBy;
     if (cancelledBy !== undefined) return endCancelled(job, result, cancelledBy, jobLog);
-    await jobLog.close();
+    // A quick completed execution's lines are its output's log: no job log for it.
+    await jobLog.close({
+      kept: !resume && !isParked(result) && result.output.status === OutputStatus.SUCCESS,
+    });
     // A long retry wait: the job waits as delayed (or the queue is held back), not in this slot.
     if (isParked(result)) {
       return parkJob(job, token, result, {

@@ -80,6 +80,12 @@ export const ErrorCode = {
   /** A queue that still holds executions cannot be removed without `force`. */
   QUEUE_NOT_EMPTY: 'QUEUE_NOT_EMPTY',
 
+  // Schedules.
+  /** A schedule (its id, timing or task) that fails validation; `issues` names each field. */
+  INVALID_SCHEDULE: 'INVALID_SCHEDULE',
+  /** No such schedule. */
+  SCHEDULE_NOT_FOUND: 'SCHEDULE_NOT_FOUND',
+
   // Answers of the HTTP API (ApiError).
   /** No such execution or file. */
   NOT_FOUND: 'NOT_FOUND',

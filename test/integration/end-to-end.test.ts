@@ -234,9 +234,14 @@ describe('REST tasks end to end', () => {
     }
   });
 
-  it('writes every log line to the job’s BullMQ log too', async () => {
-    const execution = await h.run({ url: `${target.url}/redirect/1` });
-    const { logs } = await h.queue.getJobLogs(String(execution.execution_id));
-    expect(logs).toEqual(execution.output?.log);
+  it('writes a failed execution’s log lines to the job’s BullMQ log too; a quick completed one’s only to its output', async () => {
+    const failed = await h.run({ url: `${target.url}/redirect/1`, expected_status_code: [201] });
+    expect(failed.output?.status).toBe('error');
+    expect((await h.queue.getJobLogs(String(failed.execution_id))).logs).toEqual(
+      failed.output?.log,
+    );
+    const completed = await h.run({ url: `${target.url}/redirect/1` });
+    expect(completed.output?.log).toHaveLength(5);
+    expect((await h.queue.getJobLogs(String(completed.execution_id))).logs).toEqual([]);
   });
 });

@@ -24,6 +24,20 @@ describe('JobLogWriter', () => {
     expect(await redis.lrange(key, 0, -1)).toEqual(['one', 'two', 'three']);
   });
 
+  it('writes nothing for lines kept elsewhere (a quick completed execution), unless some went live', async () => {
+    await redis.del(key);
+    const quick = new JobLogWriter(redis, key, undefined, 200);
+    quick.add('one');
+    await quick.close({ kept: true });
+    expect(await redis.exists(key)).toBe(0);
+    const long = new JobLogWriter(redis, key, undefined, 50);
+    long.add('one');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    long.add('two');
+    await long.close({ kept: true });
+    expect(await redis.lrange(key, 0, -1)).toEqual(['one', 'two']);
+  });
+
   it('keeps at most keepLogs lines', async () => {
     await redis.del(key);
     const writer = new JobLogWriter(redis, key, 2);

@@ -1,9 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TaskProducer } from '../../producer/task-producer.js';
 import { producerOptionsOf } from '../../producer/task-producer-options.js';
 import { loadConfig, type Config } from '../../shared/config.js';
+import { dumpRedis } from '../helpers/dump-redis.js';
 import { createLogger } from '../../shared/logger.js';
 import { keyIdOf } from '../../shared/secrets/key-ring.js';
 import type { TaskInput } from '../../shared/task-schema.js';
@@ -12,34 +12,6 @@ import { startHarness } from '../helpers/harness.js';
 import { startHttpTestServer, type HttpTestServer } from '../helpers/http-test-server.js';
 import { startTaskrest, type TaskrestProcess } from '../helpers/taskrest-process.js';
 import { deleteTestKeys, envOf, testConfig } from '../helpers/test-config.js';
-
-/** Everything Redis holds under the configuration's prefix, as text: every key, by its type. */
-async function dumpRedis(config: Config): Promise<string> {
-  const redis = new Redis(config.redisUrl);
-  const parts: string[] = [];
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${config.prefix}*`, 'COUNT', 1000);
-      cursor = next;
-      for (const key of keys) {
-        const type = await redis.type(key);
-        let value: unknown;
-        if (type === 'string') value = await redis.get(key);
-        else if (type === 'hash') value = await redis.hgetall(key);
-        else if (type === 'list') value = await redis.lrange(key, 0, -1);
-        else if (type === 'zset') value = await redis.zrange(key, 0, -1, 'WITHSCORES');
-        else if (type === 'set') value = await redis.smembers(key);
-        else if (type === 'stream') value = await redis.xrange(key, '-', '+');
-        else value = `(type ${type})`;
-        parts.push(`${key} ${type} ${JSON.stringify(value)}`);
-      }
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
-  return parts.join('\n');
-}
 
 /** Fresh secret values, unmistakable in any dump. */
 function makeSecrets() {

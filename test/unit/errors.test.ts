@@ -14,8 +14,10 @@ import {
   FileNotFoundError,
   FileTooLargeError,
   InvalidFileNameError,
+  InvalidScheduleError,
   InvalidTaskError,
   RedisUnavailableError,
+  ScheduleNotFoundError,
   SealedDataError,
   TaskError,
   TaskrestError,
@@ -42,6 +44,12 @@ const EVERY_ERROR: [TaskrestError, ErrorCode, string][] = [
   [new FileTooLargeError('a.txt', 5), 'FILE_TOO_LARGE', 'FileTooLargeError'],
   [new FileChangedError('a.txt'), 'FILE_CHANGED', 'FileChangedError'],
   [new InvalidFileNameError('bad name'), 'INVALID_FILE_NAME', 'InvalidFileNameError'],
+  [
+    new InvalidScheduleError([{ path: 'cron', message: 'bad' }]),
+    'INVALID_SCHEDULE',
+    'InvalidScheduleError',
+  ],
+  [new ScheduleNotFoundError('nightly'), 'SCHEDULE_NOT_FOUND', 'ScheduleNotFoundError'],
   [new ApiError(ErrorCode.NOT_FOUND, 'no execution 1'), 'NOT_FOUND', 'ApiError'],
   [
     new InvalidOptionsError([{ path: 'priority', message: 'expected 1 (highest) or more' }]),

@@ -1,10 +1,11 @@
 import { TextDecoder } from 'node:util';
-import { jsonDepthOver, MAX_JSON_DEPTH } from '../../shared/json-depth.js';
+import { JSON_TOO_DEEP, tooDeepForJson } from '../../shared/output-json.js';
 import { sniffCharset } from './sniff-charset.js';
 
 /**
- * Response decoding: the body's text, never losing a byte, and its JSON when
- * it parses. Decompression already happened in the transport.
+ * Response decoding: the body's text, never losing a byte. Decompression
+ * already happened in the transport; the output's `json` is the text parsed,
+ * by its readers (shared/output-json.ts).
  *
  * The charset, first that decodes the body without error: the one the
  * Content-Type declares, else a BOM, an HTML `<meta charset>` or an XML
@@ -14,35 +15,18 @@ import { sniffCharset } from './sniff-charset.js';
  */
 export interface DecodedBody {
   text: string;
-  /** Present only when the text parses as JSON (and is not nested too deep). */
-  json?: unknown;
   /** The charset used to decode `text` (WHATWG name, lower case). */
   encoding: string;
-  /** Why `json` is absent although the text looks like JSON (for the log). */
+  /** Why readers will find no `json` although the text looks like JSON (for the log). */
   jsonOmitted?: string;
 }
-
-const JSON_START = /^[\s]*[{["\-0-9tfn]/;
 
 export function decodeBody(body: Buffer, contentType: string | undefined): DecodedBody {
   const { text, encoding } = decodeText(body, [
     charsetOf(contentType),
     sniffCharset(body, contentType),
   ]);
-  const decoded: DecodedBody = { text, encoding };
-  if (text.length > 0 && JSON_START.test(text)) {
-    // Deeper than this, JSON.stringify (BullMQ storing the output) overflows the stack.
-    if (jsonDepthOver(text, MAX_JSON_DEPTH)) {
-      decoded.jsonOmitted = `json left out: nested deeper than ${MAX_JSON_DEPTH} levels (text has the body)`;
-      return decoded;
-    }
-    try {
-      decoded.json = JSON.parse(text) as unknown;
-    } catch {
-      // Not JSON after all: `json` stays absent, `text` is there (docs/tasks.md#output).
-    }
-  }
-  return decoded;
+  return tooDeepForJson(text) ? { text, encoding, jsonOmitted: JSON_TOO_DEEP } : { text, encoding };
 }
 
 /** Decodes with the first candidate charset the bytes are valid in; UTF-8, then windows-1252, last. */

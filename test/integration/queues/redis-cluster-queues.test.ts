@@ -6,6 +6,7 @@ import { TaskProducer } from '../../../producer/task-producer.js';
 import { producerOptionsOf } from '../../../producer/task-producer-options.js';
 import { bullPrefixOf } from '../../../shared/queue-keys.js';
 import { ownRedisCluster, type OwnRedisCluster } from '../../helpers/own-redis-cluster.js';
+import { startCallbackReceiver } from '../../helpers/callback-receiver.js';
 import { startTimingTarget, type TimingTarget } from '../../helpers/timing-target.js';
 import { startWorkerProcess, type WorkerProcess } from '../../helpers/worker-process.js';
 
@@ -78,6 +79,26 @@ describe('named queues on a Redis Cluster', () => {
       expect([...alpha][0]).not.toBe([...beta][0]);
     } finally {
       client.disconnect();
+    }
+  });
+
+  it("delivers a callback: the execution and its callback are one flow in the queue's slot", async () => {
+    const hook = await startCallbackReceiver();
+    try {
+      const { executionId } = await producer.enqueue(
+        { url: `${target.url}/alpha/with-callback` },
+        { queue: 'alpha', callback: hook.url },
+      );
+      const [delivery] = await hook.waitForDeliveries(1);
+      expect(JSON.parse(delivery!.body)).toMatchObject({
+        execution_id: executionId,
+        queue: 'alpha',
+        state: 'completed',
+      });
+      const execution = await producer.getExecution(executionId, { queue: 'alpha' });
+      expect(execution?.callback_execution_id).toBe(`callback!${String(executionId)}`);
+    } finally {
+      await hook.close();
     }
   });
 });
