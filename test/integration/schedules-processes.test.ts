@@ -67,7 +67,9 @@ async function completedTicks(queue: TestQueue): Promise<{ due: number; arrival:
     .filter((job) => job.id?.startsWith('repeat:tick:'))
     .map((job) => ({
       due: Number(job.id!.split(':')[2]),
-      arrival: (job.returnvalue as { json: { arrival: number } }).json.arrival,
+      // Read as any BullMQ consumer reads an output: `json` is not stored, `text` is.
+      arrival: (JSON.parse((job.returnvalue as { text: string }).text) as { arrival: number })
+        .arrival,
     }))
     .sort((a, b) => a.due - b.due);
 }
