@@ -14,6 +14,8 @@ export interface RunningExecution {
 }
 
 interface Entry extends RunningExecution {
+  /** Stops following BullMQ's cancel signal (called when the execution finishes). */
+  unfollow?: () => void;
   readonly controller: AbortController;
   lockLost: boolean;
 }
@@ -60,17 +62,24 @@ export class RunningExecutions {
     const earlier = this.byJob.get(jobId);
     if (earlier) this.abortLost(earlier);
     const controller = new AbortController();
-    const signal = cancel ? AbortSignal.any([controller.signal, cancel]) : controller.signal;
     const entry: Entry = {
       jobId,
       token,
       controller,
-      signal,
+      signal: controller.signal,
       lockLost: false,
       get cancelledBy() {
         return cancelledBy(cancel);
       },
     };
+    if (cancel) {
+      // One listener, removed when the execution finishes, rather than an
+      // AbortSignal.any per job (its dependent signals live until collected).
+      const onCancel = () => controller.abort(cancel.reason);
+      cancel.addEventListener('abort', onCancel, { once: true });
+      entry.unfollow = () => cancel.removeEventListener('abort', onCancel);
+      if (cancel.aborted) onCancel();
+    }
     this.byJob.set(jobId, entry);
     if (this.closed) controller.abort(new Error('grace period over'));
     return entry;
@@ -78,6 +87,7 @@ export class RunningExecutions {
 
   /** Forgets a finished execution (a later one of the same job stays registered). */
   finish(execution: RunningExecution): void {
+    (execution as Entry).unfollow?.();
     if (this.byJob.get(execution.jobId) === execution) this.byJob.delete(execution.jobId);
   }
 
