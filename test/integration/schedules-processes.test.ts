@@ -8,6 +8,7 @@ import { startTaskrest, type TaskrestProcess } from '../helpers/taskrest-process
 import { deleteTestKeys, envOf, testConfig } from '../helpers/test-config.js';
 import { TestQueue } from '../helpers/test-queue.js';
 import { startWorkerProcess } from '../helpers/worker-process.js';
+import { jsonCall } from '../helpers/json-call.js';
 
 const TOKEN = 'schedules-processes-token';
 const TICK = '/tick';
@@ -46,17 +47,8 @@ class Fleet {
     return codes;
   }
 
-  async call(api: number, method: string, path: string, body?: unknown) {
-    const response = await fetch(`${this.apiUrls[api]}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${TOKEN}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await response.text();
-    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as unknown };
+  call(api: number, method: string, path: string, body?: unknown) {
+    return jsonCall(this.apiUrls[api]!, method, path, body, TOKEN);
   }
 }
 

@@ -16,6 +16,7 @@ import { eventually } from '../helpers/eventually.js';
 import { runCli } from '../helpers/run-cli.js';
 import { envOf } from '../helpers/test-config.js';
 import { TestQueue } from '../helpers/test-queue.js';
+import { jsonCall } from '../helpers/json-call.js';
 
 const TOKEN = 'schedules-test-token';
 const KEY = randomBytes(32).toString('hex');
@@ -32,19 +33,8 @@ afterAll(async () => {
   await target?.close();
 });
 
-const call = async (method: string, path: string, body?: unknown) => {
-  const response = await fetch(`${h.url}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${TOKEN}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  const answer: any = text ? JSON.parse(text) : undefined;
-  return { status: response.status, body: answer };
-};
+const call = (method: string, path: string, body?: unknown) =>
+  jsonCall(h.url, method, path, body, TOKEN);
 
 /** The ids of every schedule the API lists. */
 const listedIds = async () =>

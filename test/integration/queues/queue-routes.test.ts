@@ -8,6 +8,7 @@ import {
 import { startApiHarness, type ApiHarness } from '../../helpers/api-harness.js';
 import { runCli } from '../../helpers/run-cli.js';
 import { envOf } from '../../helpers/test-config.js';
+import { jsonCall } from '../../helpers/json-call.js';
 
 const TOKEN = 'queues-test-token';
 
@@ -22,25 +23,8 @@ describe('queues: API, library and CLI', () => {
     await h?.close();
   });
 
-  const call = async (
-    method: string,
-    path: string,
-    body?: unknown,
-    token: string | null = TOKEN,
-  ) => {
-    const response = await fetch(`${h.url}${path}`, {
-      method,
-      headers: {
-        ...(token === null ? {} : { authorization: `Bearer ${token}` }),
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await response.text();
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON answers, looked into freely
-    const answer: any = text ? JSON.parse(text) : undefined;
-    return { status: response.status, body: answer };
-  };
+  const call = (method: string, path: string, body?: unknown, token: string | null = TOKEN) =>
+    jsonCall(h.url, method, path, body, token);
 
   it('PUT creates and changes a queue; GET lists it with counts; same bearer auth', async () => {
     expect((await call('GET', '/api/queues', undefined, null)).status).toBe(401);
