@@ -1,4 +1,5 @@
-import { InvalidTaskError, formatIssues } from '../shared/errors/invalid-task-error.js';
+import { InvalidTaskError } from '../shared/errors/invalid-task-error.js';
+import { issueLines } from './issue-lines.js';
 import { TaskProducer } from '../producer/task-producer.js';
 import { producerOptionsOf } from '../producer/task-producer-options.js';
 import { ExitCode, type Command } from './command.js';
@@ -44,9 +45,7 @@ export const enqueueCommand: Command = async (args, { config, stdin, stdout, std
     return exitCodeOf(execution);
   } catch (error) {
     if (error instanceof InvalidTaskError) {
-      stderr.write(
-        `invalid task:\n${error.issues.map((i) => `  ${formatIssues([i])}`).join('\n')}\n`,
-      );
+      stderr.write(issueLines('invalid task', error.issues));
       return exitCodeOfError(error);
     }
     // The dispatcher reports the rest by code (TASK_TOO_LARGE and usage: exit 2).

@@ -2,7 +2,7 @@ import { TaskProducer } from '../producer/task-producer.js';
 import { producerOptionsOf } from '../producer/task-producer-options.js';
 import type { TaskInput } from '../shared/task-schema.js';
 import { InvalidScheduleError } from '../shared/errors/invalid-schedule-error.js';
-import { formatIssues } from '../shared/errors/invalid-task-error.js';
+import { issueLines } from './issue-lines.js';
 import { ExitCode, type Command } from './command.js';
 import { exitCodeOfError } from './exit-code-of-error.js';
 import { printJson } from './exit-code-of.js';
@@ -40,9 +40,7 @@ export const schedulesCommand: Command = async (args, { config, stdin, stdout, s
   } catch (error) {
     if (error instanceof InvalidScheduleError) {
       // One bad field a line, as `enqueue` prints an invalid task.
-      stderr.write(
-        `invalid schedule:\n${error.issues.map((i) => `  ${formatIssues([i])}`).join('\n')}\n`,
-      );
+      stderr.write(issueLines('invalid schedule', error.issues));
       return exitCodeOfError(error);
     }
     throw error;
