@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
 import type { Config } from '../../shared/config.js';
 import { bullPrefixOf } from '../../shared/queue-keys.js';
-import { createRedis, type RedisClient } from '../../shared/redis-connection.js';
+import { createRedis, waitForRedis, type RedisClient } from '../../shared/redis-connection.js';
 
 /**
  * A BullMQ Queue on a test's queue, for looking inside it (counts, job
@@ -18,6 +18,15 @@ export class TestQueue extends Queue {
     super(queueName, { connection, prefix: bullPrefixOf({ prefix: config.prefix, queueName }) });
     this.#connection = connection;
     this.on('error', () => undefined);
+  }
+
+  /**
+   * Resolves once its connection is ready again after Redis restarted: it
+   * fails fast, so a read while it still reconnects would fail (as the
+   * producer's would, which waits the same way before each command).
+   */
+  async reconnected(timeoutMs = 10_000): Promise<void> {
+    await waitForRedis(this.#connection, timeoutMs);
   }
 
   override async close(): Promise<void> {

@@ -70,6 +70,7 @@ describe('Redis down at enqueue', () => {
     await redis.start();
     // getExecution waits for the producer's connection to be back.
     expect(await producer.getExecution(executionId)).toMatchObject({ state: 'waiting' });
+    await queue.reconnected();
     const waiting = await queue.getWaiting();
     expect(waiting.map((job) => job.id)).toEqual([String(executionId)]);
   });
