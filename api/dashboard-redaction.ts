@@ -1,7 +1,7 @@
 import type { AfterHook } from '@bull-board/api/dist/types.js';
 import { META_KEY, splitJobData } from '../shared/job-envelope.js';
-import type { TaskOutput } from '../shared/output.js';
-import { withJson } from '../shared/output-json.js';
+import { executionIdOf } from '../shared/output.js';
+import { isStoredOutput, wholeOutput } from '../shared/stored-output.js';
 import { REDACTED, redactHeaders, redactTask, redactUrl } from '../shared/redact.js';
 
 /**
@@ -21,13 +21,16 @@ export function redactJobData(data: unknown): unknown {
 }
 
 /**
- * The `returnValue` formatter: the whole output (its `json` added back, see
- * shared/output-json.ts) with credential headers, cookie values and log
- * lines redacted.
+ * The `returnValue` formatter: the whole output (made whole again, see
+ * shared/stored-output.ts; its `execution_id` is set from the job's id by
+ * `redactBoardResponse`, the formatter sees no job) with credential
+ * headers, cookie values and log lines redacted.
  */
 export function redactOutput(output: unknown): unknown {
   if (!isRecord(output)) return output;
-  const shown: Record<string, unknown> = { ...(isTaskOutput(output) ? withJson(output) : output) };
+  const shown: Record<string, unknown> = {
+    ...(isStoredOutput(output) ? wholeOutput(output, undefined) : output),
+  };
   if (isRecord(shown.headers)) shown.headers = redactHeaders(shown.headers);
   if (isRecord(shown.cookies)) {
     shown.cookies = Object.fromEntries(Object.keys(shown.cookies).map((k) => [k, REDACTED]));
@@ -74,17 +77,18 @@ export const redactBoardResponse: AfterHook = (context, result) => {
   return result;
 };
 
+/** What the formatters cannot do for a job: its output's execution id back, its failure redacted. */
 function redactJobFields(job: Record<string, unknown>): void {
+  // An output stored without its execution id (the job's id): given back here.
+  const id = job.id;
+  if (isRecord(job.returnValue) && job.returnValue.execution_id === '') {
+    if (typeof id === 'string' || typeof id === 'number') {
+      job.returnValue.execution_id = executionIdOf(String(id));
+    }
+  }
   if (typeof job.failedReason === 'string') job.failedReason = redactText(job.failedReason);
   if (Array.isArray(job.stacktrace))
     job.stacktrace = job.stacktrace.map((l) => redactText(String(l)));
-}
-
-/** An output as the worker stores it (a job written by someone else may return anything). */
-function isTaskOutput(
-  value: Record<string, unknown>,
-): value is Record<string, unknown> & TaskOutput {
-  return (typeof value.text === 'string' || value.text === null) && 'status' in value;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

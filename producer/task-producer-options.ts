@@ -53,9 +53,18 @@ export interface TaskProducerOptions {
   maxTaskBytes?: number;
   /** Largest file accepted by `files.put`, in bytes. @defaultValue 33554432 (32 MiB) */
   maxFileBytes?: number;
-  /** Retention of completed executions. @defaultValue \{ age: 86400, count: 10000 \} */
+  /**
+   * Retention of completed executions, written into each job it enqueues;
+   * an unset field takes the default (age 86400, count 10000). Not given:
+   * the workers' own (TASKREST_KEEP_COMPLETED_*) applies, and no byte of
+   * the job goes to it. @defaultValue undefined
+   */
   keepCompleted?: Retention;
-  /** Retention of failed executions. @defaultValue \{ age: 604800, count: 50000 \} */
+  /**
+   * Retention of failed executions, as `keepCompleted` (defaults age
+   * 604800, count 50000; not given: TASKREST_KEEP_FAILED_* of the workers).
+   * @defaultValue undefined
+   */
   keepFailed?: Retention;
 }
 
@@ -70,8 +79,9 @@ export interface ProducerSettings {
   readonly oldSecretKeys: readonly Buffer[];
   readonly maxTaskBytes: number;
   readonly maxFileBytes: number;
-  readonly keepCompleted: { readonly age: number; readonly count: number };
-  readonly keepFailed: { readonly age: number; readonly count: number };
+  /** Written into each job when given; otherwise the workers' retention applies. */
+  readonly keepCompleted: { readonly age: number; readonly count: number } | undefined;
+  readonly keepFailed: { readonly age: number; readonly count: number } | undefined;
 }
 
 /** Every default of TaskProducerOptions, spread under the caller's options. */
@@ -83,8 +93,6 @@ export const PRODUCER_DEFAULTS = Object.freeze({
   oldSecretKeys: Object.freeze([] as Buffer[]),
   maxTaskBytes: DEFAULTS.maxTaskBytes,
   maxFileBytes: DEFAULTS.maxFileBytes,
-  keepCompleted: DEFAULTS.keepCompleted,
-  keepFailed: DEFAULTS.keepFailed,
 });
 
 const count = z.number().int({ error: 'expected a whole number' });
@@ -123,8 +131,8 @@ const optionsSchema = z
     oldSecretKeys: z.array(key).readonly(),
     maxTaskBytes: count.min(1, { error: 'expected a whole number >= 1' }),
     maxFileBytes: count.min(1, { error: 'expected a whole number >= 1' }),
-    keepCompleted: retention(PRODUCER_DEFAULTS.keepCompleted),
-    keepFailed: retention(PRODUCER_DEFAULTS.keepFailed),
+    keepCompleted: retention(DEFAULTS.keepCompleted).optional(),
+    keepFailed: retention(DEFAULTS.keepFailed).optional(),
   })
   .strict();
 
@@ -174,8 +182,8 @@ export function producerOptionsOf(config: Config): TaskProducerOptions {
     oldSecretKeys: config.oldSecretKeys,
     maxTaskBytes: config.maxTaskBytes,
     maxFileBytes: config.maxFileBytes,
-    keepCompleted: config.keepCompleted,
-    keepFailed: config.keepFailed,
+    // No retention: TASKREST_KEEP_* are the workers' (BullMQ's worker-wide
+    // removeOnComplete/removeOnFail), so that no job carries its own copy.
   };
 }
 

@@ -14,7 +14,7 @@ import {
   withRedis,
   type RedisClient,
 } from '../shared/redis-connection.js';
-import { withJson } from '../shared/output-json.js';
+import { wholeOutput, type StoredOutput } from '../shared/stored-output.js';
 import { defaultJobOptions, jobKey, OUTPUT_FIELD, TASK_JOB_NAME } from '../shared/task-queue.js';
 import { bullPrefixOf } from '../shared/queue-keys.js';
 import { queueRegistry } from '../shared/queue-registry.js';
@@ -356,10 +356,10 @@ export class TaskProducer {
     // active in the hash and completed in the state, with no return value yet.
     const state = await queue.getJobState(id);
     if (state === ExecutionState.UNKNOWN) return null;
-    const job = await Job.fromId<unknown, TaskOutput>(queue, id);
+    const job = await Job.fromId<unknown, StoredOutput>(queue, id);
     if (!job) return null;
     const execution: Execution = { execution_id: executionIdOf(job.id), queue: queue.name, state };
-    if (state === ExecutionState.COMPLETED) execution.output = withJson(job.returnvalue);
+    if (state === ExecutionState.COMPLETED) execution.output = wholeOutput(job.returnvalue, job.id);
     if (state === ExecutionState.FAILED) execution.output = await this.#failedOutput(queue, job);
     if (job.parent && isCallbackId(job.parent.id)) {
       execution.callback_execution_id = job.parent.id;
@@ -495,12 +495,12 @@ export class TaskProducer {
   }
 
   /** A failed job's output, or one made from its reason when the worker could not write one (it died). */
-  async #failedOutput(queue: Queue, job: Job<unknown, TaskOutput>): Promise<TaskOutput> {
+  async #failedOutput(queue: Queue, job: Job<unknown, StoredOutput>): Promise<TaskOutput> {
     const stored = await this.#connection.hget(
       jobKey(this.#ref(queue.name), job.id ?? ''),
       OUTPUT_FIELD,
     );
-    if (stored) return withJson(JSON.parse(stored) as TaskOutput);
+    if (stored) return wholeOutput(JSON.parse(stored) as StoredOutput, job.id);
     return outputOfFailure(executionIdOf(job.id), job.failedReason);
   }
 

@@ -1,13 +1,12 @@
 import { jsonDepthOver, MAX_JSON_DEPTH } from './json-depth.js';
-import type { TaskOutput } from './output.js';
 
 /**
  * An output's `json` is the body's `text` parsed, whenever it parses and
  * nests no deeper than MAX_JSON_DEPTH. It is therefore not stored: the
  * worker writes the output without it (a JSON body would otherwise be kept
  * twice, as text and as parsed JSON, and parsed by the worker for nothing),
- * and every reader (API, library, CLI, dashboard) adds it back with
- * `withJson`. Measured with `npm run bench`: about 1 KiB less per retained
+ * and every reader (API, library, CLI, dashboard) adds it back
+ * (shared/stored-output.ts). Measured with `npm run bench`: about 1 KiB less per retained
  * job with a 1 KiB JSON body.
  */
 
@@ -31,17 +30,4 @@ export function jsonOfText(text: string | null): { json?: unknown } {
   } catch {
     return {}; // Not JSON after all: `json` stays absent, `text` is there.
   }
-}
-
-/** The output as stored (without `json`) made whole again: `json` right after `text`, as the connector orders it. */
-export function withJson(output: TaskOutput): TaskOutput {
-  const { json } = jsonOfText(output.text);
-  if (json === undefined) return output;
-  const whole: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(output)) {
-    if (key === 'json') continue;
-    whole[key] = value;
-    if (key === 'text') whole.json = json;
-  }
-  return whole as unknown as TaskOutput;
 }

@@ -7,6 +7,7 @@ import { ErrorCode } from '../shared/errors/error-codes.js';
 import { coerceError } from '../shared/errors/coerce-error.js';
 import { createFilesStore } from '../shared/files/files-store.js';
 import { executionIdOf, OutputStatus, type TaskOutput } from '../shared/output.js';
+import { storedOutput, type StoredOutput } from '../shared/stored-output.js';
 import { createRedis, type RedisClient } from '../shared/redis-connection.js';
 import { cancelMarkOf, splitJobData } from '../shared/job-envelope.js';
 import { isParkedExecution, type ParkedExecution } from '../shared/parked-execution.js';
@@ -123,7 +124,7 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
 
   const newWorker = (queueName: string, concurrency: number) =>
     // Three parameters: BullMQ then hands each job an abort signal that its `cancelJob` aborts.
-    new Worker<unknown, TaskOutput>(
+    new Worker<unknown, StoredOutput>(
       queueName,
       async (job, token, signal) => process(job, token, signal),
       {
@@ -136,7 +137,7 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
         stalledInterval: config.stalledIntervalMs,
         maxStalledCount: config.maxStalledCount,
         lockDuration: config.lockDurationMs,
-        // Retention for jobs whose producer set none (written by someone else).
+        // Retention (TASKREST_KEEP_*) of every job whose producer set none of its own.
         removeOnComplete: { ...config.keepCompleted },
         removeOnFail: { ...config.keepFailed },
       },
@@ -186,10 +187,10 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
   );
 
   async function process(
-    job: Job<unknown, TaskOutput>,
+    job: Job<unknown, StoredOutput>,
     token: string | undefined,
     cancel: AbortSignal | undefined,
-  ): Promise<TaskOutput> {
+  ): Promise<StoredOutput> {
     const jobLog = new JobLogWriter(
       connection,
       `${jobKey(refOf(job.queueName), job.id ?? '')}:logs`,
@@ -234,7 +235,7 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
   }
 
   async function runExecution(
-    job: Job<unknown, TaskOutput>,
+    job: Job<unknown, StoredOutput>,
     token: string | undefined,
     task: unknown,
     user: string | undefined,
@@ -244,7 +245,7 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
     startedAt: number,
     resume: ParkedExecution | undefined,
     callback: CallbackDelivery | undefined,
-  ): Promise<TaskOutput> {
+  ): Promise<StoredOutput> {
     const span = startExecutionSpan(storedTrace, executionIdOf(job.id), job.queueName);
     // Active too, for what the executor does not hand the context to (a grant's token request).
     const result = await traceContextApi.with(span.context, () =>
@@ -293,7 +294,7 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
       return handBack(job, token);
     }
     metricsOf(job.queueName).record(result, performance.now() - startedAt);
-    if (output.status === OutputStatus.SUCCESS) return output;
+    if (output.status === OutputStatus.SUCCESS) return storedOutput(output);
     await storeFailedOutput(connection, refOf(job.queueName), job, output);
     // An invalid task stays invalid, a denied destination denied: no BullMQ attempt may run it again.
     throw error?.code === ErrorCode.INVALID_TASK || error?.code === ErrorCode.DESTINATION_DENIED
@@ -303,7 +304,7 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
 
   /** Fails a cancelled execution for good: message `cancelled`, its log naming who. */
   async function endCancelled(
-    job: Job<unknown, TaskOutput>,
+    job: Job<unknown, StoredOutput>,
     result: ExecutionResult | ParkResult | null,
     by: string,
     jobLog: JobLogWriter,
@@ -379,5 +380,9 @@ async function storeFailedOutput(
   job: Job,
   output: TaskOutput,
 ): Promise<void> {
-  await connection.hset(jobKey(queue, job.id ?? ''), OUTPUT_FIELD, JSON.stringify(output));
+  await connection.hset(
+    jobKey(queue, job.id ?? ''),
+    OUTPUT_FIELD,
+    JSON.stringify(storedOutput(output)),
+  );
 }

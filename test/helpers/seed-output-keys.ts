@@ -16,3 +16,17 @@ export const SEED_OUTPUT_KEYS = [
   'status_code',
   'text',
 ];
+
+/** The same keys in the order the connector lists them (an output's own key order). */
+export const CONNECTOR_OUTPUT_ORDER = [
+  'execution_id',
+  'status',
+  'message',
+  'status_code',
+  'headers',
+  'text',
+  'json',
+  'cookies',
+  'encoding',
+  'log',
+];

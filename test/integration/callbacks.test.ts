@@ -241,8 +241,9 @@ describe('an execution enqueued with a callback', () => {
 
   it('carries the output even when retention removes the execution as it completes', async () => {
     const hook = await receiver();
-    const producer = producerWith({ TASKREST_KEEP_COMPLETED_COUNT: '0' });
-    await s.worker();
+    // Retention is the worker's: it removes the execution as it completes.
+    const producer = producerWith({});
+    await s.worker({ TASKREST_KEEP_COMPLETED_COUNT: '0' });
     const { executionId } = await producer.enqueue(
       { url: `${s.target.url}/hit/removed` },
       { callback: hook.url },

@@ -5,6 +5,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiHarness, type ApiHarness } from '../helpers/api-harness.js';
 import { startTargetServer, type TargetServer } from '../helpers/target-server.js';
+import { CONNECTOR_OUTPUT_ORDER } from '../helpers/seed-output-keys.js';
 
 /** Debian's chromium (`command -v chromium` finds it; .ci/run installs it). */
 const CHROMIUM = execFileSync('sh', ['-c', 'command -v chromium'], { encoding: 'utf8' }).trim();
@@ -175,13 +176,21 @@ describe('dashboard in a real browser', () => {
         `${h.url}/dashboard/api/queues/${queue}/${ids.completed}`,
       );
       const body = (await completed.json()) as {
-        job: { data: { headers: Record<string, string> }; returnValue: { status: string } };
+        job: { data: { headers: Record<string, string> }; returnValue: Record<string, unknown> };
       };
       expect(body.job.data.headers).toEqual({
         Authorization: '[REDACTED]',
         'X-Api-Key': '[REDACTED]',
       });
-      expect(body.job.returnValue.status).toBe('success');
+      // The whole output, though Redis keeps it without what can be made again.
+      expect(Object.keys(body.job.returnValue)).toEqual(CONNECTOR_OUTPUT_ORDER);
+      expect(body.job.returnValue).toMatchObject({
+        execution_id: ids.completed,
+        status: 'success',
+        message: 'HTTP 200 OK',
+        status_code: 200,
+        cookies: {},
+      });
 
       await page.goto(`${h.url}/dashboard/queue/${queue}?status=latest`);
       await page.getByText(`#${ids.failed}`).first().waitFor({ timeout: 20_000 });

@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../shared/config.js';
 import { createLogger } from '../../shared/logger.js';
 import { TaskProducer } from '../../producer/task-producer.js';
+import type { TaskProducerOptions } from '../../producer/task-producer-options.js';
 import { ConfigError } from '../../shared/errors/index.js';
 import { startTaskWorker, type TaskWorker } from '../../worker/task-worker.js';
 import { startTargetServer, type TargetServer } from '../helpers/target-server.js';
@@ -57,22 +58,32 @@ describe('new TaskProducer(options) against the real Redis', () => {
     }
   });
 
-  it('keepCompleted: the retention is applied to the jobs it enqueues', async () => {
+  /** The options of the job one enqueue with these producer options writes. */
+  async function jobOptionsWith(options: TaskProducerOptions): Promise<unknown> {
     const queue = start();
     const producer = new TaskProducer({
       redisUrl: config.redisUrl,
       queue: config.queueName,
       prefix: config.prefix,
-      keepCompleted: { count: 7 },
+      ...options,
     });
     try {
       const { executionId } = await producer.enqueue({ url: `${target.url}/jokes/random` });
-      const job = await queue.getJob(String(executionId));
-      expect(job?.opts.removeOnComplete).toEqual({ age: 86_400, count: 7 });
-      expect(job?.opts.removeOnFail).toEqual({ age: 604_800, count: 50_000 });
+      return (await queue.getJob(String(executionId)))?.opts;
     } finally {
       await producer.close();
     }
+  }
+
+  it('keepCompleted: the retention is applied to the jobs it enqueues', async () => {
+    const opts = await jobOptionsWith({ keepCompleted: { count: 7 } });
+    expect(opts).toMatchObject({ removeOnComplete: { age: 86_400, count: 7 } });
+    // Not given: the workers' (TASKREST_KEEP_FAILED_*) applies.
+    expect(opts).not.toHaveProperty('removeOnFail');
+  });
+
+  it("without keepCompleted and keepFailed: the job carries no retention, the worker's applies", async () => {
+    expect(await jobOptionsWith({})).toEqual({ attempts: 1 });
   });
 
   it('connection: uses the caller’s client, waits for results, and leaves it open on close()', async () => {

@@ -24,15 +24,14 @@ describe('TaskProducer options', () => {
       oldSecretKeys: [],
       maxTaskBytes: 1024 * 1024,
       maxFileBytes: 32 * 1024 * 1024,
-      keepCompleted: { age: 86_400, count: 10_000 },
-      keepFailed: { age: 604_800, count: 50_000 },
+      // None of its own: the workers' retention applies.
+      keepCompleted: undefined,
+      keepFailed: undefined,
     });
     expect(settings.queueName).toBe(env.queueName);
     expect(settings.prefix).toBe(env.prefix);
     expect(settings.maxTaskBytes).toBe(env.maxTaskBytes);
     expect(settings.maxFileBytes).toBe(env.maxFileBytes);
-    expect(settings.keepCompleted).toEqual(env.keepCompleted);
-    expect(settings.keepFailed).toEqual(env.keepFailed);
     expect(resolveProducerOptions({}).queueName).toBe(PRODUCER_DEFAULTS.queue);
   });
 
@@ -90,7 +89,7 @@ describe('TaskProducer options', () => {
     expect((thrown as Error).message).toMatch(message);
   });
 
-  it('from the environment: every producer setting comes from its variable', () => {
+  it("from the environment: every producer setting comes from its variable; retention is the workers'", () => {
     const config = loadConfig({
       REDIS_URL: 'redis://10.0.0.5:6379',
       TASKREST_QUEUE: 'q1',
@@ -109,8 +108,8 @@ describe('TaskProducer options', () => {
       secretKey: Buffer.from(KEY_HEX, 'hex'),
       maxTaskBytes: 100,
       maxFileBytes: 200,
-      keepCompleted: { age: 86_400, count: 3 },
-      keepFailed: { age: 9, count: 50_000 },
+      keepCompleted: undefined,
+      keepFailed: undefined,
     });
   });
 });

@@ -1,7 +1,7 @@
 import type { Job } from 'bullmq';
 import { outputOfFailure, type CallbackBody } from '../../shared/callback.js';
-import { executionIdOf, type TaskOutput } from '../../shared/output.js';
-import { withJson } from '../../shared/output-json.js';
+import { executionIdOf } from '../../shared/output.js';
+import { wholeOutput, type StoredOutput } from '../../shared/stored-output.js';
 import type { RedisClient } from '../../shared/redis-connection.js';
 import type { QueueRef } from '../../shared/queue-keys.js';
 import { jobKey, OUTPUT_FIELD } from '../../shared/task-queue.js';
@@ -22,17 +22,17 @@ export async function readEndedExecution(
 ): Promise<CallbackBody | null> {
   const childKey = jobKey(queue, executionId);
   const base = { execution_id: executionIdOf(executionId), queue: job.queueName };
-  const values = await job.getChildrenValues<TaskOutput>();
-  // Stored without json (shared/output-json.ts): the receiver gets the whole output.
+  const values = await job.getChildrenValues<StoredOutput>();
+  // Stored without what can be made again (shared/stored-output.ts): the receiver gets the whole output.
   if (childKey in values) {
-    return { ...base, state: 'completed', output: withJson(values[childKey]!) };
+    return { ...base, state: 'completed', output: wholeOutput(values[childKey]!, executionId) };
   }
   const failures = await job.getIgnoredChildrenFailures();
   const reason = failures[childKey];
   if (reason === undefined) return null;
   const stored = await redis.hget(childKey, OUTPUT_FIELD);
   const output = stored
-    ? withJson(JSON.parse(stored) as TaskOutput)
+    ? wholeOutput(JSON.parse(stored) as StoredOutput, executionId)
     : outputOfFailure(base.execution_id, reason);
   return { ...base, state: 'failed', output };
 }
