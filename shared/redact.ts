@@ -56,6 +56,10 @@ export function redactHeaders<T>(headers: Readonly<Record<string, T>>): Record<s
  * same way; the text is kept as it is when there is nothing to redact.
  */
 export function redactUrl(url: URL | string): string {
+  // Nothing that could hold a credential (most request URLs): no copy, no parse.
+  if (typeof url !== 'string' && !url.username && !url.password && !url.search && !url.hash) {
+    return url.href;
+  }
   const text = String(url);
   if (!/^[a-z][a-z0-9+.-]*:/i.test(text)) return redactRelative(text);
   let parsed: URL;

@@ -1,3 +1,5 @@
+import { isoTimestamp } from './iso-timestamp.js';
+
 /**
  * The `log` of an execution: one line per notable step. Lines are kept for the
  * output and handed to a sink (the job's BullMQ log) as they happen.
@@ -15,7 +17,7 @@ export class ExecutionLog {
   }
 
   add(message: string): void {
-    const line = `${new Date(this.now()).toISOString()} ${message}`;
+    const line = `${isoTimestamp(this.now())} ${message}`;
     this.lines.push(line);
     this.sink(line);
   }

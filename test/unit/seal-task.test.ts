@@ -67,6 +67,23 @@ describe('redaction of URLs and headers', () => {
     ).toEqual({ location: 'https://a.example/cb?code=%5BREDACTED%5D', 'set-cookie': REDACTED });
   });
 
+  it('redacts a URL object as its text, and gives one with nothing to redact back as it is', () => {
+    for (const text of [
+      'https://user:pw@api.example/a?x=1',
+      'https://api.example/a?api_key=k&x=1',
+      'https://api.example/cb#access_token=t',
+      'https://api.example/a?page=2',
+      'https://api.example/plain/path',
+      'http://127.0.0.1:8080/',
+    ]) {
+      expect(redactUrl(new URL(text))).toBe(redactUrl(text));
+    }
+    expect(redactUrl(new URL('https://api.example/plain/path'))).toBe(
+      'https://api.example/plain/path',
+    );
+    expect(redactUrl(new URL('https://user:pw@api.example/'))).not.toContain('pw');
+  });
+
   it('redacts form fields and relative paths of a task shown on the dashboard', () => {
     expect(
       redactTask({

@@ -84,9 +84,17 @@ export class OutboundPolicy {
    * judged about a destination before (or without) a DNS lookup.
    */
   checkDestination(hostname: string): void {
+    // Checked twice per request (its URL, then at connect time) for the few
+    // hosts a worker talks to: a host allowed once is allowed (the policy
+    // never changes). A refusal is judged afresh, to throw its own error.
+    if (this.allowedHosts.has(hostname)) return;
     const host = this.checkHost(hostname);
     if (host.kind !== 'name') this.checkIp(host, hostText(host));
+    if (this.allowedHosts.size >= 10_000) this.allowedHosts.clear();
+    this.allowedHosts.add(hostname);
   }
+
+  private readonly allowedHosts = new Set<string>();
 
   /** The host lists only; returns the canonical host. */
   checkHost(hostname: string): ParsedHost {
