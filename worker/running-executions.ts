@@ -13,17 +13,25 @@ export interface RunningExecution {
   readonly lockLost: boolean;
 }
 
-interface Entry extends RunningExecution {
+/** One execution as registered (a class: one per job, its getter on the prototype). */
+class Entry implements RunningExecution {
+  readonly controller = new AbortController();
+  readonly signal = this.controller.signal;
+  lockLost = false;
   /** Stops following BullMQ's cancel signal (called when the execution finishes). */
-  unfollow?: () => void;
-  readonly controller: AbortController;
-  lockLost: boolean;
-}
+  unfollow: (() => void) | undefined;
 
-/** The reason a cancel signal carries: who cancelled (`cancelJob(id, by)`). */
-function cancelledBy(signal: AbortSignal | undefined): string | undefined {
-  if (!signal?.aborted) return undefined;
-  return typeof signal.reason === 'string' ? signal.reason : 'unknown';
+  constructor(
+    readonly jobId: string,
+    readonly token: string | undefined,
+    private readonly cancel: AbortSignal | undefined,
+  ) {}
+
+  /** The reason the cancel signal carries: who cancelled (`cancelJob(id, by)`). */
+  get cancelledBy(): string | undefined {
+    if (!this.cancel?.aborted) return undefined;
+    return typeof this.cancel.reason === 'string' ? this.cancel.reason : 'unknown';
+  }
 }
 
 /**
@@ -61,17 +69,8 @@ export class RunningExecutions {
     // runs: the stalled check took it from that one, whose lock is gone.
     const earlier = this.byJob.get(jobId);
     if (earlier) this.abortLost(earlier);
-    const controller = new AbortController();
-    const entry: Entry = {
-      jobId,
-      token,
-      controller,
-      signal: controller.signal,
-      lockLost: false,
-      get cancelledBy() {
-        return cancelledBy(cancel);
-      },
-    };
+    const entry = new Entry(jobId, token, cancel);
+    const { controller } = entry;
     if (cancel) {
       // One listener, removed when the execution finishes, rather than an
       // AbortSignal.any per job (its dependent signals live until collected).
