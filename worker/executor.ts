@@ -198,7 +198,7 @@ export async function executeTask(
       status,
       message,
       response,
-      cookies: await cookies.output(),
+      cookies: cookies.empty ? {} : await cookies.output(),
       log: log.lines,
     });
 
@@ -313,7 +313,7 @@ async function send(
     headers: baseHeaders(task, body),
     withBody: body !== null,
   };
-  await cookies.seed(task.cookies ?? {}, hop.url);
+  if (task.cookies) await cookies.seed(task.cookies, hop.url);
   // Before any credentials are fetched for it.
   deps.checkDestination?.(hop.url);
   let checked = hop.url;
@@ -366,14 +366,11 @@ async function send(
       deps.checkDestination?.(hop.url);
       checked = hop.url;
     }
-    const headers = await withCookies(
-      {
-        ...(hop.url.origin === credentialOrigin ? { ...hop.headers, ...extra } : hop.headers),
-        ...context.attemptHeaders?.(now()),
-      },
-      hop.url,
-      cookies,
-    );
+    const own = {
+      ...(hop.url.origin === credentialOrigin ? { ...hop.headers, ...extra } : hop.headers),
+      ...context.attemptHeaders?.(now()),
+    };
+    const headers = cookies.empty ? own : await withCookies(own, hop.url, cookies);
     const config: AxiosRequestConfig = {
       url: hop.url.toString(),
       method: hop.method,
@@ -398,7 +395,8 @@ async function send(
         numbering.base = 0;
       });
     log.add(`response ${describeStatus(response)}`);
-    await cookies.store(setCookieLines(response), hop.url);
+    const setCookies = setCookieLines(response);
+    if (setCookies.length > 0) await cookies.store(setCookies, hop.url);
     return response;
   };
 

@@ -26,6 +26,14 @@ export class ExecutionCookies {
   /** Identities of the cookies a server set (the output's `cookies`). */
   private readonly fromServer = new Set<string>();
 
+  /**
+   * No cookie came yet (no jar): the executor then skips the jar's calls,
+   * each a promise and a microtask turn on every request.
+   */
+  get empty(): boolean {
+    return this.#jar === undefined;
+  }
+
   /** Seeds the task's cookies for `url`'s origin (every path there). */
   async seed(
     cookies: Readonly<Record<string, string | number | boolean>>,
