@@ -41,12 +41,18 @@ export function isSensitiveParam(name: string): boolean {
 export function redactHeaders<T>(headers: Readonly<Record<string, T>>): Record<string, T | string> {
   // fromEntries defines own properties: a name __proto__ (unchecked job data) cannot set a prototype.
   return Object.fromEntries(
-    Object.entries(headers).map(([name, value]): [string, T | string] => {
-      if (isSensitiveHeader(name)) return [name, REDACTED];
-      if (URL_HEADER.test(name) && typeof value === 'string') return [name, redactUrl(value)];
-      return [name, value];
-    }),
+    Object.entries(headers).map(([name, value]): [string, T | string] => [
+      name,
+      redactHeaderValue(name, value),
+    ]),
   );
+}
+
+/** One header's value as `redactHeaders` shows it. */
+export function redactHeaderValue<T>(name: string, value: T): T | string {
+  if (isSensitiveHeader(name)) return REDACTED;
+  if (URL_HEADER.test(name) && typeof value === 'string') return redactUrl(value);
+  return value;
 }
 
 /**

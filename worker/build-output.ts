@@ -1,6 +1,6 @@
 import type { AxiosResponse } from 'axios';
 import { OutputStatus, type TaskOutput } from '../shared/output.js';
-import { redactHeaders } from '../shared/redact.js';
+import { redactHeaderValue } from '../shared/redact.js';
 import { decodeBody } from './response/decode-body.js';
 
 /** The parts of the output that come from the final response. */
@@ -23,21 +23,23 @@ export function responseFields(
   log?: { add(message: string): void },
 ): ResponseFields {
   const entries: [string, string][] = [];
+  let contentType: string | undefined;
   for (const [name, value] of Object.entries(response.headers as Record<string, unknown>)) {
     if (value == null) continue;
-    entries.push([
-      name.toLowerCase(),
-      Array.isArray(value) ? value.map(headerText).join(', ') : headerText(value),
-    ]);
+    const lower = name.toLowerCase();
+    const text = Array.isArray(value) ? value.map(headerText).join(', ') : headerText(value);
+    if (lower === 'content-type') contentType = text;
+    // Credentials redacted as they are copied (shared/redact.ts).
+    entries.push([lower, redactHeaderValue(lower, text)]);
   }
   // fromEntries defines own properties: a header named __proto__ stays a header.
   const headers: Record<string, string> = Object.fromEntries(entries);
   const body = toBuffer(response.data);
-  const decoded = decodeBody(body, headers['content-type']);
+  const decoded = decodeBody(body, contentType);
   if (decoded.jsonOmitted) log?.add(decoded.jsonOmitted);
   return {
     status_code: response.status,
-    headers: redactHeaders(headers),
+    headers,
     text: decoded.text,
     encoding: decoded.encoding,
   };

@@ -22,35 +22,63 @@ export interface DecodedBody {
 }
 
 export function decodeBody(body: Buffer, contentType: string | undefined): DecodedBody {
-  const { text, encoding } = decodeText(body, [
-    charsetOf(contentType),
-    sniffCharset(body, contentType),
-  ]);
+  const { text, encoding } = decodeText(body, contentType);
   return tooDeepForJson(text) ? { text, encoding, jsonOmitted: JSON_TOO_DEEP } : { text, encoding };
 }
 
-/** Decodes with the first candidate charset the bytes are valid in; UTF-8, then windows-1252, last. */
-function decodeText(
-  body: Buffer,
-  candidates: (string | undefined)[],
-): { text: string; encoding: string } {
-  for (const label of [...candidates, 'utf-8']) {
-    if (!label) continue;
-    let decoder: TextDecoder;
-    try {
-      decoder = new TextDecoder(label, { fatal: true });
-    } catch {
-      continue; // An unknown charset label: the next rule decides.
-    }
-    try {
-      return { text: decoder.decode(body), encoding: decoder.encoding };
-    } catch {
-      // Not valid in this charset: decoding anyway would replace bytes with U+FFFD.
-    }
+/**
+ * Decodes with the first charset the bytes are valid in: the declared one,
+ * the one the body names (looked for only when the declared one is absent
+ * or fails), UTF-8, then windows-1252.
+ */
+function decodeText(body: Buffer, contentType: string | undefined): Decoded {
+  return (
+    decodeAs(body, charsetOf(contentType)) ??
+    decodeAs(body, sniffCharset(body, contentType)) ??
+    decodeAs(body, 'utf-8') ??
+    // Every byte is a character in windows-1252 (WHATWG): nothing is lost.
+    (decodeAs(body, 'windows-1252') as Decoded)
+  );
+}
+
+interface Decoded {
+  text: string;
+  encoding: string;
+}
+
+/** The body decoded in `label`'s charset; null for an unknown label or bytes not valid in it. */
+function decodeAs(body: Buffer, label: string | undefined): Decoded | null {
+  const decoder = label === undefined ? null : decoderFor(label);
+  if (!decoder) return null;
+  try {
+    return { text: decoder.decode(body), encoding: decoder.encoding };
+  } catch {
+    // Not valid in this charset: decoding anyway would replace bytes with U+FFFD.
+    return null;
   }
-  // Every byte is a character in windows-1252 (WHATWG): nothing is lost.
-  const decoder = new TextDecoder('windows-1252');
-  return { text: decoder.decode(body), encoding: decoder.encoding };
+}
+
+/**
+ * One fatal TextDecoder per charset label, made once: a decode() that does
+ * not stream starts afresh every time, so one decoder serves every response
+ * (making one per response was most of decoding a 1 KiB body). Labels come
+ * from servers: the cache is bounded. windows-1252 decodes any byte, so its
+ * decoder is not fatal.
+ */
+const decoders = new Map<string, TextDecoder | null>();
+
+function decoderFor(label: string): TextDecoder | null {
+  let decoder = decoders.get(label);
+  if (decoder === undefined) {
+    try {
+      decoder = new TextDecoder(label, { fatal: label !== 'windows-1252' });
+    } catch {
+      decoder = null; // An unknown charset label: the next rule decides.
+    }
+    if (decoders.size >= 256) decoders.clear();
+    decoders.set(label, decoder);
+  }
+  return decoder;
 }
 
 function charsetOf(contentType: string | undefined): string | undefined {
