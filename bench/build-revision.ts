@@ -45,7 +45,11 @@ export function buildRevision(rev: string): Build {
 
 /** What a benchmark needs of a build's library. */
 export interface BuildProducer {
-  enqueueBulk(tasks: readonly object[]): Promise<readonly { executionId: unknown }[]>;
+  /** `options.queue`: builds since named queues only (the baseline may ignore it). */
+  enqueueBulk(
+    tasks: readonly object[],
+    options?: { queue?: string },
+  ): Promise<readonly { executionId: unknown }[]>;
   close(): Promise<void>;
 }
 

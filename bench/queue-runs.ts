@@ -83,6 +83,35 @@ interface Feeder {
 
 const PREFIX: Record<System, string> = { noop: 'bull', peer: 'bull', taskrest: '{bench}' };
 
+/**
+ * Where the wall-clock time of the measurements went, in ms, summed since the
+ * last `takeSceneTimes()`: setting a scene up (empty Redis, fresh workers, the
+ * feeder), filling the paused queue, the timed part (resume to drained, or
+ * the fixed-rate latency run), and tearing it down. The run logs it per phase.
+ */
+export interface SceneTimes {
+  setup: number;
+  fill: number;
+  timed: number;
+  teardown: number;
+}
+
+let times: SceneTimes = { setup: 0, fill: 0, timed: 0, teardown: 0 };
+
+/** The scene times since the last call, and starts counting anew. */
+export function takeSceneTimes(): SceneTimes {
+  const taken = times;
+  times = { setup: 0, fill: 0, timed: 0, teardown: 0 };
+  return taken;
+}
+
+/** Adds the time since `since` to `part`; returns now. */
+export function lap(part: keyof SceneTimes, since: number): number {
+  const now = performance.now();
+  times[part] += now - since;
+  return now;
+}
+
 export function labelOf(spec: Pick<RunSpec, 'system' | 'build'>): string {
   if (spec.system !== 'taskrest') return spec.system;
   const build = spec.build ?? THIS_BUILD;
@@ -96,15 +125,16 @@ export function labelOf(spec: Pick<RunSpec, 'system' | 'build'>): string {
  */
 export async function measureOnce(spec: RunSpec): Promise<Sample> {
   return withScene(spec, async ({ redis, feeder, processes }) => {
+    const filling = performance.now();
     const requestsBefore = await targetCount(spec.targetUrl);
     const memoryBefore = await usedMemory(redis);
     await feeder.queue.pause();
     await feeder.add(spec.jobs);
     const cpuBefore = totalCpuMs(processes);
-    const begin = performance.now();
+    const begin = lap('fill', filling);
     await feeder.queue.resume();
     await drained(feeder.queue, spec.jobs);
-    const throughput = spec.jobs / ((performance.now() - begin) / 1000);
+    const throughput = spec.jobs / ((lap('timed', begin) - begin) / 1000);
     const cpuUsPerJob = ((totalCpuMs(processes) - cpuBefore) * 1000) / spec.jobs;
     const memoryAfter = await usedMemory(redis);
     const rss = processes.map((p) => p.peakRss());
@@ -125,9 +155,11 @@ export async function measureLatency(
   seconds: number,
 ): Promise<{ latency: Latency; checks: Checks }> {
   return withScene(spec, async ({ feeder }) => {
+    const begin = performance.now();
     const requestsBefore = await targetCount(spec.targetUrl);
     const latency = await fixedRateLatency(feeder, rate, seconds);
     await drained(feeder.queue, latency.jobs);
+    lap('timed', begin);
     return { latency, checks: await checksOf(spec, feeder.queue, requestsBefore, latency.jobs) };
   });
 }
@@ -173,6 +205,7 @@ interface Scene {
 
 async function withScene<T>(spec: RunSpec, use: (scene: Scene) => Promise<T>): Promise<T> {
   const queueName = `bench-${spec.workers}w-${spec.concurrency}c-${spec.bodyBytes}b-${spec.delayMs ?? 0}ms`;
+  const settingUp = performance.now();
   const redis = new Redis(spec.redisUrl);
   await redis.flushall();
   const processes = await startWorkers(spec, queueName);
@@ -182,13 +215,16 @@ async function withScene<T>(spec: RunSpec, use: (scene: Scene) => Promise<T>): P
     queueName,
     `${spec.targetUrl}/bytes/${spec.bodyBytes}${delay}`,
   );
+  lap('setup', settingUp);
   try {
     return await use({ redis, feeder, processes });
   } finally {
+    const tearingDown = performance.now();
     await Promise.all(processes.map((p) => p.stop()));
     await feeder.close();
     await redis.flushall();
     redis.disconnect();
+    lap('teardown', tearingDown);
   }
 }
 
@@ -280,14 +316,18 @@ async function createFeeder(spec: RunSpec, queueName: string, url: string): Prom
   };
 }
 
-async function inBatches(count: number, add: (n: number) => Promise<string[]>): Promise<string[]> {
+/** Adds `count` jobs through `add`, 1,000 at a time; the ids in order. */
+export async function inBatches(
+  count: number,
+  add: (n: number) => Promise<string[]>,
+): Promise<string[]> {
   const ids: string[] = [];
   for (let left = count; left > 0; left -= 1000) ids.push(...(await add(Math.min(1000, left))));
   return ids;
 }
 
 /** Waits until `expected` jobs finished in all (and none waits or runs). */
-async function drained(queue: Queue, expected: number): Promise<void> {
+export async function drained(queue: Queue, expected: number): Promise<void> {
   const until = Date.now() + 300_000;
   while (Date.now() < until) {
     const c = await queue.getJobCounts('completed', 'failed');
