@@ -151,7 +151,6 @@ export async function measureClusterOnce(
   const masters = layout.urls.map((url) => new Redis(url));
   await Promise.all(masters.map((m) => m.flushall()));
   const env = workerEnv(spec, layout);
-  let worker: BenchProcess | undefined;
   let producer: BuildProducer | undefined;
   const connection = new Cluster(
     layout.urls.map((url) => ({ host: '127.0.0.1', port: Number(new URL(url).port) })),
@@ -161,15 +160,22 @@ export async function measureClusterOnce(
   const queues = spec.queues.map(
     (name) => new Queue(name, { connection, prefix: `{${PREFIX}:${name}}` }),
   );
+  let starting: Promise<BenchProcess> | undefined;
   try {
-    worker = await startProcess(`${DIST}/bin/taskrest.js`, ['worker'], env, /worker started/);
     producer = await producerOf(THIS_BUILD, env);
-    const filling = lap('setup', settingUp);
+    // Waits until the producer's cluster client is ready before its first
+    // enqueue makes a queue: a queue made while that client is connected but
+    // not yet ready fails for good (BullMQ's version check runs at once, and
+    // a producer's client has no offline queue).
+    await producer.queues!.list();
     const url = `${spec.targetUrl}/bytes/${spec.bodyBytes}`;
     const share = spec.jobs / spec.queues.length;
     const requestsBefore = await targetCount(spec.targetUrl);
+    await Promise.all(queues.map((q) => q.pause()));
+    // As in the single-Redis rows: the queues fill while the worker starts.
+    starting = startProcess(`${DIST}/bin/taskrest.js`, ['worker'], env, /worker started/);
+    const filling = performance.now();
     for (const queue of queues) {
-      await queue.pause();
       await inBatches(share, async (n) => {
         const added = await producer!.enqueueBulk(new Array<object>(n).fill({ url }), {
           queue: queue.name,
@@ -177,9 +183,12 @@ export async function measureClusterOnce(
         return added.map((a) => String(a.executionId));
       });
     }
+    lap('fill', filling);
+    const worker = await starting;
+    lap('setup', settingUp);
     const cpuBefore = await Promise.all(masters.map(cpuMsOf));
     const workerBefore = worker.cpuMs();
-    const begin = lap('fill', filling);
+    const begin = performance.now();
     await Promise.all(queues.map((q) => q.resume()));
     await Promise.all(queues.map((q) => drained(q, share)));
     const windowMs = lap('timed', begin) - begin;
@@ -200,7 +209,7 @@ export async function measureClusterOnce(
     };
   } finally {
     const tearingDown = performance.now();
-    await worker?.stop();
+    await (await starting?.catch(() => undefined))?.stop();
     await producer?.close();
     await Promise.all(queues.map((q) => q.close()));
     connection.disconnect();

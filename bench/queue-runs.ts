@@ -85,9 +85,10 @@ const PREFIX: Record<System, string> = { noop: 'bull', peer: 'bull', taskrest: '
 
 /**
  * Where the wall-clock time of the measurements went, in ms, summed since the
- * last `takeSceneTimes()`: setting a scene up (empty Redis, fresh workers, the
- * feeder), filling the paused queue, the timed part (resume to drained, or
- * the fixed-rate latency run), and tearing it down. The run logs it per phase.
+ * last `takeSceneTimes()`: setting a scene up (empty Redis, the feeder, fresh
+ * workers), filling the paused queue (which runs while the workers start, so
+ * it is also part of setup), the timed part (resume to drained, or the
+ * fixed-rate latency run), and tearing it down. The run logs it per phase.
  */
 export interface SceneTimes {
   setup: number;
@@ -119,33 +120,36 @@ export function labelOf(spec: Pick<RunSpec, 'system' | 'build'>): string {
 }
 
 /**
- * One repetition: fresh workers, a paused queue filled with `spec.jobs`,
- * then the time from resume until every job finished. The producer's own
- * cost is measured separately (bulk enqueue).
+ * One repetition: a paused queue filled with `spec.jobs` while fresh workers
+ * start, then the time from resume until every job finished. The producer's
+ * own cost is measured separately (bulk enqueue). Redis bytes per job are
+ * read on an empty Redis before the workers start and once they stopped, so
+ * that their connections count on neither side.
  */
 export async function measureOnce(spec: RunSpec): Promise<Sample> {
-  return withScene(spec, async ({ redis, feeder, processes }) => {
-    const filling = performance.now();
-    const requestsBefore = await targetCount(spec.targetUrl);
-    const memoryBefore = await usedMemory(redis);
-    await feeder.queue.pause();
-    await feeder.add(spec.jobs);
-    const cpuBefore = totalCpuMs(processes);
-    const begin = lap('fill', filling);
-    await feeder.queue.resume();
-    await drained(feeder.queue, spec.jobs);
-    const throughput = spec.jobs / ((lap('timed', begin) - begin) / 1000);
-    const cpuUsPerJob = ((totalCpuMs(processes) - cpuBefore) * 1000) / spec.jobs;
-    const memoryAfter = await usedMemory(redis);
-    const rss = processes.map((p) => p.peakRss());
-    return {
-      throughput,
-      rssBytes: rss.reduce((a, b) => a + b, 0) / rss.length,
-      cpuUsPerJob,
-      redisBytesPerJob: (memoryAfter - memoryBefore) / spec.jobs,
-      checks: await checksOf(spec, feeder.queue, requestsBefore, spec.jobs),
-    };
-  });
+  return withScene(
+    spec,
+    { prefill: spec.jobs },
+    async ({ redis, feeder, processes, memoryBefore }) => {
+      const requestsBefore = await targetCount(spec.targetUrl);
+      const cpuBefore = totalCpuMs(processes);
+      const begin = performance.now();
+      await feeder.queue.resume();
+      await drained(feeder.queue, spec.jobs);
+      const throughput = spec.jobs / ((lap('timed', begin) - begin) / 1000);
+      const cpuUsPerJob = ((totalCpuMs(processes) - cpuBefore) * 1000) / spec.jobs;
+      const rss = processes.map((p) => p.peakRss());
+      await Promise.all(processes.map((p) => p.stop()));
+      const memoryAfter = await usedMemory(redis);
+      return {
+        throughput,
+        rssBytes: rss.reduce((a, b) => a + b, 0) / rss.length,
+        cpuUsPerJob,
+        redisBytesPerJob: (memoryAfter - memoryBefore) / spec.jobs,
+        checks: await checksOf(spec, feeder.queue, requestsBefore, spec.jobs),
+      };
+    },
+  );
 }
 
 /** Enqueues at `rate` jobs/s for `seconds` into fresh workers, then reads each job's enqueue-to-finish time. */
@@ -154,7 +158,7 @@ export async function measureLatency(
   rate: number,
   seconds: number,
 ): Promise<{ latency: Latency; checks: Checks }> {
-  return withScene(spec, async ({ feeder }) => {
+  return withScene(spec, { prefill: 0 }, async ({ feeder }) => {
     const begin = performance.now();
     const requestsBefore = await targetCount(spec.targetUrl);
     const latency = await fixedRateLatency(feeder, rate, seconds);
@@ -201,25 +205,45 @@ interface Scene {
   redis: Redis;
   feeder: Feeder;
   processes: BenchProcess[];
+  /** Redis used_memory before the workers started and the queue was filled. */
+  memoryBefore: number;
 }
 
-async function withScene<T>(spec: RunSpec, use: (scene: Scene) => Promise<T>): Promise<T> {
+/**
+ * Empties Redis, creates the feeder, and starts fresh workers; with
+ * `prefill`, pauses the queue and fills it with that many jobs while the
+ * workers start (both untimed: the worker's start-up and the producer's
+ * enqueue then share the machine instead of taking turns).
+ */
+async function withScene<T>(
+  spec: RunSpec,
+  { prefill }: { prefill: number },
+  use: (scene: Scene) => Promise<T>,
+): Promise<T> {
   const queueName = `bench-${spec.workers}w-${spec.concurrency}c-${spec.bodyBytes}b-${spec.delayMs ?? 0}ms`;
   const settingUp = performance.now();
   const redis = new Redis(spec.redisUrl);
   await redis.flushall();
-  const processes = await startWorkers(spec, queueName);
   const delay = spec.delayMs ? `?delay=${spec.delayMs}` : '';
   const feeder = await createFeeder(
     spec,
     queueName,
     `${spec.targetUrl}/bytes/${spec.bodyBytes}${delay}`,
   );
-  lap('setup', settingUp);
+  const memoryBefore = await usedMemory(redis);
+  if (prefill > 0) await feeder.queue.pause();
+  const starting = startWorkers(spec, queueName);
   try {
-    return await use({ redis, feeder, processes });
+    const filling = performance.now();
+    const [processes] = await Promise.all([
+      starting,
+      prefill > 0 ? feeder.add(prefill).then(() => lap('fill', filling)) : undefined,
+    ]);
+    lap('setup', settingUp);
+    return await use({ redis, feeder, processes, memoryBefore });
   } finally {
     const tearingDown = performance.now();
+    const processes = await starting.catch(() => []);
     await Promise.all(processes.map((p) => p.stop()));
     await feeder.close();
     await redis.flushall();
@@ -256,6 +280,7 @@ function taskrestEnv(spec: RunSpec, queueName: string): Record<string, string> {
   };
 }
 
+/** Starts the workers; when one fails to start, stops the others and rejects. */
 async function startWorkers(spec: RunSpec, queueName: string): Promise<BenchProcess[]> {
   const start = () =>
     spec.system === 'taskrest'
@@ -277,7 +302,12 @@ async function startWorkers(spec: RunSpec, queueName: string): Promise<BenchProc
           },
           /ready/,
         );
-  return Promise.all(Array.from({ length: spec.workers }, start));
+  const started = await Promise.allSettled(Array.from({ length: spec.workers }, start));
+  const up = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  const failed = started.find((r) => r.status === 'rejected');
+  if (!failed) return up;
+  await Promise.all(up.map((p) => p.stop()));
+  throw failed.reason;
 }
 
 async function createFeeder(spec: RunSpec, queueName: string, url: string): Promise<Feeder> {
@@ -374,7 +404,12 @@ function totalCpuMs(processes: readonly BenchProcess[]): number {
   return processes.reduce((sum, p) => sum + p.cpuMs(), 0);
 }
 
+/**
+ * Redis used_memory without its cache of Lua scripts: the scripts stay cached
+ * across FLUSHALL, so only the first scene to load them would pay for them.
+ */
 async function usedMemory(redis: Redis): Promise<number> {
   const info = await redis.info('memory');
-  return Number(/used_memory:(\d+)/.exec(info)?.[1] ?? 0);
+  const field = (name: string) => Number(new RegExp(`^${name}:(\\d+)`, 'm').exec(info)?.[1] ?? 0);
+  return field('used_memory') - field('used_memory_scripts_eval');
 }
