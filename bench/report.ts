@@ -35,7 +35,8 @@ export function renderMarkdown(r: BenchResults): string {
         .map(([k, v]) => `${k} ${v}`)
         .join(', ') +
       `. Median of ${r.reps} repetitions, the systems alternating` +
-      (r.baseline ? `; baseline: taskrest built from ${r.baseline}.` : '.'),
+      (r.baseline ? `; baseline: taskrest built from ${r.baseline}.` : '.') +
+      ` The whole run took ${r.durations.totalSeconds} s.`,
   );
   lines.push('');
   lines.push('| ceiling | per second |', '|---|---:|');
