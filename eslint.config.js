@@ -2,7 +2,8 @@
 // a floating promise in a worker is a lost job or an unhandled rejection.
 // It also enforces the architecture's dependency directions (docs/architecture.md):
 // shared/ imports none of the others; worker/ and producer/ import only shared/;
-// api/ imports producer/ and shared/; cli/ may import everything.
+// api/ imports producer/ and shared/; cli/ may import everything; bench/ everything but
+// test/ (which is not built into dist/, where the benchmark runs).
 import tseslint from 'typescript-eslint';
 
 /** An import of one of these top-level folders, from anywhere below the repo root. */
@@ -47,6 +48,7 @@ export default tseslint.config(
   onlyImports('producer', ['worker', 'api', 'cli', 'bin', 'bench', 'test']),
   onlyImports('api', ['worker', 'cli', 'bin', 'bench', 'test']),
   onlyImports('cli', ['bin', 'bench', 'test']),
+  onlyImports('bench', ['test']),
   {
     // vitest's asymmetric matchers (expect.any, expect.objectContaining) are typed `any`.
     files: ['test/**/*.ts'],

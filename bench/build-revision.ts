@@ -45,8 +45,14 @@ export function buildRevision(rev: string): Build {
 
 /** What a benchmark needs of a build's library. */
 export interface BuildProducer {
-  enqueueBulk(tasks: readonly object[]): Promise<readonly { executionId: unknown }[]>;
+  /** `options.queue`: builds since named queues only (the baseline may ignore it). */
+  enqueueBulk(
+    tasks: readonly object[],
+    options?: { queue?: string },
+  ): Promise<readonly { executionId: unknown }[]>;
   close(): Promise<void>;
+  /** Waits for Redis, then lists the queues (builds since named queues). */
+  queues?: { list(): Promise<unknown> };
 }
 
 /** The build's own library, configured from `env` (both constructor styles taskrest has had). */

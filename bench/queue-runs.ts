@@ -83,6 +83,36 @@ interface Feeder {
 
 const PREFIX: Record<System, string> = { noop: 'bull', peer: 'bull', taskrest: '{bench}' };
 
+/**
+ * Where the wall-clock time of the measurements went, in ms, summed since the
+ * last `takeSceneTimes()`: setting a scene up (empty Redis, the feeder, fresh
+ * workers), filling the paused queue (which runs while the workers start, so
+ * it is also part of setup), the timed part (resume to drained, or the
+ * fixed-rate latency run), and tearing it down. The run logs it per phase.
+ */
+export interface SceneTimes {
+  setup: number;
+  fill: number;
+  timed: number;
+  teardown: number;
+}
+
+let times: SceneTimes = { setup: 0, fill: 0, timed: 0, teardown: 0 };
+
+/** The scene times since the last call, and starts counting anew. */
+export function takeSceneTimes(): SceneTimes {
+  const taken = times;
+  times = { setup: 0, fill: 0, timed: 0, teardown: 0 };
+  return taken;
+}
+
+/** Adds the time since `since` to `part`; returns now. */
+export function lap(part: keyof SceneTimes, since: number): number {
+  const now = performance.now();
+  times[part] += now - since;
+  return now;
+}
+
 export function labelOf(spec: Pick<RunSpec, 'system' | 'build'>): string {
   if (spec.system !== 'taskrest') return spec.system;
   const build = spec.build ?? THIS_BUILD;
@@ -90,32 +120,36 @@ export function labelOf(spec: Pick<RunSpec, 'system' | 'build'>): string {
 }
 
 /**
- * One repetition: fresh workers, a paused queue filled with `spec.jobs`,
- * then the time from resume until every job finished. The producer's own
- * cost is measured separately (bulk enqueue).
+ * One repetition: a paused queue filled with `spec.jobs` while fresh workers
+ * start, then the time from resume until every job finished. The producer's
+ * own cost is measured separately (bulk enqueue). Redis bytes per job are
+ * read on an empty Redis before the workers start and once they stopped, so
+ * that their connections count on neither side.
  */
 export async function measureOnce(spec: RunSpec): Promise<Sample> {
-  return withScene(spec, async ({ redis, feeder, processes }) => {
-    const requestsBefore = await targetCount(spec.targetUrl);
-    const memoryBefore = await usedMemory(redis);
-    await feeder.queue.pause();
-    await feeder.add(spec.jobs);
-    const cpuBefore = totalCpuMs(processes);
-    const begin = performance.now();
-    await feeder.queue.resume();
-    await drained(feeder.queue, spec.jobs);
-    const throughput = spec.jobs / ((performance.now() - begin) / 1000);
-    const cpuUsPerJob = ((totalCpuMs(processes) - cpuBefore) * 1000) / spec.jobs;
-    const memoryAfter = await usedMemory(redis);
-    const rss = processes.map((p) => p.peakRss());
-    return {
-      throughput,
-      rssBytes: rss.reduce((a, b) => a + b, 0) / rss.length,
-      cpuUsPerJob,
-      redisBytesPerJob: (memoryAfter - memoryBefore) / spec.jobs,
-      checks: await checksOf(spec, feeder.queue, requestsBefore, spec.jobs),
-    };
-  });
+  return withScene(
+    spec,
+    { prefill: spec.jobs },
+    async ({ redis, feeder, processes, memoryBefore }) => {
+      const requestsBefore = await targetCount(spec.targetUrl);
+      const cpuBefore = totalCpuMs(processes);
+      const begin = performance.now();
+      await feeder.queue.resume();
+      await drained(feeder.queue, spec.jobs);
+      const throughput = spec.jobs / ((lap('timed', begin) - begin) / 1000);
+      const cpuUsPerJob = ((totalCpuMs(processes) - cpuBefore) * 1000) / spec.jobs;
+      const rss = processes.map((p) => p.peakRss());
+      await Promise.all(processes.map((p) => p.stop()));
+      const memoryAfter = await usedMemory(redis);
+      return {
+        throughput,
+        rssBytes: rss.reduce((a, b) => a + b, 0) / rss.length,
+        cpuUsPerJob,
+        redisBytesPerJob: (memoryAfter - memoryBefore) / spec.jobs,
+        checks: await checksOf(spec, feeder.queue, requestsBefore, spec.jobs),
+      };
+    },
+  );
 }
 
 /** Enqueues at `rate` jobs/s for `seconds` into fresh workers, then reads each job's enqueue-to-finish time. */
@@ -124,10 +158,12 @@ export async function measureLatency(
   rate: number,
   seconds: number,
 ): Promise<{ latency: Latency; checks: Checks }> {
-  return withScene(spec, async ({ feeder }) => {
+  return withScene(spec, { prefill: 0 }, async ({ feeder }) => {
+    const begin = performance.now();
     const requestsBefore = await targetCount(spec.targetUrl);
     const latency = await fixedRateLatency(feeder, rate, seconds);
     await drained(feeder.queue, latency.jobs);
+    lap('timed', begin);
     return { latency, checks: await checksOf(spec, feeder.queue, requestsBefore, latency.jobs) };
   });
 }
@@ -169,26 +205,50 @@ interface Scene {
   redis: Redis;
   feeder: Feeder;
   processes: BenchProcess[];
+  /** Redis used_memory before the workers started and the queue was filled. */
+  memoryBefore: number;
 }
 
-async function withScene<T>(spec: RunSpec, use: (scene: Scene) => Promise<T>): Promise<T> {
+/**
+ * Empties Redis, creates the feeder, and starts fresh workers; with
+ * `prefill`, pauses the queue and fills it with that many jobs while the
+ * workers start (both untimed: the worker's start-up and the producer's
+ * enqueue then share the machine instead of taking turns).
+ */
+async function withScene<T>(
+  spec: RunSpec,
+  { prefill }: { prefill: number },
+  use: (scene: Scene) => Promise<T>,
+): Promise<T> {
   const queueName = `bench-${spec.workers}w-${spec.concurrency}c-${spec.bodyBytes}b-${spec.delayMs ?? 0}ms`;
+  const settingUp = performance.now();
   const redis = new Redis(spec.redisUrl);
   await redis.flushall();
-  const processes = await startWorkers(spec, queueName);
   const delay = spec.delayMs ? `?delay=${spec.delayMs}` : '';
   const feeder = await createFeeder(
     spec,
     queueName,
     `${spec.targetUrl}/bytes/${spec.bodyBytes}${delay}`,
   );
+  const memoryBefore = await usedMemory(redis);
+  if (prefill > 0) await feeder.queue.pause();
+  const starting = startWorkers(spec, queueName);
   try {
-    return await use({ redis, feeder, processes });
+    const filling = performance.now();
+    const [processes] = await Promise.all([
+      starting,
+      prefill > 0 ? feeder.add(prefill).then(() => lap('fill', filling)) : undefined,
+    ]);
+    lap('setup', settingUp);
+    return await use({ redis, feeder, processes, memoryBefore });
   } finally {
+    const tearingDown = performance.now();
+    const processes = await starting.catch(() => []);
     await Promise.all(processes.map((p) => p.stop()));
     await feeder.close();
     await redis.flushall();
     redis.disconnect();
+    lap('teardown', tearingDown);
   }
 }
 
@@ -220,6 +280,7 @@ function taskrestEnv(spec: RunSpec, queueName: string): Record<string, string> {
   };
 }
 
+/** Starts the workers; when one fails to start, stops the others and rejects. */
 async function startWorkers(spec: RunSpec, queueName: string): Promise<BenchProcess[]> {
   const start = () =>
     spec.system === 'taskrest'
@@ -241,7 +302,12 @@ async function startWorkers(spec: RunSpec, queueName: string): Promise<BenchProc
           },
           /ready/,
         );
-  return Promise.all(Array.from({ length: spec.workers }, start));
+  const started = await Promise.allSettled(Array.from({ length: spec.workers }, start));
+  const up = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  const failed = started.find((r) => r.status === 'rejected');
+  if (!failed) return up;
+  await Promise.all(up.map((p) => p.stop()));
+  throw failed.reason;
 }
 
 async function createFeeder(spec: RunSpec, queueName: string, url: string): Promise<Feeder> {
@@ -280,14 +346,18 @@ async function createFeeder(spec: RunSpec, queueName: string, url: string): Prom
   };
 }
 
-async function inBatches(count: number, add: (n: number) => Promise<string[]>): Promise<string[]> {
+/** Adds `count` jobs through `add`, 1,000 at a time; the ids in order. */
+export async function inBatches(
+  count: number,
+  add: (n: number) => Promise<string[]>,
+): Promise<string[]> {
   const ids: string[] = [];
   for (let left = count; left > 0; left -= 1000) ids.push(...(await add(Math.min(1000, left))));
   return ids;
 }
 
 /** Waits until `expected` jobs finished in all (and none waits or runs). */
-async function drained(queue: Queue, expected: number): Promise<void> {
+export async function drained(queue: Queue, expected: number): Promise<void> {
   const until = Date.now() + 300_000;
   while (Date.now() < until) {
     const c = await queue.getJobCounts('completed', 'failed');
@@ -334,7 +404,12 @@ function totalCpuMs(processes: readonly BenchProcess[]): number {
   return processes.reduce((sum, p) => sum + p.cpuMs(), 0);
 }
 
+/**
+ * Redis used_memory without its cache of Lua scripts: the scripts stay cached
+ * across FLUSHALL, so only the first scene to load them would pay for them.
+ */
 async function usedMemory(redis: Redis): Promise<number> {
   const info = await redis.info('memory');
-  return Number(/used_memory:(\d+)/.exec(info)?.[1] ?? 0);
+  const field = (name: string) => Number(new RegExp(`^${name}:(\\d+)`, 'm').exec(info)?.[1] ?? 0);
+  return field('used_memory') - field('used_memory_scripts_eval');
 }

@@ -1,6 +1,7 @@
 /** The benchmark's markdown table, and where it is written. */
 import type { BenchResults } from './run.js';
 import type { RunResult } from './queue-runs.js';
+import type { ClusterResults } from './cluster-runs.js';
 import { round } from './stats.js';
 
 const MiB = 2 ** 20;
@@ -34,7 +35,8 @@ export function renderMarkdown(r: BenchResults): string {
         .map(([k, v]) => `${k} ${v}`)
         .join(', ') +
       `. Median of ${r.reps} repetitions, the systems alternating` +
-      (r.baseline ? `; baseline: taskrest built from ${r.baseline}.` : '.'),
+      (r.baseline ? `; baseline: taskrest built from ${r.baseline}.` : '.') +
+      ` The whole run took ${r.durations.totalSeconds} s.`,
   );
   lines.push('');
   lines.push('| ceiling | per second |', '|---|---:|');
@@ -110,6 +112,7 @@ export function renderMarkdown(r: BenchResults): string {
       ...slow,
     );
   }
+  if (r.cluster) lines.push('', ...clusterTable(r.cluster));
   lines.push('');
   lines.push(
     r.sane
@@ -121,4 +124,34 @@ export function renderMarkdown(r: BenchResults): string {
 
 function latency(run: RunResult): string {
   return run.latency ? `${n(run.latency.p99Ms)} (${n(run.latency.rate)}/s)` : '-';
+}
+
+/** The Redis Cluster table: one queue against two, the worker's and each master's CPU. */
+function clusterTable(c: ClusterResults): string[] {
+  const pct = (share: number) => `${Math.round(share * 100)}%`;
+  const one = c.runs.find((run) => run.queues.length === 1);
+  const rows = c.runs.map((run) => {
+    const masters = run.masters.map(
+      (m) =>
+        `${n(m.cpuMsPerThousandJobs)} (${pct(m.cpuShare)})` +
+        (m.queues.length ? `, holds ${m.queues.join(', ')}` : ''),
+    );
+    return (
+      `| ${run.queues.join(' + ')} | ${n(run.throughput)} | ` +
+      `${one && run !== one ? ratio(run.throughput, one.throughput) : '-'} | ` +
+      `${n(run.workerCpuUsPerJob)} (${pct(run.workerCpuShare)}) | ${masters.join(' | ')} |`
+    );
+  });
+  return [
+    'Two queues on a local 3-master Redis Cluster against one queue (1 KiB, one worker process, concurrency 64 shared by its queues; ' +
+      'CPU over the timed window: per 1,000 jobs, and in % of the window, where 100% is one core busy all along).',
+    '',
+    '| queues | jobs/s | two / one | worker CPU µs/job (%) | ' +
+      c.masters
+        .map((m, i) => `master ${i + 1} (slots ${m.slots}) CPU ms/1,000 jobs (%)`)
+        .join(' | ') +
+      ' |',
+    `|---|---:|---:|---:|${c.masters.map(() => '---:|').join('')}`,
+    ...rows,
+  ];
 }

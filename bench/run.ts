@@ -12,9 +12,12 @@
  * 5. with `--baseline REV`: the same for taskrest built from git revision REV
  *    (checked out and built under .cache/), so that a change is compared
  *    with what came before in the same run;
+ * 6. in a full run, one queue against two on a local 3-master Redis Cluster
+ *    (bench/cluster-runs.ts);
  *
  * and writes bench/results/<date>.json, bench/results/latest.json and the
- * markdown table into docs/performance.md (between the bench markers).
+ * markdown table into docs/performance.md (between the bench markers). It
+ * logs each phase's duration and the total, and records them in the JSON.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -28,10 +31,21 @@ import {
   measureLatency,
   measureOnce,
   summarise,
+  takeSceneTimes,
   type RunResult,
   type RunSpec,
   type Sample,
 } from './queue-runs.js';
+import {
+  layoutOf,
+  measureClusterOnce,
+  summariseCluster,
+  twoQueuesApart,
+  type ClusterResults,
+  type ClusterSample,
+  type ClusterSpec,
+} from './cluster-runs.js';
+import { startRedisCluster } from '../shared/redis-cluster-process.js';
 import { renderMarkdown, replaceBenchTable, REPORT_PAGE } from './report.js';
 import { median } from './stats.js';
 
@@ -58,6 +72,8 @@ const plan = quick
       reps: 3,
       latencySeconds: 2,
       httpRequests: 5000,
+      bulkTasks: 5000,
+      cluster: false,
     }
   : {
       rows: [
@@ -70,11 +86,15 @@ const plan = quick
         { bodyBytes: KiB, workers: 1, concurrency: 256, delayMs: 100 },
         { bodyBytes: KiB, workers: 1, concurrency: 1024, delayMs: 100 },
       ] as Row[],
+      // Not fewer: a fresh worker's slow first second or two would weigh more
+      // (3,000 jobs: every throughput figure about 18% lower).
       jobs: 5000,
       bigJobs: 500,
       reps: 5,
       latencySeconds: 3,
       httpRequests: 20000,
+      bulkTasks: 20000,
+      cluster: true,
     };
 
 if (repsAt !== -1) plan.reps = Number(process.argv[repsAt + 1]);
@@ -92,8 +112,12 @@ export interface BenchResults {
   reps: number;
   runs: RunResult[];
   bulkEnqueue?: BulkEnqueueResult;
+  /** One queue against two on a 3-master Redis Cluster (full runs). */
+  cluster?: ClusterResults;
   sane: boolean;
   problems: string[];
+  /** The whole run's wall-clock time (up to writing the results) and each phase's. */
+  durations: { totalSeconds: number; phases: PhaseDuration[] };
 }
 
 function versionOf(pkg: string): string {
@@ -107,8 +131,44 @@ function log(line: string): void {
   process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
 }
 
+/** How long one phase of the run took, and how its scenes' time split (s). */
+export interface PhaseDuration {
+  phase: string;
+  seconds: number;
+  setup: number;
+  fill: number;
+  timed: number;
+  teardown: number;
+}
+
+const phases: PhaseDuration[] = [];
+
+/** Runs one phase of the benchmark, logging and recording how long it took and where. */
+async function phase<T>(name: string, work: () => Promise<T> | T): Promise<T> {
+  takeSceneTimes();
+  const begin = performance.now();
+  try {
+    return await work();
+  } finally {
+    const s = (ms: number) => Math.round(ms / 100) / 10;
+    const scenes = takeSceneTimes();
+    const took: PhaseDuration = {
+      phase: name,
+      seconds: s(performance.now() - begin),
+      setup: s(scenes.setup),
+      fill: s(scenes.fill),
+      timed: s(scenes.timed),
+      teardown: s(scenes.teardown),
+    };
+    phases.push(took);
+    log(
+      `  [${name}: ${took.seconds} s; scenes: setup ${took.setup}, fill ${took.fill}, timed ${took.timed}, teardown ${took.teardown}]`,
+    );
+  }
+}
+
 async function main(): Promise<void> {
-  const started = Date.now();
+  const started = performance.now();
   const redis = await startRedisServer({
     port: await freePort(),
     args: ['--maxmemory-policy', 'noeviction'],
@@ -118,15 +178,22 @@ async function main(): Promise<void> {
   try {
     const base = { redisUrl: redis.url, targetUrl: target.url, latencySeconds: 0 };
 
+    const baseline = baselineRev
+      ? await phase('baseline build', () => buildRevision(baselineRev))
+      : undefined;
+
     log('HTTP ceilings');
-    const httpCeilings = {} as Record<Client, number>;
-    for (const client of ['axios-default', 'axios-taskrest-adapter', 'undici'] as const) {
-      const reps: number[] = [];
-      for (let i = 0; i < 3; i++)
-        reps.push(await httpCeiling(client, `${target.url}/bytes/${KiB}`, plan.httpRequests));
-      httpCeilings[client] = median(reps);
-      log(`  ${client}: ${Math.round(httpCeilings[client])} requests/s`);
-    }
+    const httpCeilings = await phase('HTTP ceilings', async () => {
+      const ceilings = {} as Record<Client, number>;
+      for (const client of ['axios-default', 'axios-taskrest-adapter', 'undici'] as const) {
+        const reps: number[] = [];
+        for (let i = 0; i < 3; i++)
+          reps.push(await httpCeiling(client, `${target.url}/bytes/${KiB}`, plan.httpRequests));
+        ceilings[client] = median(reps);
+        log(`  ${client}: ${Math.round(ceilings[client])} requests/s`);
+      }
+      return ceilings;
+    });
 
     log('queue ceiling (no-op BullMQ worker)');
     const ceilingSpec: RunSpec = {
@@ -137,26 +204,42 @@ async function main(): Promise<void> {
       bodyBytes: KiB,
       jobs: plan.jobs * 2,
     };
-    const ceilingSamples: Sample[] = [];
-    for (let rep = 0; rep < plan.reps; rep++) ceilingSamples.push(await measureOnce(ceilingSpec));
-    const queueCeiling = summarise(ceilingSpec, ceilingSamples);
+    const queueCeiling = await phase('queue ceiling', async () => {
+      const samples: Sample[] = [];
+      for (let rep = 0; rep < plan.reps; rep++) samples.push(await measureOnce(ceilingSpec));
+      return summarise(ceilingSpec, samples);
+    });
     log(`  ${Math.round(queueCeiling.throughput)} jobs/s`);
     const combinedCeiling = 1 / (1 / queueCeiling.throughput + 1 / httpCeilings.undici);
 
-    const baseline = baselineRev ? buildRevision(baselineRev) : undefined;
     const runs: RunResult[] = [];
-    for (const row of plan.rows) runs.push(...(await measureRow(row, base, baseline)));
+    for (const row of plan.rows) {
+      const name = `${row.bodyBytes / KiB} KiB ${row.workers}w c${row.concurrency}${row.delayMs ? ` +${row.delayMs} ms` : ''}`;
+      runs.push(...(await phase(name, () => measureRow(row, base, baseline))));
+    }
+    const cluster = plan.cluster
+      ? await phase('Redis Cluster: one queue against two', () => measureCluster(target.url))
+      : undefined;
     log('bulk enqueue: library vs POST /api/tasks/bulk');
-    const bulkEnqueue = await measureBulkEnqueue(redis.url, target.url, quick ? 5000 : 20000).catch(
-      (error: Error) => {
+    const bulkEnqueue = await phase('bulk enqueue', () =>
+      measureBulkEnqueue(redis.url, target.url, plan.bulkTasks).catch((error: Error) => {
         problems.push(`bulk enqueue not measured: ${error.message}`);
         return undefined;
-      },
+      }),
     );
 
     for (const run of [queueCeiling, ...runs]) {
       const { completed, failed, requests, expected } = run.checks;
       const name = `${run.label} ${run.workers}w c${run.concurrency} ${run.bodyBytes}B`;
+      if (completed !== expected)
+        problems.push(`${name}: ${completed} of ${expected} jobs completed`);
+      if (failed !== 0) problems.push(`${name}: ${failed} jobs failed`);
+      if (requests !== expected)
+        problems.push(`${name}: the target saw ${requests} requests, expected ${expected}`);
+    }
+    for (const run of cluster?.runs ?? []) {
+      const { completed, failed, requests, expected } = run.checks;
+      const name = `cluster, queues ${run.queues.join(' + ')}`;
       if (completed !== expected)
         problems.push(`${name}: ${completed} of ${expected} jobs completed`);
       if (failed !== 0) problems.push(`${name}: ${failed} jobs failed`);
@@ -184,12 +267,16 @@ async function main(): Promise<void> {
       reps: plan.reps,
       runs,
       ...(bulkEnqueue ? { bulkEnqueue } : {}),
+      ...(cluster ? { cluster } : {}),
       sane: problems.length === 0,
       problems,
+      durations: { totalSeconds: Math.round((performance.now() - started) / 1000), phases },
     };
     writeResults(results);
+    log('where the time went:');
+    for (const p of phases) log(`  ${p.phase}: ${p.seconds} s`);
     log(
-      `done in ${Math.round((Date.now() - started) / 1000)} s${problems.length ? `; PROBLEMS:\n${problems.join('\n')}` : ''}`,
+      `done in ${results.durations.totalSeconds} s${problems.length ? `; PROBLEMS:\n${problems.join('\n')}` : ''}`,
     );
     if (problems.some((p) => !p.startsWith('bulk enqueue'))) process.exitCode = 1;
   } finally {
@@ -236,6 +323,49 @@ async function measureRow(
     );
   }
   return results;
+}
+
+/**
+ * One queue against two on a fresh 3-master Redis Cluster, one worker
+ * process (1 KiB, concurrency 64): the repetitions alternate between the two
+ * shapes (the order reversed every other time).
+ */
+async function measureCluster(targetUrl: string): Promise<ClusterResults> {
+  const cluster = await startRedisCluster(3);
+  try {
+    const layout = await layoutOf(cluster);
+    const apart = await twoQueuesApart(layout);
+    const shape = { jobs: plan.jobs, concurrency: 64, bodyBytes: KiB, targetUrl };
+    const specs: ClusterSpec[] = [
+      { ...shape, queues: [apart.names[0]] },
+      { ...shape, queues: apart.names },
+    ];
+    const queueMasters = [[apart.masters[0]], apart.masters];
+    const samples = specs.map((): ClusterSample[] => []);
+    for (let rep = 0; rep < plan.reps; rep++) {
+      const order = rep % 2 === 0 ? [0, 1] : [1, 0];
+      for (const i of order) samples[i]!.push(await measureClusterOnce(specs[i]!, layout));
+    }
+    const runs = specs.map((spec, i) =>
+      summariseCluster(spec, layout, queueMasters[i]!, samples[i]!),
+    );
+    for (const run of runs) {
+      log(
+        `  cluster, queues ${run.queues.join(' + ')}: ${Math.round(run.throughput)} jobs/s ` +
+          `(${run.throughputs.map(Math.round).join(', ')}), worker ${Math.round(run.workerCpuUsPerJob)} µs CPU/job ` +
+          `(${Math.round(run.workerCpuShare * 100)}%), masters ` +
+          run.masters
+            .map(
+              (m) =>
+                `${Math.round(m.cpuMsPerThousandJobs)} ms/1000 (${Math.round(m.cpuShare * 100)}%)`,
+            )
+            .join(', '),
+      );
+    }
+    return { masters: layout.masters, runs };
+  } finally {
+    await cluster.stop();
+  }
 }
 
 function writeResults(results: BenchResults): void {

@@ -1,11 +1,4 @@
-import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Redis } from 'ioredis';
-import { startRedisServer, type RedisServerProcess } from '../../shared/redis-server-process.js';
-import { eventually } from './eventually.js';
-import { freePort } from './free-port.js';
+import { startRedisCluster } from '../../shared/redis-cluster-process.js';
 
 /** A Redis Cluster of masters on loopback, owned by one test. */
 export interface OwnRedisCluster {
@@ -14,76 +7,8 @@ export interface OwnRedisCluster {
   destroy(): Promise<void>;
 }
 
-/**
- * Starts `masters` `redis-server --cluster-enabled yes` nodes on free ports,
- * each with its own directory and nodes file, joins them with `redis-cli
- * --cluster create … --cluster-replicas 0 --cluster-yes`, and resolves once
- * every node reports `cluster_state:ok`.
- */
+/** Starts a cluster of `masters` masters (shared/redis-cluster-process.ts) for one test. */
 export async function ownRedisCluster(masters = 3): Promise<OwnRedisCluster> {
-  const dir = await mkdtemp(join(tmpdir(), 'taskrest-cluster-'));
-  const nodes: RedisServerProcess[] = [];
-  const destroy = async () => {
-    await Promise.all(nodes.map((node) => node.stop()));
-    await rm(dir, { recursive: true, force: true });
-  };
-  try {
-    for (let i = 0; i < masters; i += 1) {
-      const port = await freePort();
-      nodes.push(
-        await startRedisServer({
-          port,
-          args: [
-            '--cluster-enabled',
-            'yes',
-            '--cluster-config-file',
-            join(dir, `nodes-${port}.conf`),
-            '--dir',
-            dir,
-            '--dbfilename',
-            `dump-${port}.rdb`,
-          ],
-        }),
-      );
-    }
-    await run('redis-cli', [
-      '--cluster',
-      'create',
-      ...nodes.map((node) => `127.0.0.1:${node.port}`),
-      '--cluster-replicas',
-      '0',
-      '--cluster-yes',
-    ]);
-    await Promise.all(nodes.map((node) => waitForClusterOk(node.url)));
-  } catch (error) {
-    await destroy();
-    throw error;
-  }
-  return { urls: nodes.map((node) => node.url), destroy };
-}
-
-function run(command: string, args: string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) =>
-      code === 0 ? resolve() : reject(new Error(`${command} exited ${code}:\n${output}`)),
-    );
-  });
-}
-
-async function waitForClusterOk(url: string, timeoutMs = 15_000): Promise<void> {
-  const client = new Redis(url);
-  try {
-    await eventually(
-      async () => /cluster_state:ok/.test(await client.cluster('INFO')),
-      `cluster ok at ${url}`,
-      { timeoutMs, intervalMs: 100 },
-    );
-  } finally {
-    client.disconnect();
-  }
+  const cluster = await startRedisCluster(masters);
+  return { urls: cluster.urls, destroy: () => cluster.stop() };
 }

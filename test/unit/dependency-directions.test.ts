@@ -32,6 +32,7 @@ describe('dependency directions', () => {
     ['api/wrong.ts', '../worker/task-worker.js'],
     ['api/wrong.ts', '../cli/command.js'],
     ['cli/wrong.ts', '../bench/run.js'],
+    ['bench/wrong.ts', '../test/helpers/own-redis-cluster.js'],
   ])('%s may not import %s', async (file, specifier) => {
     const errors = await importErrors(file, specifier);
     expect(errors).toHaveLength(1);
@@ -45,6 +46,7 @@ describe('dependency directions', () => {
     ['api/right.ts', '../producer/task-producer.js'],
     ['cli/right.ts', '../worker/task-worker.js'],
     ['cli/right.ts', '../api/create-api-server.js'],
+    ['bench/right.ts', '../shared/redis-cluster-process.js'],
     ['test/unit/right.ts', '../../worker/executor.js'],
   ])('%s may import %s', async (file, specifier) => {
     expect(await importErrors(file, specifier)).toEqual([]);
