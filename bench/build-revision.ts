@@ -51,8 +51,6 @@ export interface BuildProducer {
     options?: { queue?: string },
   ): Promise<readonly { executionId: unknown }[]>;
   close(): Promise<void>;
-  /** Waits for Redis, then lists the queues (builds since named queues). */
-  queues?: { list(): Promise<unknown> };
 }
 
 /** The build's own library, configured from `env` (both constructor styles taskrest has had). */

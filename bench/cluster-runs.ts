@@ -163,11 +163,6 @@ export async function measureClusterOnce(
   let starting: Promise<BenchProcess> | undefined;
   try {
     producer = await producerOf(THIS_BUILD, env);
-    // Waits until the producer's cluster client is ready before its first
-    // enqueue makes a queue: a queue made while that client is connected but
-    // not yet ready fails for good (BullMQ's version check runs at once, and
-    // a producer's client has no offline queue).
-    await producer.queues!.list();
     const url = `${spec.targetUrl}/bytes/${spec.bodyBytes}`;
     const share = spec.jobs / spec.queues.length;
     const requestsBefore = await targetCount(spec.targetUrl);

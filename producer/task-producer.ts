@@ -444,6 +444,12 @@ export class TaskProducer {
         connection: this.#connection,
         prefix: bullPrefixOf(this.#ref(queueName)),
         defaultJobOptions: defaultJobOptions(this.#settings),
+        // BullMQ reads the Redis version as the Queue is made, on a Cluster as
+        // soon as it is connected, before it is ready: without an offline
+        // queue that read fails and leaves the Queue broken for good. Every
+        // call here waits for the connection to be ready (withRedis) instead;
+        // the workers check the version.
+        ...(this.#settings.redisCluster ? { skipVersionCheck: true } : {}),
       });
       queue.on('error', () => undefined);
       this.#queues.set(queueName, queue);

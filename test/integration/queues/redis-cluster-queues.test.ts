@@ -5,6 +5,7 @@ import { loadConfig, type Config } from '../../../shared/config.js';
 import { TaskProducer } from '../../../producer/task-producer.js';
 import { producerOptionsOf } from '../../../producer/task-producer-options.js';
 import { bullPrefixOf } from '../../../shared/queue-keys.js';
+import { createRedis } from '../../../shared/redis-connection.js';
 import { ownRedisCluster, type OwnRedisCluster } from '../../helpers/own-redis-cluster.js';
 import { startCallbackReceiver } from '../../helpers/callback-receiver.js';
 import { startTimingTarget, type TimingTarget } from '../../helpers/timing-target.js';
@@ -99,6 +100,37 @@ describe('named queues on a Redis Cluster', () => {
       expect(execution?.callback_execution_id).toBe(`callback!${String(executionId)}`);
     } finally {
       await hook.close();
+    }
+  });
+
+  it('enqueues to a new queue while the cluster connection is connected but not yet ready', async () => {
+    // The producer's own kind of connection (no offline queue), caught between
+    // ioredis' 'connect' and 'ready': the queue made then must still work.
+    const connection = createRedis(config, 'producer');
+    connection.on('error', () => undefined);
+    const early = new TaskProducer({
+      connection,
+      queue: 'gamma',
+      prefix: config.prefix,
+    });
+    try {
+      const enqueued = new Promise<unknown>((resolve) => {
+        connection.once('connect', () => {
+          expect(connection.status).toBe('connect');
+          resolve(
+            early.enqueue({ url: `${target.url}/gamma/early` }).catch((error: unknown) => error),
+          );
+        });
+      });
+      const result = await enqueued;
+      expect(result).toMatchObject({ queue: 'gamma', state: 'waiting' });
+      // And the queue stays usable.
+      await expect(early.enqueue({ url: `${target.url}/gamma/later` })).resolves.toMatchObject({
+        queue: 'gamma',
+      });
+    } finally {
+      await early.close();
+      connection.disconnect();
     }
   });
 });
