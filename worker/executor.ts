@@ -1,5 +1,5 @@
 import type { Context } from '@opentelemetry/api';
-import type { AxiosInstance, AxiosRequestConfig, AxiosResponse } from 'axios';
+import type { AxiosInstance, AxiosRequestConfig, AxiosResponse, GenericAbortSignal } from 'axios';
 import { ErrorCode } from '../shared/errors/error-codes.js';
 import { InvalidTaskError } from '../shared/errors/invalid-task-error.js';
 import { TaskError } from '../shared/errors/task-error.js';
@@ -76,8 +76,8 @@ export interface ParkingExecutorDeps extends ExecutorDeps {
 /** One execution's identity and controls. */
 export interface ExecutionContext {
   readonly executionId: number | string;
-  /** Aborts the request in flight (worker shutdown). */
-  readonly signal?: AbortSignal;
+  /** Aborts the request in flight (worker shutdown, a lost lock, a cancel). */
+  readonly signal?: GenericAbortSignal;
   /** Receives each log line as it happens (the job's BullMQ log). */
   readonly onLog?: (line: string) => void;
   /** Who started the execution (for pass_user_token). */

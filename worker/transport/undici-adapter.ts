@@ -6,6 +6,7 @@ import {
   type InternalAxiosRequestConfig,
 } from 'axios';
 import { onAbort } from './abort-fan-out.js';
+import { AbortFlag } from './abort-flag.js';
 import { AgentPool } from './agent-pool.js';
 import { buildRequest, type RequestSummary } from './build-request.js';
 import { readBody } from './read-body.js';
@@ -65,26 +66,19 @@ async function perform(
 
   // The caller's signal is never handed to undici: many requests share it (a
   // worker's jobs, one shutdown signal), and undici adds a listener per request.
-  // Each request gets a signal of its own, following the caller's through one
-  // shared listener (onAbort); a request with neither signal nor total timeout
-  // pays for no AbortController at all.
-  let controller: AbortController | undefined;
-  let stopFollowing: (() => void) | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  if (signal || settings.totalTimeoutMs > 0) {
-    const own = new AbortController();
-    controller = own;
-    // The abort reason is what undici rejects with, so it names the cause.
-    if (signal) {
-      stopFollowing = onAbort(signal, () =>
-        own.abort(new CanceledError(undefined, config, request)),
-      );
-    }
-    if (settings.totalTimeoutMs > 0) {
-      timer = setTimeout(() => own.abort(totalTimeoutError(settings)), settings.totalTimeoutMs);
-    }
-  }
-  const requestSignal = controller?.signal;
+  // Each request gets a signal of its own (an AbortFlag: no AbortController's
+  // cost), following the caller's through one shared listener (onAbort); a
+  // request with neither signal nor total timeout gets none.
+  const own = signal || settings.totalTimeoutMs > 0 ? new AbortFlag() : undefined;
+  // The abort reason is what undici rejects with, so it names the cause.
+  const stopFollowing =
+    own && signal
+      ? onAbort(signal, () => own.abort(new CanceledError(undefined, config, request)))
+      : undefined;
+  const timer =
+    own && settings.totalTimeoutMs > 0
+      ? setTimeout(() => own.abort(totalTimeoutError(settings)), settings.totalTimeoutMs)
+      : undefined;
 
   try {
     const built = await buildRequest(config);
@@ -96,7 +90,8 @@ async function perform(
     });
     const res = await agent.request({
       ...built,
-      ...(requestSignal ? { signal: requestSignal } : {}),
+      // undici takes any signal with `aborted`, `reason` and add/removeEventListener.
+      ...(own ? { signal: own } : {}),
       headersTimeout: settings.readTimeoutMs,
       bodyTimeout: settings.readTimeoutMs,
     });
@@ -118,7 +113,7 @@ async function perform(
   } catch (err) {
     // Aborted through the caller's signal (not cut by the total timeout before):
     // axios' CanceledError, as its adapters say it.
-    if (signal?.aborted && !(controller?.signal.reason instanceof TransportError)) {
+    if (signal?.aborted && !(own?.reason instanceof TransportError)) {
       throw new CanceledError(undefined, config, request);
     }
     throw toAxiosError(err, config, request, settings);
