@@ -35,10 +35,10 @@ interface ControlDeps {
 }
 
 /**
- * Cancelling and replaying executions, on BullMQ's primitives: `remove`
- * for what has not started, the running worker's `cancelJob` (reached in
- * every worker process through a pub/sub channel) for what runs, and
- * `job.retry` for what failed.
+ * Cancelling and replaying executions, on BullMQ's primitives where it has
+ * them: `remove` for what has not started, `job.retry` for what failed; for
+ * what runs, a message on a pub/sub channel every worker process follows,
+ * and the process running the execution aborts it.
  */
 export class ExecutionControl {
   readonly #deps: ControlDeps;
@@ -80,7 +80,7 @@ export class ExecutionControl {
   /**
    * Marks the job (a worker that takes it up again, its first one having
    * died, ends it at once), then tells every worker process: the one
-   * running it aborts it (BullMQ's `cancelJob`).
+   * running it aborts it.
    */
   async #cancelRunning(queue: Queue, id: string, by: string): Promise<void> {
     const job = await Job.fromId(queue, id);

@@ -2,8 +2,8 @@ import { queueKeyBase, type QueueRef } from './queue-keys.js';
 
 /**
  * The Redis pub/sub channel that carries a queue's cancels to every worker
- * process (BullMQ's `worker.cancelJob` reaches only the process it is called
- * in): under the queue's own keys, `{taskrest:q}:q:cancel`.
+ * process (only the process running an execution can abort it): under the
+ * queue's own keys, `{taskrest:q}:q:cancel`.
  */
 export function cancelChannelOf(ref: QueueRef): string {
   return `${queueKeyBase(ref)}:cancel`;

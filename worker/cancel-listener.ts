@@ -7,8 +7,8 @@ export type OnCancel = (queueName: string, message: CancelMessage) => void;
 /**
  * One subscriber connection per worker process, on the cancel channel of
  * every queue it consumes: a cancel published anywhere reaches the process
- * whose BullMQ Worker runs the execution, which aborts it with `cancelJob`
- * (the others have no such job and do nothing).
+ * that runs the execution, which aborts it (RunningExecutions.cancel; the
+ * others run no such execution and do nothing).
  */
 export class CancelListener {
   readonly #subscriber: RedisClient;

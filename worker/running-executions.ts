@@ -11,31 +11,23 @@ export interface RunningExecution {
     AbortFlag,
     'aborted' | 'reason' | 'addEventListener' | 'removeEventListener'
   >;
-  /** Who cancelled it (BullMQ's `cancelJob` reason), once someone did. */
+  /** Who cancelled it, once someone did (`cancel`). */
   readonly cancelledBy: string | undefined;
   /** True once the worker lost the job's lock: the job is no longer this execution's to finish. */
   readonly lockLost: boolean;
 }
 
-/** One execution as registered (a class: one per job, its getter on the prototype). */
+/** One execution as registered (a class: one per job, its fields in one shape). */
 class Entry implements RunningExecution {
   /** Its own abort signal, an AbortFlag: an AbortController per job cost 1% of the job's CPU. */
   readonly signal = new AbortFlag();
   lockLost = false;
-  /** Stops following BullMQ's cancel signal (called when the execution finishes). */
-  unfollow: (() => void) | undefined;
+  cancelledBy: string | undefined = undefined;
 
   constructor(
     readonly jobId: string,
     readonly token: string | undefined,
-    private readonly cancel: AbortSignal | undefined,
   ) {}
-
-  /** The reason the cancel signal carries: who cancelled (`cancelJob(id, by)`). */
-  get cancelledBy(): string | undefined {
-    if (!this.cancel?.aborted) return undefined;
-    return typeof this.cancel.reason === 'string' ? this.cancel.reason : 'unknown';
-  }
 }
 
 /**
@@ -63,34 +55,36 @@ export class RunningExecutions {
     return this.byJob.get(jobId);
   }
 
-  /**
-   * Registers the execution of `jobId` under its lock `token`; end it with
-   * `finish`. `cancel` is BullMQ's processor signal for the job, aborted by
-   * `worker.cancelJob`: it aborts the execution too, as a cancel.
-   */
-  start(jobId: string, token: string | undefined, cancel?: AbortSignal): RunningExecution {
+  /** Registers the execution of `jobId` under its lock `token`; end it with `finish`. */
+  start(jobId: string, token: string | undefined): RunningExecution {
     // The job came back to this worker while an earlier execution of it still
     // runs: the stalled check took it from that one, whose lock is gone.
     const earlier = this.byJob.get(jobId);
     if (earlier) this.abortLost(earlier);
-    const entry = new Entry(jobId, token, cancel);
-    const { signal } = entry;
-    if (cancel) {
-      // One listener, removed when the execution finishes, rather than an
-      // AbortSignal.any per job (its dependent signals live until collected).
-      const onCancel = () => signal.abort(cancel.reason);
-      cancel.addEventListener('abort', onCancel, { once: true });
-      entry.unfollow = () => cancel.removeEventListener('abort', onCancel);
-      if (cancel.aborted) onCancel();
-    }
+    const entry = new Entry(jobId, token);
     this.byJob.set(jobId, entry);
-    if (this.closed) signal.abort(new Error('grace period over'));
+    if (this.closed) entry.signal.abort(new Error('grace period over'));
     return entry;
+  }
+
+  /**
+   * Cancels the execution of `jobId` running now: aborts it, `by` naming who
+   * asked. False when this process runs none.
+   *
+   * Not BullMQ's `worker.cancelJob`: that needs a processor taking BullMQ's
+   * abort signal, an AbortController per job; following it cost another 2-3%
+   * of a job's CPU, for what this registry of executions does anyway.
+   */
+  cancel(jobId: string, by: string): boolean {
+    const entry = this.byJob.get(jobId);
+    if (!entry) return false;
+    entry.cancelledBy ??= by;
+    entry.signal.abort(by);
+    return true;
   }
 
   /** Forgets a finished execution (a later one of the same job stays registered). */
   finish(execution: RunningExecution): void {
-    (execution as Entry).unfollow?.();
     if (this.byJob.get(execution.jobId) === execution) this.byJob.delete(execution.jobId);
   }
 

@@ -123,25 +123,22 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
   const refOf = (queueName: string): QueueRef => ({ prefix: config.prefix, queueName });
 
   const newWorker = (queueName: string, concurrency: number) =>
-    // Three parameters: BullMQ then hands each job an abort signal that its `cancelJob` aborts.
-    new Worker<unknown, StoredOutput>(
-      queueName,
-      async (job, token, signal) => process(job, token, signal),
-      {
-        connection,
-        prefix: bullPrefixOf(refOf(queueName)),
-        // BullMQ names its connections after it: queue.getWorkers() lists this process.
-        name,
-        // This queue's share of WORKER_CONCURRENCY (the group re-shares as queues come and go).
-        concurrency,
-        stalledInterval: config.stalledIntervalMs,
-        maxStalledCount: config.maxStalledCount,
-        lockDuration: config.lockDurationMs,
-        // Retention (TASKREST_KEEP_*) of every job whose producer set none of its own.
-        removeOnComplete: { ...config.keepCompleted },
-        removeOnFail: { ...config.keepFailed },
-      },
-    );
+    // Two parameters: BullMQ then makes no abort signal per job (cancels go
+    // through `executions`, see RunningExecutions.cancel).
+    new Worker<unknown, StoredOutput>(queueName, async (job, token) => process(job, token), {
+      connection,
+      prefix: bullPrefixOf(refOf(queueName)),
+      // BullMQ names its connections after it: queue.getWorkers() lists this process.
+      name,
+      // This queue's share of WORKER_CONCURRENCY (the group re-shares as queues come and go).
+      concurrency,
+      stalledInterval: config.stalledIntervalMs,
+      maxStalledCount: config.maxStalledCount,
+      lockDuration: config.lockDurationMs,
+      // Retention (TASKREST_KEEP_*) of every job whose producer set none of its own.
+      removeOnComplete: { ...config.keepCompleted },
+      removeOnFail: { ...config.keepFailed },
+    });
   const worker = new WorkerGroup(newWorker, config.workerConcurrency);
   const onListenerError = (event: string | symbol, error: Error) =>
     logger.error('event listener failed', { event: String(event), error: error.message });
@@ -163,7 +160,7 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
     connection,
     config.prefix,
     (queueName, { id, by }) => {
-      if (worker.cancelJob(queueName, id, by))
+      if (executions.cancel(runKeyOf(queueName, id), by))
         logger.info('execution cancelled', { queue: queueName, id, by });
     },
     (error) => logger.warn('cancel channel', { error: error.message }),
@@ -189,7 +186,6 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
   async function process(
     job: Job<unknown, StoredOutput>,
     token: string | undefined,
-    cancel: AbortSignal | undefined,
   ): Promise<StoredOutput> {
     const jobLog = new JobLogWriter(
       connection,
@@ -200,23 +196,24 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
     // Cancelled while an earlier worker ran it (that one died): it ends now, nothing is sent.
     const mark = cancelMarkOf(job.data);
     if (mark) return endCancelled(job, null, mark.by, jobLog);
-    const opened = openSecrets(stored, meta.sealed, keyRing);
-    // A callback job (the parent of its execution) or a task job: told apart by the job name.
-    const callback =
-      job.name === CALLBACK_JOB_NAME
-        ? await prepareCallback(job, opened, meta, {
-            redis: connection,
-            queue: refOf(job.queueName),
-            secrets: config.callbackSecrets,
-          })
-        : undefined;
-    const task = callback ? callback.task : opened;
-    const resume = isParkedExecution(meta.parked) ? meta.parked : undefined;
-    const startedAt = performance.now();
-    const execution = executions.start(runKeyOf(job.queueName, job.id ?? ''), token, cancel);
-    // Until the job is settled (handed back, its failure stored): a stop that
+    // Registered before anything is awaited, so that a cancel finds it; until
+    // the job is settled (handed back, its failure stored): a stop that
     // cannot wait any longer names the jobs it leaves to the stalled check.
+    const execution = executions.start(runKeyOf(job.queueName, job.id ?? ''), token);
     try {
+      const opened = openSecrets(stored, meta.sealed, keyRing);
+      // A callback job (the parent of its execution) or a task job: told apart by the job name.
+      const callback =
+        job.name === CALLBACK_JOB_NAME
+          ? await prepareCallback(job, opened, meta, {
+              redis: connection,
+              queue: refOf(job.queueName),
+              secrets: config.callbackSecrets,
+            })
+          : undefined;
+      const task = callback ? callback.task : opened;
+      const resume = isParkedExecution(meta.parked) ? meta.parked : undefined;
+      const startedAt = performance.now();
       return await runExecution(
         job,
         token,

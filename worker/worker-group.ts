@@ -77,14 +77,6 @@ export class WorkerGroup extends EventEmitter {
     return workers.length > 0 && workers.every((worker) => worker.isRunning());
   }
 
-  /**
-   * Aborts the processor signal of job `jobId` of `queueName` (BullMQ's
-   * `cancelJob`, with `reason`); false when this process does not run it.
-   */
-  cancelJob(queueName: string, jobId: string, reason: string): boolean {
-    return this.#workers.get(queueName)?.cancelJob(jobId, reason) ?? false;
-  }
-
   /** Closes every Worker: no new jobs; resolves once the running ones finished. */
   async close(): Promise<void> {
     this.#closing = true;
