@@ -42,8 +42,16 @@ export interface Sample {
   rssBytes: number;
   /** The worker processes' CPU time during the timed part, per job, in µs. */
   cpuUsPerJob: number;
-  /** Redis used_memory growth per retained completed job (warm-up ones too), in bytes. */
+  /** Redis used_memory growth per completed job (warm-up ones too), in bytes. */
   redisBytesPerJob: number;
+  /**
+   * What each further retained completed job adds: the growth over the timed
+   * jobs alone, in bytes. By then the queue's events stream (a ring of
+   * BullMQ's 10,000 latest events, the same for any number of jobs kept) is
+   * full, so only what retention keeps counts: the job's hash and its entry
+   * in the completed set.
+   */
+  redisBytesPerRetainedJob: number;
   checks: Checks;
 }
 
@@ -78,6 +86,7 @@ export interface RunResult {
   rssBytes: number;
   cpuUsPerJob: number;
   redisBytesPerJob: number;
+  redisBytesPerRetainedJob: number;
   checks: Checks;
 }
 
@@ -146,10 +155,12 @@ export async function measureOnce(spec: RunSpec): Promise<Sample> {
     const warmedUp = await finishedAtLeast(feeder.queue, spec.warmupJobs);
     const cpuBefore = totalCpuMs(processes);
     const begin = lap('warmup', warming);
+    const memoryWarm = await usedMemory(redis);
     await drained(feeder.queue, total);
     const timedJobs = total - warmedUp;
     const throughput = timedJobs / ((lap('timed', begin) - begin) / 1000);
     const cpuUsPerJob = ((totalCpuMs(processes) - cpuBefore) * 1000) / timedJobs;
+    const memoryDrained = await usedMemory(redis);
     const rss = processes.map((p) => p.peakRss());
     await Promise.all(processes.map((p) => p.stop()));
     const memoryAfter = await usedMemory(redis);
@@ -158,6 +169,8 @@ export async function measureOnce(spec: RunSpec): Promise<Sample> {
       rssBytes: rss.reduce((a, b) => a + b, 0) / rss.length,
       cpuUsPerJob,
       redisBytesPerJob: (memoryAfter - memoryBefore) / total,
+      // The jobs still running at the warm-up's end count on both sides.
+      redisBytesPerRetainedJob: (memoryDrained - memoryWarm) / timedJobs,
       checks: await checksOf(spec, feeder.queue, requestsBefore, total),
     };
   });
@@ -218,6 +231,7 @@ export function summarise(
     rssBytes: median(samples.map((s) => s.rssBytes)),
     cpuUsPerJob: median(samples.map((s) => s.cpuUsPerJob)),
     redisBytesPerJob: median(samples.map((s) => s.redisBytesPerJob)),
+    redisBytesPerRetainedJob: median(samples.map((s) => s.redisBytesPerRetainedJob)),
     checks,
   };
 }
@@ -435,11 +449,13 @@ function totalCpuMs(processes: readonly BenchProcess[]): number {
 }
 
 /**
- * Redis used_memory without its cache of Lua scripts: the scripts stay cached
- * across FLUSHALL, so only the first scene to load them would pay for them.
+ * Redis used_memory without its cache of Lua scripts (the scripts stay
+ * cached across FLUSHALL, so only the first scene to load them would pay for
+ * them) and without the clients' buffers (read while the workers run, their
+ * connections' buffers would count).
  */
 async function usedMemory(redis: Redis): Promise<number> {
   const info = await redis.info('memory');
   const field = (name: string) => Number(new RegExp(`^${name}:(\\d+)`, 'm').exec(info)?.[1] ?? 0);
-  return field('used_memory') - field('used_memory_scripts_eval');
+  return field('used_memory') - field('used_memory_scripts_eval') - field('mem_clients_normal');
 }

@@ -66,7 +66,7 @@ export function renderMarkdown(r: BenchResults): string {
       (withBaseline ? 'baseline jobs/s | taskrest / baseline | ' : '') +
       'taskrest / ceiling | p99 ms peer / taskrest (rate) | CPU µs/job peer / taskrest' +
       (withBaseline ? ' / baseline' : '') +
-      ' | RSS MiB peer / taskrest | Redis bytes/job peer / taskrest |',
+      ' | RSS MiB peer / taskrest | Redis bytes per retained job (per job, events stream included) peer / taskrest |',
     `|---|---:|---:|---:|---:|---:|${withBaseline ? '---:|---:|' : ''}---:|---:|---:|---:|---:|`,
   );
   const slow: string[] = [];
@@ -102,7 +102,7 @@ export function renderMarkdown(r: BenchResults): string {
           : '') +
         `${ratio(t.throughput, r.combinedCeiling)} | ${latency(peer)} / ${latency(t)} | ` +
         `${n(peer.cpuUsPerJob)} / ${n(t.cpuUsPerJob)}${withBaseline ? ` / ${b ? n(b.cpuUsPerJob) : '-'}` : ''} | ` +
-        `${n(peer.rssBytes / MiB)} / ${n(t.rssBytes / MiB)} | ${n(peer.redisBytesPerJob)} / ${n(t.redisBytesPerJob)} |`,
+        `${n(peer.rssBytes / MiB)} / ${n(t.rssBytes / MiB)} | ${redisBytes(peer)} / ${redisBytes(t)} |`,
     );
   }
   if (slow.length > 0) {
@@ -123,6 +123,14 @@ export function renderMarkdown(r: BenchResults): string {
       : `Sanity problems: ${r.problems.join('; ')}`,
   );
   return lines.join('\n');
+}
+
+/** Per retained job, and per job with the events stream's share (runs from before this figure have only that). */
+function redisBytes(run: RunResult): string {
+  const retained = run.redisBytesPerRetainedJob as number | undefined;
+  return retained === undefined
+    ? n(run.redisBytesPerJob)
+    : `${n(retained)} (${n(run.redisBytesPerJob)})`;
 }
 
 function latency(run: RunResult): string {

@@ -361,7 +361,7 @@ async function measureRow(
       `  ${labelOf(spec)} ${row.workers}w c${row.concurrency} ${row.bodyBytes / KiB}KiB${row.delayMs ? ` +${row.delayMs} ms` : ''}: ` +
         `${Math.round(result.throughput)} jobs/s (${result.throughputs.map(Math.round).join(', ')}), ` +
         `p99 ${result.latency?.p99Ms ?? '-'} ms at ${Math.round(rate)}/s, rss ${Math.round(result.rssBytes / 2 ** 20)} MiB, ` +
-        `${Math.round(result.cpuUsPerJob)} µs CPU/job, ${Math.round(result.redisBytesPerJob)} Redis bytes/job`,
+        `${Math.round(result.cpuUsPerJob)} µs CPU/job, Redis bytes ${Math.round(result.redisBytesPerRetainedJob)} per retained job (${Math.round(result.redisBytesPerJob)} per job)`,
     );
   }
   return results;
