@@ -62,8 +62,8 @@ export function retryDelayMs(
  * which turns every response into an AxiosError first.
  */
 export function retryStatusValidator(task: Task): (status: number) => boolean {
-  const retryStatus = new Set(task.retry_status_code);
-  return (status) => !retryStatus.has(status);
+  const retryStatus = task.retry_status_code;
+  return (status) => !retryStatus.includes(status);
 }
 
 /** What the retry policy tells the executor. */
@@ -142,11 +142,11 @@ export function createRetryConfig(
 ): IAxiosRetryConfig {
   const { retry_backoff: backoff } = task;
   const deadlineAt = startedAt + backoff.deadline * 1000;
-  const retryStatus = new Set(task.retry_status_code);
+  const retryStatus = task.retry_status_code;
   let planned = { delayMs: MIN_RETRY_DELAY_MS, note: '' };
 
   const isRetryable = (error: AxiosError): boolean => {
-    if (error.response) return retryStatus.has(error.response.status);
+    if (error.response) return retryStatus.includes(error.response.status);
     return isRetryableNetworkError(error, IDEMPOTENT.has(task.method));
   };
 

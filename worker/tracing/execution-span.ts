@@ -1,6 +1,7 @@
-import { SpanKind, SpanStatusCode, trace, type Context } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, type Context } from '@opentelemetry/api';
 import { restoreTraceContext } from '../../shared/tracing/trace-carrier.js';
 import { taskrestTracer } from '../../shared/tracing/tracer.js';
+import { contextWithSpan } from './context-with-span.js';
 
 /** The span of one execution, and the context its attempts are children of. */
 export interface ExecutionSpan {
@@ -33,7 +34,7 @@ export function startExecutionSpan(
     });
   }
   return {
-    context: trace.setSpan(parent, span),
+    context: contextWithSpan(parent, span),
     end(errorType) {
       if (errorType !== undefined && span.isRecording()) {
         span.setAttribute('error.type', errorType);

@@ -2,7 +2,6 @@ import {
   context as contextApi,
   SpanKind,
   SpanStatusCode,
-  trace,
   type Attributes,
   type Context,
   type Span,
@@ -12,6 +11,7 @@ import type {} from 'axios-retry';
 import { redactUrl } from '../../shared/redact.js';
 import { injectTraceHeaders } from '../../shared/tracing/trace-carrier.js';
 import { taskrestTracer } from '../../shared/tracing/tracer.js';
+import { contextWithSpan } from './context-with-span.js';
 
 declare module 'axios' {
   interface AxiosRequestConfig {
@@ -56,7 +56,7 @@ export function tracedAdapter(adapter: AxiosAdapter): AxiosAdapter {
     );
     // Nothing is built for a span that records nothing (no SDK, not sampled).
     if (span.isRecording()) span.setAttributes(requestAttributes(config, method, known));
-    injectTraceHeaders(trace.setSpan(parent, span), (name, value) =>
+    injectTraceHeaders(contextWithSpan(parent, span), (name, value) =>
       config.headers.set(name, value),
     );
     try {

@@ -1,3 +1,5 @@
+import { AbortFlag } from './abort-flag.js';
+
 /** The callbacks waiting on one caller signal, behind its single 'abort' listener. */
 interface FanOut {
   readonly callbacks: Set<() => void>;
@@ -21,6 +23,13 @@ const fanOuts = new WeakMap<ListenableSignal, FanOut>();
  * made Node warn of a leak (MaxListenersExceededWarning) past ten.
  */
 export function onAbort(signal: ListenableSignal, callback: () => void): () => void {
+  // An AbortFlag keeps any number of listeners without a warning, in an
+  // array: no fan-out (a Set and a WeakMap entry per request) is needed.
+  if (signal instanceof AbortFlag) {
+    const entry = () => callback();
+    signal.addEventListener('abort', entry);
+    return () => signal.removeEventListener('abort', entry);
+  }
   let fanOut = fanOuts.get(signal);
   if (!fanOut) {
     const callbacks = new Set<() => void>();
