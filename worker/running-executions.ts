@@ -72,7 +72,7 @@ export class RunningExecutions {
    * asked. False when this process runs none.
    *
    * Not BullMQ's `worker.cancelJob`: that needs a processor taking BullMQ's
-   * abort signal, an AbortController per job; following it cost another 2-3%
+   * abort signal, an AbortController per job; following it cost 5-7%
    * of a job's CPU, for what this registry of executions does anyway.
    */
   cancel(jobId: string, by: string): boolean {
