@@ -53,7 +53,11 @@ export class CompletionWaiter {
       set.add(release);
       this.waiting.set(jobId, set);
     });
-    return { promise: this.events.waitUntilReady().then(() => promise), cancel: () => release() };
+    const ready = this.events.waitUntilReady().then(() => promise);
+    // A caller whose state read failed stops before awaiting this: a later
+    // failure to connect the event stream must not be an unhandled rejection.
+    ready.catch(() => undefined);
+    return { promise: ready, cancel: () => release() };
   }
 
   async close(): Promise<void> {
