@@ -1,7 +1,9 @@
 /**
- * `npm run bench:cpu [-- --baseline REV] [--jobs N] [--rate R] [--runs K] [--profile DIR]`:
+ * `npm run bench:cpu [-- --baseline REV] [--peer] [--jobs N] [--rate R] [--runs K] [--profile DIR]`:
  * the worker's CPU time per job at a fixed rate, for this build and, with
- * `--baseline`, for another git revision built side by side, runs alternating.
+ * `--baseline`, for another git revision built side by side, and with
+ * `--peer` for the bare peer (bench/peer-worker.ts: one axios GET per job,
+ * fed through BullMQ's own `addBulk`), runs alternating.
  *
  * CPU per job = the `taskrest worker` process's user + system CPU time
  * (/proc/PID/stat) over the measured jobs / their number. At a fixed rate the
@@ -9,7 +11,9 @@
  * two builds even on a busy machine. The baseline is checked out into
  * .cache/bench-baseline/<sha> (git worktree), installed with `npm ci` and
  * built there; each build feeds its own worker through its own library, so
- * job formats never mix. With `--profile DIR` each worker runs under
+ * job formats never mix. The peer shows the floor a taskrest build is
+ * measured against: what BullMQ, ioredis, an HTTP client and the kernel cost
+ * per job at that rate with no feature at all. With `--profile DIR` each worker runs under
  * `node --cpu-prof` and writes its profile into DIR/<build> at exit.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -17,11 +21,21 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort, startRedisServer } from '../shared/redis-server-process.js';
 import { buildRevision, producerOf, REPO, THIS_BUILD, type Build } from './build-revision.js';
-import { processCpuMs as cpuMs, startProcess, startTarget, targetCount } from './processes.js';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import {
+  DIST,
+  processCpuMs as cpuMs,
+  startProcess,
+  startTarget,
+  targetCount,
+  type BenchProcess,
+} from './processes.js';
 import { median } from './stats.js';
 
 interface Options {
   baseline: string | undefined;
+  peer: boolean;
   jobs: number;
   rate: number;
   runs: number;
@@ -38,6 +52,7 @@ function parseOptions(argv: readonly string[]): Options {
   };
   return {
     baseline: value('--baseline'),
+    peer: argv.includes('--peer'),
     jobs: Number(value('--jobs') ?? 10_000),
     rate: Number(value('--rate') ?? 1000),
     runs: Number(value('--runs') ?? 3),
@@ -52,27 +67,85 @@ function slug(label: string): string {
   return label.replace(/[^A-Za-z0-9.-]+/g, '-');
 }
 
-/** One measurement: a fresh Redis and worker, warm-up, then `jobs` at `rate`. */
-async function measureOnce(build: Build, targetUrl: string, options: Options): Promise<number> {
-  const redis = await startRedisServer({ port: await freePort() });
-  const env = {
-    REDIS_URL: redis.url,
-    TASKREST_QUEUE: 'bench-cpu',
-    WORKER_CONCURRENCY: String(options.concurrency),
-    TASKREST_KEEP_COMPLETED_COUNT: '10000000',
-    TASKREST_LOG_LEVEL: 'info',
+/** What is measured: a worker process and the way jobs reach it. */
+interface Subject {
+  label: string;
+  /** Starts the worker on a fresh Redis; `add` enqueues that many copies of the task. */
+  start(redisUrl: string, task: { url: string }, options: Options): Promise<Started>;
+}
+
+/** A started subject: its worker process, how to enqueue n copies of the task, how to let go. */
+interface Started {
+  worker: BenchProcess;
+  add: (n: number) => Promise<void>;
+  close: () => Promise<void>;
+}
+
+function profileArgs(label: string, options: Options): string[] {
+  return options.profileDir
+    ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(options.profileDir, slug(label))}`]
+    : [];
+}
+
+/** A taskrest build: its `taskrest worker`, fed through its own library. */
+function buildSubject(build: Build): Subject {
+  return {
+    label: build.label,
+    async start(redisUrl, task, options) {
+      const env = {
+        REDIS_URL: redisUrl,
+        TASKREST_QUEUE: 'bench-cpu',
+        WORKER_CONCURRENCY: String(options.concurrency),
+        TASKREST_KEEP_COMPLETED_COUNT: '10000000',
+        TASKREST_LOG_LEVEL: 'info',
+      };
+      const worker = await startProcess(
+        path.join(build.dist, 'bin', 'taskrest.js'),
+        ['worker'],
+        env,
+        /worker started/,
+        profileArgs(build.label, options),
+      );
+      const producer = await producerOf(build, env);
+      return {
+        worker,
+        add: async (n) => void (await producer.enqueueBulk(new Array<object>(n).fill(task))),
+        close: () => producer.close(),
+      };
+    },
   };
-  const worker = await startProcess(
-    path.join(build.dist, 'bin', 'taskrest.js'),
-    ['worker'],
-    env,
-    /worker started/,
-    options.profileDir
-      ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(options.profileDir, slug(build.label))}`]
-      : [],
-  );
-  const producer = await producerOf(build, env);
+}
+
+/** The bare peer: bench/peer-worker.ts, fed through BullMQ's `addBulk`. */
+const PEER: Subject = {
+  label: 'bare peer',
+  async start(redisUrl, task, options) {
+    const worker = await startProcess(
+      path.join(DIST, 'bench', 'peer-worker.js'),
+      [],
+      { REDIS_URL: redisUrl, QUEUE: 'bench-cpu', CONCURRENCY: String(options.concurrency) },
+      /ready/,
+      profileArgs('bare peer', options),
+    );
+    const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
+    const queue = new Queue('bench-cpu', { connection });
+    return {
+      worker,
+      add: async (n) =>
+        void (await queue.addBulk(Array.from({ length: n }, () => ({ name: 'get', data: task })))),
+      close: async () => {
+        await queue.close();
+        connection.disconnect();
+      },
+    };
+  },
+};
+
+/** One measurement: a fresh Redis and worker, warm-up, then `jobs` at `rate`. */
+async function measureOnce(subject: Subject, targetUrl: string, options: Options): Promise<number> {
+  const redis = await startRedisServer({ port: await freePort() });
   const task = { url: `${targetUrl}/bytes/${options.bodyBytes}` };
+  const { worker, add, close } = await subject.start(redis.url, task, options);
   const feed = async (jobs: number, rate: number) => {
     const before = await targetCount(targetUrl);
     const begin = performance.now();
@@ -80,7 +153,7 @@ async function measureOnce(build: Build, targetUrl: string, options: Options): P
     while (sent < jobs) {
       const due = Math.min(jobs, Math.floor(((performance.now() - begin) / 1000) * rate));
       if (due > sent) {
-        await producer.enqueueBulk(new Array<object>(due - sent).fill(task));
+        await add(due - sent);
         sent = due;
       }
       await sleep(5);
@@ -97,7 +170,7 @@ async function measureOnce(build: Build, targetUrl: string, options: Options): P
     await sleep(500);
     return ((cpuMs(pid) - start) * 1000) / options.jobs;
   } finally {
-    await producer.close();
+    await close();
     await worker.stop();
     await redis.stop();
   }
@@ -105,8 +178,9 @@ async function measureOnce(build: Build, targetUrl: string, options: Options): P
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
-  const builds: Build[] = [THIS_BUILD];
-  if (options.baseline) builds.push(buildRevision(options.baseline));
+  const builds: Subject[] = [buildSubject(THIS_BUILD)];
+  if (options.baseline) builds.push(buildSubject(buildRevision(options.baseline)));
+  if (options.peer) builds.push(PEER);
   const target = await startTarget();
   const samples = new Map<string, number[]>(builds.map((b) => [b.label, []]));
   try {
@@ -134,14 +208,15 @@ async function main(): Promise<void> {
       medianUs: median(samples.get(b.label) ?? []),
     })),
   };
-  const [current, baseline] = result.builds;
-  if (current && baseline) {
-    const change = (current.medianUs / baseline.medianUs - 1) * 100;
+  const [current, ...others] = result.builds;
+  if (current) {
+    const against = others.map((other) => {
+      const change = (current.medianUs / other.medianUs - 1) * 100;
+      return `, ${other.label} ${other.medianUs.toFixed(0)} µs (this build ${change >= 0 ? '+' : ''}${change.toFixed(1)}%)`;
+    });
     process.stdout.write(
-      `CPU per job: this build ${current.medianUs.toFixed(0)} µs, ${baseline.label} ${baseline.medianUs.toFixed(0)} µs (${change >= 0 ? '+' : ''}${change.toFixed(1)}%)\n`,
+      `CPU per job: this build ${current.medianUs.toFixed(0)} µs${against.join('')}\n`,
     );
-  } else if (current) {
-    process.stdout.write(`CPU per job: ${current.medianUs.toFixed(0)} µs\n`);
   }
   mkdirSync(path.join(REPO, 'bench', 'results'), { recursive: true });
   writeFileSync(
