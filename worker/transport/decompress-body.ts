@@ -1,4 +1,4 @@
-import { Transform, type TransformCallback } from 'node:stream';
+import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 
 // Like axios: flush what has been decoded even when the body ends early, so
@@ -12,39 +12,51 @@ const brotliOptions: zlib.BrotliOptions = {
   finishFlush: zlib.constants.BROTLI_OPERATION_FLUSH,
 };
 
+const gunzip = promisify(zlib.gunzip);
+const inflate = promisify(zlib.inflate);
+const brotliDecompress = promisify(zlib.brotliDecompress);
+
+// 0x78 is the first byte of every zlib header (CM 8, window ≤ 32 KiB).
+const ZLIB_HEADER = Buffer.from([0x78, 0x9c]);
+
 /**
- * The streams that decode a body sent with this Content-Encoding, or null
- * when there is nothing to decode or the encoding is unknown (the body is then
- * passed on as it came, and the header kept, as axios does).
+ * Decodes a whole body, off the event loop (zlib's thread pool), stopping
+ * as soon as the output passes `maxBytes`: a gzip bomb is never inflated
+ * beyond the limit. Rejects with zlib's ERR_BUFFER_TOO_LARGE then.
  */
-export function createDecoders(contentEncoding: string | undefined): Transform[] | null {
+export type Decoder = (body: Buffer, maxBytes: number) => Promise<Buffer>;
+
+/**
+ * The decoder of a Content-Encoding; undefined when there is nothing to
+ * decode or the encoding is unknown (the body is then passed on as it came,
+ * and the header kept, as axios does).
+ */
+export function decoderFor(contentEncoding: string | undefined): Decoder | undefined {
+  const decode = decoderOf(contentEncoding);
+  return (
+    decode &&
+    ((body, maxBytes) => (body.length === 0 ? Promise.resolve(body) : decode(body, maxBytes)))
+  );
+}
+
+function decoderOf(contentEncoding: string | undefined): Decoder | undefined {
   switch (contentEncoding?.trim().toLowerCase()) {
     case 'gzip':
     case 'x-gzip':
-      return [zlib.createGunzip(zlibOptions)];
+      return (body, maxOutputLength) => gunzip(body, { ...zlibOptions, maxOutputLength });
     case 'deflate':
-      return [new ZlibHeaderFiller(), zlib.createInflate(zlibOptions)];
+      // Meant to be zlib-wrapped (RFC 9110), but many servers send raw
+      // deflate: as axios does, a raw stream gets a zlib header put in front;
+      // its missing checksum is tolerated by the sync finish flush.
+      return (body, maxOutputLength) =>
+        inflate(body[0] === ZLIB_HEADER[0] ? body : Buffer.concat([ZLIB_HEADER, body]), {
+          ...zlibOptions,
+          maxOutputLength,
+        });
     case 'br':
-      return [zlib.createBrotliDecompress(brotliOptions)];
+      return (body, maxOutputLength) =>
+        brotliDecompress(body, { ...brotliOptions, maxOutputLength });
     default:
-      return null;
-  }
-}
-
-/**
- * `deflate` is meant to be zlib-wrapped (RFC 9110) but many servers send raw
- * deflate. As axios does, a raw stream gets a zlib header put in front; its
- * missing checksum is tolerated by the sync finish flush.
- */
-class ZlibHeaderFiller extends Transform {
-  private seenFirst = false;
-
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    if (!this.seenFirst && chunk.length > 0) {
-      this.seenFirst = true;
-      // 0x78 is the first byte of every zlib header (CM 8, window ≤ 32 KiB).
-      if (chunk[0] !== 0x78) this.push(Buffer.from([0x78, 0x9c]));
-    }
-    callback(null, chunk);
+      return undefined;
   }
 }

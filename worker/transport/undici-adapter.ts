@@ -9,7 +9,8 @@ import { onAbort } from './abort-fan-out.js';
 import { AbortFlag } from './abort-flag.js';
 import { AgentPool } from './agent-pool.js';
 import { buildRequest, type RequestSummary } from './build-request.js';
-import { readBody } from './read-body.js';
+import { decoderFor, type Decoder } from './decompress-body.js';
+import { collectResponse } from './response-collector.js';
 import { toResponseHeaders } from './response-headers.js';
 import { toAxiosError, type AttemptLimits } from './to-axios-error.js';
 import { TransportError, TransportErrorCode } from './transport-error.js';
@@ -88,25 +89,45 @@ async function perform(
       ca: settings.ca,
       connectTimeoutMs: settings.connectTimeoutMs,
     });
-    const res = await agent.request({
-      ...built,
-      // undici takes any signal with `aborted`, `reason` and add/removeEventListener.
-      ...(own ? { signal: own } : {}),
-      headersTimeout: settings.readTimeoutMs,
-      bodyTimeout: settings.readTimeoutMs,
-    });
-    const encoding = firstValue(res.headers['content-encoding']);
-    const hasBody = built.method !== 'HEAD' && res.statusCode !== 204 && res.statusCode !== 304;
-    const { data, decoded } = await readBody(res.body, {
-      contentEncoding: config.decompress !== false && hasBody ? (encoding ?? null) : null,
-      maxBytes: settings.maxResponseBytes,
-      declaredLength: firstValue(res.headers['content-length']),
-    });
+    // How this response's body is decoded (its Content-Encoding), once its head is in.
+    let decoder: Decoder | undefined;
+    const res = await collectResponse(
+      agent,
+      {
+        ...built,
+        headersTimeout: settings.readTimeoutMs,
+        bodyTimeout: settings.readTimeoutMs,
+      },
+      {
+        signal: own,
+        bodyLimit: (statusCode, headers) => {
+          const hasBody = built.method !== 'HEAD' && statusCode !== 204 && statusCode !== 304;
+          decoder =
+            config.decompress !== false && hasBody
+              ? decoderFor(firstValue(headers['content-encoding']))
+              : undefined;
+          if (decoder) return encodedLimit(settings.maxResponseBytes);
+          // A body that announces too much is refused unread.
+          if (Number(firstValue(headers['content-length'])) > settings.maxResponseBytes) {
+            throw tooLarge(settings.maxResponseBytes);
+          }
+          return settings.maxResponseBytes;
+        },
+        tooLarge: () => tooLarge(settings.maxResponseBytes),
+      },
+    );
+    const data = !decoder
+      ? res.body
+      : await decoder(res.body, settings.maxResponseBytes).catch((error: unknown) => {
+          throw (error as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE'
+            ? tooLarge(settings.maxResponseBytes)
+            : error;
+        });
     return settle({
       data,
       status: res.statusCode,
       statusText: res.statusText,
-      headers: toResponseHeaders(res.headers, decoded),
+      headers: toResponseHeaders(res.headers, decoder !== undefined),
       config,
       request,
     });
@@ -161,6 +182,26 @@ function settle(response: AxiosResponse<Buffer>): AxiosResponse<Buffer> {
     response.config,
     response.request,
     response,
+  );
+}
+
+/**
+ * The most bytes of an encoded body taken over the wire for a decoded limit
+ * of `maxBytes`: compression can make incompressible data a little larger
+ * (deflate adds 5 bytes per stored block of up to 64 KiB, plus its framing;
+ * brotli about as much), so a body that decodes within the limit always
+ * fits. The decoded size is held to `maxBytes` itself.
+ */
+function encodedLimit(maxBytes: number): number {
+  return maxBytes + Math.ceil(maxBytes / 1000) + 1024;
+}
+
+/** The response body passed `maxBytes` (after decoding, when decoded). */
+function tooLarge(maxBytes: number): TransportError {
+  return new TransportError(
+    TransportErrorCode.RESPONSE_TOO_LARGE,
+    `response body larger than ${maxBytes} bytes`,
+    maxBytes,
   );
 }
 

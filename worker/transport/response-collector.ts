@@ -1,0 +1,129 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Dispatcher } from 'undici';
+import type { AbortFlag } from './abort-flag.js';
+
+/** A response read whole: the bytes as they came over the wire (not decoded). */
+export interface CollectedResponse {
+  statusCode: number;
+  statusText: string;
+  /** Lower-case names; a repeated header is an array (undici's parsing). */
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+}
+
+export interface CollectOptions {
+  /** Aborts the request with its `reason` (undici is handed no signal: see below). */
+  signal: AbortFlag | undefined;
+  /**
+   * Called once the response head is in: the most body bytes accepted for
+   * it, or throws to refuse the response unread (e.g. a Content-Length
+   * already past the limit). The connection is dropped either way.
+   */
+  bodyLimit(statusCode: number, headers: IncomingHttpHeaders): number;
+  /** The error a body past its limit is aborted with. */
+  tooLarge(): Error;
+}
+
+/**
+ * Sends one request on `dispatcher` and reads its response whole, through
+ * undici's handler API (`Dispatcher.dispatch`). `Dispatcher.request` would
+ * wrap the body in a Readable stream for this code to read back into one
+ * Buffer: a stream, its state and its events per request, measured with
+ * `npm run bench:cpu` (see docs/performance.md). Here each chunk lands in an
+ * array, and a body past its limit aborts the request at that chunk, so an
+ * endless body costs at most the limit plus one chunk.
+ */
+export function collectResponse(
+  dispatcher: Dispatcher,
+  request: Dispatcher.DispatchOptions,
+  options: CollectOptions,
+): Promise<CollectedResponse> {
+  return new Promise((resolve, reject) => {
+    const { signal } = options;
+    const collector = new ResponseCollector(options, resolve, reject);
+    if (signal?.aborted) {
+      collector.onAbort();
+      return;
+    }
+    // Aborted while undici holds the request back (waiting for a connection):
+    // settled at once; onRequestStart then sees the flag and never sends it.
+    signal?.addEventListener('abort', collector.onAbort);
+    dispatcher.dispatch(request, collector);
+  });
+}
+
+class ResponseCollector implements Dispatcher.DispatchHandler {
+  private controller: Dispatcher.DispatchController | undefined;
+  private readonly chunks: Buffer[] = [];
+  private size = 0;
+  private limit = 0;
+  private statusCode = 0;
+  private statusText = '';
+  private headers: IncomingHttpHeaders = {};
+  private settled = false;
+
+  constructor(
+    private readonly options: CollectOptions,
+    private readonly resolve: (response: CollectedResponse) => void,
+    private readonly reject: (error: unknown) => void,
+  ) {}
+
+  /** The signal aborted: the request is aborted where it is, and the promise rejects with the reason. */
+  readonly onAbort = (): void => {
+    const reason = this.options.signal?.reason as Error;
+    this.fail(reason);
+    this.controller?.abort(reason);
+  };
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+    const { signal } = this.options;
+    if (signal?.aborted) controller.abort(signal.reason as Error);
+  }
+
+  onResponseStart(
+    controller: Dispatcher.DispatchController,
+    statusCode: number,
+    headers: IncomingHttpHeaders,
+    statusMessage?: string,
+  ): void {
+    this.statusCode = statusCode;
+    this.statusText = statusMessage ?? '';
+    this.headers = headers;
+    try {
+      this.limit = this.options.bodyLimit(statusCode, headers);
+    } catch (error) {
+      controller.abort(error as Error);
+    }
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.size += chunk.length;
+    if (this.size <= this.limit) this.chunks.push(chunk);
+    else controller.abort(this.options.tooLarge());
+  }
+
+  onResponseEnd(): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.options.signal?.removeEventListener('abort', this.onAbort);
+    const { chunks, size } = this;
+    this.resolve({
+      statusCode: this.statusCode,
+      statusText: this.statusText,
+      headers: this.headers,
+      body: chunks.length === 1 && chunks[0] ? chunks[0] : Buffer.concat(chunks, size),
+    });
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+    this.fail(error);
+  }
+
+  private fail(error: unknown): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.options.signal?.removeEventListener('abort', this.onAbort);
+    this.reject(error);
+  }
+}
