@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { LookupFunction } from 'node:net';
 import tls from 'node:tls';
-import { Agent, buildConnector, errors } from 'undici';
+import { Agent, buildConnector, errors } from './undici-parts.js';
 
 /** What a connection is set up with; requests that agree on it share keep-alive connections. */
 export interface ConnectSettings {
