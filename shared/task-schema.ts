@@ -380,10 +380,16 @@ export const taskSchema = taskFields
       }
     }
   })
-  .transform(({ base_url, base_path, ...rest }) => ({
-    ...rest,
-    base_path: base_path ?? base_url ?? null,
-  }));
+  // In place: zod's output is a fresh object already. A copy of its fields
+  // was 4 µs of every job in a worker profile at 1,000 jobs/s.
+  .transform((task) => {
+    if (task.base_url !== undefined) {
+      task.base_path ??= task.base_url;
+      delete task.base_url;
+    }
+    task.base_path ??= null;
+    return task as Omit<typeof task, 'base_url' | 'base_path'> & { base_path: string | null };
+  });
 
 /** A task as a producer writes it: optional fields, the connector's defaults not yet applied. */
 export type TaskInput = z.input<typeof taskSchema>;

@@ -306,7 +306,8 @@ async function send(
   const { resume } = context;
   if (resume) takeUp(resume, task, log, now, tally);
   if (task.data !== undefined) log.add('input "data" is deprecated: use "json" for a JSON body');
-  const body = await encodeBody(task, deps.files);
+  const encoded = encodeBody(task, deps.files);
+  const body = encoded instanceof Promise ? await encoded : encoded;
   let hop: Hop = {
     url: buildUrl(task),
     method: task.method,
@@ -317,9 +318,12 @@ async function send(
   // Before any credentials are fetched for it.
   deps.checkDestination?.(hop.url);
   let checked = hop.url;
-  const credentials = deps.authorize
-    ? await deps.authorize(task, hop.url, context)
-    : withoutAuthorizer(task);
+  // The authorizer is asked only by a task that wants credentials: the others
+  // are spared an async call and its await on every job.
+  const credentials =
+    deps.authorize && (task.grant || task.pass_user_token)
+      ? await deps.authorize(task, hop.url, context)
+      : withoutAuthorizer(task);
   let extra = credentials.headers;
   let renew = credentials.renew;
   const credentialOrigin = hop.url.origin;
@@ -434,7 +438,7 @@ function logRefusedRedirect(error: unknown, log: ExecutionLog): void {
   }
 }
 
-/** Without an authorizer (unit tests), tasks that need credentials fail rather than go without. */
+/** No credentials: none asked for, or (without an authorizer, unit tests) refused rather than gone without. */
 function withoutAuthorizer(task: Task): Credentials {
   if (task.grant) {
     throw new TaskError(ErrorCode.GRANT, `grant "${task.grant}" is not configured (GRANTS_FILE)`);

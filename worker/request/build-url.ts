@@ -22,7 +22,9 @@ export function buildUrl(task: Task): URL {
   );
   // A relative url may carry its own query string ("items?page=2").
   const [relativePath, relativeQuery] = splitQuery(segments);
-  url.pathname = joinPath(relativePath);
+  const pathname = joinPath(relativePath);
+  // Set only when it changes: the setter parses the URL again (most tasks give one URL, already joined).
+  if (pathname !== url.pathname) url.pathname = pathname;
   if (relativeQuery) {
     for (const [key, value] of new URLSearchParams(relativeQuery))
       url.searchParams.append(key, value);
