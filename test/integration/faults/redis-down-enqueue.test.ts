@@ -2,6 +2,7 @@ import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Config } from '../../../shared/config.js';
 import { RedisUnavailableError } from '../../../shared/errors/redis-unavailable-error.js';
+import { createRedis } from '../../../shared/redis-connection.js';
 import { TaskProducer } from '../../../producer/task-producer.js';
 import { TestQueue } from '../../helpers/test-queue.js';
 import { producerOptionsOf } from '../../../producer/task-producer-options.js';
@@ -63,15 +64,29 @@ describe('Redis down at enqueue', () => {
 
   it('gone after a first enqueue: the next one fails fast; the first is still there after the restart', async () => {
     await redis.start();
-    const { executionId } = await producer.enqueue({ url: 'http://127.0.0.1:9/first' });
-    await redis.stop('SIGKILL');
-    await rejectsFast(() => producer.enqueue({ url: 'http://127.0.0.1:9/second' }));
+    // The producer's own kind of connection (createRedis 'producer'), held
+    // here so the test can wait until it has seen Redis go: a command
+    // written before the close is seen is an outcome unknown, not this case
+    // (redis-frozen-enqueue.test.ts covers that one).
+    const { redisUrl: _url, ...options } = producerOptionsOf(config);
+    const connection = createRedis(config, 'producer');
+    const watched = new TaskProducer({ ...options, connection });
+    try {
+      const { executionId } = await watched.enqueue({ url: 'http://127.0.0.1:9/first' });
+      const closed = new Promise((resolve) => connection.once('close', resolve));
+      await redis.stop('SIGKILL');
+      await closed;
+      await rejectsFast(() => watched.enqueue({ url: 'http://127.0.0.1:9/second' }));
 
-    await redis.start();
-    // getExecution waits for the producer's connection to be back.
-    expect(await producer.getExecution(executionId)).toMatchObject({ state: 'waiting' });
-    await queue.reconnected();
-    const waiting = await queue.getWaiting();
-    expect(waiting.map((job) => job.id)).toEqual([String(executionId)]);
+      await redis.start();
+      // getExecution waits for the producer's connection to be back.
+      expect(await watched.getExecution(executionId)).toMatchObject({ state: 'waiting' });
+      await queue.reconnected();
+      const waiting = await queue.getWaiting();
+      expect(waiting.map((job) => job.id)).toEqual([String(executionId)]);
+    } finally {
+      await watched.close();
+      connection.disconnect();
+    }
   });
 });
