@@ -26,9 +26,8 @@ export function onAbort(signal: ListenableSignal, callback: () => void): () => v
   // An AbortFlag keeps any number of listeners without a warning, in an
   // array: no fan-out (a Set and a WeakMap entry per request) is needed.
   if (signal instanceof AbortFlag) {
-    const entry = () => callback();
-    signal.addEventListener('abort', entry);
-    return () => signal.removeEventListener('abort', entry);
+    signal.addEventListener('abort', callback);
+    return () => signal.removeEventListener('abort', callback);
   }
   let fanOut = fanOuts.get(signal);
   if (!fanOut) {
