@@ -1,31 +1,34 @@
 // ESLint with the type-aware rules that matter most in queue code:
 // a floating promise in a worker is a lost job or an unhandled rejection.
 // It also enforces the architecture's dependency directions (docs/architecture.md):
-// shared/ imports none of the others; worker/ and producer/ import only shared/;
-// api/ imports producer/ and shared/; cli/ may import everything; bench/ everything but
-// test/ (which is not built into dist/, where the benchmark runs).
+// shared/ imports none of the others; worker/ and producer/ import only shared/, and
+// inside worker/, executor/ never imports runtime/ or BullMQ; history/ imports only
+// shared/; api/ imports producer/, history/ and shared/; cli/ may import everything;
+// bench/ everything but test/ (which is not built into dist/, where the benchmark runs).
+// Product files stay under 400 lines and their functions under 80.
 import tseslint from 'typescript-eslint';
 
 /** An import of one of these top-level folders, from anywhere below the repo root. */
 const roomImport = (...rooms) => `^(\\.\\./)+(${rooms.join('|')})(/|$)`;
 
-/** Forbids importing the given rooms from the files of one room. */
-const onlyImports = (room, forbidden) => ({
+/** The pattern that forbids importing the given top-level rooms. */
+const roomsPattern = (room, forbidden) => ({
+  regex: roomImport(...forbidden),
+  message: `${room}/ must not import ${forbidden.join('/, ')}/ (see docs/architecture.md).`,
+});
+
+/** Forbids importing the given rooms (and any extra patterns) from the files of one room. */
+const onlyImports = (room, forbidden, extra = []) => ({
   files: [`${room}/**/*.ts`],
   rules: {
     'no-restricted-imports': [
       'error',
-      {
-        patterns: [
-          {
-            regex: roomImport(...forbidden),
-            message: `${room}/ must not import ${forbidden.join('/, ')}/ (see docs/architecture.md).`,
-          },
-        ],
-      },
+      { patterns: [roomsPattern(room.split('/')[0], forbidden), ...extra] },
     ],
   },
 });
+
+const workerForbids = ['producer', 'api', 'cli', 'bin', 'bench', 'test', 'history', 'console'];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'eslint.config.js', '.cache/**'] },
@@ -43,12 +46,42 @@ export default tseslint.config(
       ],
     },
   },
-  onlyImports('shared', ['worker', 'producer', 'api', 'cli', 'bin', 'bench', 'test']),
-  onlyImports('worker', ['producer', 'api', 'cli', 'bin', 'bench', 'test']),
-  onlyImports('producer', ['worker', 'api', 'cli', 'bin', 'bench', 'test']),
-  onlyImports('api', ['worker', 'cli', 'bin', 'bench', 'test']),
-  onlyImports('cli', ['bin', 'bench', 'test']),
-  onlyImports('bench', ['test']),
+  onlyImports('shared', [
+    'worker',
+    'producer',
+    'api',
+    'cli',
+    'bin',
+    'bench',
+    'test',
+    'history',
+    'console',
+  ]),
+  onlyImports('worker', workerForbids),
+  // One execution's request side runs without BullMQ: it never reaches into runtime/.
+  onlyImports('worker/executor', workerForbids, [
+    {
+      regex: '^(\\.\\./)+runtime(/|$)',
+      message: 'worker/executor/ must not import worker/runtime/ (see docs/architecture.md).',
+    },
+    {
+      regex: '^bullmq(/|$)',
+      message: 'worker/executor/ runs without BullMQ (see docs/architecture.md).',
+    },
+  ]),
+  onlyImports('producer', ['worker', 'api', 'cli', 'bin', 'bench', 'test', 'history', 'console']),
+  onlyImports('history', ['worker', 'producer', 'api', 'cli', 'bin', 'bench', 'test', 'console']),
+  onlyImports('api', ['worker', 'cli', 'bin', 'bench', 'test', 'console']),
+  onlyImports('cli', ['bin', 'bench', 'test', 'console']),
+  onlyImports('bench', ['test', 'console']),
+  {
+    // Sizes that keep the centre from growing back into closures that hold everything.
+    files: ['{worker,producer,api,cli,shared,bin,history}/**/*.ts'],
+    rules: {
+      'max-lines-per-function': ['error', { max: 80 }],
+      'max-lines': ['error', { max: 400 }],
+    },
+  },
   {
     // vitest's asymmetric matchers (expect.any, expect.objectContaining) are typed `any`.
     files: ['test/**/*.ts'],

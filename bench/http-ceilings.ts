@@ -6,7 +6,7 @@
 import http from 'node:http';
 import axios from 'axios';
 import { Agent, request } from 'undici';
-import { createUndiciAdapter } from '../worker/transport/undici-adapter.js';
+import { createUndiciAdapter } from '../worker/executor/transport/undici-adapter.js';
 
 const IN_FLIGHT = 64;
 

@@ -18,8 +18,8 @@ import { Readable } from 'node:stream';
 import axios, { type AxiosInstance } from 'axios';
 import { Redis } from 'ioredis';
 import { FilesStore } from '../shared/files/files-store.js';
-import { createMultipartBody } from '../worker/request/multipart-body.js';
-import { createUndiciAdapter } from '../worker/transport/undici-adapter.js';
+import { createMultipartBody } from '../worker/executor/request/multipart-body.js';
+import { createUndiciAdapter } from '../worker/executor/transport/undici-adapter.js';
 
 const MiB = 1024 * 1024;
 const FILE_BYTES = 32 * MiB;

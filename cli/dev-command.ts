@@ -1,7 +1,7 @@
 import { loadConfig, type Config } from '../shared/config.js';
 import { redactUrl } from '../shared/redact.js';
 import { createLogger } from '../shared/logger.js';
-import { startTaskWorker } from '../worker/task-worker.js';
+import { startTaskWorker } from '../worker/runtime/task-worker.js';
 import { createApiServer } from '../api/create-api-server.js';
 import type { Command } from './command.js';
 import { ensureRedis } from './ensure-redis.js';

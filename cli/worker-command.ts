@@ -1,7 +1,7 @@
 import type { Command } from './command.js';
 import { createLogger } from '../shared/logger.js';
-import { startHealthServer, type HealthServer } from '../worker/health-server.js';
-import { startTaskWorker } from '../worker/task-worker.js';
+import { startHealthServer, type HealthServer } from '../worker/runtime/health-server.js';
+import { startTaskWorker } from '../worker/runtime/task-worker.js';
 import { startTracing } from './start-tracing.js';
 
 /**

@@ -1,7 +1,7 @@
 import type { Config } from '../../shared/config.js';
 import { createLogger } from '../../shared/logger.js';
 import { createApiServer, type ApiServer } from '../../api/create-api-server.js';
-import { startTaskWorker, type TaskWorker } from '../../worker/task-worker.js';
+import { startTaskWorker, type TaskWorker } from '../../worker/runtime/task-worker.js';
 import { deleteTestKeys, testConfig } from './test-config.js';
 import { TestQueue } from './test-queue.js';
 

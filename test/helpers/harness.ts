@@ -5,7 +5,7 @@ import { producerOptionsOf } from '../../producer/task-producer-options.js';
 import { TestQueue } from './test-queue.js';
 import type { TaskInput } from '../../shared/task-schema.js';
 import type { Execution } from '../../shared/execution.js';
-import { startTaskWorker, type TaskWorker } from '../../worker/task-worker.js';
+import { startTaskWorker, type TaskWorker } from '../../worker/runtime/task-worker.js';
 import { deleteTestKeys, testConfig } from './test-config.js';
 
 /** A producer and an in-process worker on a queue of their own, against the real Redis. */

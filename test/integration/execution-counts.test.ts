@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFilesStore } from '../../shared/files/files-store.js';
 import { OutputStatus, type TaskOutput } from '../../shared/output.js';
 import { MetricField, workerMetricsKey } from '../../shared/worker-metrics.js';
-import { executeTask } from '../../worker/executor.js';
-import { createHttpClient, type HttpClient } from '../../worker/http-client.js';
-import { startMetricsRecorder } from '../../worker/metrics-recorder.js';
+import { executeTask } from '../../worker/executor/executor.js';
+import { createHttpClient, type HttpClient } from '../../worker/executor/http-client.js';
+import { startMetricsRecorder } from '../../worker/runtime/metrics-recorder.js';
 import { startHttpTestServer, type HttpTestServer } from '../helpers/http-test-server.js';
 import { deleteTestKeys, testConfig } from '../helpers/test-config.js';
 

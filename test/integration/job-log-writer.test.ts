@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { JobLogWriter } from '../../worker/job-log-writer.js';
+import { JobLogWriter } from '../../worker/runtime/job-log-writer.js';
 import { TEST_REDIS_URL } from '../helpers/test-config.js';
 
 describe('JobLogWriter', () => {

@@ -4,7 +4,7 @@ import { createLogger } from '../../shared/logger.js';
 import { MetricField, workerMetricsKey } from '../../shared/worker-metrics.js';
 import { TaskProducer } from '../../producer/task-producer.js';
 import { producerOptionsOf } from '../../producer/task-producer-options.js';
-import { startTaskWorker } from '../../worker/task-worker.js';
+import { startTaskWorker } from '../../worker/runtime/task-worker.js';
 import { eventually } from '../helpers/eventually.js';
 import { startHttpTestServer, type HttpTestServer } from '../helpers/http-test-server.js';
 import { deleteTestKeys, testConfig } from '../helpers/test-config.js';

@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../shared/errors/error-codes.js';
 import { FilesStore } from '../../shared/files/files-store.js';
 import type { MultipartSpec } from '../../shared/task-schema.js';
-import { createMultipartBody } from '../../worker/request/multipart-body.js';
-import type { RequestBody } from '../../worker/request/request-body.js';
+import { createMultipartBody } from '../../worker/executor/request/multipart-body.js';
+import type { RequestBody } from '../../worker/executor/request/request-body.js';
 import { startHttpTestServer, type HttpTestServer } from '../helpers/http-test-server.js';
 
 // The connector's documented multipart examples ("Sending multipart POST requests").
@@ -92,7 +92,7 @@ async function createClients(): Promise<typeof clients> {
     },
   ];
   try {
-    const { createUndiciAdapter } = await import('../../worker/transport/undici-adapter.js');
+    const { createUndiciAdapter } = await import('../../worker/executor/transport/undici-adapter.js');
     const undici = createUndiciAdapter();
     all.push({
       name: 'undici',

@@ -4,10 +4,10 @@ import type { LookupFunction, Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFilesStore } from '../../shared/files/files-store.js';
 import { createRedis } from '../../shared/redis-connection.js';
-import { executeTask } from '../../worker/executor.js';
-import { createHttpClient } from '../../worker/http-client.js';
-import { OutboundPolicy } from '../../worker/outbound/outbound-policy.js';
-import { createPolicyLookup } from '../../worker/outbound/policy-lookup.js';
+import { executeTask } from '../../worker/executor/executor.js';
+import { createHttpClient } from '../../worker/executor/http-client.js';
+import { OutboundPolicy } from '../../worker/executor/outbound/outbound-policy.js';
+import { createPolicyLookup } from '../../worker/executor/outbound/policy-lookup.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { testConfig } from '../helpers/test-config.js';
 

@@ -31,7 +31,7 @@ describe('the npm package', () => {
       'dist/bin/taskrest.js',
       'dist/api/create-api-server.js',
       'dist/cli/worker-command.js',
-      'dist/worker/task-worker.js',
+      'dist/worker/runtime/task-worker.js',
       'package.json',
       'README.md',
     ]) {

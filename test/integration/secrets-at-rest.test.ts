@@ -7,7 +7,7 @@ import { dumpRedis } from '../helpers/dump-redis.js';
 import { createLogger } from '../../shared/logger.js';
 import { keyIdOf } from '../../shared/secrets/key-ring.js';
 import type { TaskInput } from '../../shared/task-schema.js';
-import { startTaskWorker } from '../../worker/task-worker.js';
+import { startTaskWorker } from '../../worker/runtime/task-worker.js';
 import { startHarness } from '../helpers/harness.js';
 import { startHttpTestServer, type HttpTestServer } from '../helpers/http-test-server.js';
 import { startTaskrest, type TaskrestProcess } from '../helpers/taskrest-process.js';

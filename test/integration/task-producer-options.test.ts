@@ -5,7 +5,7 @@ import { createLogger } from '../../shared/logger.js';
 import { TaskProducer } from '../../producer/task-producer.js';
 import type { TaskProducerOptions } from '../../producer/task-producer-options.js';
 import { ConfigError } from '../../shared/errors/index.js';
-import { startTaskWorker, type TaskWorker } from '../../worker/task-worker.js';
+import { startTaskWorker, type TaskWorker } from '../../worker/runtime/task-worker.js';
 import { startTargetServer, type TargetServer } from '../helpers/target-server.js';
 import { deleteTestKeys, envOf, testConfig } from '../helpers/test-config.js';
 import { TestQueue } from '../helpers/test-queue.js';

@@ -5,7 +5,7 @@ import type { TaskOutput } from '../../shared/output.js';
 import { TaskProducer } from '../../producer/task-producer.js';
 import { TestQueue } from '../helpers/test-queue.js';
 import { producerOptionsOf } from '../../producer/task-producer-options.js';
-import { startTaskWorker } from '../../worker/task-worker.js';
+import { startTaskWorker } from '../../worker/runtime/task-worker.js';
 import { eventually } from '../helpers/eventually.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { startHttpTestServer, type HttpTestServer } from '../helpers/http-test-server.js';

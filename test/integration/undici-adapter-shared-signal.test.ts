@@ -3,8 +3,8 @@ import type { ServerResponse } from 'node:http';
 import axios, { type AxiosRequestConfig } from 'axios';
 import axiosRetry from 'axios-retry';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { TransportOptions } from '../../worker/transport/transport-options.js';
-import { createUndiciAdapter } from '../../worker/transport/undici-adapter.js';
+import type { TransportOptions } from '../../worker/executor/transport/transport-options.js';
+import { createUndiciAdapter } from '../../worker/executor/transport/undici-adapter.js';
 import { startHttpTestServer, type HttpTestServer } from '../helpers/http-test-server.js';
 
 /**

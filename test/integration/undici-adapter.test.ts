@@ -10,10 +10,10 @@ import axios, { AxiosError, type AxiosRequestConfig, type AxiosResponse } from '
 import axiosRetry from 'axios-retry';
 import FormData from 'form-data';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { classifyError, isRetryableNetworkError } from '../../worker/classify-error.js';
-import type { TransportOptions } from '../../worker/transport/transport-options.js';
-import { TransportErrorCode } from '../../worker/transport/transport-error.js';
-import { createUndiciAdapter } from '../../worker/transport/undici-adapter.js';
+import { classifyError, isRetryableNetworkError } from '../../worker/executor/classify-error.js';
+import type { TransportOptions } from '../../worker/executor/transport/transport-options.js';
+import { TransportErrorCode } from '../../worker/executor/transport/transport-error.js';
+import { createUndiciAdapter } from '../../worker/executor/transport/undici-adapter.js';
 import { startHttpTestServer, type HttpTestServer } from '../helpers/http-test-server.js';
 import { startUnacceptingServer } from '../helpers/unaccepting-server.js';
 import { freePort } from '../helpers/free-port.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AbortFlag } from '../../worker/transport/abort-flag.js';
+import { AbortFlag } from '../../worker/executor/transport/abort-flag.js';
 
 describe('AbortFlag', () => {
   it('calls each listener once, with the first reason kept', () => {

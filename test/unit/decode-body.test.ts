@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeBody } from '../../worker/response/decode-body.js';
+import { decodeBody } from '../../worker/executor/response/decode-body.js';
 import { jsonOfText } from '../../shared/output-json.js';
 import { jsonDepthOver, MAX_JSON_DEPTH } from '../../shared/json-depth.js';
 

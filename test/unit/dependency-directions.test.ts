@@ -21,15 +21,22 @@ async function importErrors(filePath: string, specifier: string): Promise<string
 
 describe('dependency directions', () => {
   it.each([
-    ['producer/wrong.ts', '../worker/task-worker.js'],
+    ['producer/wrong.ts', '../worker/runtime/task-worker.js'],
     ['producer/wrong.ts', '../api/create-api-server.js'],
     ['producer/wrong.ts', '../cli/command.js'],
     ['worker/wrong.ts', '../producer/task-producer.js'],
     ['worker/grants/wrong.ts', '../../cli/command.js'],
     ['worker/wrong.ts', '../api/api-error.js'],
-    ['shared/wrong.ts', '../worker/executor.js'],
+    ['shared/wrong.ts', '../worker/executor/executor.js'],
+    ['worker/executor/wrong.ts', '../runtime/task-worker.js'],
+    ['worker/executor/transport/wrong.ts', '../../runtime/running-executions.js'],
+    ['worker/executor/wrong.ts', 'bullmq'],
+    ['worker/executor/wrong.ts', '../../producer/index.js'],
+    ['history/wrong.ts', '../api/create-api-server.js'],
+    ['history/wrong.ts', '../worker/runtime/task-worker.js'],
+    ['shared/wrong.ts', '../history/index.js'],
     ['shared/files/wrong.ts', '../../producer/index.js'],
-    ['api/wrong.ts', '../worker/task-worker.js'],
+    ['api/wrong.ts', '../worker/runtime/task-worker.js'],
     ['api/wrong.ts', '../cli/command.js'],
     ['cli/wrong.ts', '../bench/run.js'],
     ['bench/wrong.ts', '../test/helpers/own-redis-cluster.js'],
@@ -41,13 +48,18 @@ describe('dependency directions', () => {
 
   it.each([
     ['producer/right.ts', '../shared/config.js'],
-    ['worker/right.ts', '../shared/task-schema.js'],
-    ['worker/grants/right.ts', '../transport/transport-options.js'],
+    ['worker/runtime/right.ts', '../../shared/task-schema.js'],
+    ['worker/runtime/right.ts', '../executor/executor.js'],
+    ['worker/runtime/right.ts', 'bullmq'],
+    ['worker/executor/right.ts', '../../shared/task-schema.js'],
+    ['worker/executor/grants/right.ts', '../transport/transport-options.js'],
+    ['history/right.ts', '../shared/config.js'],
+    ['api/right.ts', '../history/index.js'],
     ['api/right.ts', '../producer/task-producer.js'],
-    ['cli/right.ts', '../worker/task-worker.js'],
+    ['cli/right.ts', '../worker/runtime/task-worker.js'],
     ['cli/right.ts', '../api/create-api-server.js'],
     ['bench/right.ts', '../shared/redis-cluster-process.js'],
-    ['test/unit/right.ts', '../../worker/executor.js'],
+    ['test/unit/right.ts', '../../worker/executor/executor.js'],
   ])('%s may import %s', async (file, specifier) => {
     expect(await importErrors(file, specifier)).toEqual([]);
   });

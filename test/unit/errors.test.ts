@@ -25,8 +25,8 @@ import {
 } from '../../shared/errors/index.js';
 import { ApiError } from '../../api/api-error.js';
 import { UsageError } from '../../cli/usage-error.js';
-import { DestinationDeniedError } from '../../worker/outbound/destination-denied-error.js';
-import { TransportError, TransportErrorCode } from '../../worker/transport/transport-error.js';
+import { DestinationDeniedError } from '../../worker/executor/outbound/destination-denied-error.js';
+import { TransportError, TransportErrorCode } from '../../worker/executor/transport/transport-error.js';
 
 /** One of every error class of the product, with the code and name it must have. */
 const EVERY_ERROR: [TaskrestError, ErrorCode, string][] = [

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_FILE_CONTENT_TYPE,
   fileContentType,
-} from '../../worker/request/file-content-type.js';
+} from '../../worker/executor/request/file-content-type.js';
 
 describe('fileContentType', () => {
   it.each([

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../shared/errors/config-error.js';
 import { checkTask } from '../../shared/parse-task.js';
-import { loadGrantsFile } from '../../worker/grants/grants-file.js';
-import { deriveGrantKeys, seal, unseal } from '../../worker/grants/token-crypto.js';
+import { loadGrantsFile } from '../../worker/executor/grants/grants-file.js';
+import { deriveGrantKeys, seal, unseal } from '../../worker/executor/grants/token-crypto.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'taskrest-grants-unit-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { guardEmits } from '../../worker/guard-emits.js';
+import { guardEmits } from '../../worker/runtime/guard-emits.js';
 
 describe('guardEmits', () => {
   it('reports a throwing listener instead of letting it unwind into the emitter', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isoTimestamp } from '../../worker/iso-timestamp.js';
+import { isoTimestamp } from '../../worker/executor/iso-timestamp.js';
 
 describe('isoTimestamp', () => {
   it('is Date#toISOString, across seconds, days and years, in any order', () => {

@@ -1,8 +1,8 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import type { Logger } from '../../shared/logger.js';
-import { abortOnLockLoss } from '../../worker/lock-loss.js';
-import { RunningExecutions } from '../../worker/running-executions.js';
+import { abortOnLockLoss } from '../../worker/runtime/lock-loss.js';
+import { RunningExecutions } from '../../worker/runtime/running-executions.js';
 
 function warnings(lines: string[]): Logger {
   const ignore = () => undefined;

@@ -13,7 +13,7 @@ import {
   retryStatusValidator,
   retryAfterMs,
   retryDelayMs,
-} from '../../worker/retry-policy.js';
+} from '../../worker/executor/retry-policy.js';
 
 const seed = { initial: 1, maximum: 60, multiplier: 2, deadline: 600 };
 

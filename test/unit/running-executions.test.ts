@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RunningExecutions } from '../../worker/running-executions.js';
+import { RunningExecutions } from '../../worker/runtime/running-executions.js';
 
 describe('RunningExecutions.cancel', () => {
   it('aborts the execution running now, naming who; one not running is not found', () => {

@@ -13,7 +13,7 @@ import {
 } from 'axios';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { restoreTraceContext } from '../../shared/tracing/trace-carrier.js';
-import { tracedAdapter } from '../../worker/tracing/traced-adapter.js';
+import { tracedAdapter } from '../../worker/executor/tracing/traced-adapter.js';
 
 /*
  * The attempt span around the transport: attributes, failures and the

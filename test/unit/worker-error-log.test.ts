@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Logger } from '../../shared/logger.js';
-import { REPEAT_INTERVAL_MS, workerErrorLog } from '../../worker/worker-error-log.js';
+import { REPEAT_INTERVAL_MS, workerErrorLog } from '../../worker/runtime/worker-error-log.js';
 
 function recordingLogger(lines: unknown[]): Logger {
   const ignore = () => undefined;

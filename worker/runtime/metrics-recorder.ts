@@ -1,0 +1,85 @@
+import type { Config } from '../../shared/config.js';
+import { coerceError } from '../../shared/errors/coerce-error.js';
+import type { RedisClient } from '../../shared/redis-connection.js';
+import { bucketOf, MetricField, workerMetricsKey } from '../../shared/worker-metrics.js';
+import type { ExecutionResult } from '../executor/executor.js';
+
+/** Counts what a worker's executions did and adds the counts to Redis for `/metrics`. */
+export interface MetricsRecorder {
+  /**
+   * Counts one finished execution from what its result says (status, counts),
+   * never from its log text. Cheap: no I/O, the counts go out in the next batch.
+   */
+  record(result: Pick<ExecutionResult, 'output' | 'counts'>, durationMs: number): void;
+  /** Sends what is left and stops the timer. */
+  close(): Promise<void>;
+}
+
+export interface MetricsRecorderOptions {
+  /** How often the counts are sent. @defaultValue 1000 ms */
+  flushIntervalMs?: number;
+  /** Told when a batch could not be sent (it is kept for the next one). */
+  onError?: (error: Error) => void;
+}
+
+/**
+ * Starts a recorder that batches deltas in memory and sends them every
+ * `flushIntervalMs` as one pipeline of HINCRBY/HINCRBYFLOAT on the hash of
+ * shared/worker-metrics.ts. A batch that fails is added back, so an outage
+ * delays counts rather than losing them.
+ */
+export function startMetricsRecorder(
+  client: RedisClient,
+  config: Pick<Config, 'prefix' | 'queueName'>,
+  options: MetricsRecorderOptions = {},
+): MetricsRecorder {
+  const key = workerMetricsKey(config);
+  let counts = new Map<string, number>();
+  let durationSum = 0;
+  let flushing: Promise<void> | undefined;
+  const add = (field: string, n = 1) => counts.set(field, (counts.get(field) ?? 0) + n);
+
+  const flush = async (): Promise<void> => {
+    if (counts.size === 0) return;
+    const batch = counts;
+    const sum = durationSum;
+    counts = new Map();
+    durationSum = 0;
+    const pipeline = client.pipeline();
+    for (const [field, n] of batch) pipeline.hincrby(key, field, n);
+    pipeline.hincrbyfloat(key, MetricField.DURATION_SUM, sum);
+    try {
+      const results = await pipeline.exec();
+      const failed = results?.find(([error]) => error !== null)?.[0];
+      if (failed) throw failed;
+    } catch (error) {
+      for (const [field, n] of batch) add(field, n);
+      durationSum += sum;
+      options.onError?.(coerceError(error));
+    }
+  };
+  const flushOnce = (): Promise<void> => {
+    // One batch in flight at a time: a slow Redis must not pile up pipelines.
+    flushing ??= flush().finally(() => (flushing = undefined));
+    return flushing;
+  };
+  const timer = setInterval(() => void flushOnce(), options.flushIntervalMs ?? 1000);
+  timer.unref();
+
+  return {
+    record({ output, counts: { retries, statusClass } }, durationMs) {
+      const seconds = durationMs / 1000;
+      add(MetricField.execution(output.status));
+      add(MetricField.statusClass(statusClass));
+      if (retries > 0) add(MetricField.RETRIES, retries);
+      add(MetricField.bucket(bucketOf(seconds)));
+      add(MetricField.DURATION_COUNT);
+      durationSum += seconds;
+    },
+    async close() {
+      clearInterval(timer);
+      await flushing;
+      await flushOnce();
+    },
+  };
+}
