@@ -6,8 +6,8 @@ import { jsonDepthOver, MAX_JSON_DEPTH } from './json-depth.js';
  * worker writes the output without it (a JSON body would otherwise be kept
  * twice, as text and as parsed JSON, and parsed by the worker for nothing),
  * and every reader (API, library, CLI, dashboard) adds it back
- * (shared/stored-output.ts). Measured with `npm run bench`: about 1 KiB less per retained
- * job with a 1 KiB JSON body.
+ * (shared/stored-output.ts). docs/performance.md gives what it saves per
+ * retained job.
  */
 
 const JSON_START = /^\s*[{["\-0-9tfn]/;

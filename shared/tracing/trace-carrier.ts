@@ -22,8 +22,7 @@ export interface TraceCarrier {
 }
 
 // @opentelemetry/core is loaded by the first trace context there is to carry:
-// 0.8 MiB of heap (measured after a full GC) that a process with nothing
-// traced never needs.
+// heap that a process with nothing traced never needs (docs/performance.md).
 const otelCore = lazyRequire<typeof import('@opentelemetry/core')>('@opentelemetry/core');
 let w3c: W3CTraceContextPropagator | undefined;
 
