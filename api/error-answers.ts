@@ -1,11 +1,9 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorCode } from '../shared/errors/error-codes.js';
-import { InvalidTaskError } from '../shared/errors/invalid-task-error.js';
-import { InvalidQueueError } from '../shared/errors/invalid-queue-error.js';
-import { InvalidOptionsError } from '../shared/errors/invalid-options-error.js';
-import { InvalidScheduleError } from '../shared/errors/invalid-schedule-error.js';
+import { ERROR_TABLE, type ApiAnswer } from '../shared/errors/error-table.js';
 import { OutcomeUnknownError } from '../shared/errors/outcome-unknown-error.js';
 import { TaskrestError } from '../shared/errors/taskrest-error.js';
+import { ValidationError } from '../shared/errors/validation-error.js';
 import type { Logger } from '../shared/logger.js';
 import { asRedisUnavailable } from '../shared/redis-connection.js';
 
@@ -18,35 +16,15 @@ export interface ApiErrorBody {
   execution_id?: string;
 }
 
-/** The HTTP status and the body's `error` word of each error code the API answers with. */
-export const ERROR_ANSWERS: Readonly<
-  Partial<Record<ErrorCode, { status: number; error: string }>>
-> = {
-  [ErrorCode.INVALID_TASK]: { status: 400, error: 'invalid task' },
-  [ErrorCode.BAD_REQUEST]: { status: 400, error: 'bad request' },
-  [ErrorCode.INVALID_IDEMPOTENCY_KEY]: { status: 400, error: 'invalid Idempotency-Key' },
-  [ErrorCode.INVALID_FILE_NAME]: { status: 400, error: 'invalid file name' },
-  [ErrorCode.INVALID_QUEUE]: { status: 400, error: 'invalid queue' },
-  [ErrorCode.INVALID_OPTIONS]: { status: 400, error: 'invalid options' },
-  [ErrorCode.QUEUE_NOT_FOUND]: { status: 404, error: 'not found' },
-  [ErrorCode.EXECUTION_NOT_FOUND]: { status: 404, error: 'not found' },
-  [ErrorCode.NOT_FAILED]: { status: 409, error: 'not failed' },
-  [ErrorCode.ALREADY_FINISHED]: { status: 409, error: 'already finished' },
-  [ErrorCode.QUEUE_NOT_EMPTY]: { status: 409, error: 'queue not empty' },
-  [ErrorCode.INVALID_SCHEDULE]: { status: 400, error: 'invalid schedule' },
-  [ErrorCode.SCHEDULE_NOT_FOUND]: { status: 404, error: 'not found' },
-  [ErrorCode.UNAUTHORIZED]: { status: 401, error: 'unauthorized' },
-  [ErrorCode.NOT_FOUND]: { status: 404, error: 'not found' },
-  [ErrorCode.FILE_NOT_FOUND]: { status: 404, error: 'not found' },
-  [ErrorCode.EXECUTION_ACTIVE]: { status: 409, error: 'execution is active' },
-  [ErrorCode.FILE_CHANGED]: { status: 409, error: 'file changed' },
-  [ErrorCode.EMPTY_FILE]: { status: 400, error: 'empty file' },
-  [ErrorCode.TASK_TOO_LARGE]: { status: 413, error: 'task too large' },
-  [ErrorCode.FILE_TOO_LARGE]: { status: 413, error: 'file too large' },
-  [ErrorCode.BODY_TOO_LARGE]: { status: 413, error: 'body too large' },
-  [ErrorCode.REDIS_UNAVAILABLE]: { status: 503, error: 'redis unavailable' },
-  [ErrorCode.OUTCOME_UNKNOWN]: { status: 503, error: 'outcome unknown' },
-};
+/**
+ * The HTTP status and the body's `error` word of each error code the API
+ * answers with (the error table's `api` column); any other code is a 500.
+ */
+export const ERROR_ANSWERS: Readonly<Partial<Record<ErrorCode, ApiAnswer>>> = Object.fromEntries(
+  Object.entries(ERROR_TABLE).flatMap(([code, { api }]): [string, ApiAnswer][] =>
+    api ? [[code, api]] : [],
+  ),
+);
 
 /** Fastify's own client errors (bad JSON, wrong content type, body over the limit) by their codes. */
 function fromFastify(error: unknown): unknown {
@@ -67,12 +45,7 @@ export function toApiError(thrown: unknown): { statusCode: number; body: ApiErro
   if (!(error instanceof TaskrestError) || !answer) {
     return { statusCode: 500, body: { error: 'internal error' } };
   }
-  if (
-    error instanceof InvalidTaskError ||
-    error instanceof InvalidQueueError ||
-    error instanceof InvalidOptionsError ||
-    error instanceof InvalidScheduleError
-  ) {
+  if (error instanceof ValidationError) {
     return { statusCode: answer.status, body: { error: answer.error, issues: [...error.issues] } };
   }
   if (error instanceof OutcomeUnknownError) {

@@ -11,6 +11,14 @@ import { taskJsonSchema } from '../shared/task-schema.js';
  * serializes (see openapi-plugin.ts).
  */
 export function addOpenApiSchemas(app: FastifyInstance): void {
+  addExecutionSchemas(app);
+  addQueueSchemas(app);
+  addScheduleSchemas(app);
+  addErrorSchema(app);
+}
+
+/** The task (from its zod schema), what enqueueing it answers, and the execution shown. */
+function addExecutionSchemas(app: FastifyInstance): void {
   // The task's JSON schema is the zod schema the producer validates with; only
   // the dialect line goes, since OpenAPI 3.1 states its own.
   const { $schema: _dialect, ...task } = taskJsonSchema();
@@ -46,7 +54,11 @@ export function addOpenApiSchemas(app: FastifyInstance): void {
     },
     additionalProperties: true,
   });
-  const { $schema: _settingsDialect, ...settings } = queueSettingsJsonSchema();
+}
+
+/** The queue's settings (from their zod schema) and the queue shown. */
+function addQueueSchemas(app: FastifyInstance): void {
+  const { $schema: _dialect, ...settings } = queueSettingsJsonSchema();
   app.addSchema({ $id: 'QueueSettings', ...settings });
   app.addSchema({
     $id: 'Queue',
@@ -66,29 +78,6 @@ export function addOpenApiSchemas(app: FastifyInstance): void {
         additionalProperties: { type: 'integer' },
       },
     },
-  });
-  addScheduleSchemas(app);
-  app.addSchema({
-    $id: 'Error',
-    type: 'object',
-    required: ['error'],
-    properties: {
-      error: { type: 'string', description: 'a stable word to match on' },
-      message: { type: 'string', description: 'a sentence for people' },
-      execution_id: {
-        type: 'string',
-        description: 'outcome unknown: the Idempotency-Key the write used, safe to retry with',
-      },
-      issues: {
-        type: 'array',
-        description: 'invalid task: one entry per bad field',
-        items: {
-          type: 'object',
-          properties: { path: { type: 'string' }, message: { type: 'string' } },
-        },
-      },
-    },
-    additionalProperties: true,
   });
 }
 
@@ -134,6 +123,32 @@ function addScheduleSchemas(app: FastifyInstance): void {
         },
       },
     },
+  });
+}
+
+/** The body of every error answer (see error-answers.ts). */
+function addErrorSchema(app: FastifyInstance): void {
+  app.addSchema({
+    $id: 'Error',
+    type: 'object',
+    required: ['error'],
+    properties: {
+      error: { type: 'string', description: 'a stable word to match on' },
+      message: { type: 'string', description: 'a sentence for people' },
+      execution_id: {
+        type: 'string',
+        description: 'outcome unknown: the Idempotency-Key the write used, safe to retry with',
+      },
+      issues: {
+        type: 'array',
+        description: 'invalid task: one entry per bad field',
+        items: {
+          type: 'object',
+          properties: { path: { type: 'string' }, message: { type: 'string' } },
+        },
+      },
+    },
+    additionalProperties: true,
   });
 }
 

@@ -41,90 +41,111 @@ export function tasksRoutes(
   };
 }
 
+/** The four task routes under one home (`base`). */
 function routesAt(
   app: FastifyInstance,
   base: string,
   producer: TaskProducer,
   maxTaskBytes: number,
 ): void {
-  {
-    app.post<{ Body: unknown; Querystring: { wait?: string } }>(
-      base,
-      { bodyLimit: maxTaskBytes, schema: enqueueSchema },
-      async (request, reply) => {
-        const queueParam = queueParamOf(request.params);
-        const waitMs = waitMsOf(request.query.wait);
-        const options = libraryOptionsOf(enqueueOptionsOfQuery(request.query));
-        const key = idempotencyKeyOf(request.headers['idempotency-key']);
-        // The key is the job id: BullMQ keeps an existing job of that id
-        // (atomically, in the add itself) and reports it as a duplicate, so
-        // two requests with one key, or a retry after an unknown outcome,
-        // never make a second execution.
-        const {
-          executionId: id,
-          queue,
-          state,
-          duplicate,
-        } = await withEnqueueSpan(request.headers, (traceContext) =>
-          producer.enqueue(request.body as TaskInput, {
-            ...options,
-            ...(queueParam === undefined ? {} : { queue: queueParam }),
-            ...(key === undefined ? {} : { jobId: key }),
-            ...(request.caller === undefined ? {} : { user: request.caller }),
-            ...(traceContext === undefined ? {} : { traceContext }),
-          }),
-        );
-        const found = duplicate ? await producer.getExecution(id, { queue }) : null;
-        let execution = found;
-        if (waitMs > 0 && !(execution && isFinished(execution.state))) {
-          execution = (await producer.waitForResult(id, { queue, timeoutMs: waitMs })) ?? execution;
-        }
-        const home = queueParam === undefined ? '/api/tasks' : `/api/queues/${queue}/tasks`;
-        void reply.header('location', `${home}/${encodeURIComponent(String(id))}`);
-        if (execution && (found || isFinished(execution.state))) {
-          return reply.code(200).send(execution);
-        }
-        return reply.code(202).send({ execution_id: id, queue, state: execution?.state ?? state });
-      },
-    );
+  enqueueRoute(app, base, producer, maxTaskBytes);
+  getRoute(app, base, producer);
+  deleteRoute(app, base, producer);
+  retryRoute(app, base, producer);
+}
 
-    app.get<{ Params: { id: string } }>(`${base}/:id`, { schema: getSchema }, async (request) => {
+/** `POST base`: 202 enqueued, or 200 with the execution when `?wait` saw it finish or the key is known. */
+function enqueueRoute(
+  app: FastifyInstance,
+  base: string,
+  producer: TaskProducer,
+  maxTaskBytes: number,
+): void {
+  app.post<{ Body: unknown; Querystring: { wait?: string } }>(
+    base,
+    { bodyLimit: maxTaskBytes, schema: enqueueSchema },
+    async (request, reply) => {
+      const queueParam = queueParamOf(request.params);
+      const waitMs = waitMsOf(request.query.wait);
+      const options = libraryOptionsOf(enqueueOptionsOfQuery(request.query));
+      const key = idempotencyKeyOf(request.headers['idempotency-key']);
+      // The key is the job id: BullMQ keeps an existing job of that id
+      // (atomically, in the add itself) and reports it as a duplicate, so
+      // two requests with one key, or a retry after an unknown outcome,
+      // never make a second execution.
+      const {
+        executionId: id,
+        queue,
+        state,
+        duplicate,
+      } = await withEnqueueSpan(request.headers, (traceContext) =>
+        producer.enqueue(request.body as TaskInput, {
+          ...options,
+          ...(queueParam === undefined ? {} : { queue: queueParam }),
+          ...(key === undefined ? {} : { jobId: key }),
+          ...(request.caller === undefined ? {} : { user: request.caller }),
+          ...(traceContext === undefined ? {} : { traceContext }),
+        }),
+      );
+      const found = duplicate ? await producer.getExecution(id, { queue }) : null;
+      let execution = found;
+      if (waitMs > 0 && !(execution && isFinished(execution.state))) {
+        execution = (await producer.waitForResult(id, { queue, timeoutMs: waitMs })) ?? execution;
+      }
+      const home = queueParam === undefined ? '/api/tasks' : `/api/queues/${queue}/tasks`;
+      void reply.header('location', `${home}/${encodeURIComponent(String(id))}`);
+      if (execution && (found || isFinished(execution.state))) {
+        return reply.code(200).send(execution);
+      }
+      return reply.code(202).send({ execution_id: id, queue, state: execution?.state ?? state });
+    },
+  );
+}
+
+/** `GET base/:id`: the execution, or 404. */
+function getRoute(app: FastifyInstance, base: string, producer: TaskProducer): void {
+  app.get<{ Params: { id: string } }>(`${base}/:id`, { schema: getSchema }, async (request) => {
+    const queue = queueParamOf(request.params);
+    const execution = await producer.getExecution(request.params.id, { queue });
+    if (!execution) throw notFound(request.params.id);
+    return execution;
+  });
+}
+
+/** `DELETE base/:id`: removes an execution that is not running, cancels a running one. */
+function deleteRoute(app: FastifyInstance, base: string, producer: TaskProducer): void {
+  app.delete<{ Params: { id: string } }>(
+    `${base}/:id`,
+    { schema: deleteSchema },
+    async (request, reply) => {
       const queue = queueParamOf(request.params);
-      const execution = await producer.getExecution(request.params.id, { queue });
-      if (!execution) throw notFound(request.params.id);
-      return execution;
-    });
+      const { id } = request.params;
+      const result = await producer.remove(id, { queue });
+      if (result === 'unknown') throw notFound(id);
+      if (result === 'removed') return reply.code(204).send();
+      // It runs now: cancelled where it runs, and answered once it ended.
+      const cancelled = await producer.cancel(id, { queue, by: request.caller ?? 'api' });
+      if (cancelled.state === 'removed') return reply.code(204).send();
+      return reply.code(cancelled.state === 'active' ? 202 : 200).send({
+        execution_id: cancelled.executionId,
+        queue: cancelled.queue,
+        state: cancelled.state,
+      });
+    },
+  );
+}
 
-    app.delete<{ Params: { id: string } }>(
-      `${base}/:id`,
-      { schema: deleteSchema },
-      async (request, reply) => {
-        const queue = queueParamOf(request.params);
-        const { id } = request.params;
-        const result = await producer.remove(id, { queue });
-        if (result === 'unknown') throw notFound(id);
-        if (result === 'removed') return reply.code(204).send();
-        // It runs now: cancelled where it runs, and answered once it ended.
-        const cancelled = await producer.cancel(id, { queue, by: request.caller ?? 'api' });
-        if (cancelled.state === 'removed') return reply.code(204).send();
-        return reply.code(cancelled.state === 'active' ? 202 : 200).send({
-          execution_id: cancelled.executionId,
-          queue: cancelled.queue,
-          state: cancelled.state,
-        });
-      },
-    );
-
-    app.post<{ Params: { id: string } }>(
-      `${base}/:id/retry`,
-      { schema: retrySchema },
-      async (request) => {
-        const queue = queueParamOf(request.params);
-        const replayed = await producer.retry(request.params.id, { queue });
-        return { execution_id: replayed.executionId, queue: replayed.queue, state: replayed.state };
-      },
-    );
-  }
+/** `POST base/:id/retry`: runs a failed execution again under its id. */
+function retryRoute(app: FastifyInstance, base: string, producer: TaskProducer): void {
+  app.post<{ Params: { id: string } }>(
+    `${base}/:id/retry`,
+    { schema: retrySchema },
+    async (request) => {
+      const queue = queueParamOf(request.params);
+      const replayed = await producer.retry(request.params.id, { queue });
+      return { execution_id: replayed.executionId, queue: replayed.queue, state: replayed.state };
+    },
+  );
 }
 
 const idParams = {

@@ -1,22 +1,16 @@
 import { ErrorCode } from '../shared/errors/error-codes.js';
+import { ERROR_TABLE } from '../shared/errors/error-table.js';
 import { TaskrestError } from '../shared/errors/taskrest-error.js';
 import { ExitCode } from './command.js';
 
 /**
- * The exit code of each error code that is the caller's to fix (exit 2,
- * "invalid task or usage" in docs/cli.md); any other failure exits 1.
+ * The exit code of each error code: the error table's `exit` column (exit 2,
+ * "invalid task or usage" in docs/cli.md, for the caller's mistakes). A
+ * failure without a code exits 1.
  */
-export const ERROR_EXIT_CODES: Readonly<Partial<Record<ErrorCode, number>>> = {
-  [ErrorCode.USAGE]: ExitCode.USAGE,
-  [ErrorCode.INVALID_CONFIG]: ExitCode.USAGE,
-  [ErrorCode.INVALID_TASK]: ExitCode.USAGE,
-  [ErrorCode.TASK_TOO_LARGE]: ExitCode.USAGE,
-  [ErrorCode.INVALID_FILE_NAME]: ExitCode.USAGE,
-  [ErrorCode.INVALID_QUEUE]: ExitCode.USAGE,
-  [ErrorCode.INVALID_OPTIONS]: ExitCode.USAGE,
-  [ErrorCode.EXECUTION_NOT_FOUND]: ExitCode.NO_SUCH_EXECUTION,
-  [ErrorCode.INVALID_SCHEDULE]: ExitCode.USAGE,
-};
+export const ERROR_EXIT_CODES: Readonly<Partial<Record<ErrorCode, number>>> = Object.fromEntries(
+  Object.entries(ERROR_TABLE).map(([code, { exit }]): [string, number] => [code, exit]),
+);
 
 /** What to add to the message of an error of this code, for the person at the terminal. */
 const HINTS: Readonly<Partial<Record<ErrorCode, string>>> = {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { fileNameProblem } from './files/file-name.js';
+import { cookiesSchema, headerLine, headersSchema } from './header-schemas.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.js';
 import { boundaryInContentType, boundaryProblem } from './multipart-boundary.js';
 
@@ -13,13 +14,6 @@ import { boundaryInContentType, boundaryProblem } from './multipart-boundary.js'
  * the field's path, it reads as a sentence: `retry_backoff.multiplier:
  * expected a number >= 1`.
  */
-
-/** Characters that would split or truncate an HTTP header. */
-const HEADER_INJECTION = /[\r\n\0]/;
-/** Characters an HTTP/1.1 header value cannot carry. */
-const NOT_LATIN1 = /[^\u0000-\u00ff]/;
-/** RFC 9110 token: what a header (or cookie) name may consist of. */
-const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 const PORT_RANGE = 'the port must be between 1 and 65535';
 
@@ -63,51 +57,6 @@ const statusCode = z
 
 const statusCodes = z.array(statusCode, { error: 'expected a list of HTTP status codes' });
 
-const headerValue = z
-  .union([z.string(), z.number(), z.boolean()], {
-    error: 'expected a string, number or boolean',
-  })
-  .refine((v) => !HEADER_INJECTION.test(String(v)), {
-    error: 'must not contain CR, LF or NUL',
-  })
-  // HTTP/1.1 carries header values as bytes; Node sends Latin-1 and refuses the rest.
-  .refine((v) => !NOT_LATIN1.test(String(v)), {
-    error:
-      'must contain only Latin-1 characters (encode others, e.g. percent-encoding or RFC 8187)',
-  });
-
-/**
- * Headers that frame the message or the connection: taskrest sets them from
- * the URL and the body, and the transport refuses a caller's own.
- */
-export const TRANSPORT_HEADERS = Object.freeze([
-  'connection',
-  'content-length',
-  'expect',
-  'host',
-  'keep-alive',
-  'proxy-connection',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-]);
-
-const headerName = z
-  .string()
-  .regex(TOKEN, { error: "is not a valid header name (letters, digits and !#$%&'*+.^_`|~-)" })
-  .refine((name) => !TRANSPORT_HEADERS.includes(name.toLowerCase()), {
-    error: 'is set by taskrest from the URL and the body (connection and framing header)',
-  });
-
-const headers = z.record(headerName, headerValue, { error: 'expected an object of header: value' });
-
-const cookies = z.record(
-  z.string().regex(TOKEN, { error: 'is not a valid cookie name' }),
-  headerValue.refine((v) => !/[;,]/.test(String(v)), { error: 'must not contain ; or ,' }),
-  { error: 'expected an object of name: value' },
-);
-
 /** A JSON body (`json`, `data`): any JSON value, nested no deeper than MAX_JSON_DEPTH. */
 const jsonBody = () =>
   z
@@ -142,12 +91,6 @@ const retryBackoff = z
     { error: 'expected an object with initial, maximum, multiplier, deadline' },
   )
   .default({ ...RETRY_BACKOFF_DEFAULTS });
-
-/** A value that goes into a part's (or the request's) header line: CR, LF or NUL would split it. */
-const headerLine = (what: string) =>
-  z.string({ error: `expected ${what}` }).refine((v) => !HEADER_INJECTION.test(v), {
-    error: 'must not contain CR, LF or NUL',
-  });
 
 /** A part header override: a value, or `false` to omit the header (as in the connector). */
 const partHeaderOverride = z.union([headerLine('a string'), z.literal(false)], {
@@ -238,12 +181,12 @@ const taskFields = z.strictObject({
   base_url: optionalString(),
   cacert: optionalString('PEM text'),
   connect_timeout: timeoutSeconds(),
-  cookies: cookies.nullish(),
+  cookies: cookiesSchema.nullish(),
   /** DEPRECATED (in the connector): a JSON body. Present means set, even when null. */
   data: jsonBody(),
   expected_status_code: statusCodes.default([200, 201, 202, 204]),
   grant: optionalString('a grant name'),
-  headers: headers.nullish(),
+  headers: headersSchema.nullish(),
   hostname: z
     .string({ error: 'expected a host name' })
     .regex(/^(\[[0-9A-Fa-f:.]+\]|[^\s/?#@[\]]+)(:\d{1,5})?$/, {

@@ -5,7 +5,9 @@
 export { ErrorCode } from './error-codes.js';
 export { TaskrestError } from './taskrest-error.js';
 export { TaskError } from './task-error.js';
-export { InvalidTaskError, formatIssues, type ValidationIssue } from './invalid-task-error.js';
+export { ValidationError } from './validation-error.js';
+export { formatIssues, type ValidationIssue } from './validation-issue.js';
+export { InvalidTaskError } from './invalid-task-error.js';
 export { TaskTooLargeError } from './task-too-large-error.js';
 export { RedisUnavailableError } from './redis-unavailable-error.js';
 export { OutcomeUnknownError } from './outcome-unknown-error.js';

@@ -1,13 +1,13 @@
 import { ErrorCode } from './error-codes.js';
-import { formatIssues, type ValidationIssue } from './invalid-task-error.js';
-import { TaskrestError } from './taskrest-error.js';
+import { ValidationError } from './validation-error.js';
+import type { ValidationIssue } from './validation-issue.js';
 
 /** A queue name or queue settings that fail validation; `issues` names each field. */
-export class InvalidQueueError extends TaskrestError {
+export class InvalidQueueError extends ValidationError {
   override readonly name = 'InvalidQueueError';
   declare readonly code: typeof ErrorCode.INVALID_QUEUE;
 
-  constructor(readonly issues: readonly ValidationIssue[]) {
-    super(ErrorCode.INVALID_QUEUE, `invalid queue: ${formatIssues(issues)}`);
+  constructor(issues: readonly ValidationIssue[]) {
+    super(ErrorCode.INVALID_QUEUE, 'queue', issues);
   }
 }

@@ -1,22 +1,16 @@
 import { ErrorCode } from './error-codes.js';
-import { TaskError } from './task-error.js';
+import { ValidationError } from './validation-error.js';
+import type { ValidationIssue } from './validation-issue.js';
 
-/** One problem with one input field. `path` is dotted: `retry_backoff.multiplier`. */
-export interface ValidationIssue {
-  path: string;
-  message: string;
-}
+// Many modules import these from here, where they were first defined.
+export { formatIssues, type ValidationIssue } from './validation-issue.js';
 
 /** A task failed validation; `issues` names every offending field and why. */
-export class InvalidTaskError extends TaskError {
+export class InvalidTaskError extends ValidationError {
   override readonly name = 'InvalidTaskError';
   declare readonly code: typeof ErrorCode.INVALID_TASK;
 
-  constructor(readonly issues: readonly ValidationIssue[]) {
-    super(ErrorCode.INVALID_TASK, `invalid task: ${formatIssues(issues)}`);
+  constructor(issues: readonly ValidationIssue[]) {
+    super(ErrorCode.INVALID_TASK, 'task', issues);
   }
-}
-
-export function formatIssues(issues: readonly ValidationIssue[]): string {
-  return issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
 }
