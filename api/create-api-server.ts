@@ -73,15 +73,16 @@ export async function createApiServer(config: Config, logger: Logger): Promise<A
   await generateOpenApi(app);
 
   await app.register(async (api) => {
-    api.addHook('onRequest', bearerAuth(parseApiTokens(config.apiTokens)));
+    api.addHook('onRequest', bearerAuth(parseApiTokens(config.apiTokens), logger));
     await api.register(tasksRoutes(producer, config));
     await api.register(bulkRoute(producer, config));
     await api.register(queuesRoutes(producer));
     await api.register(replayRoute(producer));
     await api.register(schedulesRoutes(producer));
     await api.register(filesRoutes(producer.files));
-    await api.register(openApiRoute);
   });
+  // Outside the token's scope: the page must load before its Authorize button can take the token.
+  await app.register(openApiRoute);
   await app.register(healthRoute(redis));
   await app.register(metricsRoute(createPrometheusMetrics(views, redis, config)));
   await app.register(dashboard(views, config));
