@@ -23,6 +23,9 @@ import { replayRoute } from './replay-route.js';
 import { schedulesRoutes } from './schedules-routes.js';
 import { QueueViews } from './queue-views.js';
 
+/** The longest path parameter the router takes: a 200-character name, percent-encoded. */
+const MAX_PATH_PARAMETER_LENGTH = 600;
+
 /** The HTTP API, dashboard and metrics of every queue. */
 export interface ApiServer {
   readonly app: FastifyInstance;
@@ -55,6 +58,10 @@ export async function createApiServer(config: Config, logger: Logger): Promise<A
     ...(loggerInstance ? { loggerInstance } : { logger: false }),
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.maxTaskBytes,
+    // fastify's default (100) is shorter than the names the API takes in its paths (a queue
+    // name, an Idempotency-Key as execution id, a schedule id: up to 200 characters each, some
+    // percent-encoded): every queue the API lists must be reachable through it.
+    routerOptions: { maxParamLength: MAX_PATH_PARAMETER_LENGTH },
     // `__proto__` and `constructor.prototype` are legal JSON, and a task's `json` body must reach
     // its target as written. JSON.parse makes them own data properties (no prototype is touched);
     // the task schema drops such keys from name → value inputs, and nothing here merges objects.
@@ -73,15 +80,16 @@ export async function createApiServer(config: Config, logger: Logger): Promise<A
   await generateOpenApi(app);
 
   await app.register(async (api) => {
-    api.addHook('onRequest', bearerAuth(parseApiTokens(config.apiTokens)));
+    api.addHook('onRequest', bearerAuth(parseApiTokens(config.apiTokens), logger));
     await api.register(tasksRoutes(producer, config));
     await api.register(bulkRoute(producer, config));
     await api.register(queuesRoutes(producer));
     await api.register(replayRoute(producer));
     await api.register(schedulesRoutes(producer));
     await api.register(filesRoutes(producer.files));
-    await api.register(openApiRoute);
   });
+  // Outside the token's scope: the page must load before its Authorize button can take the token.
+  await app.register(openApiRoute);
   await app.register(healthRoute(redis));
   await app.register(metricsRoute(createPrometheusMetrics(views, redis, config)));
   await app.register(dashboard(views, config));

@@ -1,6 +1,6 @@
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
-import { errorResponse, jsonResponse } from './openapi-schemas.js';
+import { jsonResponse } from './openapi-schemas.js';
 
 /** Where the browsable API documentation lives. */
 export const API_DOCS_PATH = '/api/docs';
@@ -8,9 +8,11 @@ export const API_DOCS_PATH = '/api/docs';
 /**
  * `GET /api/openapi.json`, the OpenAPI document generated from the route
  * schemas (see openapi-generator.ts), and `/api/docs`, Swagger UI on it.
- * Registered inside the `/api` scope, so both take the same bearer token as
- * every other `/api/*` route. Swagger UI is served from its own package: the
- * page loads nothing from another host, and its CSP says so.
+ * Both are open, also with API_TOKENS set: they hold no data, only what
+ * docs/http-api.md says, and the page has to load before its Authorize
+ * button can take the token that every call made from it then carries.
+ * Swagger UI is served from its own package: the page loads nothing from
+ * another host, and its CSP says so.
  */
 export async function openApiRoute(app: FastifyInstance): Promise<void> {
   app.get(
@@ -21,8 +23,9 @@ export async function openApiRoute(app: FastifyInstance): Promise<void> {
         summary: 'This OpenAPI document',
         response: {
           200: jsonResponse('the OpenAPI 3.1 document', { type: 'object' }),
-          401: errorResponse('missing or wrong bearer token'),
         },
+        // Open: the page that shows it must load before it has a token.
+        security: [],
       },
     },
     () => Promise.resolve(app.swagger()),

@@ -177,5 +177,6 @@ export const errorResponse = (description: string) => jsonResponse(description, 
 /** The answers every `/api/*` route may give besides its own. */
 export const commonErrors = {
   401: errorResponse('missing or wrong bearer token'),
+  403: errorResponse("the token's scope does not allow this route (API_TOKENS)"),
   503: errorResponse('Redis does not answer; nothing was stored'),
 };

@@ -152,7 +152,7 @@ export const CONFIG_TABLE = {
     intVar(3000, 0).refine((p) => p <= 65535, { error: 'expected a port number' }),
   ),
   API_TOKENS: variable(
-    'comma-separated bearer tokens for `/api/*`; `name:token` names the holder',
+    'comma-separated bearer tokens for `/api/*`, each `token`, `name:token` or `name:token:scope` (scope `read`, `enqueue` or `admin`, the default)',
     list,
   ),
   DASHBOARD_USER: variable('basic auth user for `/dashboard`', z.string().optional()),

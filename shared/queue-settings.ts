@@ -2,6 +2,10 @@ import { z } from 'zod';
 import { QUEUE_NAME } from './config-variables.js';
 import { InvalidQueueError } from './errors/invalid-queue-error.js';
 import { settingsIssues } from './settings-issues.js';
+import { wholeMillisecondsSchema } from './whole-milliseconds.js';
+
+/** The shortest window of a rate limit: one millisecond, BullMQ's unit. */
+const MIN_RATE_WINDOW_SECONDS = 0.001;
 
 /** A queue as the API, the CLI and the library show it. */
 export interface QueueInfo {
@@ -18,7 +22,7 @@ export const queueSettingsSchema = z.strictObject({
   rate_limit: z
     .strictObject({
       max: z.number().int().min(1),
-      per_seconds: z.number().positive().max(86_400),
+      per_seconds: wholeMillisecondsSchema(MIN_RATE_WINDOW_SECONDS, 86_400),
     })
     .nullable()
     .optional(),

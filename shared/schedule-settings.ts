@@ -4,8 +4,15 @@ import { QUEUE_NAME } from './config-variables.js';
 import { InvalidScheduleError } from './errors/invalid-schedule-error.js';
 import { queueNameSchema } from './queue-settings.js';
 import { settingsIssues } from './settings-issues.js';
+import { wholeMillisecondsSchema } from './whole-milliseconds.js';
 import type { ValidationIssue } from './errors/invalid-task-error.js';
 import type { TaskInput } from './task-schema.js';
+
+/**
+ * The shortest interval a schedule may have: a schedule runs a request
+ * against someone's service, and a sub-second one is a flood, not a schedule.
+ */
+export const MIN_EVERY_SECONDS = 1;
 
 /** The longest interval a schedule may have: a year. */
 const MAX_EVERY_SECONDS = 366 * 86_400;
@@ -47,10 +54,7 @@ export const scheduleSettingsSchema = z
       })
       .optional()
       .describe('the IANA time zone the cron expression is read in (default UTC)'),
-    every_seconds: z
-      .number()
-      .positive()
-      .max(MAX_EVERY_SECONDS)
+    every_seconds: wholeMillisecondsSchema(MIN_EVERY_SECONDS, MAX_EVERY_SECONDS)
       .optional()
       .describe('a fixed interval in seconds, instead of cron'),
     start_at: z.iso

@@ -17,7 +17,7 @@ describe('the schedule schema', () => {
     expect(
       paths({
         task,
-        every_seconds: 0.5,
+        every_seconds: 1.5,
         start_at: '2027-01-01T00:00:00+01:00',
         end_at: '2099-01-01T00:00:00Z',
         limit: 3,
@@ -34,6 +34,11 @@ describe('the schedule schema', () => {
     [{ task, cron: '0 9 * * *', tz: 'Europe/Viena' }, ['tz']],
     [{ task, every_seconds: 5, tz: 'UTC' }, ['tz']],
     [{ task, every_seconds: 0 }, ['every_seconds']],
+    // Below the 1 s minimum, or finer than BullMQ's milliseconds: refused, never rounded.
+    [{ task, every_seconds: 0.001 }, ['every_seconds']],
+    [{ task, every_seconds: 0.0001 }, ['every_seconds']],
+    [{ task, every_seconds: 0.999 }, ['every_seconds']],
+    [{ task, every_seconds: 1.0005 }, ['every_seconds']],
     [{ task, every_seconds: 5, start_at: '2027-01-01' }, ['start_at']],
     [{ task, every_seconds: 5, end_at: '2001-01-01T00:00:00Z' }, ['end_at']],
     [

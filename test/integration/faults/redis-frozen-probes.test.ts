@@ -1,0 +1,46 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createApiServer, type ApiServer } from '../../../api/create-api-server.js';
+import { createLogger } from '../../../shared/logger.js';
+import { ownRedis, type OwnRedis } from '../../helpers/own-redis.js';
+import { testConfig } from '../../helpers/test-config.js';
+
+/** What a probe is promised: an answer within this, ready or not. */
+const PROBE_MS = 2000;
+
+/** A probe with the timeout a supervisor would give it: a timeout is a failed test, not a 503. */
+async function probe(url: string): Promise<{ status: number; ms: number }> {
+  const startedAt = performance.now();
+  const response = await fetch(url, { signal: AbortSignal.timeout(PROBE_MS) });
+  await response.arrayBuffer();
+  return { status: response.status, ms: performance.now() - startedAt };
+}
+
+describe('probes while Redis is frozen (SIGSTOP: connections open, nothing answers)', () => {
+  let redis: OwnRedis;
+  let api: ApiServer;
+  let url: string;
+
+  beforeEach(async () => {
+    redis = await ownRedis();
+    const config = testConfig({ REDIS_URL: redis.url });
+    api = await createApiServer(config, createLogger(config));
+    url = await api.listen({ host: '127.0.0.1', port: 0 });
+  });
+  afterEach(async () => {
+    redis.thaw();
+    await api.close();
+    await redis.destroy();
+  });
+
+  it('/health answers 503 within 2 s, again and again, and 200 once Redis runs on', async () => {
+    expect((await probe(`${url}/health`)).status).toBe(200);
+    redis.freeze();
+    for (let i = 0; i < 3; i += 1) {
+      const answer = await probe(`${url}/health`);
+      expect(answer.status).toBe(503);
+      expect(answer.ms).toBeLessThan(PROBE_MS);
+    }
+    redis.thaw();
+    expect((await probe(`${url}/health`)).status).toBe(200);
+  });
+});
