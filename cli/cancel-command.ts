@@ -3,9 +3,7 @@ import { producerOptionsOf } from '../producer/task-producer-options.js';
 import { ExitCode, type Command } from './command.js';
 import { parseExecutionArgs } from './execution-args.js';
 import { printJson } from './exit-code-of.js';
-
-/** `taskrest cancel`'s usage line. */
-export const CANCEL_USAGE = 'usage: taskrest cancel ID [--queue NAME]';
+import { CANCEL_USAGE } from './cancel-descriptor.js';
 
 /**
  * `taskrest cancel ID [--queue NAME]`: a running execution is aborted where

@@ -23,3 +23,7 @@ export const ExitCode = {
   /** `status` of an id no execution has (never enqueued, or removed by retention). */
   NO_SUCH_EXECUTION: 4,
 } as const;
+
+/** The exit codes of `enqueue --wait` and `status`, as the helps list them. */
+export const EXIT_CODES_HELP =
+  'Exit codes of enqueue --wait and status: 0 success, 1 error, 2 invalid task or usage, 3 not finished, 4 no such execution.';

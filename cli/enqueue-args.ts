@@ -1,4 +1,5 @@
 import type { EnqueueOptions } from '../producer/task-producer.js';
+import { ENQUEUE_USAGE } from './enqueue-descriptor.js';
 import { UsageError } from './usage-error.js';
 
 export interface EnqueueArgs {
@@ -8,9 +9,6 @@ export interface EnqueueArgs {
   waitSeconds?: number;
   jobOptions: EnqueueOptions;
 }
-
-export const ENQUEUE_USAGE =
-  'usage: taskrest enqueue [FILE|-] [--json TEXT] [--wait [SECONDS]] [--queue NAME] [--job-id ID] [--priority N] [--delay SECONDS | --run-at TIME] [--user NAME] [--callback URL]';
 
 /**
  * Parses enqueue's arguments. Hand-written because `--wait` takes an optional

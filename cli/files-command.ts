@@ -7,7 +7,7 @@ import { createFilesStore, type FilesStore } from '../shared/files/files-store.j
 import { createRedis, waitForRedis } from '../shared/redis-connection.js';
 import { ExitCode, type Command, type CommandContext } from './command.js';
 import { exitCodeOfError } from './exit-code-of-error.js';
-import { FILES_USAGE } from './usage.js';
+import { FILES_USAGE } from './files-descriptor.js';
 import { UsageError } from './usage-error.js';
 
 /** A parsed `taskrest files` command line. */

@@ -3,11 +3,8 @@ import { producerOptionsOf } from '../producer/task-producer-options.js';
 import type { QueueSettings } from '../shared/queue-settings.js';
 import { ExitCode, type Command } from './command.js';
 import { printJson } from './exit-code-of.js';
+import { QUEUES_USAGE } from './queues-descriptor.js';
 import { UsageError } from './usage-error.js';
-
-/** `taskrest queues`' usage line. */
-export const QUEUES_USAGE =
-  'usage: taskrest queues [ls] | set NAME [--rate N/SECONDS|none] [--concurrency N|none] | pause NAME | resume NAME | rm NAME [--force]';
 
 /** A parsed `taskrest queues` command line. */
 export type QueuesAction =

@@ -3,9 +3,7 @@ import { producerOptionsOf } from '../producer/task-producer-options.js';
 import { ExitCode, type Command } from './command.js';
 import { parseExecutionArgs } from './execution-args.js';
 import { printJson } from './exit-code-of.js';
-
-/** `taskrest retry`'s usage line. */
-export const RETRY_USAGE = 'usage: taskrest retry ID [--queue NAME]';
+import { RETRY_USAGE } from './retry-descriptor.js';
 
 /**
  * `taskrest retry ID [--queue NAME]`: runs a failed execution again under

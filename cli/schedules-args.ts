@@ -1,9 +1,6 @@
 import type { ScheduleOptions } from '../shared/schedule-settings.js';
+import { SCHEDULES_USAGE } from './schedules-descriptor.js';
 import { UsageError } from './usage-error.js';
-
-/** `taskrest schedules`' usage line. */
-export const SCHEDULES_USAGE =
-  'usage: taskrest schedules [ls] | get ID | rm ID | set ID (--cron EXPR [--tz ZONE] | --every SECONDS) [--queue NAME] [--start-at ISO] [--end-at ISO] [--limit N] [TASK|-] [--json TEXT]';
 
 /** A parsed `taskrest schedules` command line. */
 export type SchedulesAction =

@@ -3,9 +3,7 @@ import { producerOptionsOf } from '../producer/task-producer-options.js';
 import { ExitCode, type Command } from './command.js';
 import { parseExecutionArgs } from './execution-args.js';
 import { exitCodeOf, printJson } from './exit-code-of.js';
-
-/** `taskrest status`' usage line. */
-export const STATUS_USAGE = 'usage: taskrest status ID [--queue NAME]';
+import { STATUS_USAGE } from './status-descriptor.js';
 
 /**
  * `taskrest status ID [--queue NAME]`: prints `{"execution_id", "state", "output"?}`; exit
