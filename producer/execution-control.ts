@@ -6,8 +6,9 @@ import { cancelChannelOf, encodeCancel } from '../shared/cancel-channel.js';
 import { ExecutionState } from '../shared/execution.js';
 import { forReplay, withCancelMark } from '../shared/job-envelope.js';
 import { executionIdOf } from '../shared/output.js';
-import { withRedis, type RedisClient } from '../shared/redis-connection.js';
-import { jobKey, OUTPUT_FIELD } from '../shared/task-queue.js';
+import { OUTPUT_FIELD } from '../shared/task-queue.js';
+import type { CancelOptions, QueueOption, RetryFailedOptions } from './execution-options.js';
+import type { ProducerContext } from './producer-context.js';
 
 /** How long `cancel` waits for the worker to end a running execution. */
 const CANCEL_WAIT_MS = 5000;
@@ -28,23 +29,35 @@ export interface Cancelled {
   state: 'failed' | 'removed' | 'completed' | 'active';
 }
 
-interface ControlDeps {
-  connection: RedisClient;
-  prefix: string;
-  queueOf(name: string | undefined): Queue;
+/** What `retry` did: the execution runs again, in the state it has just after the replay. */
+export interface Retried {
+  executionId: number | string;
+  queue: string;
+  state: ExecutionState;
+}
+
+/** What `retryFailed` did: how many failed executions run again. */
+export interface RetriedCount {
+  count: number;
 }
 
 /**
- * Cancelling and replaying executions, on BullMQ's primitives where it has
- * them: `remove` for what has not started, `job.retry` for what failed; for
- * what runs, a message on a pub/sub channel every worker process follows,
- * and the process running the execution aborts it.
+ * What `remove` did: `removed`; `active` when the execution runs now and was
+ * kept; `unknown` when there is no such execution.
+ */
+export type Removed = 'removed' | 'active' | 'unknown';
+
+/**
+ * Cancelling, replaying and removing executions, on BullMQ's primitives
+ * where it has them: `remove` for what has not started, `job.retry` for
+ * what failed; for what runs, a message on a pub/sub channel every worker
+ * process follows, and the process running the execution aborts it.
  */
 export class ExecutionControl {
-  readonly #deps: ControlDeps;
+  readonly #context: ProducerContext;
 
-  constructor(deps: ControlDeps) {
-    this.#deps = deps;
+  constructor(context: ProducerContext) {
+    this.#context = context;
   }
 
   /**
@@ -55,11 +68,11 @@ export class ExecutionControl {
    */
   async cancel(
     executionId: number | string,
-    { queue: name, by = 'library' }: { queue?: string; by?: string } = {},
+    { queue: name, by = 'library' }: CancelOptions = {},
   ): Promise<Cancelled> {
-    const queue = this.#deps.queueOf(name);
+    const queue = this.#context.queueOf(name);
     const id = String(executionId);
-    return withRedis(this.#deps.connection, async () => {
+    return this.#context.withRedis(async () => {
       const done = (state: Cancelled['state']): Cancelled => ({
         executionId: executionIdOf(id),
         queue: queue.name,
@@ -85,8 +98,8 @@ export class ExecutionControl {
   async #cancelRunning(queue: Queue, id: string, by: string): Promise<void> {
     const job = await Job.fromId(queue, id);
     if (job) await job.updateData(withCancelMark(job.data, { by, at: Date.now() }));
-    const channel = cancelChannelOf({ prefix: this.#deps.prefix, queueName: queue.name });
-    await this.#deps.connection.publish(channel, encodeCancel({ id, by }));
+    const channel = cancelChannelOf(this.#context.refOf(queue.name));
+    await this.#context.connection.publish(channel, encodeCancel({ id, by }));
   }
 
   /**
@@ -112,13 +125,10 @@ export class ExecutionControl {
    * state gone (the job's log keeps the earlier run's lines). Throws
    * ExecutionNotFoundError, or NotFailedError when it is not failed.
    */
-  async retry(
-    executionId: number | string,
-    { queue: name }: { queue?: string } = {},
-  ): Promise<{ executionId: number | string; queue: string; state: string }> {
-    const queue = this.#deps.queueOf(name);
+  async retry(executionId: number | string, { queue: name }: QueueOption = {}): Promise<Retried> {
+    const queue = this.#context.queueOf(name);
     const id = String(executionId);
-    return withRedis(this.#deps.connection, async () => {
+    return this.#context.withRedis(async () => {
       const state = await queue.getJobState(id);
       if (state === ExecutionState.UNKNOWN) throw new ExecutionNotFoundError(id, queue.name);
       if (state !== ExecutionState.FAILED) throw new NotFailedError(id, state);
@@ -146,13 +156,10 @@ export class ExecutionControl {
    * executions are read newest first, in pages, up to the first older
    * than `since`, then each is replayed with `job.retry`.
    */
-  async retryFailed({
-    queue: name,
-    since,
-  }: { queue?: string; since?: Date | string } = {}): Promise<{ count: number }> {
-    const queue = this.#deps.queueOf(name);
+  async retryFailed({ queue: name, since }: RetryFailedOptions = {}): Promise<RetriedCount> {
+    const queue = this.#context.queueOf(name);
     const from = since === undefined ? 0 : new Date(since).getTime();
-    return withRedis(this.#deps.connection, async () => {
+    return this.#context.withRedis(async () => {
       const jobs: Job[] = [];
       for (let start = 0; ; start += FAILED_PAGE) {
         const page = (await queue.getFailed(start, start + FAILED_PAGE - 1)).filter(Boolean);
@@ -166,10 +173,26 @@ export class ExecutionControl {
     });
   }
 
+  /**
+   * Removes an execution that is not running (waiting, delayed, prioritized,
+   * or finished, with its output). `active` when it runs now and was kept,
+   * `unknown` when there is no such execution.
+   */
+  async remove(executionId: number | string, { queue: name }: QueueOption = {}): Promise<Removed> {
+    const queue = this.#context.queueOf(name);
+    return this.#context.withRedis(async () => {
+      // BullMQ's remove answers 1 for an unknown id too, so the state is asked first.
+      if ((await queue.getJobState(String(executionId))) === ExecutionState.UNKNOWN)
+        return 'unknown';
+      // It refuses (0) to remove a locked job: one that runs now.
+      return (await queue.remove(String(executionId))) === 1 ? 'removed' : 'active';
+    });
+  }
+
   /** Clears what the last run left, then `job.retry`; false when the job is no longer failed. */
   async #replay(queue: Queue, job: Job): Promise<boolean> {
-    const key = jobKey({ prefix: this.#deps.prefix, queueName: queue.name }, job.id ?? '');
-    await this.#deps.connection.hdel(key, OUTPUT_FIELD);
+    const key = this.#context.jobKeyOf(queue.name, job.id ?? '');
+    await this.#context.connection.hdel(key, OUTPUT_FIELD);
     await job.updateData(forReplay(job.data));
     try {
       await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });

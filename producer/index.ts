@@ -2,10 +2,22 @@
  * taskrest's public library API: what a Node service imports to enqueue REST
  * tasks and read their executions back.
  */
-export { TaskProducer, type EnqueueOptions } from './task-producer.js';
+import type { FilesStore } from '../shared/files/files-store.js';
+
+export { TaskProducer } from './task-producer.js';
 export type { TaskProducerOptions, Retention } from './task-producer-options.js';
+export type { EnqueueOptions, BulkItem } from './enqueue-options.js';
+export type { JobTiming } from './job-timing.js';
+export type { Enqueued, BulkEnqueued } from './enqueued.js';
+export type { Cancelled, Retried, RetriedCount, Removed } from './execution-control.js';
+export type {
+  QueueOption,
+  CancelOptions,
+  RetryFailedOptions,
+  WaitOptions,
+} from './execution-options.js';
 export type { TaskInput, Task } from '../shared/task-schema.js';
-export type { TaskOutput, OutputStatus } from '../shared/output.js';
+export { OutputStatus, type TaskOutput } from '../shared/output.js';
 export { ExecutionState, type Execution } from '../shared/execution.js';
 export {
   ErrorCode,
@@ -33,9 +45,11 @@ export {
   type ValidationIssue,
 } from '../shared/errors/index.js';
 export type { FilesStore, FileInfo } from '../shared/files/files-store.js';
+/** What `files.put` answers: the stored file's size in bytes. */
+export type FileStored = Awaited<ReturnType<FilesStore['put']>>;
 export type { TraceCarrier } from '../shared/tracing/trace-carrier.js';
-export type { QueueAdmin } from './queue-admin.js';
-export type { ScheduleAdmin } from './schedule-admin.js';
+export type { QueueAdmin, RemoveQueueOptions } from './queue-admin.js';
+export type { ScheduleAdmin, SetScheduleOptions } from './schedule-admin.js';
 export type {
   Schedule,
   ScheduleExecution,

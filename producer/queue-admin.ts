@@ -1,14 +1,12 @@
-import type { Queue } from 'bullmq';
 import { QueueNotEmptyError } from '../shared/errors/queue-not-empty-error.js';
 import { QueueNotFoundError } from '../shared/errors/queue-not-found-error.js';
-import { queueRegistry } from '../shared/queue-registry.js';
 import {
   checkQueueName,
   parseQueueSettings,
   type QueueInfo,
   type QueueSettings,
 } from '../shared/queue-settings.js';
-import { withRedis, type RedisClient } from '../shared/redis-connection.js';
+import type { ProducerContext } from './producer-context.js';
 
 /** The states a queue's counts list. */
 export const QUEUE_STATES = [
@@ -21,17 +19,10 @@ export const QUEUE_STATES = [
   'failed',
 ] as const;
 
-/** What QueueAdmin works with: the producer's connection and its BullMQ queues. */
-export interface QueueAdminDeps {
-  readonly connection: RedisClient;
-  /** TASKREST_PREFIX: where the registry lives. */
-  readonly prefix: string;
-  /** The default queue: always listed, and it exists without being registered. */
-  readonly defaultQueue: string;
-  /** The BullMQ Queue of a checked name (the producer's, shared with enqueue). */
-  queueOf(name: string): Queue;
-  /** Told when a queue was removed (so that the next enqueue registers it again). */
-  forget(name: string): void;
+/** Options of `queues.remove`. */
+export interface RemoveQueueOptions {
+  /** Remove the queue with the executions it holds (none may be active). @defaultValue false */
+  force?: boolean;
 }
 
 /**
@@ -42,22 +33,25 @@ export interface QueueAdminDeps {
  * they hold across all workers together and changes apply without restarts.
  */
 export class QueueAdmin {
-  constructor(private readonly deps: QueueAdminDeps) {}
+  readonly #context: ProducerContext;
+
+  constructor(context: ProducerContext) {
+    this.#context = context;
+  }
 
   /** Every queue (the registry's and the default one), by name. */
   async list(): Promise<QueueInfo[]> {
-    return withRedis(this.deps.connection, async () => {
-      const names = new Set(await queueRegistry.list(this.deps.connection, this.deps.prefix));
-      names.add(this.deps.defaultQueue);
-      return Promise.all([...names].sort().map((name) => this.#info(name)));
+    return this.#context.withRedis(async () => {
+      const names = await this.#context.queueNames();
+      return Promise.all(names.map((name) => this.#info(name)));
     });
   }
 
   /** One queue; QueueNotFoundError when it does not exist. */
   async get(name: string): Promise<QueueInfo> {
     const queue = checkQueueName(name);
-    return withRedis(this.deps.connection, async () => {
-      if (!(await this.#exists(queue))) throw new QueueNotFoundError(queue);
+    return this.#context.withRedis(async () => {
+      if (!(await this.#context.hasQueue(queue))) throw new QueueNotFoundError(queue);
       return this.#info(queue);
     });
   }
@@ -69,8 +63,8 @@ export class QueueAdmin {
   async set(name: string, settings: QueueSettings = {}): Promise<QueueInfo> {
     const queueName = checkQueueName(name);
     const checked = parseQueueSettings(settings);
-    const queue = this.deps.queueOf(queueName);
-    return withRedis(this.deps.connection, async () => {
+    const queue = this.#context.queueOf(queueName);
+    return this.#context.withRedis(async () => {
       const { rate_limit: rate, max_concurrency: concurrency, paused } = checked;
       if (rate === null) await queue.removeGlobalRateLimit();
       else if (rate) await queue.setGlobalRateLimit(rate.max, Math.round(rate.per_seconds * 1000));
@@ -78,7 +72,7 @@ export class QueueAdmin {
       else if (concurrency !== undefined) await queue.setGlobalConcurrency(concurrency);
       if (paused === true) await queue.pause();
       if (paused === false) await queue.resume();
-      await queueRegistry.add(this.deps.connection, this.deps.prefix, queueName);
+      await this.#context.register(queueName);
       return this.#info(queueName);
     });
   }
@@ -100,28 +94,21 @@ export class QueueAdmin {
    * remain (any state), unless `force`: then they are removed with it
    * (BullMQ's obliterate; it refuses while executions are active).
    */
-  async remove(name: string, { force = false } = {}): Promise<void> {
+  async remove(name: string, { force = false }: RemoveQueueOptions = {}): Promise<void> {
     const queueName = checkQueueName(name);
-    const queue = this.deps.queueOf(queueName);
-    await withRedis(this.deps.connection, async () => {
-      if (!(await this.#exists(queueName))) throw new QueueNotFoundError(queueName);
+    const queue = this.#context.queueOf(queueName);
+    await this.#context.withRedis(async () => {
+      if (!(await this.#context.hasQueue(queueName))) throw new QueueNotFoundError(queueName);
       const left = total(await queue.getJobCounts(...QUEUE_STATES));
       if (left > 0 && !force) throw new QueueNotEmptyError(queueName, left);
-      await queueRegistry.remove(this.deps.connection, this.deps.prefix, queueName);
+      await this.#context.unregister(queueName);
       await queue.obliterate({ force: true });
-      this.deps.forget(queueName);
+      this.#context.forget(queueName);
     });
   }
 
-  async #exists(name: string): Promise<boolean> {
-    return (
-      name === this.deps.defaultQueue ||
-      (await queueRegistry.has(this.deps.connection, this.deps.prefix, name))
-    );
-  }
-
   async #info(name: string): Promise<QueueInfo> {
-    const queue = this.deps.queueOf(name);
+    const queue = this.#context.queueOf(name);
     const [rate, concurrency, paused, counts] = await Promise.all([
       queue.getGlobalRateLimit(),
       queue.getGlobalConcurrency(),

@@ -3,9 +3,7 @@ import { InvalidScheduleError } from '../shared/errors/invalid-schedule-error.js
 import { InvalidTaskError } from '../shared/errors/invalid-task-error.js';
 import { ScheduleNotFoundError } from '../shared/errors/schedule-not-found-error.js';
 import { splitJobData } from '../shared/job-envelope.js';
-import { queueRegistry } from '../shared/queue-registry.js';
 import { redactTask } from '../shared/redact.js';
-import { withRedis, type RedisClient } from '../shared/redis-connection.js';
 import {
   checkScheduleId,
   scheduleIssues,
@@ -15,7 +13,8 @@ import {
   type ScheduleSettings,
 } from '../shared/schedule-settings.js';
 import { TASK_JOB_NAME } from '../shared/task-queue.js';
-import type { TaskInput } from '../shared/task-schema.js';
+import type { JobDataBuilder } from './job-data-builder.js';
+import type { ProducerContext } from './producer-context.js';
 import { scheduledJobId, scheduleExecutions } from './schedule-executions.js';
 
 /** How often a schedule whose execution was just taken is read until its next one shows. */
@@ -24,22 +23,14 @@ const PENDING_READS = 5;
 /** The states of a schedule's execution that has not started yet. */
 const NOT_STARTED = new Set(['delayed', 'waiting', 'prioritized', 'waiting-children']);
 
-/** What ScheduleAdmin works with: the producer's connection, queues and task envelope. */
-export interface ScheduleAdminDeps {
-  readonly connection: RedisClient;
-  /** TASKREST_PREFIX: where the queue registry lives. */
-  readonly prefix: string;
-  /** The default queue: a schedule without `queue` runs there. */
-  readonly defaultQueue: string;
-  /** The BullMQ Queue of a taskrest queue (the producer's, shared with enqueue); the name checked. */
-  queueOf(name: string | undefined): Queue;
+/** Options of `schedules.set`. */
+export interface SetScheduleOptions {
   /**
-   * A task's job data exactly as enqueue stores it: validated (InvalidTaskError,
-   * TaskTooLargeError), its secrets sealed, in the job envelope.
+   * Who starts the schedule's executions, as enqueue's option (the API's
+   * bearer token holder): the user of `pass_user_token` tokens.
+   * @defaultValue undefined (no user)
    */
-  jobDataOf(task: TaskInput, user: string | undefined): object;
-  /** Runs `write` with the queue's name written to the queue registry beside it. */
-  registeredWith<T>(queueName: string, write: () => Promise<T>): Promise<T>;
+  user?: string;
 }
 
 /** A schedule found in one of the queues. */
@@ -63,12 +54,19 @@ interface Found {
  * lives in another queue moves it.
  */
 export class ScheduleAdmin {
-  constructor(private readonly deps: ScheduleAdminDeps) {}
+  readonly #context: ProducerContext;
+  /** Builds each schedule's job data exactly as enqueue stores a task's. */
+  readonly #jobData: JobDataBuilder;
+
+  constructor(context: ProducerContext, jobData: JobDataBuilder) {
+    this.#context = context;
+    this.#jobData = jobData;
+  }
 
   /** Every schedule of every queue, by id. */
   async list(): Promise<Schedule[]> {
-    return withRedis(this.deps.connection, async () => {
-      const queues = (await this.#queueNames()).map((name) => this.deps.queueOf(name));
+    return this.#context.withRedis(async () => {
+      const queues = (await this.#context.queueNames()).map((name) => this.#context.queueOf(name));
       const perQueue = await Promise.all(
         queues.map(async (queue) => {
           const schedulers = await queue.getJobSchedulers();
@@ -82,7 +80,7 @@ export class ScheduleAdmin {
   /** One schedule with its last executions; ScheduleNotFoundError when there is none. */
   async get(id: string): Promise<Schedule> {
     const scheduleId = checkScheduleId(id);
-    return withRedis(this.deps.connection, async () => {
+    return this.#context.withRedis(async () => {
       const found = await this.#find(scheduleId);
       if (!found) throw new ScheduleNotFoundError(scheduleId);
       return this.#view(found, { executions: true });
@@ -100,19 +98,18 @@ export class ScheduleAdmin {
   async set(
     id: string,
     options: ScheduleOptions,
-    { user }: { user?: string } = {},
+    { user }: SetScheduleOptions = {},
   ): Promise<Schedule> {
     const scheduleId = checkScheduleId(id);
     const { settings, data } = this.#check(options, user);
-    const queue = this.deps.queueOf(settings.queue);
-    return withRedis(
-      this.deps.connection,
+    const queue = this.#context.queueOf(settings.queue);
+    return this.#context.withRedis(
       async () => {
         const current = await this.#find(scheduleId);
         if (current && current.queue.name !== queue.name) {
           await this.#removeFrom(current);
         }
-        await this.deps.registeredWith(queue.name, () =>
+        await this.#context.registeredWith(queue.name, () =>
           queue.upsertJobScheduler(scheduleId, repeatOptionsOf(settings), {
             name: TASK_JOB_NAME,
             data,
@@ -132,8 +129,7 @@ export class ScheduleAdmin {
    */
   async remove(id: string): Promise<void> {
     const scheduleId = checkScheduleId(id);
-    await withRedis(
-      this.deps.connection,
+    await this.#context.withRedis(
       async () => {
         const found = await this.#find(scheduleId);
         if (!found) throw new ScheduleNotFoundError(scheduleId);
@@ -153,7 +149,7 @@ export class ScheduleAdmin {
     let data: object | undefined;
     if (task !== null && typeof task === 'object' && !Array.isArray(task)) {
       try {
-        data = this.deps.jobDataOf(task, user);
+        data = this.#jobData.scheduled(task, user);
       } catch (error) {
         if (!(error instanceof InvalidTaskError)) throw error;
         issues.push(
@@ -182,21 +178,15 @@ export class ScheduleAdmin {
 
   /** The schedule of that id in whichever queue has it. */
   async #find(id: string): Promise<Found | undefined> {
-    const names = await this.#queueNames();
+    const names = await this.#context.queueNames();
     const found = await Promise.all(
       names.map(async (name) => {
-        const queue = this.deps.queueOf(name);
+        const queue = this.#context.queueOf(name);
         const scheduler = await queue.getJobScheduler(id);
         return scheduler ? { queue, scheduler } : undefined;
       }),
     );
     return found.find((one) => one !== undefined);
-  }
-
-  async #queueNames(): Promise<string[]> {
-    const names = new Set(await queueRegistry.list(this.deps.connection, this.deps.prefix));
-    names.add(this.deps.defaultQueue);
-    return [...names].sort();
   }
 
   async #view(found: Found, { executions = false } = {}): Promise<Schedule> {
@@ -215,7 +205,7 @@ export class ScheduleAdmin {
     };
     if (executions) {
       schedule.executions = await scheduleExecutions(
-        this.deps.connection,
+        this.#context.connection,
         queue,
         scheduler.key,
         pending,

@@ -1,94 +1,49 @@
-import { randomUUID } from 'node:crypto';
-import { FlowProducer, Job, Queue, type FlowJob, type JobsOptions } from 'bullmq';
+import type { Job, Queue } from 'bullmq';
 import { loadConfig } from '../shared/config.js';
-import { TaskTooLargeError } from '../shared/errors/task-too-large-error.js';
-import { ExecutionState, isFinished, type Execution } from '../shared/execution.js';
-import { executionIdOf, type TaskOutput } from '../shared/output.js';
-import { checkTask } from '../shared/parse-task.js';
-import { InvalidTaskError, type ValidationIssue } from '../shared/errors/invalid-task-error.js';
-import { InvalidOptionsError } from '../shared/errors/invalid-options-error.js';
-import {
-  createRedis,
-  duplicateForBlocking,
-  waitForRedis,
-  withRedis,
-  type RedisClient,
-} from '../shared/redis-connection.js';
-import { wholeOutput, type StoredOutput } from '../shared/stored-output.js';
-import { defaultJobOptions, jobKey, OUTPUT_FIELD, TASK_JOB_NAME } from '../shared/task-queue.js';
-import { bullPrefixOf } from '../shared/queue-keys.js';
-import { queueRegistry } from '../shared/queue-registry.js';
-import { checkQueueName } from '../shared/queue-settings.js';
-import { QueueAdmin } from './queue-admin.js';
-import { ExecutionControl, type Cancelled } from './execution-control.js';
-import { jobTimingOf, type JobTiming } from './job-timing.js';
-import { ScheduleAdmin } from './schedule-admin.js';
-import type { TaskInput } from '../shared/task-schema.js';
+import type { Execution } from '../shared/execution.js';
 import { createFilesStore, type FilesStore } from '../shared/files/files-store.js';
-import { joinJobData, type JobMeta } from '../shared/job-envelope.js';
-import { createKeyRing, type SecretKey } from '../shared/secrets/key-ring.js';
-import { sealTask } from '../shared/secrets/seal-task.js';
-import { captureTraceContext, type TraceCarrier } from '../shared/tracing/trace-carrier.js';
-import { CompletionWaiter } from './completion-waiter.js';
-import { callbackFlow, callbackTask } from './callback-flow.js';
-import { isCallbackId, outputOfFailure } from '../shared/callback.js';
-import { enqueueOptionsSchema } from '../shared/enqueue-options.js';
+import { executionIdOf } from '../shared/output.js';
+import { waitForRedis } from '../shared/redis-connection.js';
+import type { TaskInput } from '../shared/task-schema.js';
+import type { BulkItem, EnqueueOptions } from './enqueue-options.js';
+import { initialStateOf, type BulkEnqueued, type Enqueued } from './enqueued.js';
+import {
+  ExecutionControl,
+  type Cancelled,
+  type Removed,
+  type Retried,
+  type RetriedCount,
+} from './execution-control.js';
+import type {
+  CancelOptions,
+  QueueOption,
+  RetryFailedOptions,
+  WaitOptions,
+} from './execution-options.js';
+import { ExecutionReader } from './execution-reader.js';
+import { JobDataBuilder } from './job-data-builder.js';
+import { ProducerContext } from './producer-context.js';
+import { QueueAdmin } from './queue-admin.js';
+import { ScheduleAdmin } from './schedule-admin.js';
 import {
   producerOptionsOf,
   resolveProducerOptions,
-  type ProducerSettings,
   type TaskProducerOptions,
 } from './task-producer-options.js';
 
-/**
- * BullMQ job options a producer may pass through.
- * @see https://docs.bullmq.io/guide/jobs
- */
-export type EnqueueOptions = Pick<
-  JobsOptions,
-  'jobId' | 'attempts' | 'backoff' | 'removeOnComplete' | 'removeOnFail' | 'lifo'
-> &
-  JobTiming & {
-    /** The queue to enqueue to (created when it does not exist). @defaultValue the producer's `queue` */
-    queue?: string;
-    /** Who enqueues (the API's bearer token holder): the user of `pass_user_token` tokens. */
-    user?: string;
-    /**
-     * The W3C trace context the execution continues (the worker's spans are its
-     * children, the target gets it as `traceparent`). Default: the active
-     * OpenTelemetry context's span, when there is one.
-     */
-    traceContext?: TraceCarrier;
-    /**
-     * An http(s) URL that taskrest POSTs the signed result to once the
-     * execution ended (completed or failed, after all its retries), as an
-     * execution of its own: see docs/callbacks.md. With it, an execution
-     * without `jobId` gets a UUID as its id.
-     */
-    callback?: string;
-  };
-
-/** A task of a bulk with options of its own (over the bulk's). */
-export interface BulkItem extends JobTiming {
-  task: TaskInput;
-  /** As `enqueue`'s: the execution id; a known one returns its execution. */
-  jobId?: string;
-  /** As `enqueue`'s: where the signed result is POSTed once the execution ended. */
-  callback?: string;
-}
-
-/** An enqueued execution: its id, queue, and state then (waiting, delayed or prioritized). */
-export interface Enqueued {
-  executionId: number | string;
-  queue: string;
-  /** `waiting`, `delayed` or `prioritized` (BullMQ's); a known jobId's: its state now. */
-  state: string;
-}
+// The API and the CLI import the enqueue options with TaskProducer, from here.
+export type { BulkItem, EnqueueOptions } from './enqueue-options.js';
 
 /**
  * The typed producer any Node service can import. It validates tasks before
  * they reach Redis, enqueues them as BullMQ jobs, and reads executions back.
  * Configured like BullMQ's `Queue`; see {@link TaskProducerOptions}.
+ *
+ * It is the front of a few parts sharing one {@link ProducerContext} (the
+ * connection, the BullMQ queues, the queue registry): the job-data builder
+ * turns tasks into jobs, the execution reader reads and waits for them, the
+ * execution control cancels, replays and removes them, and the `queues` and
+ * `schedules` admins. Enqueueing itself, the one write, stays here.
  *
  * @example
  * const producer = new TaskProducer({ redisUrl: 'redis://127.0.0.1:6379', queue: 'rest-tasks' });
@@ -103,57 +58,25 @@ export class TaskProducer {
   readonly queues: QueueAdmin;
   /** List, create or replace, and remove schedules (recurring enqueues of one task). */
   readonly schedules: ScheduleAdmin;
-  readonly #settings: ProducerSettings;
-  /** One BullMQ Queue per taskrest queue used so far, by name. */
-  readonly #queues = new Map<string, Queue>();
-  /** Queues this producer put in the registry (once each, not on every enqueue). */
-  readonly #registered = new Set<string>();
-  readonly #connection: RedisClient;
-  /** Whether `close()` closes the connection: only one the producer created. */
-  readonly #ownsConnection: boolean;
-  readonly #waiters = new Map<string, CompletionWaiter>();
+  readonly #context: ProducerContext;
+  readonly #jobs: JobDataBuilder;
+  readonly #reader: ExecutionReader;
   readonly #control: ExecutionControl;
-  /** Adds executions with a callback (a flow each); made when first needed. */
-  #flows: FlowProducer | undefined;
-  /** The key that seals task secrets; null without `secretKey`. */
-  #sealKey: SecretKey | null | undefined;
 
   /**
    * Defaults first, then `options` over them, checked: a bad option throws a
    * ConfigError (code INVALID_CONFIG) naming it. Connects lazily.
    */
   constructor(options: TaskProducerOptions = {}) {
-    this.#settings = resolveProducerOptions(options);
-    this.#ownsConnection = this.#settings.connection === undefined;
-    this.#connection = this.#settings.connection ?? createRedis(this.#settings, 'producer');
-    // Without a listener, a Redis outage would crash the caller's process.
-    if (this.#ownsConnection) this.#connection.on('error', () => undefined);
-    this.queues = new QueueAdmin({
-      connection: this.#connection,
-      prefix: this.#settings.prefix,
-      defaultQueue: this.#settings.queueName,
-      queueOf: (name) => this.#queueOf(name),
-      forget: (name) => this.#registered.delete(name),
-    });
-    this.#control = new ExecutionControl({
-      connection: this.#connection,
-      prefix: this.#settings.prefix,
-      queueOf: (name) => this.#queueOf(name),
-    });
-    this.schedules = new ScheduleAdmin({
-      connection: this.#connection,
-      prefix: this.#settings.prefix,
-      defaultQueue: this.#settings.queueName,
-      queueOf: (name) => this.#queueOf(name),
-      jobDataOf: (task, user) => {
-        this.#validate(task);
-        return this.#jobData(task, { user });
-      },
-      registeredWith: (name, write) => this.#registeredWith(name, write),
-    });
-    this.files = createFilesStore(this.#connection, this.#settings, () =>
-      waitForRedis(this.#connection),
-    );
+    const settings = resolveProducerOptions(options);
+    this.#context = new ProducerContext(settings);
+    this.#jobs = new JobDataBuilder(this.#context);
+    this.#reader = new ExecutionReader(this.#context);
+    this.#control = new ExecutionControl(this.#context);
+    this.queues = new QueueAdmin(this.#context);
+    this.schedules = new ScheduleAdmin(this.#context, this.#jobs);
+    const { connection } = this.#context;
+    this.files = createFilesStore(connection, settings, () => waitForRedis(connection));
   }
 
   /**
@@ -173,44 +96,23 @@ export class TaskProducer {
    * existing job of that id is kept and returned (`duplicate: true`), so a
    * retry with the same id never makes a second execution.
    */
-  async enqueue(
-    task: TaskInput,
-    options: EnqueueOptions = {},
-  ): Promise<Enqueued & { duplicate?: boolean }> {
-    const { user, traceContext, queue: name, delay, runAt, priority, callback, ...rest } = options;
-    const queue = this.#queueOf(name);
-    const jobOptions = { ...rest, ...jobTimingOf({ delay, runAt, priority }) };
-    this.#validate(task);
-    checkCallback(callback);
-    const trace = traceContext ?? captureTraceContext();
-    const data = this.#jobData(task, { user, trace });
-    const add = (): Promise<Job> =>
-      callback === undefined
-        ? queue.add(TASK_JOB_NAME, data, jobOptions)
-        : this.#addFlows([this.#flowOf(queue, data, jobOptions, callback, trace)]).then(
-            ([job]) => job!,
-          );
-    const job = await withRedis(this.#connection, () => this.#registeredWith(queue.name, add), {
+  async enqueue(task: TaskInput, options: EnqueueOptions = {}): Promise<Enqueued> {
+    const queue = this.#context.queueOf(options.queue);
+    const { job: built, flow } = this.#jobs.one(queue.name, task, options);
+    const { opts } = built;
+    const add = async (): Promise<Job> =>
+      flow === undefined
+        ? queue.add(built.name, built.data, opts)
+        : (await this.#context.addFlows([flow]))[0]!;
+    const job = await this.#context.withRedis(() => this.#context.registeredWith(queue.name, add), {
       effect: 'write',
-      executionId: jobOptions.jobId,
+      executionId: opts.jobId,
     });
     const executionId = executionIdOf(job.id);
-    const state = initialStateOf(jobOptions);
-    if (jobOptions.jobId === undefined) return { executionId, queue: queue.name, state };
+    const state = initialStateOf(opts);
+    if (opts.jobId === undefined) return { executionId, queue: queue.name, state };
     const duplicate = await this.#isDuplicate(queue, job);
     return { executionId, queue: queue.name, state, duplicate };
-  }
-
-  /**
-   * True when `add` found a job of the same id (BullMQ keeps it and stores
-   * nothing): the stored creation time is not the one this add sent. A
-   * failed read says false: the job is stored either way.
-   */
-  async #isDuplicate(queue: Queue, job: Job): Promise<boolean> {
-    const stored = await withRedis(this.#connection, () =>
-      this.#connection.hget(jobKey(this.#ref(queue.name), job.id ?? ''), 'timestamp'),
-    ).catch(() => null);
-    return stored !== null && Number(stored) !== job.timestamp;
   }
 
   /**
@@ -224,91 +126,29 @@ export class TaskProducer {
   async enqueueBulk(
     entries: readonly (TaskInput | BulkItem)[],
     options: EnqueueOptions = {},
-  ): Promise<Enqueued[]> {
-    const { user, traceContext, queue: name, delay, runAt, priority, callback, ...opts } = options;
-    const queue = this.#queueOf(name);
-    const defaults = { delay, runAt, priority };
-    const taskIssues: ValidationIssue[] = [];
-    const optionIssues: ValidationIssue[] = [];
-    const bulk = entries.map((entry, index) => {
-      const { task, item, within } = bulkEntryOf(entry);
-      const { jobId, callback: own, ...timing } = item;
-      const itemCallback = own ?? callback;
-      taskIssues.push(
-        ...this.#issuesOf(index, task, within),
-        ...callbackIssues(index, itemCallback),
-      );
-      const jobOpts: JobsOptions = { ...opts, ...(jobId === undefined ? {} : { jobId }) };
-      try {
-        const timed = { ...jobOpts, ...jobTimingOf(overTiming(defaults, timing)) };
-        return { task, callback: itemCallback, opts: timed };
-      } catch (error) {
-        if (!(error instanceof InvalidOptionsError)) throw error;
-        optionIssues.push(...error.issues.map((i) => ({ ...i, path: `${index}.${i.path}` })));
-        return { task, callback: itemCallback, opts: jobOpts };
-      }
-    });
-    // One answer names every bad entry: an invalid task's error carries the option issues too.
-    if (taskIssues.length > 0) throw new InvalidTaskError([...taskIssues, ...optionIssues]);
-    if (optionIssues.length > 0) throw new InvalidOptionsError(optionIssues);
-    const meta = { user, trace: traceContext ?? captureTraceContext() };
-    const jobs = bulk.map(({ task, opts }) => ({
-      name: TASK_JOB_NAME,
-      data: this.#jobData(task, meta),
-      opts,
-    }));
-    // With any callback, every task goes in as a flow (one without a callback
-    // as a flow of one job): one write, all or nothing, as addBulk's.
-    const addAll = bulk.some((b) => b.callback !== undefined)
-      ? () =>
-          this.#addFlows(
-            jobs.map((job, i) => {
-              const url = bulk[i]!.callback;
-              return url === undefined
-                ? {
-                    ...job,
-                    queueName: queue.name,
-                    prefix: bullPrefixOf(this.#ref(queue.name)),
-                    opts: { ...defaultJobOptions(this.#settings), ...job.opts },
-                  }
-                : this.#flowOf(queue, job.data, job.opts, url, meta.trace);
-            }),
-          )
-      : () => queue.addBulk(jobs);
-    const added = await withRedis(
-      this.#connection,
-      () => this.#registeredWith(queue.name, addAll),
+  ): Promise<BulkEnqueued[]> {
+    const queue = this.#context.queueOf(options.queue);
+    const { jobs, flows } = this.#jobs.bulk(queue.name, entries, options);
+    const addAll = (): Promise<Job[]> =>
+      flows === undefined ? queue.addBulk([...jobs]) : this.#context.addFlows(flows);
+    const added = await this.#context.withRedis(
+      () => this.#context.registeredWith(queue.name, addAll),
       { effect: 'write' },
     );
     return Promise.all(
-      added.map(async (job, index) => ({
-        executionId: executionIdOf(job.id),
-        queue: queue.name,
-        // A known jobId's execution is whatever it has become since.
-        state:
-          bulk[index]!.opts.jobId === undefined
-            ? initialStateOf(bulk[index]!.opts)
-            : await withRedis(this.#connection, () => queue.getJobState(job.id ?? '')),
-      })),
+      added.map(async (job, index) => {
+        const { opts } = jobs[index]!;
+        return {
+          executionId: executionIdOf(job.id),
+          queue: queue.name,
+          // A known jobId's execution is whatever it has become since.
+          state:
+            opts.jobId === undefined
+              ? initialStateOf(opts)
+              : await this.#context.withRedis(() => queue.getJobState(job.id ?? '')),
+        };
+      }),
     );
-  }
-
-  /** The validation issues of the task at `index` of a bulk, their paths after its index. */
-  #issuesOf(index: number, task: unknown, within: string): ValidationIssue[] {
-    const at = [String(index), within].filter(Boolean).join('.');
-    try {
-      this.#validate(task);
-      return [];
-    } catch (error) {
-      if (error instanceof InvalidTaskError) {
-        return error.issues.map((i) => ({
-          path: i.path ? `${at}.${i.path}` : at,
-          message: i.message,
-        }));
-      }
-      if (error instanceof TaskTooLargeError) return [{ path: at, message: error.message }];
-      throw error;
-    }
   }
 
   /**
@@ -318,10 +158,7 @@ export class TaskProducer {
    * prioritized, parked for a retry) is removed. Throws
    * ExecutionNotFoundError, or AlreadyFinishedError for a finished one.
    */
-  cancel(
-    executionId: number | string,
-    options: { queue?: string; by?: string } = {},
-  ): Promise<Cancelled> {
+  cancel(executionId: number | string, options: CancelOptions = {}): Promise<Cancelled> {
     return this.#control.cancel(executionId, options);
   }
 
@@ -330,77 +167,29 @@ export class TaskProducer {
    * deadline, attempts from 1, its earlier output replaced). Throws
    * ExecutionNotFoundError, or NotFailedError when it is not failed.
    */
-  retry(
-    executionId: number | string,
-    options: { queue?: string } = {},
-  ): Promise<{ executionId: number | string; queue: string; state: string }> {
+  retry(executionId: number | string, options: QueueOption = {}): Promise<Retried> {
     return this.#control.retry(executionId, options);
   }
 
   /** Runs every failed execution of the queue (that failed at or after `since`) again; resolves with how many. */
-  retryFailed(options: { queue?: string; since?: Date | string } = {}): Promise<{ count: number }> {
+  retryFailed(options: RetryFailedOptions = {}): Promise<RetriedCount> {
     return this.#control.retryFailed(options);
   }
 
   /** The execution's state and, once finished, its output; null when unknown. */
-  async getExecution(
-    executionId: number | string,
-    { queue }: { queue?: string } = {},
-  ): Promise<Execution | null> {
-    const bullQueue = this.#queueOf(queue);
-    return withRedis(this.#connection, () => this.#readExecution(bullQueue, String(executionId)));
-  }
-
-  async #readExecution(queue: Queue, id: string): Promise<Execution | null> {
-    // State first, then the job: a job read before its state could still be
-    // active in the hash and completed in the state, with no return value yet.
-    const state = await queue.getJobState(id);
-    if (state === ExecutionState.UNKNOWN) return null;
-    const job = await Job.fromId<unknown, StoredOutput>(queue, id);
-    if (!job) return null;
-    const execution: Execution = { execution_id: executionIdOf(job.id), queue: queue.name, state };
-    if (state === ExecutionState.COMPLETED) execution.output = wholeOutput(job.returnvalue, job.id);
-    if (state === ExecutionState.FAILED) execution.output = await this.#failedOutput(queue, job);
-    if (job.parent && isCallbackId(job.parent.id)) {
-      execution.callback_execution_id = job.parent.id;
-    }
-    return execution;
+  getExecution(executionId: number | string, options: QueueOption = {}): Promise<Execution | null> {
+    return this.#reader.get(executionId, options);
   }
 
   /**
    * Waits until the execution finished or `timeoutMs` passed, then returns it
    * as `getExecution` would (its state tells which). Null when unknown.
    */
-  async waitForResult(
+  waitForResult(
     executionId: number | string,
-    { queue: name, timeoutMs = 30_000 }: { queue?: string; timeoutMs?: number } = {},
+    options: WaitOptions = {},
   ): Promise<Execution | null> {
-    const queue = this.#queueOf(name).name;
-    let waiter = this.#waiters.get(queue);
-    if (!waiter) {
-      waiter = new CompletionWaiter(
-        // The waiter blocks on the event stream: a connection of its own, never the fail-fast one.
-        this.#ownsConnection
-          ? createRedis(this.#settings, 'worker')
-          : duplicateForBlocking(this.#connection),
-        { queueName: queue, prefix: bullPrefixOf(this.#ref(queue)) },
-      );
-      this.#waiters.set(queue, waiter);
-    }
-    const deadline = Date.now() + timeoutMs;
-    const finished = waiter.waitFor(String(executionId), timeoutMs);
-    try {
-      for (;;) {
-        const current = await this.getExecution(executionId, { queue });
-        const left = deadline - Date.now();
-        if (!current || isFinished(current.state) || left <= 0) return current;
-        // Events are the fast path; the state is read again at least once a
-        // second in case an event was missed while the event stream connected.
-        await Promise.race([finished.promise, sleep(Math.min(left, 1000))]);
-      }
-    } finally {
-      finished.cancel();
-    }
+    return this.#reader.waitFor(executionId, options);
   }
 
   /**
@@ -408,18 +197,8 @@ export class TaskProducer {
    * or finished, with its output). `active` when it runs now and was kept,
    * `unknown` when there is no such execution.
    */
-  async remove(
-    executionId: number | string,
-    { queue: name }: { queue?: string } = {},
-  ): Promise<'removed' | 'active' | 'unknown'> {
-    const queue = this.#queueOf(name);
-    return withRedis(this.#connection, async () => {
-      // BullMQ's remove answers 1 for an unknown id too, so the state is asked first.
-      if ((await queue.getJobState(String(executionId))) === ExecutionState.UNKNOWN)
-        return 'unknown';
-      // It refuses (0) to remove a locked job: one that runs now.
-      return (await queue.remove(String(executionId))) === 1 ? 'removed' : 'active';
-    });
+  remove(executionId: number | string, options: QueueOption = {}): Promise<Removed> {
+    return this.#control.remove(executionId, options);
   }
 
   /**
@@ -427,179 +206,20 @@ export class TaskProducer {
    * `connection` given in the options stays open (it is the caller's).
    */
   async close(): Promise<void> {
-    await Promise.all([...this.#waiters.values()].map((waiter) => waiter.close()));
-    await Promise.all([...this.#queues.values()].map((queue) => queue.close()));
-    await this.#flows?.close();
-    if (this.#ownsConnection) {
-      await this.#connection.quit().catch(() => this.#connection.disconnect());
-    }
-  }
-
-  /** The BullMQ Queue of a taskrest queue (the default one without a name); the name checked. */
-  #queueOf(name: string | undefined): Queue {
-    const queueName = name === undefined ? this.#settings.queueName : checkQueueName(name);
-    let queue = this.#queues.get(queueName);
-    if (!queue) {
-      queue = new Queue(queueName, {
-        connection: this.#connection,
-        prefix: bullPrefixOf(this.#ref(queueName)),
-        defaultJobOptions: defaultJobOptions(this.#settings),
-        // BullMQ reads the Redis version as the Queue is made, on a Cluster as
-        // soon as it is connected, before it is ready: without an offline
-        // queue that read fails and leaves the Queue broken for good. Every
-        // call here waits for the connection to be ready (withRedis) instead;
-        // the workers check the version.
-        ...(this.#settings.redisCluster ? { skipVersionCheck: true } : {}),
-      });
-      queue.on('error', () => undefined);
-      this.#queues.set(queueName, queue);
-    }
-    return queue;
-  }
-
-  #ref(queueName: string): { prefix: string; queueName: string } {
-    return { prefix: this.#settings.prefix, queueName };
+    await this.#reader.close();
+    await this.#context.close();
   }
 
   /**
-   * Puts the queue's name in the registry, so that it is listed and workers
-   * find it: enqueueing to a queue that does not exist creates it, as
-   * BullMQ's queues come into being with their first job.
+   * True when `add` found a job of the same id (BullMQ keeps it and stores
+   * nothing): the stored creation time is not the one this add sent. A
+   * failed read says false: the job is stored either way.
    */
-  /**
-   * Runs `add` with the queue's name written to the registry beside it (the
-   * first time): both commands go out together, as one write, so that a
-   * Redis that stops answering makes the whole enqueue's outcome unknown
-   * rather than a registry read that "stored nothing".
-   */
-  async #registeredWith<T>(queueName: string, add: () => Promise<T>): Promise<T> {
-    if (this.#registered.has(queueName)) return add();
-    const registering = queueRegistry.add(this.#connection, this.#settings.prefix, queueName);
-    // Awaited below; a failure here is the same failure `add` meets.
-    registering.catch(() => undefined);
-    const added = await add();
-    await registering;
-    this.#registered.add(queueName);
-    return added;
+  async #isDuplicate(queue: Queue, job: Job): Promise<boolean> {
+    const key = this.#context.jobKeyOf(queue.name, job.id ?? '');
+    const stored = await this.#context
+      .withRedis(() => this.#context.connection.hget(key, 'timestamp'))
+      .catch(() => null);
+    return stored !== null && Number(stored) !== job.timestamp;
   }
-
-  /** Job data: the task, its secrets sealed when a `secretKey` is set, and the envelope. */
-  #jobData(task: TaskInput, meta: Omit<JobMeta, 'sealed'>): object {
-    this.#sealKey ??= createKeyRing(this.#settings).current ?? null;
-    if (!this.#sealKey) return joinJobData(task, meta);
-    const { task: stored, sealed } = sealTask(task, this.#sealKey);
-    return joinJobData(stored, { ...meta, sealed });
-  }
-
-  #validate(task: unknown): void {
-    // The schema first: it refuses what cannot even be serialised (JSON nested too deep).
-    const result = checkTask(task);
-    if (!result.ok) throw new InvalidTaskError(result.issues);
-    const size = Buffer.byteLength(JSON.stringify(task) ?? '');
-    if (size > this.#settings.maxTaskBytes)
-      throw new TaskTooLargeError(size, this.#settings.maxTaskBytes);
-  }
-
-  /** A failed job's output, or one made from its reason when the worker could not write one (it died). */
-  async #failedOutput(queue: Queue, job: Job<unknown, StoredOutput>): Promise<TaskOutput> {
-    const stored = await this.#connection.hget(
-      jobKey(this.#ref(queue.name), job.id ?? ''),
-      OUTPUT_FIELD,
-    );
-    if (stored) return wholeOutput(JSON.parse(stored) as StoredOutput, job.id);
-    return outputOfFailure(executionIdOf(job.id), job.failedReason);
-  }
-
-  /**
-   * The flow of an execution with a callback (see callback-flow.ts): the
-   * queue's default job options under the caller's, for both jobs.
-   */
-  #flowOf(
-    queue: Queue,
-    data: object,
-    jobOptions: JobsOptions,
-    callbackUrl: string,
-    trace: TraceCarrier | undefined,
-  ): FlowJob {
-    const defaults = defaultJobOptions(this.#settings);
-    const executionId = jobOptions.jobId ?? randomUUID();
-    return callbackFlow({
-      queueName: queue.name,
-      prefix: bullPrefixOf(this.#ref(queue.name)),
-      executionId,
-      data,
-      opts: { ...defaults, ...jobOptions },
-      // Sealed as a task is: a credential in the callback URL's query is not stored in clear.
-      callbackData: this.#jobData(callbackTask(callbackUrl), { trace, callbackOf: executionId }),
-      callbackOpts: defaults,
-    });
-  }
-
-  /** Adds flows in one write; the root job of each, in order. */
-  async #addFlows(flows: FlowJob[]): Promise<Job[]> {
-    if (!this.#flows) {
-      this.#flows = new FlowProducer({ connection: this.#connection });
-      this.#flows.on('error', () => undefined);
-    }
-    const trees = await this.#flows.addBulk(flows);
-    // A flow's execution is its child; a flow of one job is the execution itself.
-    return trees.map((tree) => tree.children?.[0]?.job ?? tree.job);
-  }
-}
-
-/** The issues of a bulk item's callback URL, named after its index (`2.callback`). */
-function callbackIssues(index: number, callback: string | undefined): ValidationIssue[] {
-  try {
-    checkCallback(callback);
-    return [];
-  } catch (error) {
-    if (!(error instanceof InvalidTaskError)) throw error;
-    return error.issues.map((i) => ({ ...i, path: `${index}.${i.path}` }));
-  }
-}
-
-/** Refuses a bad callback URL, named `callback`, before anything is stored. */
-function checkCallback(callback: string | undefined): void {
-  if (callback === undefined) return;
-  const result = enqueueOptionsSchema.safeParse({ callback });
-  if (!result.success) {
-    throw new InvalidTaskError(
-      result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-    );
-  }
-}
-
-/** A bulk entry as a task and its own options (none for a bare task). */
-function bulkEntryOf(entry: TaskInput | BulkItem): {
-  task: TaskInput;
-  item: Omit<BulkItem, 'task'>;
-  /** Where the task sits in the entry, for issue paths: `task`, or '' for a bare task. */
-  within: string;
-} {
-  if (entry !== null && typeof entry === 'object' && 'task' in entry) {
-    const { task, ...item } = entry;
-    return { task, item, within: 'task' };
-  }
-  return { task: entry, item: {}, within: '' };
-}
-
-/**
- * An item's timing over the bulk's: its `priority` over the bulk's, and its
- * `delay` or `runAt` in place of the bulk's `delay` and `runAt` (one of
- * them holds).
- */
-function overTiming(defaults: JobTiming, { delay, runAt, priority }: JobTiming): JobTiming {
-  const when = delay !== undefined || runAt !== undefined ? { delay, runAt } : defaults;
-  return { delay: when.delay, runAt: when.runAt, priority: priority ?? defaults.priority };
-}
-
-/** The state BullMQ gives a new job of these options. */
-function initialStateOf(opts: { delay?: number; priority?: number }): ExecutionState {
-  if ((opts.delay ?? 0) > 0) return ExecutionState.DELAYED;
-  if ((opts.priority ?? 0) > 0) return ExecutionState.PRIORITIZED;
-  return ExecutionState.WAITING;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }

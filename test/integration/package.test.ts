@@ -118,17 +118,26 @@ describe('the npm package', () => {
     it('a consumer imports the library by name', async () => {
       await writeFile(
         join(dir, 'consumer.mjs'),
-        `import { TaskProducer, ErrorCode, TaskrestError, ConfigError } from 'taskrest';
+        `import {
+           TaskProducer, ErrorCode, TaskrestError, ConfigError, OutputStatus, ExecutionState,
+         } from 'taskrest';
          let caught;
          try { new TaskProducer({ queue: 'no spaces allowed' }); } catch (error) { caught = error; }
          console.log(JSON.stringify({
            code: caught.code, isBase: caught instanceof TaskrestError,
            isConfig: caught instanceof ConfigError, codes: Object.keys(ErrorCode).length,
+           success: OutputStatus.SUCCESS, completed: ExecutionState.COMPLETED,
          }));`,
       );
       const { stdout } = await run(process.execPath, ['consumer.mjs'], { cwd: dir });
       const result = JSON.parse(stdout) as Record<string, unknown>;
-      expect(result).toMatchObject({ code: 'INVALID_CONFIG', isBase: true, isConfig: true });
+      expect(result).toMatchObject({
+        code: 'INVALID_CONFIG',
+        isBase: true,
+        isConfig: true,
+        success: 'success',
+        completed: 'completed',
+      });
       expect(result.codes).toBeGreaterThan(20);
     });
 
@@ -148,6 +157,65 @@ describe('the npm package', () => {
          void new TaskProducer().queue;
         `,
       );
+      // Every type a public method answers (and takes) is named here, so that
+      // dropping one of its exports, or widening one to string, fails the check.
+      await writeFile(
+        join(dir, 'consumer-types.ts'),
+        `import {
+           TaskProducer, OutputStatus, ExecutionState,
+           type Enqueued, type BulkEnqueued, type BulkItem, type EnqueueOptions, type JobTiming,
+           type Cancelled, type Retried, type RetriedCount, type Removed,
+           type QueueOption, type CancelOptions, type RetryFailedOptions, type WaitOptions,
+           type Execution, type TaskOutput, type TaskInput,
+           type QueueAdmin, type QueueInfo, type QueueSettings, type RateLimit,
+           type RemoveQueueOptions,
+           type ScheduleAdmin, type Schedule, type ScheduleExecution, type ScheduleOptions,
+           type SetScheduleOptions,
+           type FilesStore, type FileInfo, type FileStored,
+         } from 'taskrest';
+         export async function everyType(producer: TaskProducer): Promise<boolean> {
+           const task: TaskInput = { url: 'https://example.com/' };
+           const timing: JobTiming = { priority: 1 };
+           const enqueueOptions: EnqueueOptions = { ...timing, queue: 'billing' };
+           const enqueued: Enqueued = await producer.enqueue(task, enqueueOptions);
+           const duplicate: boolean | undefined = enqueued.duplicate;
+           const item: BulkItem = { task, delay: 1000 };
+           const bulk: BulkEnqueued[] = await producer.enqueueBulk([task, item]);
+           const id = enqueued.executionId;
+           const inQueue: QueueOption = { queue: 'billing' };
+           const cancelOptions: CancelOptions = { ...inQueue, by: 'consumer' };
+           const cancelled: Cancelled = await producer.cancel(id, cancelOptions);
+           const retried: Retried = await producer.retry(id, inQueue);
+           const since: RetryFailedOptions = { since: new Date(0) };
+           const count: RetriedCount = await producer.retryFailed(since);
+           const removed: Removed = await producer.remove(id, inQueue);
+           const wait: WaitOptions = { timeoutMs: 1000 };
+           const read: Execution | null = await producer.getExecution(id, inQueue);
+           const execution = await producer.waitForResult(id, wait);
+           const state: ExecutionState | undefined = execution?.state;
+           const output: TaskOutput | undefined = read?.output;
+           const queues: QueueAdmin = producer.queues;
+           const settings: QueueSettings = { paused: false };
+           const queue: QueueInfo = await queues.set('billing', settings);
+           const listed: QueueInfo[] = await queues.list();
+           const limit: RateLimit | null = queue.rate_limit;
+           const removeQueue: RemoveQueueOptions = { force: false };
+           await queues.remove('billing', removeQueue);
+           const schedules: ScheduleAdmin = producer.schedules;
+           const scheduleOptions: ScheduleOptions = { task, everySeconds: 60 };
+           const user: SetScheduleOptions = { user: 'consumer' };
+           const schedule: Schedule = await schedules.set('nightly', scheduleOptions, user);
+           const all: Schedule[] = await schedules.list();
+           const runs: ScheduleExecution[] = schedule.executions ?? [];
+           const files: FilesStore = producer.files;
+           const stored: FileStored = await files.put('a.txt', Buffer.from('a'));
+           const infos: FileInfo[] = await files.list();
+           void [duplicate, bulk, cancelled, retried, count, removed, state, listed, limit, all];
+           void [runs, stored.size, infos];
+           return output?.status === OutputStatus.SUCCESS && state === ExecutionState.COMPLETED;
+         }
+        `,
+      );
       await writeFile(
         join(dir, 'tsconfig.json'),
         JSON.stringify({
@@ -160,7 +228,7 @@ describe('the npm package', () => {
             types: ['node'],
             skipLibCheck: true,
           },
-          files: ['consumer.ts'],
+          files: ['consumer.ts', 'consumer-types.ts'],
         }),
       );
       await writeFile(join(dir, 'package.json'), JSON.stringify({ type: 'module' }));

@@ -1,0 +1,241 @@
+import { randomUUID } from 'node:crypto';
+import type { FlowJob, JobsOptions } from 'bullmq';
+import { enqueueOptionsSchema } from '../shared/enqueue-options.js';
+import { InvalidOptionsError } from '../shared/errors/invalid-options-error.js';
+import { InvalidTaskError, type ValidationIssue } from '../shared/errors/invalid-task-error.js';
+import { TaskTooLargeError } from '../shared/errors/task-too-large-error.js';
+import { joinJobData, type JobMeta } from '../shared/job-envelope.js';
+import { checkTask } from '../shared/parse-task.js';
+import { createKeyRing, type SecretKey } from '../shared/secrets/key-ring.js';
+import { sealTask } from '../shared/secrets/seal-task.js';
+import { TASK_JOB_NAME } from '../shared/task-queue.js';
+import type { TaskInput } from '../shared/task-schema.js';
+import { captureTraceContext, type TraceCarrier } from '../shared/tracing/trace-carrier.js';
+import { bulkEntryOf, overTiming, type BulkEntry } from './bulk-entry.js';
+import { callbackFlow, callbackTask } from './callback-flow.js';
+import type { BulkItem, EnqueueOptions } from './enqueue-options.js';
+import { jobTimingOf } from './job-timing.js';
+import type { ProducerContext } from './producer-context.js';
+
+/** One job as BullMQ's `Queue.add` and `Queue.addBulk` take it. */
+export interface JobToAdd {
+  readonly name: string;
+  readonly data: object;
+  /** The caller's job options, the timing resolved (the queue's defaults apply in BullMQ). */
+  readonly opts: JobsOptions;
+}
+
+/** What `enqueue` adds to BullMQ: the task checked and its data sealed. */
+export interface ExecutionToAdd {
+  readonly job: JobToAdd;
+  /** The same execution as a flow, when it has a callback: then it is added through a FlowProducer. */
+  readonly flow: FlowJob | undefined;
+}
+
+/** What `enqueueBulk` adds to BullMQ, every task checked and its data sealed. */
+export interface JobsToAdd {
+  /** One job per execution, in the order given. */
+  readonly jobs: readonly JobToAdd[];
+  /**
+   * The same executions as flows, in the same order, when any has a
+   * callback: then they are added through a FlowProducer, all in one write.
+   */
+  readonly flows: readonly FlowJob[] | undefined;
+}
+
+/**
+ * Turns tasks and enqueue options into what is added to BullMQ: the task
+ * validated and its size checked before anything reaches Redis, its secrets
+ * sealed (with a `secretKey`), wrapped in the job envelope, and, with a
+ * callback, the flow whose parent delivers it. Enqueues and schedules store
+ * the same job data through here.
+ */
+export class JobDataBuilder {
+  readonly #context: ProducerContext;
+  /** The key that seals task secrets; null without `secretKey`. Read at the first task. */
+  #sealKey: SecretKey | null | undefined;
+
+  constructor(context: ProducerContext) {
+    this.#context = context;
+  }
+
+  /**
+   * `enqueue`'s task and options. Throws InvalidOptionsError for bad timing,
+   * InvalidTaskError naming each bad field (the callback URL's as
+   * `callback`), TaskTooLargeError.
+   */
+  one(queueName: string, task: TaskInput, options: EnqueueOptions): ExecutionToAdd {
+    const { user, traceContext, queue, delay, runAt, priority, callback, ...rest } = options;
+    const opts = { ...rest, ...jobTimingOf({ delay, runAt, priority }) };
+    this.validate(task);
+    checkCallback(callback);
+    const trace = traceContext ?? captureTraceContext();
+    const data = this.jobData(task, { user, trace });
+    return {
+      job: { name: TASK_JOB_NAME, data, opts },
+      flow:
+        callback === undefined ? undefined : this.#flowOf(queueName, data, opts, callback, trace),
+    };
+  }
+
+  /**
+   * `enqueueBulk`'s entries, all checked before any is built: one
+   * InvalidTaskError names every bad task and callback (and carries the
+   * option issues too), else one InvalidOptionsError every bad timing; each
+   * path starts with the entry's index.
+   */
+  bulk(
+    queueName: string,
+    entries: readonly (TaskInput | BulkItem)[],
+    options: EnqueueOptions,
+  ): JobsToAdd {
+    const { user, traceContext } = options;
+    const checked = this.#checkBulk(entries, options);
+    const meta = { user, trace: traceContext ?? captureTraceContext() };
+    const jobs = checked.map(({ task, opts }) => ({
+      name: TASK_JOB_NAME,
+      data: this.jobData(task, meta),
+      opts,
+    }));
+    if (checked.every((entry) => entry.callback === undefined)) return { jobs, flows: undefined };
+    // With any callback, every task goes in as a flow (one without a callback
+    // as a flow of one job): one write, all or nothing, as addBulk's.
+    const flows = jobs.map((job, index): FlowJob => {
+      const url = checked[index]!.callback;
+      if (url !== undefined) return this.#flowOf(queueName, job.data, job.opts, url, meta.trace);
+      return {
+        ...job,
+        queueName,
+        prefix: this.#context.bullPrefixOf(queueName),
+        opts: { ...this.#context.defaultJobOptions(), ...job.opts },
+      };
+    });
+    return { jobs, flows };
+  }
+
+  /**
+   * A task's job data exactly as an enqueue stores it, for a schedule's
+   * runs: validated (InvalidTaskError, TaskTooLargeError), its secrets
+   * sealed, in the job envelope.
+   */
+  scheduled(task: TaskInput, user: string | undefined): object {
+    this.validate(task);
+    return this.jobData(task, { user });
+  }
+
+  /**
+   * Throws InvalidTaskError naming each bad field, or TaskTooLargeError
+   * when the task as JSON is over `maxTaskBytes`.
+   */
+  validate(task: unknown): void {
+    // The schema first: it refuses what cannot even be serialised (JSON nested too deep).
+    const result = checkTask(task);
+    if (!result.ok) throw new InvalidTaskError(result.issues);
+    const size = Buffer.byteLength(JSON.stringify(task) ?? '');
+    const { maxTaskBytes } = this.#context.settings;
+    if (size > maxTaskBytes) throw new TaskTooLargeError(size, maxTaskBytes);
+  }
+
+  /** Job data: the task, its secrets sealed when a `secretKey` is set, and the envelope. */
+  jobData(task: TaskInput, meta: Omit<JobMeta, 'sealed'>): object {
+    this.#sealKey ??= createKeyRing(this.#context.settings).current ?? null;
+    if (!this.#sealKey) return joinJobData(task, meta);
+    const { task: stored, sealed } = sealTask(task, this.#sealKey);
+    return joinJobData(stored, { ...meta, sealed });
+  }
+
+  /** The bulk's entries with their job options; throws naming every bad entry. */
+  #checkBulk(entries: readonly (TaskInput | BulkItem)[], options: EnqueueOptions): BulkEntry[] {
+    const { user, traceContext, queue, delay, runAt, priority, callback, ...rest } = options;
+    const defaults = { delay, runAt, priority };
+    const taskIssues: ValidationIssue[] = [];
+    const optionIssues: ValidationIssue[] = [];
+    const checked = entries.map((entry, index): BulkEntry => {
+      const { task, item, within } = bulkEntryOf(entry);
+      const { jobId, callback: own, ...timing } = item;
+      const itemCallback = own ?? callback;
+      taskIssues.push(
+        ...this.#issuesOf(index, task, within),
+        ...callbackIssues(index, itemCallback),
+      );
+      const opts: JobsOptions = { ...rest, ...(jobId === undefined ? {} : { jobId }) };
+      try {
+        const timed = { ...opts, ...jobTimingOf(overTiming(defaults, timing)) };
+        return { task, callback: itemCallback, opts: timed };
+      } catch (error) {
+        if (!(error instanceof InvalidOptionsError)) throw error;
+        optionIssues.push(...error.issues.map((i) => ({ ...i, path: `${index}.${i.path}` })));
+        return { task, callback: itemCallback, opts };
+      }
+    });
+    // One answer names every bad entry: an invalid task's error carries the option issues too.
+    if (taskIssues.length > 0) throw new InvalidTaskError([...taskIssues, ...optionIssues]);
+    if (optionIssues.length > 0) throw new InvalidOptionsError(optionIssues);
+    return checked;
+  }
+
+  /** The validation issues of the task at `index` of a bulk, their paths after its index. */
+  #issuesOf(index: number, task: unknown, within: string): ValidationIssue[] {
+    const at = [String(index), within].filter(Boolean).join('.');
+    try {
+      this.validate(task);
+      return [];
+    } catch (error) {
+      if (error instanceof InvalidTaskError) {
+        return error.issues.map((i) => ({
+          path: i.path ? `${at}.${i.path}` : at,
+          message: i.message,
+        }));
+      }
+      if (error instanceof TaskTooLargeError) return [{ path: at, message: error.message }];
+      throw error;
+    }
+  }
+
+  /**
+   * The flow of an execution with a callback (see callback-flow.ts): the
+   * queue's default job options under the caller's, for both jobs.
+   */
+  #flowOf(
+    queueName: string,
+    data: object,
+    jobOptions: JobsOptions,
+    callbackUrl: string,
+    trace: TraceCarrier | undefined,
+  ): FlowJob {
+    const defaults = this.#context.defaultJobOptions();
+    const executionId = jobOptions.jobId ?? randomUUID();
+    return callbackFlow({
+      queueName,
+      prefix: this.#context.bullPrefixOf(queueName),
+      executionId,
+      data,
+      opts: { ...defaults, ...jobOptions },
+      // Sealed as a task is: a credential in the callback URL's query is not stored in clear.
+      callbackData: this.jobData(callbackTask(callbackUrl), { trace, callbackOf: executionId }),
+      callbackOpts: defaults,
+    });
+  }
+}
+
+/** The issues of a bulk item's callback URL, named after its index (`2.callback`). */
+function callbackIssues(index: number, callback: string | undefined): ValidationIssue[] {
+  try {
+    checkCallback(callback);
+    return [];
+  } catch (error) {
+    if (!(error instanceof InvalidTaskError)) throw error;
+    return error.issues.map((i) => ({ ...i, path: `${index}.${i.path}` }));
+  }
+}
+
+/** Refuses a bad callback URL, named `callback`, before anything is stored. */
+function checkCallback(callback: string | undefined): void {
+  if (callback === undefined) return;
+  const result = enqueueOptionsSchema.safeParse({ callback });
+  if (!result.success) {
+    throw new InvalidTaskError(
+      result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+    );
+  }
+}
