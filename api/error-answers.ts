@@ -1,6 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { ErrorCode } from '../shared/errors/error-codes.js';
-import { ERROR_TABLE, type ApiAnswer } from '../shared/errors/error-table.js';
+import { ERROR_TABLE, ErrorCode, type ApiAnswer } from '../shared/errors/error-codes.js';
 import { OutcomeUnknownError } from '../shared/errors/outcome-unknown-error.js';
 import { TaskrestError } from '../shared/errors/taskrest-error.js';
 import { ValidationError } from '../shared/errors/validation-error.js';

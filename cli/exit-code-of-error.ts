@@ -1,5 +1,4 @@
-import { ErrorCode } from '../shared/errors/error-codes.js';
-import { ERROR_TABLE } from '../shared/errors/error-table.js';
+import { ERROR_TABLE, ErrorCode } from '../shared/errors/error-codes.js';
 import { TaskrestError } from '../shared/errors/taskrest-error.js';
 import { ExitCode } from './command.js';
 

@@ -19,31 +19,8 @@ export type {
 export type { TaskInput, Task } from '../shared/task-schema.js';
 export { OutputStatus, type TaskOutput } from '../shared/output.js';
 export { ExecutionState, type Execution } from '../shared/execution.js';
-export {
-  ErrorCode,
-  TaskrestError,
-  TaskError,
-  InvalidTaskError,
-  TaskTooLargeError,
-  RedisUnavailableError,
-  OutcomeUnknownError,
-  ConfigError,
-  SealedDataError,
-  FileNotFoundError,
-  FileTooLargeError,
-  FileChangedError,
-  InvalidFileNameError,
-  InvalidQueueError,
-  QueueNotFoundError,
-  QueueNotEmptyError,
-  InvalidOptionsError,
-  ExecutionNotFoundError,
-  NotFailedError,
-  AlreadyFinishedError,
-  InvalidScheduleError,
-  ScheduleNotFoundError,
-  type ValidationIssue,
-} from '../shared/errors/index.js';
+// Every error class, ErrorCode and ValidationIssue: the errors' index is their public list.
+export * from '../shared/errors/index.js';
 export type { FilesStore, FileInfo } from '../shared/files/files-store.js';
 /** What `files.put` answers: the stored file's size in bytes. */
 export type FileStored = Awaited<ReturnType<FilesStore['put']>>;

@@ -1,12 +1,13 @@
 /**
- * Every error class of taskrest and the codes they carry. Each is a
- * TaskrestError with a stable `code` from ErrorCode; match on the code.
+ * Every error class of taskrest and the codes they carry: the library
+ * exports this list as it is. Each is a TaskrestError with a stable `code`
+ * from ErrorCode; match on the code.
  */
 export { ErrorCode } from './error-codes.js';
 export { TaskrestError } from './taskrest-error.js';
 export { TaskError } from './task-error.js';
 export { ValidationError } from './validation-error.js';
-export { formatIssues, type ValidationIssue } from './validation-issue.js';
+export type { ValidationIssue } from './validation-issue.js';
 export { InvalidTaskError } from './invalid-task-error.js';
 export { TaskTooLargeError } from './task-too-large-error.js';
 export { RedisUnavailableError } from './redis-unavailable-error.js';
@@ -26,4 +27,3 @@ export { NotFailedError } from './not-failed-error.js';
 export { AlreadyFinishedError } from './already-finished-error.js';
 export { InvalidScheduleError } from './invalid-schedule-error.js';
 export { ScheduleNotFoundError } from './schedule-not-found-error.js';
-export { coerceError } from './coerce-error.js';

@@ -2,13 +2,13 @@ import { describe, expect, expectTypeOf, it } from 'vitest';
 import { ERROR_ANSWERS, toApiError } from '../../api/error-answers.js';
 import { ExitCode } from '../../cli/command.js';
 import { exitCodeOfError } from '../../cli/exit-code-of-error.js';
-import { ErrorCode } from '../../shared/errors/error-codes.js';
 import {
+  ErrorCode,
   ERROR_TABLE,
   isRetried,
   type ErrorRow,
   type ErrorTable,
-} from '../../shared/errors/error-table.js';
+} from '../../shared/errors/error-codes.js';
 import { ExitStatus } from '../../shared/errors/exit-status.js';
 import { TaskrestError } from '../../shared/errors/taskrest-error.js';
 

@@ -121,7 +121,7 @@ describe('one error model', () => {
     const dir = fileURLToPath(new URL('../../shared/errors/', import.meta.url));
     const classes = readdirSync(dir)
       .filter((f) => f.endsWith('.ts'))
-      .flatMap((f) => [...readFileSync(`${dir}${f}`, 'utf8').matchAll(/export class (\w+)/g)])
+      .flatMap((f) => [...readFileSync(`${dir}${f}`, 'utf8').matchAll(/export (?:abstract )?class (\w+)/g)])
       .map((m) => m[1]!);
     expect(classes.length).toBeGreaterThanOrEqual(11);
     for (const name of classes) {
