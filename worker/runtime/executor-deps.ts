@@ -1,0 +1,59 @@
+import type { Queue } from 'bullmq';
+import type { Config } from '../../shared/config.js';
+import { createFilesStore } from '../../shared/files/files-store.js';
+import type { Logger } from '../../shared/logger.js';
+import type { RedisClient } from '../../shared/redis-connection.js';
+import { createAuthorizer } from '../executor/authorize-task.js';
+import type { ParkingExecutorDeps } from '../executor/executor.js';
+import { createHttpClient, type HttpClient } from '../executor/http-client.js';
+import type { OutboundPolicy } from '../executor/outbound/outbound-policy.js';
+import { createPolicyLookup } from '../executor/outbound/policy-lookup.js';
+import type { PerQueue } from './per-queue.js';
+import { queueHasRateLimit } from './queue-rate-limit.js';
+
+/** The worker process's one HTTP client, every connection under the outbound `policy`. */
+export function createWorkerHttpClient(
+  config: Pick<Config, 'maxResponseBytes'>,
+  policy: OutboundPolicy,
+): HttpClient {
+  return createHttpClient({
+    defaultMaxResponseBytes: config.maxResponseBytes,
+    lookup: createPolicyLookup(policy),
+    // Every connection, whoever asks for it (a task, a grant's token request): IP literals too.
+    checkHost: (hostname) => policy.checkDestination(hostname),
+  });
+}
+
+/** What the worker's executor deps are made of, besides the configuration. */
+export interface WorkerDepsParts {
+  readonly connection: RedisClient;
+  readonly http: HttpClient;
+  readonly policy: OutboundPolicy;
+  /** Each queue's Queue, read for its rate limit when a retry parks. */
+  readonly parkingQueues: PerQueue<Queue>;
+  readonly logger: Logger;
+}
+
+/**
+ * The executor's dependencies in a worker process: its HTTP client, the
+ * files resource, the outbound policy's check of each hop, credentials
+ * (grants, user tokens), and the parking of long retry waits.
+ */
+export function createExecutorDeps(
+  config: Config,
+  { connection, http, policy, parkingQueues, logger }: WorkerDepsParts,
+): ParkingExecutorDeps {
+  return {
+    http: http.axios,
+    files: createFilesStore(connection, config),
+    maxResponseBytes: config.maxResponseBytes,
+    checkDestination: (url) => policy.checkUrl(url),
+    // Reads GRANTS_FILE and the user-token settings: a bad one stops the worker here.
+    authorize: createAuthorizer(config, { redis: connection, http: http.axios, logger }),
+    // A retry wait longer than this parks the job as delayed and frees the slot.
+    parking: {
+      inlineMs: config.inlineRetryMs,
+      queueHasRateLimit: (queueName) => queueHasRateLimit(parkingQueues.get(queueName)),
+    },
+  };
+}

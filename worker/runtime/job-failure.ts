@@ -1,0 +1,42 @@
+import { UnrecoverableError, type Job } from 'bullmq';
+import { ErrorCode } from '../../shared/errors/error-codes.js';
+import type { TaskOutput } from '../../shared/output.js';
+import type { QueueRef } from '../../shared/queue-keys.js';
+import type { RedisClient } from '../../shared/redis-connection.js';
+import { storedOutput } from '../../shared/stored-output.js';
+import { jobKey, OUTPUT_FIELD } from '../../shared/task-queue.js';
+
+/**
+ * Whether BullMQ may run a job whose execution failed with `code` again (its
+ * `attempts` and `backoff`). Undefined: a failure without a classified error,
+ * retried like any other.
+ */
+export function isRetriedByBullmq(code: ErrorCode | undefined): boolean {
+  // An invalid task stays invalid, a denied destination denied: no BullMQ attempt may run it again.
+  return code !== ErrorCode.INVALID_TASK && code !== ErrorCode.DESTINATION_DENIED;
+}
+
+/**
+ * The error a failed job's processor throws, `message` its failed reason: an
+ * UnrecoverableError when BullMQ may not run it again (`isRetriedByBullmq`).
+ */
+export function jobFailure(message: string, code: ErrorCode | undefined): Error {
+  return isRetriedByBullmq(code) ? new Error(message) : new UnrecoverableError(message);
+}
+
+/**
+ * Keeps a failed execution's output in its job's hash (OUTPUT_FIELD): BullMQ
+ * keeps a return value only for a completed job.
+ */
+export async function storeFailedOutput(
+  connection: RedisClient,
+  queue: QueueRef,
+  job: Job,
+  output: TaskOutput,
+): Promise<void> {
+  await connection.hset(
+    jobKey(queue, job.id ?? ''),
+    OUTPUT_FIELD,
+    JSON.stringify(storedOutput(output)),
+  );
+}

@@ -1,0 +1,291 @@
+import { context as traceContextApi } from '@opentelemetry/api';
+import { UnrecoverableError, type Job, type Queue } from 'bullmq';
+import { CALLBACK_JOB_NAME } from '../../shared/callback.js';
+import { coerceError } from '../../shared/errors/coerce-error.js';
+import { cancelMarkOf, splitJobData } from '../../shared/job-envelope.js';
+import { executionIdOf, OutputStatus } from '../../shared/output.js';
+import { isParkedExecution, type ParkedExecution } from '../../shared/parked-execution.js';
+import type { QueueRef } from '../../shared/queue-keys.js';
+import type { RedisClient } from '../../shared/redis-connection.js';
+import type { KeyRing } from '../../shared/secrets/key-ring.js';
+import { unsealTask } from '../../shared/secrets/seal-task.js';
+import { storedOutput, type StoredOutput } from '../../shared/stored-output.js';
+import { jobKey } from '../../shared/task-queue.js';
+import { CANCELLED_MESSAGE, cancelledOutput } from '../executor/cancelled-output.js';
+import {
+  executeTask,
+  isParked,
+  type ExecutionResult,
+  type ParkingExecutorDeps,
+  type ParkResult,
+} from '../executor/executor.js';
+import { prepareCallback, type CallbackDelivery } from './callbacks/callback-delivery.js';
+import { startExecutionSpan } from './execution-span.js';
+import { jobFailure, storeFailedOutput } from './job-failure.js';
+import { JobLogWriter } from './job-log-writer.js';
+import type { MetricsRecorder } from './metrics-recorder.js';
+import { parkJob } from './park-job.js';
+import type { PerQueue } from './per-queue.js';
+import { leaveJob, type RunningExecutions, type RunningExecution } from './running-executions.js';
+import { handBack, type Shutdown } from './shutdown.js';
+import { runKeyOf } from './worker-group.js';
+
+/** What a JobProcessor works with: the parts of the worker process its jobs share. */
+export interface JobProcessorOptions {
+  /** The worker's Redis connection: job logs, failed outputs, what a callback reports on. */
+  readonly connection: RedisClient;
+  /** TASKREST_PREFIX: where each queue's keys live. */
+  readonly prefix: string;
+  /** What the executor sends requests with (HTTP client, files, outbound policy, credentials, parking). */
+  readonly deps: ParkingExecutorDeps;
+  /** Each running execution with its own abort signal (a cancel, a lost lock, the end of the grace period). */
+  readonly executions: RunningExecutions;
+  /** The worker's way out: once the grace period is over, cut-off jobs are handed back. */
+  readonly shutdown: Pick<Shutdown, 'expired'>;
+  /** Each queue's counts for `/metrics`. The processor owns them: `close` closes them. */
+  readonly metrics: PerQueue<MetricsRecorder>;
+  /** Each queue's Queue, for parked retries that hold the queue back. Owned like `metrics`. */
+  readonly parkingQueues: PerQueue<Queue>;
+  /** Opens the sealed secrets of a job's task (TASKREST_SECRET_KEY). */
+  readonly keyRing: KeyRing;
+  /** TASKREST_CALLBACK_SECRETS: what callbacks are signed with (empty: unsigned). */
+  readonly callbackSecrets: readonly Buffer[];
+}
+
+/** One run of a job in this worker: what its steps, from opening it to settling it, share. */
+interface JobRun {
+  readonly job: Job<unknown, StoredOutput>;
+  /** The job's lock token for this run (absent when BullMQ gave none). */
+  readonly token: string | undefined;
+  /** The task to execute: its sealed secrets opened, a callback's body added. */
+  readonly task: unknown;
+  /** Who started the execution, for pass_user_token. */
+  readonly user: string | undefined;
+  /** The trace context stored with the job (unchecked job data). */
+  readonly trace: unknown;
+  /** Its entry in the running executions: the abort signal, a cancel, a lost lock. */
+  readonly execution: RunningExecution;
+  /** The job's BullMQ log, where the execution's lines go. */
+  readonly jobLog: JobLogWriter;
+  /** When the execution started (`performance.now()`), for its duration in the metrics. */
+  readonly startedAt: number;
+  /** The parked execution this run goes on with. */
+  readonly resume: ParkedExecution | undefined;
+  /** A callback job's delivery (its body, each request's signature). */
+  readonly callback: CallbackDelivery | undefined;
+}
+
+/**
+ * Runs each job BullMQ hands the worker, as steps: open it (its log, its
+ * cancel mark, its secrets, a callback's body, a parked execution to resume),
+ * execute it (under its span), and settle it. Status success completes the
+ * job with the output as its return value; status error fails it with the
+ * message as the reason, the output kept in the job's hash. A lost lock, a
+ * cancel, a parked retry and the end of the grace period each settle the job
+ * their own way.
+ */
+export class JobProcessor {
+  readonly #connection: RedisClient;
+  readonly #prefix: string;
+  readonly #deps: ParkingExecutorDeps;
+  readonly #executions: RunningExecutions;
+  readonly #shutdown: Pick<Shutdown, 'expired'>;
+  readonly #metrics: PerQueue<MetricsRecorder>;
+  readonly #parkingQueues: PerQueue<Queue>;
+  readonly #keyRing: KeyRing;
+  readonly #callbackSecrets: readonly Buffer[];
+
+  constructor(options: JobProcessorOptions) {
+    this.#connection = options.connection;
+    this.#prefix = options.prefix;
+    this.#deps = options.deps;
+    this.#executions = options.executions;
+    this.#shutdown = options.shutdown;
+    this.#metrics = options.metrics;
+    this.#parkingQueues = options.parkingQueues;
+    this.#keyRing = options.keyRing;
+    this.#callbackSecrets = options.callbackSecrets;
+  }
+
+  /** BullMQ's processor: runs `job` under its lock `token` and settles it. */
+  async process(job: Job<unknown, StoredOutput>, token: string | undefined): Promise<StoredOutput> {
+    const jobLog = new JobLogWriter(
+      this.#connection,
+      `${jobKey(this.#refOf(job.queueName), job.id ?? '')}:logs`,
+      job.opts.keepLogs,
+    );
+    // Cancelled while an earlier worker ran it (that one died): it ends now, nothing is sent.
+    const mark = cancelMarkOf(job.data);
+    if (mark) return this.#settleCancelled(job, null, mark.by, jobLog);
+    // Registered before anything is awaited, so that a cancel finds it; until
+    // the job is settled (handed back, its failure stored): a stop that
+    // cannot wait any longer names the jobs it leaves to the stalled check.
+    const execution = this.#executions.start(runKeyOf(job.queueName, job.id ?? ''), token);
+    try {
+      const run = await this.#open(job, token, execution, jobLog);
+      const result = await this.#execute(run);
+      return await this.#settle(run, result);
+    } finally {
+      this.#executions.finish(execution);
+    }
+  }
+
+  /** Closes what the processor owns: each queue's metrics recorder (sending what is left), then its parking Queue. */
+  async close(): Promise<void> {
+    await this.#metrics.close();
+    await this.#parkingQueues.close();
+  }
+
+  /** The run of `job`: its task with the sealed secrets back, a callback's delivery, a parked execution to resume. */
+  async #open(
+    job: Job<unknown, StoredOutput>,
+    token: string | undefined,
+    execution: RunningExecution,
+    jobLog: JobLogWriter,
+  ): Promise<JobRun> {
+    const { task: stored, meta } = splitJobData(job.data);
+    const opened = openSecrets(stored, meta.sealed, this.#keyRing);
+    // A callback job (the parent of its execution) or a task job: told apart by the job name.
+    const callback =
+      job.name === CALLBACK_JOB_NAME
+        ? await prepareCallback(job, opened, meta, {
+            redis: this.#connection,
+            queue: this.#refOf(job.queueName),
+            secrets: this.#callbackSecrets,
+          })
+        : undefined;
+    return {
+      job,
+      token,
+      task: callback ? callback.task : opened,
+      user: meta.user,
+      trace: meta.trace,
+      execution,
+      jobLog,
+      resume: isParkedExecution(meta.parked) ? meta.parked : undefined,
+      callback,
+      startedAt: performance.now(),
+    };
+  }
+
+  /** Runs the execution under its span, with its abort signal, its lines going to the job log. */
+  async #execute(run: JobRun): Promise<ExecutionResult | ParkResult> {
+    const { job, user, execution, jobLog, resume, callback } = run;
+    const span = startExecutionSpan(run.trace, executionIdOf(job.id), job.queueName);
+    // Active too, for what the executor does not hand the context to (a grant's token request).
+    const result = await traceContextApi.with(span.context, () =>
+      executeTask(
+        run.task,
+        {
+          executionId: executionIdOf(job.id),
+          ...(user ? { user } : {}),
+          signal: execution.signal,
+          onLog: (line) => jobLog.add(line),
+          traceContext: span.context,
+          queue: job.queueName,
+          ...(resume ? { resume } : {}),
+          ...(callback ? { attemptHeaders: callback.attemptHeaders } : {}),
+        },
+        this.#deps,
+      ),
+    );
+    // A parked execution goes on later, under a span of its own.
+    span.end(
+      isParked(result) || result.output.status === OutputStatus.SUCCESS
+        ? undefined
+        : (result.error?.code ?? '_OTHER'),
+    );
+    return result;
+  }
+
+  /** Ends the job the way its execution ended: completed, failed, parked, handed back or left. */
+  async #settle(run: JobRun, result: ExecutionResult | ParkResult): Promise<StoredOutput> {
+    const { job, execution, jobLog } = run;
+    // Its lock is gone: whatever this execution ended with is not the job's to record.
+    if (execution.lockLost) return this.#settleLockLost(jobLog);
+    // Cancelled: it ends failed, whatever the aborted request left (no retry, no park).
+    const cancelledBy = execution.cancelledBy;
+    if (cancelledBy !== undefined) return this.#settleCancelled(job, result, cancelledBy, jobLog);
+    // A quick completed execution's lines are its output's log: no job log for it.
+    await jobLog.close({
+      kept: !run.resume && !isParked(result) && result.output.status === OutputStatus.SUCCESS,
+    });
+    if (isParked(result)) return this.#settlePark(run, result);
+    if (result.output.status === OutputStatus.SUCCESS) return this.#settleCompleted(run, result);
+    if (this.#shutdown.expired && run.token) return this.#settleHandBack(job, run.token);
+    return this.#settleFailed(run, result);
+  }
+
+  /** Leaves a job whose lock this worker lost: its lines are written, nothing else. */
+  async #settleLockLost(jobLog: JobLogWriter): Promise<never> {
+    await jobLog.close();
+    return leaveJob();
+  }
+
+  /** Fails a cancelled execution for good: message `cancelled`, its log naming who. */
+  async #settleCancelled(
+    job: Job<unknown, StoredOutput>,
+    result: ExecutionResult | ParkResult | null,
+    by: string,
+    jobLog: JobLogWriter,
+  ): Promise<never> {
+    const { output, line } = cancelledOutput(
+      executionIdOf(job.id),
+      result,
+      by,
+      (message) => `${new Date().toISOString()} ${message}`,
+    );
+    jobLog.add(line);
+    await jobLog.close();
+    await storeFailedOutput(this.#connection, this.#refOf(job.queueName), job, output);
+    // Unrecoverable: no BullMQ attempt runs a cancelled execution again.
+    throw new UnrecoverableError(CANCELLED_MESSAGE);
+  }
+
+  /** A long retry wait: the job waits as delayed (or the queue is held back), not in this slot. */
+  #settlePark(run: JobRun, result: ParkResult): Promise<never> {
+    const { job } = run;
+    return parkJob(job, run.token, result, {
+      rateLimit: (ms) => this.#parkingQueues.get(job.queueName).rateLimit(ms),
+    });
+  }
+
+  /** Completes the job, the output its return value. */
+  #settleCompleted(run: JobRun, result: ExecutionResult): StoredOutput {
+    this.#record(run, result);
+    return storedOutput(result.output);
+  }
+
+  /** Cut off by shutdown: hand the job back rather than fail it (and count it when it runs again). */
+  #settleHandBack(job: Job, token: string): Promise<never> {
+    return handBack(job, token);
+  }
+
+  /** Fails the job: its output kept in the job's hash, the error telling BullMQ whether to try again. */
+  async #settleFailed(run: JobRun, result: ExecutionResult): Promise<never> {
+    const { job } = run;
+    const { output, error } = result;
+    this.#record(run, result);
+    await storeFailedOutput(this.#connection, this.#refOf(job.queueName), job, output);
+    throw jobFailure(output.message, error?.code);
+  }
+
+  /** Counts a finished execution in its queue's metrics. */
+  #record(run: JobRun, result: ExecutionResult): void {
+    this.#metrics.get(run.job.queueName).record(result, performance.now() - run.startedAt);
+  }
+
+  #refOf(queueName: string): QueueRef {
+    return { prefix: this.#prefix, queueName };
+  }
+}
+
+/** The task with its sealed secrets back (in memory only); a box that cannot be opened fails the job for good. */
+function openSecrets(task: unknown, sealed: unknown, keyRing: KeyRing): unknown {
+  if (sealed === undefined) return task;
+  try {
+    return unsealTask(task, sealed, keyRing);
+  } catch (error) {
+    throw new UnrecoverableError(coerceError(error).message);
+  }
+}
