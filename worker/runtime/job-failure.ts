@@ -1,5 +1,5 @@
 import { UnrecoverableError, type Job } from 'bullmq';
-import { ErrorCode } from '../../shared/errors/error-codes.js';
+import { isRetried, type ErrorCode } from '../../shared/errors/error-codes.js';
 import type { TaskOutput } from '../../shared/output.js';
 import type { QueueRef } from '../../shared/queue-keys.js';
 import type { RedisClient } from '../../shared/redis-connection.js';
@@ -8,12 +8,12 @@ import { jobKey, OUTPUT_FIELD } from '../../shared/task-queue.js';
 
 /**
  * Whether BullMQ may run a job whose execution failed with `code` again (its
- * `attempts` and `backoff`). Undefined: a failure without a classified error,
- * retried like any other.
+ * `attempts` and `backoff`), as the error table says (an invalid task stays
+ * invalid, a denied destination denied). Undefined: a failure without a
+ * classified error, retried like any other.
  */
 export function isRetriedByBullmq(code: ErrorCode | undefined): boolean {
-  // An invalid task stays invalid, a denied destination denied: no BullMQ attempt may run it again.
-  return code !== ErrorCode.INVALID_TASK && code !== ErrorCode.DESTINATION_DENIED;
+  return code === undefined || isRetried(code);
 }
 
 /**

@@ -19,7 +19,7 @@ export interface RunningExecution {
 
 /** One execution as registered (a class: one per job, its fields in one shape). */
 class Entry implements RunningExecution {
-  /** Its own abort signal, an AbortFlag: AbortControllers per job and per request cost 6.7% of a job's CPU (bench:cpu). */
+  /** Its own abort signal, an AbortFlag: an AbortController per job is dear (docs/performance.md). */
   readonly signal = new AbortFlag();
   lockLost = false;
   cancelledBy: string | undefined = undefined;
@@ -72,8 +72,8 @@ export class RunningExecutions {
    * asked. False when this process runs none.
    *
    * Not BullMQ's `worker.cancelJob`: that needs a processor taking BullMQ's
-   * abort signal, an AbortController per job; following it cost 5-7%
-   * of a job's CPU, for what this registry of executions does anyway.
+   * abort signal, an AbortController per job (dear: docs/performance.md),
+   * for what this registry of executions does anyway.
    */
   cancel(jobId: string, by: string): boolean {
     const entry = this.byJob.get(jobId);
