@@ -1,5 +1,5 @@
 import type { Config } from '../../shared/config.js';
-import type { Authorizer } from './executor.js';
+import type { Authorizer } from './credentials.js';
 import { createGrantAuthorizer, type GrantAuthorizerDeps } from './grants/grant-authorizer.js';
 import { createUserTokenAuthorizer } from './user-token/user-token-authorizer.js';
 

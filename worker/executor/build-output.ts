@@ -62,6 +62,20 @@ export function setCookieLines(response: AxiosResponse): string[] {
   return typeof value === 'string' ? [value] : [];
 }
 
+/** The URL a failed response answered (for its Set-Cookie lines). */
+export function requestUrlOf(response: AxiosResponse): URL | null {
+  try {
+    return response.config.url ? new URL(response.config.url) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** "HTTP 200 OK": a response's status, as the log and the output's message give it. */
+export function describeStatus(response: AxiosResponse): string {
+  return `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`;
+}
+
 /** Assembles the output as stored (without `json`, see shared/output-json.ts), keeping the connector's key order. */
 export function buildOutput(parts: {
   executionId: number | string;

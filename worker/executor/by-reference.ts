@@ -2,8 +2,8 @@
  * axios deep-copies every plain object in a request config on every request
  * (mergeConfig), and taskrest's per-request settings (transport options,
  * axios-retry options) are read-only: giving them a prototype of their own
- * makes axios pass them by reference. Measured on the executor alone: the
- * config merge was 12% of its CPU time.
+ * makes axios pass them by reference: the config merge was a large share
+ * of the executor's own CPU time (see docs/performance.md).
  */
 class ByReference {}
 

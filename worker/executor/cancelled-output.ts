@@ -1,6 +1,6 @@
 import { OutputStatus, type TaskOutput } from '../../shared/output.js';
 import { buildOutput, NO_RESPONSE } from './build-output.js';
-import { isParked, type ExecutionResult, type ParkResult } from './executor.js';
+import { isParked, type ExecutionResult, type ParkResult } from './execution-result.js';
 
 /** The message of every cancelled execution's output and failure. */
 export const CANCELLED_MESSAGE = 'cancelled';

@@ -2,6 +2,7 @@ import type { AxiosResponse } from 'axios';
 import { ErrorCode } from '../../shared/errors/error-codes.js';
 import { TaskError } from '../../shared/errors/task-error.js';
 import { isSensitiveHeader, redactUrl } from '../../shared/redact.js';
+import { classifyError } from './classify-error.js';
 
 /** One hop's request, as the executor sends it. */
 export interface Hop {
@@ -59,6 +60,18 @@ export function nextHop(
     headers,
     withBody: hop.withBody && !becomesGet,
   };
+}
+
+/**
+ * A redirect the outbound policy refuses (by its URL, or at connect time by
+ * the address its name resolves to) is not followed: the log's line saying
+ * so and why, for the failure of a redirect's hop; null for any other failure.
+ */
+export function refusedRedirectLine(error: unknown): string | null {
+  const classified = error instanceof TaskError ? error : classifyError(error);
+  return classified.code === ErrorCode.DESTINATION_DENIED
+    ? `redirect not followed: ${classified.message}`
+    : null;
 }
 
 function withoutCredentials(headers: Record<string, string>): Record<string, string> {

@@ -42,10 +42,8 @@ export function createHttpClient(options: UndiciAdapterOptions = {}): HttpClient
  * own defaults without validating it on every request. The undici adapter
  * reads `timeout` and `maxContentLength` only of a request that carries no
  * `taskrest` options, with the same fallbacks as axios' (0: none, -1: its
- * default limit).
- *
- * Measured (full load, c64, 20,000 jobs): mergeConfig was 13.6 µs of a
- * job's CPU; the cuts and their figures are in the commit that made them.
+ * default limit). mergeConfig is a visible share of a job's CPU (see
+ * docs/performance.md): every key left out is work not done per request.
  */
 function keepOnlyDefaultsRead(instance: AxiosInstance): void {
   const defaults = instance.defaults as Partial<typeof instance.defaults>;

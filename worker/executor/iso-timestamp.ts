@@ -1,8 +1,8 @@
 /**
  * `new Date(ms).toISOString()`, for the log lines every execution writes:
  * the text up to the second is made once per second and reused, only the
- * milliseconds are added per line (a Date and its formatting per line were
- * about 1% of the worker's CPU in a profile at 4,000 jobs/s).
+ * milliseconds are added per line (a Date and its formatting per line showed
+ * in the worker's CPU profile; see docs/performance.md).
  */
 export function isoTimestamp(time: number): string {
   // As a Date takes its time value: whole milliseconds, cut toward zero.

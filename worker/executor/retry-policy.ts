@@ -4,6 +4,7 @@ import type { IAxiosRetryConfig } from 'axios-retry';
 import type { RetryBackoff, Task } from '../../shared/task-schema.js';
 import { byReference } from './by-reference.js';
 import { classifyError, isRetryableNetworkError } from './classify-error.js';
+import { RetryNumbering } from './retry-numbering.js';
 
 /** The shortest wait between two attempts (the connector's rule: "the minimum delay between two tries is 1 second"). */
 export const MIN_RETRY_DELAY_MS = 1000;
@@ -77,8 +78,8 @@ export interface RetryEvents {
   onDeadline(message: string): void;
   /** Called for each retry attempt: a fresh body (streams cannot be replayed). */
   rebuildBody(): string | Buffer | Readable | undefined;
-  /** Headers made afresh for each retry (a callback's signature), sent after `delayMs`. */
-  attemptHeaders?(delayMs: number): Record<string, string>;
+  /** Headers made afresh for each retry (a callback's signature), sent after `delayMs`; undefined: none. */
+  attemptHeaders?(delayMs: number): Record<string, string> | undefined;
   /**
    * Called instead of `onRetry` when the wait is not to be slept here (see
    * `ParkRules`). True: the request fails with `error` and the executor parks
@@ -112,6 +113,27 @@ export interface PlannedPark {
   readonly error: AxiosError;
 }
 
+/** What one execution's retry configuration is made of (see createRetryConfig). */
+export interface RetryConfigOptions {
+  /** The task: its `retry_backoff`, `retry_status_code` and method. */
+  readonly task: Task;
+  /** When the execution's first attempt started (epoch ms): the deadline counts from here. */
+  readonly startedAt: number;
+  /** Who hears of each retry, of the deadline and of a park (the request's run). */
+  readonly events: RetryEvents;
+  /** The clock (epoch ms). @defaultValue `Date.now` */
+  readonly now?: () => number;
+  /** When a retry wait parks the execution. @defaultValue none: every wait is slept in the worker */
+  readonly park?: ParkRules;
+  /**
+   * The numbers the retries go by (a resumed execution's go on from its parked retry).
+   * @defaultValue a numbering of its own, every request's retries from 1
+   */
+  readonly numbering?: RetryNumbering;
+  /** The queue the execution belongs to. @defaultValue none: a 429 never holds back a queue */
+  readonly queue?: string;
+}
+
 /**
  * The axios-retry configuration of one execution, from the task's
  * `retry_backoff` and `retry_status_code`:
@@ -128,20 +150,35 @@ export interface PlannedPark {
  * - with `park` rules, a wait longer than `inlineMs`, or a 429 with
  *   Retry-After on a rate-limited queue, is not slept: `onPark` hears of it
  *   and the request fails (the executor parks the execution as a delayed job);
- * - `numbering.base` is added to axios-retry's count (the retries of this
- *   hop before a park); the executor resets it once the resumed request ends.
+ * - each retry's number is asked of `numbering` (the run tells it when a request ends).
+ */
+export function createRetryConfig(options: RetryConfigOptions): IAxiosRetryConfig;
+/**
+ * @deprecated The positional form, left for callers not yet moved to one
+ * RetryConfigOptions object: pass `{ task, startedAt, events, now }`.
  */
 export function createRetryConfig(
   task: Task,
   startedAt: number,
   events: RetryEvents,
-  now: () => number = Date.now,
-  park?: ParkRules,
-  numbering: { base: number } = { base: 0 },
-  queue?: string,
+  now?: () => number,
+): IAxiosRetryConfig;
+export function createRetryConfig(
+  ...args:
+    | [options: RetryConfigOptions]
+    | [task: Task, startedAt: number, events: RetryEvents, now?: () => number]
 ): IAxiosRetryConfig {
+  if (args.length === 1) return retryConfig(args[0]);
+  const [task, startedAt, events, now] = args;
+  return retryConfig({ task, startedAt, events, now });
+}
+
+function retryConfig(options: RetryConfigOptions): IAxiosRetryConfig {
+  const { task, events, park, queue } = options;
+  const now = options.now ?? Date.now;
+  const numbering = options.numbering ?? new RetryNumbering();
   const { retry_backoff: backoff } = task;
-  const deadlineAt = startedAt + backoff.deadline * 1000;
+  const deadlineAt = options.startedAt + backoff.deadline * 1000;
   const retryStatus = task.retry_status_code;
   let planned = { delayMs: MIN_RETRY_DELAY_MS, note: '' };
 
@@ -156,7 +193,7 @@ export function createRetryConfig(
     retryCondition: (error: AxiosError): boolean | Promise<boolean> => {
       if (!isRetryable(error)) return false;
       const retryCount = error.config?.['axios-retry']?.retryCount ?? 0;
-      const retry = numbering.base + retryCount + 1;
+      const retry = numbering.retry(retryCount + 1);
       const after = retryAfterMs(error.response?.headers['retry-after'] as unknown, now());
       planned = retryDelayMs(backoff, retry, after);
       if (now() + planned.delayMs > deadlineAt) {
@@ -189,7 +226,7 @@ export function createRetryConfig(
     retryDelay: () => planned.delayMs,
     onRetry: (retryCount, error, requestConfig) => {
       events.onRetry(
-        numbering.base + retryCount,
+        numbering.retry(retryCount),
         planned.delayMs,
         `${describe(error)}${planned.note}`,
       );

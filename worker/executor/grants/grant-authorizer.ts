@@ -4,7 +4,7 @@ import { ErrorCode } from '../../../shared/errors/error-codes.js';
 import { TaskError } from '../../../shared/errors/task-error.js';
 import type { Logger } from '../../../shared/logger.js';
 import type { RedisClient } from '../../../shared/redis-connection.js';
-import type { Credentials } from '../executor.js';
+import type { Credentials } from '../credentials.js';
 import { loadGrantsFile } from './grants-file.js';
 import { requestToken } from './token-client.js';
 import { GrantTokenCache, type TokenCacheOptions } from './token-cache.js';

@@ -3,8 +3,8 @@ import { lazyRequire } from '../../../shared/lazy-require.js';
 
 /**
  * tough-cookie, with the public suffix list it judges Domain attributes by,
- * loaded by the first execution that has a cookie: 0.93 MiB of heap
- * (measured after a full GC) that a worker of cookie-less tasks never needs.
+ * loaded by the first execution that has a cookie: heap that a worker of
+ * cookie-less tasks never needs (see docs/performance.md).
  */
 const toughCookie = lazyRequire<typeof import('tough-cookie')>('tough-cookie');
 
@@ -34,10 +34,9 @@ interface JarState {
 export class ExecutionCookies {
   /**
    * Made when the first cookie comes: most executions have none, and a jar
-   * (with its store and per-call URL parsing) was 1.5% of a worker's CPU in
-   * a profile of 20,000 cookie-less jobs; its three indexes beside it were
-   * 550 bytes held for the whole execution (garbage that outlives the young
-   * generation at high concurrency).
+   * costs CPU on every request (its store, its per-call URL parsing) while
+   * its three indexes beside it are held for the whole execution (garbage
+   * that outlives the young generation at high concurrency).
    */
   #state: JarState | undefined;
 

@@ -5,7 +5,7 @@ import type { InternalAxiosRequestConfig } from 'axios';
 /*
  * axios' own URL helpers, which axios exports for adapters under `unsafe/`
  * (without types). `axios.getUri(config)` does the same but merges the config
- * with the defaults again on every call, a tenth of a request's CPU time.
+ * with the defaults again on every call: work repeated on every request.
  */
 
 const buildFullPath = buildFullPathUntyped as (

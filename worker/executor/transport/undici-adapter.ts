@@ -7,7 +7,7 @@ import {
 } from 'axios';
 import { onAbort } from './abort-fan-out.js';
 import { AbortFlag } from './abort-flag.js';
-import { AgentPool } from './agent-pool.js';
+import { AgentPool, type ConnectSettings } from './agent-pool.js';
 import { buildRequest, type RequestSummary } from './build-request.js';
 import { decoderFor, type Decoder } from './decompress-body.js';
 import { collectResponse } from './response-collector.js';
@@ -30,10 +30,9 @@ const DEFAULT_CONNECTIONS_PER_ORIGIN = 256;
 const FALLBACK_CONNECT_TIMEOUT_MS = 10_000;
 const FALLBACK_READ_TIMEOUT_MS = 300_000;
 
-interface AttemptSettings extends AttemptLimits {
+/** One attempt's limits and connect settings, from `config.taskrest` or the fallbacks. */
+interface AttemptSettings extends AttemptLimits, ConnectSettings {
   maxResponseBytes: number;
-  rejectUnauthorized: boolean;
-  ca: string | undefined;
 }
 
 /**
@@ -84,11 +83,8 @@ async function perform(
   try {
     const built = await buildRequest(config);
     request = { method: built.method, origin: built.origin, path: built.path };
-    const agent = pool.get({
-      rejectUnauthorized: settings.rejectUnauthorized,
-      ca: settings.ca,
-      connectTimeoutMs: settings.connectTimeoutMs,
-    });
+    // The settings carry the connect settings themselves (no copy per attempt).
+    const agent = pool.get(settings);
     // How this response's body is decoded (its Content-Encoding), once its head is in.
     let decoder: Decoder | undefined;
     const res = await collectResponse(
@@ -116,13 +112,7 @@ async function perform(
         tooLarge: () => tooLarge(settings.maxResponseBytes),
       },
     );
-    const data = !decoder
-      ? res.body
-      : await decoder(res.body, settings.maxResponseBytes).catch((error: unknown) => {
-          throw (error as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE'
-            ? tooLarge(settings.maxResponseBytes)
-            : error;
-        });
+    const data = decoder ? await decode(decoder, res.body, settings.maxResponseBytes) : res.body;
     return settle({
       data,
       status: res.statusCode,
@@ -132,12 +122,7 @@ async function perform(
       request,
     });
   } catch (err) {
-    // Aborted through the caller's signal (not cut by the total timeout before):
-    // axios' CanceledError, as its adapters say it.
-    if (signal?.aborted && !(own?.reason instanceof TransportError)) {
-      throw new CanceledError(undefined, config, request);
-    }
-    throw toAxiosError(err, config, request, settings);
+    throw attemptError(err, config, request, settings, own);
   } finally {
     clearTimeout(timer);
     stopFollowing?.();
@@ -168,6 +153,33 @@ function attemptSettings(
     rejectUnauthorized: options.tls.rejectUnauthorized,
     ca: options.tls.ca,
   };
+}
+
+/**
+ * What a failed attempt rejects with. Aborted through the caller's signal
+ * (not cut by the total timeout before): axios' CanceledError, as its
+ * adapters say it; anything else as axios' Node adapter would say it.
+ */
+function attemptError(
+  err: unknown,
+  config: InternalAxiosRequestConfig,
+  request: RequestSummary | undefined,
+  settings: AttemptSettings,
+  own: AbortFlag | undefined,
+): Error {
+  if (config.signal?.aborted && !(own?.reason instanceof TransportError)) {
+    return new CanceledError(undefined, config, request);
+  }
+  return toAxiosError(err, config, request, settings);
+}
+
+/** The body decoded whole; decoded past `maxBytes`, it is refused as too large. */
+function decode(decoder: Decoder, body: Buffer, maxBytes: number): Promise<Buffer> {
+  return decoder(body, maxBytes).catch((error: unknown) => {
+    throw (error as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE'
+      ? tooLarge(maxBytes)
+      : error;
+  });
 }
 
 /** axios' `settle`: reject a status that `validateStatus` refuses, with the response. */

@@ -7,9 +7,8 @@ const require = createRequire(import.meta.url);
  * The three parts of undici the transport uses, required from their own
  * files. undici's entry point also loads fetch, WebSocket, EventSource, its
  * caches, mocks and interceptors, and mixes `request`, `stream` and the
- * like into every dispatcher: 1.9 MiB of heap (V8 keeps each module's
- * source) in every worker, measured after a full GC, for nothing the worker
- * calls. These paths are not undici's documented API: the lockfile pins
+ * like into every dispatcher: heap (V8 keeps each module's source) held in
+ * every worker (see docs/performance.md) for nothing the worker calls. These paths are not undici's documented API: the lockfile pins
  * undici, and the transport's tests fail at once if an upgrade moves them.
  */
 

@@ -20,8 +20,8 @@ export const USER_TOKEN_ISSUER = 'taskrest';
  * receiver can refuse replays.
  *
  * jose is imported by the first task that asks for a user token: loaded with
- * the worker it held 0.56 MiB of heap in every worker (measured after a full
- * GC), most of which never mint one.
+ * the worker it would hold heap in every worker (see docs/performance.md),
+ * most of which never mint one.
  */
 export async function mintUserToken(
   user: string,

@@ -2,7 +2,8 @@ import type { Config } from '../../../shared/config.js';
 import { ConfigError } from '../../../shared/errors/config-error.js';
 import { ErrorCode } from '../../../shared/errors/error-codes.js';
 import { TaskError } from '../../../shared/errors/task-error.js';
-import type { Credentials, ExecutionContext } from '../executor.js';
+import type { Credentials } from '../credentials.js';
+import type { ExecutionContext } from '../execution-context.js';
 import { mintUserToken, type UserTokenSettings } from './mint-user-token.js';
 
 /** Credentials for a `pass_user_token` request to `url`. */

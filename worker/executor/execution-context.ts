@@ -1,0 +1,26 @@
+import type { Context } from '@opentelemetry/api';
+import type { GenericAbortSignal } from 'axios';
+import type { ParkedExecution } from '../../shared/parked-execution.js';
+
+/** One execution's identity and controls. */
+export interface ExecutionContext {
+  readonly executionId: number | string;
+  /** Aborts the request in flight (worker shutdown, a lost lock, a cancel). */
+  readonly signal?: GenericAbortSignal;
+  /** Receives each log line as it happens (the job's BullMQ log). */
+  readonly onLog?: (line: string) => void;
+  /** Who started the execution (for pass_user_token). */
+  readonly user?: string;
+  /** The execution's trace context: each attempt's span is its child and the target gets its traceparent. */
+  readonly traceContext?: Context;
+  /** The parked execution this one goes on with: its log, counts, retry number and deadline. */
+  readonly resume?: ParkedExecution;
+  /** The queue the execution belongs to (a 429 may hold back that queue). */
+  readonly queue?: string;
+  /**
+   * Headers made afresh for every request sent (first attempt, retries,
+   * redirects), given when it goes out (epoch ms): a callback's signature
+   * and its timestamp. Never logged, never stored.
+   */
+  readonly attemptHeaders?: (sendAtMs: number) => Record<string, string>;
+}

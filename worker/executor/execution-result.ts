@@ -1,0 +1,38 @@
+import type { TaskError } from '../../shared/errors/task-error.js';
+import type { TaskOutput } from '../../shared/output.js';
+import type { ParkedExecution } from '../../shared/parked-execution.js';
+
+/** What an execution did, counted as it happened (for metrics; never read back from the log). */
+export interface ExecutionCounts {
+  /** Requests sent: every hop's first attempt and retries, and the resend after a renewal. */
+  readonly attempts: number;
+  /** Attempts that were retries (a retry status code or a retryable failure). */
+  readonly retries: number;
+  /** `2xx` … `5xx` of the final response, `none` when none came (shared/worker-metrics.ts). */
+  readonly statusClass: string;
+}
+
+/** What an execution produced: the output, its counts, and for status error the classified error. */
+export interface ExecutionResult {
+  readonly output: TaskOutput;
+  readonly counts: ExecutionCounts;
+  /** Why the status is error; absent on success. UNEXPECTED_STATUS when a response came but was not expected. */
+  readonly error?: TaskError;
+}
+
+/**
+ * An execution that stopped, without an output, to wait for its next retry
+ * outside the worker slot: the worker stores `parked` on the job and delays
+ * it until `parked.dueAt` (or, with `holdQueueMs`, holds back the queue).
+ */
+export interface ParkResult {
+  readonly parked: ParkedExecution;
+  /** A 429 with Retry-After on a rate-limited queue: no task of the queue is sent for this long. */
+  readonly holdQueueMs?: number;
+  readonly counts: ExecutionCounts;
+}
+
+/** True when the execution parked rather than finished. */
+export function isParked(result: ExecutionResult | ParkResult): result is ParkResult {
+  return 'parked' in result;
+}
