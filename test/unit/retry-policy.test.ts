@@ -88,10 +88,10 @@ describe('retryDelayMs', () => {
 describe('createRetryConfig', () => {
   function policy(task: Partial<TaskInput>, clock: { t: number }) {
     const events = { retries: [] as string[], gaveUp: [] as string[], bodies: 0 };
-    const config = createRetryConfig(
-      parseTask({ url: 'http://api.test/', ...task }),
-      clock.t,
-      {
+    const config = createRetryConfig({
+      task: parseTask({ url: 'http://api.test/', ...task }),
+      startedAt: clock.t,
+      events: {
         onRetry: (n, delayMs, reason) => events.retries.push(`${n} ${delayMs} ${reason}`),
         onDeadline: (message) => events.gaveUp.push(message),
         rebuildBody: () => {
@@ -99,8 +99,8 @@ describe('createRetryConfig', () => {
           return `body ${events.bodies}`;
         },
       },
-      () => clock.t,
-    );
+      now: () => clock.t,
+    });
     return { config, events };
   }
 

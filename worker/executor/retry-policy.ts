@@ -152,28 +152,7 @@ export interface RetryConfigOptions {
  *   and the request fails (the executor parks the execution as a delayed job);
  * - each retry's number is asked of `numbering` (the run tells it when a request ends).
  */
-export function createRetryConfig(options: RetryConfigOptions): IAxiosRetryConfig;
-/**
- * @deprecated The positional form, left for callers not yet moved to one
- * RetryConfigOptions object: pass `{ task, startedAt, events, now }`.
- */
-export function createRetryConfig(
-  task: Task,
-  startedAt: number,
-  events: RetryEvents,
-  now?: () => number,
-): IAxiosRetryConfig;
-export function createRetryConfig(
-  ...args:
-    | [options: RetryConfigOptions]
-    | [task: Task, startedAt: number, events: RetryEvents, now?: () => number]
-): IAxiosRetryConfig {
-  if (args.length === 1) return retryConfig(args[0]);
-  const [task, startedAt, events, now] = args;
-  return retryConfig({ task, startedAt, events, now });
-}
-
-function retryConfig(options: RetryConfigOptions): IAxiosRetryConfig {
+export function createRetryConfig(options: RetryConfigOptions): IAxiosRetryConfig {
   const { task, events, park, queue } = options;
   const now = options.now ?? Date.now;
   const numbering = options.numbering ?? new RetryNumbering();
