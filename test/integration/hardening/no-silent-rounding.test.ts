@@ -1,5 +1,4 @@
-/* eslint-disable @typescript-eslint/no-explicit-any --
-   HTTP answers are untyped JSON; the expectations check their shape. */
+ 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiHarness, type ApiHarness } from '../../helpers/api-harness.js';
 import { jsonCall } from '../../helpers/json-call.js';
@@ -32,7 +31,7 @@ describe('no duration is rounded silently', () => {
         rate_limit: { max: 1, per_seconds: perSeconds },
       });
       expect(answer.status).toBe(400);
-      expect((answer.body as any).issues[0].path).toBe('rate_limit.per_seconds');
+      expect((answer.body).issues[0].path).toBe('rate_limit.per_seconds');
       expect((await call('GET', `/api/queues/${name}`)).status).toBe(404);
     },
   );
@@ -55,7 +54,7 @@ describe('no duration is rounded silently', () => {
       const id = `${h.config.queueName}-flood`;
       const answer = await call('PUT', `/api/schedules/${id}`, { task, every_seconds: every });
       expect(answer.status).toBe(400);
-      expect((answer.body as any).issues[0].path).toBe('every_seconds');
+      expect((answer.body).issues[0].path).toBe('every_seconds');
       expect((await call('GET', `/api/schedules/${id}`)).status).toBe(404);
     },
   );
