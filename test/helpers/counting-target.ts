@@ -1,80 +1,48 @@
-import type { ServerResponse } from 'node:http';
-import { startHttpTestServer, type HttpTestServer } from './http-test-server.js';
+import {
+  startScriptedTarget,
+  type Arrival,
+  type Reply,
+  type ScriptedTarget,
+} from './scripted-target.js';
 
 /**
- * A target for the fault tests that counts requests per task id, so a test
- * can prove "each job ran exactly once" (or at least once) by counting.
+ * A scripted target for the fault tests that also counts requests per task
+ * id, so a test can prove "each job ran exactly once" (or at least once) by
+ * counting. Its paths say how it answers:
  *
- * - `/hit/ID`: answers 200 at once.
- * - `/slow/ID?ms=N`: answers 200 after N ms.
+ * - `/hit/ID`: 200 at once.
+ * - `/slow/ID?ms=N`: 200 after N ms (100 without).
  * - `/hold/ID`: the first request for ID is held open until the test calls
- *   `release()` or closes the server; later ones answer 200 at once (a
- *   worker that dies mid-request, and the one that recovers the job).
+ *   `release()` or closes the target; later ones get 200 at once (a worker
+ *   that dies mid-request, and the one that recovers the job).
  * - `/hold-always/ID`: every request is held (a job that keeps killing workers).
+ * - anything else: 404.
  */
-export interface CountingTarget extends HttpTestServer {
-  /** Requests seen per id. */
+export interface CountingTarget extends ScriptedTarget {
+  /** Requests seen per id (the path's second segment), in order of first arrival. */
   readonly counts: Map<string, number>;
-  /** Total requests seen. */
-  total(): number;
-  /** Resolves once `n` requests in all have arrived. */
-  waitForRequests(n: number, timeoutMs?: number): Promise<void>;
-  /** Answers every held request (200). */
-  release(): void;
 }
 
+/** Starts a counting target on 127.0.0.1 and a free port. */
 export async function startCountingTarget(): Promise<CountingTarget> {
   const counts = new Map<string, number>();
-  const held = new Set<ServerResponse>();
-  const waiters = new Set<() => void>();
-  let total = 0;
-  const ok = (res: ServerResponse, id: string) => {
-    if (res.destroyed) return;
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ id }));
-  };
-  const server = await startHttpTestServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://target');
-    const [, route = '', id = ''] = url.pathname.split('/');
+  const reply = (arrival: Arrival): Reply => {
+    const [, route = '', id = ''] = arrival.path.split('/');
     const seen = (counts.get(id) ?? 0) + 1;
     counts.set(id, seen);
-    total += 1;
-    for (const waiter of waiters) waiter();
-    req.resume();
-    if (route === 'hit') return ok(res, id);
-    if (route === 'slow') {
-      const timer = setTimeout(() => ok(res, id), Number(url.searchParams.get('ms') ?? 100));
-      return void res.on('close', () => clearTimeout(timer));
+    const ok = { body: { id } };
+    switch (route) {
+      case 'hit':
+        return ok;
+      case 'slow':
+        return { ...ok, delayMs: Number(arrival.query.get('ms') ?? 100) };
+      case 'hold':
+        return seen === 1 ? 'hold' : ok;
+      case 'hold-always':
+        return 'hold';
+      default:
+        return { status: 404, body: '' };
     }
-    if ((route === 'hold' && seen === 1) || route === 'hold-always') {
-      held.add(res);
-      return void res.on('close', () => held.delete(res));
-    }
-    if (route === 'hold') return ok(res, id);
-    res.writeHead(404).end();
-  });
-  return Object.assign(server, {
-    counts,
-    total: () => total,
-    waitForRequests(n: number, timeoutMs = 15_000) {
-      return new Promise<void>((resolve, reject) => {
-        const check = () => {
-          if (total < n) return;
-          clearTimeout(timer);
-          waiters.delete(check);
-          resolve();
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(new Error(`target saw ${total} of ${n} requests`));
-        }, timeoutMs);
-        waiters.add(check);
-        check();
-      });
-    },
-    release() {
-      for (const res of held) ok(res, 'released');
-      held.clear();
-    },
-  });
+  };
+  return Object.assign(await startScriptedTarget({ reply }), { counts });
 }

@@ -1,32 +1,39 @@
-import { startHttpTestServer, type HttpTestServer } from './http-test-server.js';
+import {
+  startScriptedTarget,
+  type Arrival,
+  type Reply,
+  type ScriptedTarget,
+} from './scripted-target.js';
 
 /**
  * A resource server on loopback that accepts a bearer token only when
- * `accepts(token)` says so, and answers 401 otherwise. It records each
- * request's Authorization header and never echoes it back.
+ * `accepts(token)` says so, and answers 401 otherwise. It never echoes the
+ * Authorization header back.
  */
-export interface ResourceServer extends HttpTestServer {
-  /** Authorization headers received, in order (undefined: none sent). */
-  readonly authorizations: (string | undefined)[];
+export interface ResourceServer extends ScriptedTarget {
   /** Tokens answered 401 even though `accepts` would take them (revoked ones). */
   readonly revoked: Set<string>;
+  /** The Authorization header of each arrival, in order (undefined: none sent). */
+  authorizations(): (string | undefined)[];
 }
 
+/** Starts a resource server that answers each request after `delayMs`. */
 export async function startResourceServer(
   accepts: (token: string) => boolean,
   delayMs = 0,
 ): Promise<ResourceServer> {
-  const authorizations: (string | undefined)[] = [];
   const revoked = new Set<string>();
-  const server = await startHttpTestServer((req, res) => {
-    const header = req.headers.authorization;
-    authorizations.push(header);
+  const reply = ({ headers }: Arrival): Reply => {
+    const header = headers.authorization;
     const token = header?.startsWith('Bearer ') ? header.slice(7) : undefined;
     const ok = token !== undefined && accepts(token) && !revoked.has(token);
-    setTimeout(() => {
-      res.writeHead(ok ? 200 : 401, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(ok ? { ok: true } : { error: 'invalid_token' }));
-    }, delayMs);
+    return ok
+      ? { body: { ok: true }, delayMs }
+      : { status: 401, body: { error: 'invalid_token' }, delayMs };
+  };
+  const target = await startScriptedTarget({ reply });
+  return Object.assign(target, {
+    revoked,
+    authorizations: () => target.arrivals.map((a) => a.headers.authorization),
   });
-  return Object.assign(server, { authorizations, revoked });
 }

@@ -1,117 +1,84 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { gzipSync } from 'node:zlib';
-import { startHttpTestServer, type HttpTestServer } from './http-test-server.js';
-
-/** What the target saw of one request. */
-export interface SeenRequest {
-  method: string;
-  url: string;
-  headers: IncomingMessage['headers'];
-  body: string;
-}
-
-export interface TargetServer extends HttpTestServer {
-  /** Every request received, in order. */
-  readonly seen: SeenRequest[];
-}
+import {
+  startScriptedTarget,
+  type Arrival,
+  type Reply,
+  type ScriptedTarget,
+} from './scripted-target.js';
 
 /**
- * A REST peer on loopback with the routes the end-to-end tests need. Every
- * request is recorded (method, URL, headers, body) so tests can check what
- * was really sent.
+ * A REST peer on loopback with the routes the end-to-end tests need: a
+ * scripted target, so every request is recorded (method, path, headers,
+ * body) and tests can check what was really sent.
  */
-export async function startTargetServer(): Promise<TargetServer> {
-  const seen: SeenRequest[] = [];
-  const server = await startHttpTestServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const request = {
-        method: req.method ?? '',
-        url: req.url ?? '',
-        headers: req.headers,
-        body: Buffer.concat(chunks).toString('utf8'),
-      };
-      seen.push(request);
-      route(request, res);
-    });
-  });
-  return Object.assign(server, { seen });
+export async function startTargetServer(): Promise<ScriptedTarget> {
+  return startScriptedTarget({ reply: route });
 }
 
-function json(
-  res: ServerResponse,
-  status: number,
-  value: unknown,
-  headers: Record<string, string> = {},
-): void {
-  res.writeHead(status, { 'content-type': 'application/json', ...headers });
-  res.end(JSON.stringify(value));
-}
-
-function route(req: SeenRequest, res: ServerResponse): void {
-  const url = new URL(req.url, 'http://target');
-  const path = url.pathname;
+function route(request: Arrival): Reply {
+  const { path } = request;
   if (path === '/jokes/random') {
-    return json(res, 200, {
-      type: 'success',
-      value: { id: 1, joke: 'Chuck Norris counted to infinity. Twice.' },
-    });
+    return {
+      body: { type: 'success', value: { id: 1, joke: 'Chuck Norris counted to infinity. Twice.' } },
+    };
   }
   if (path.startsWith('/anything') || path === '/echo') {
-    return json(res, 200, {
-      method: req.method,
-      path,
-      query: Object.fromEntries(url.searchParams),
-      headers: req.headers,
-      body: req.body,
-    });
+    return {
+      body: {
+        method: request.method,
+        path,
+        query: Object.fromEntries(request.query),
+        headers: request.headers,
+        body: request.body,
+      },
+    };
   }
   if (path === '/cookies/set') {
-    res.writeHead(200, {
-      'set-cookie': ['session=abc123; Path=/; HttpOnly', 'theme="dark"; Max-Age=60'],
-      'content-type': 'text/plain',
-    });
-    return void res.end('cookies set');
+    return {
+      headers: {
+        'set-cookie': ['session=abc123; Path=/; HttpOnly', 'theme="dark"; Max-Age=60'],
+        'content-type': 'text/plain',
+      },
+      body: 'cookies set',
+    };
   }
   const redirect = /^\/redirect\/(\d+)$/.exec(path);
   if (redirect) {
     const left = Number(redirect[1]);
-    if (left === 0)
-      return json(res, 200, {
-        arrived: true,
-        method: req.method,
-        body: req.body,
-        headers: req.headers,
-      });
-    res.writeHead(302, { location: `/redirect/${left - 1}`, 'set-cookie': `hop${left}=1; Path=/` });
-    return void res.end();
+    if (left === 0) {
+      return {
+        body: {
+          arrived: true,
+          method: request.method,
+          body: request.body,
+          headers: request.headers,
+        },
+      };
+    }
+    return {
+      status: 302,
+      headers: { location: `/redirect/${left - 1}`, 'set-cookie': `hop${left}=1; Path=/` },
+      body: '',
+    };
   }
-  if (path === '/redirect-307') {
-    res.writeHead(307, { location: '/echo' });
-    return void res.end();
-  }
-  if (path === '/loop') {
-    res.writeHead(302, { location: '/loop' });
-    return void res.end();
-  }
+  if (path === '/redirect-307') return { status: 307, headers: { location: '/echo' }, body: '' };
+  if (path === '/loop') return { status: 302, headers: { location: '/loop' }, body: '' };
   const status = /^\/status\/(\d{3})$/.exec(path);
-  if (status) return json(res, Number(status[1]), { status: Number(status[1]) });
+  if (status) return { status: Number(status[1]), body: { status: Number(status[1]) } };
   if (path === '/gzip') {
-    res.writeHead(200, {
-      'content-type': 'application/json; charset=utf-8',
-      'content-encoding': 'gzip',
-    });
-    return void res.end(gzipSync(JSON.stringify({ compressed: true, text: 'grüße' })));
+    return {
+      headers: { 'content-type': 'application/json; charset=utf-8', 'content-encoding': 'gzip' },
+      body: gzipSync(JSON.stringify({ compressed: true, text: 'grüße' })),
+    };
   }
   if (path === '/latin1') {
-    res.writeHead(200, { 'content-type': 'text/plain; charset=iso-8859-1' });
-    return void res.end(Buffer.from([0x63, 0x61, 0x66, 0xe9])); // "café" in Latin-1
+    return {
+      headers: { 'content-type': 'text/plain; charset=iso-8859-1' },
+      body: Buffer.from([0x63, 0x61, 0x66, 0xe9]), // "café" in Latin-1
+    };
   }
   if (path === '/not-json') {
-    res.writeHead(200, { 'content-type': 'application/json' });
-    return void res.end('{"oops": ');
+    return { headers: { 'content-type': 'application/json' }, body: '{"oops": ' };
   }
-  res.writeHead(404, { 'content-type': 'text/plain' });
-  res.end('not found');
+  return { status: 404, headers: { 'content-type': 'text/plain' }, body: 'not found' };
 }

@@ -14,7 +14,8 @@ import { eventually } from '../helpers/eventually.js';
 import { freePort } from '../helpers/free-port.js';
 import { startHttpTestServer, type HttpTestServer } from '../helpers/http-test-server.js';
 import { runCli } from '../helpers/run-cli.js';
-import { startTargetServer, type TargetServer } from '../helpers/target-server.js';
+import type { ScriptedTarget } from '../helpers/scripted-target.js';
+import { startTargetServer } from '../helpers/target-server.js';
 import { startTaskrest } from '../helpers/taskrest-process.js';
 import { envOf, testConfig } from '../helpers/test-config.js';
 
@@ -37,7 +38,7 @@ interface Call {
 }
 
 let h: ApiHarness;
-let target: TargetServer;
+let target: ScriptedTarget;
 /** Answers after `?ms=` milliseconds (default 4000), so an execution stays active a while. */
 let slow: HttpTestServer;
 
@@ -291,7 +292,7 @@ describe('POST /api/tasks', () => {
       state: 'completed',
       output: { status: 'success' },
     });
-    const requests = target.seen.filter((s) => s.url === '/jokes/random').length;
+    const requests = target.arrivals.filter((s) => s.url === '/jokes/random').length;
     const third = await call('POST', '/api/tasks?wait=5', {
       json: task,
       headers: { 'idempotency-key': key },
@@ -299,7 +300,7 @@ describe('POST /api/tasks', () => {
     expect(third.status).toBe(200);
     expect(third.body.execution_id).toBe(key);
     await new Promise((r) => setTimeout(r, 300));
-    expect(target.seen.filter((s) => s.url === '/jokes/random').length).toBe(requests);
+    expect(target.arrivals.filter((s) => s.url === '/jokes/random').length).toBe(requests);
   });
 
   it("the bearer token's holder becomes the execution's user (pass_user_token)", async () => {
@@ -385,7 +386,7 @@ describe('GET and DELETE /api/tasks/:id', () => {
     const r = await call('DELETE', `/api/tasks/${executionId}`);
     expect(r.status).toBe(204);
     expect((await call('GET', `/api/tasks/${executionId}`)).status).toBe(404);
-    expect(target.seen.some((s) => s.url === '/anything/never')).toBe(false);
+    expect(target.arrivals.some((s) => s.url === '/anything/never')).toBe(false);
   });
 
   it('DELETE cancels an active execution: 200 failed, message cancelled, the log names the token', async () => {

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiHarness, type ApiHarness } from '../helpers/api-harness.js';
-import { startCallbackReceiver, type CallbackReceiver } from '../helpers/callback-receiver.js';
 import { eventually } from '../helpers/eventually.js';
 import { runCli } from '../helpers/run-cli.js';
-import { startRecordingServer, type RecordingServer } from '../helpers/recording-server.js';
+import { startScriptedTarget, type ScriptedTarget } from '../helpers/scripted-target.js';
 import { envOf } from '../helpers/test-config.js';
 import { startWorkerProcess, type WorkerProcess } from '../helpers/worker-process.js';
 
@@ -15,16 +14,16 @@ import { startWorkerProcess, type WorkerProcess } from '../helpers/worker-proces
 
 let h: ApiHarness;
 let worker: WorkerProcess;
-let target: RecordingServer;
-let hook: CallbackReceiver;
+let target: ScriptedTarget;
+let hook: ScriptedTarget;
 
 beforeAll(async () => {
   h = await startApiHarness({}, { worker: false });
   worker = await startWorkerProcess(h.config, {
     TASKREST_CALLBACK_SECRETS: `whsec_${Buffer.alloc(32, 1).toString('base64')}`,
   });
-  target = await startRecordingServer();
-  hook = await startCallbackReceiver();
+  target = await startScriptedTarget();
+  hook = await startScriptedTarget();
 });
 
 afterAll(async () => {
@@ -44,13 +43,10 @@ async function api(method: string, path: string, json?: unknown) {
 
 /** Waits for the callback delivery of `executionId`. */
 async function deliveryOf(executionId: unknown) {
-  return eventually(
-    () =>
-      hook.deliveries.find(
-        (d) => (JSON.parse(d.body) as { execution_id: unknown }).execution_id === executionId,
-      ),
-    `the callback of ${String(executionId)}`,
-  );
+  const [delivery] = await hook.waitFor(1, {
+    where: (d) => (JSON.parse(d.body) as { execution_id: unknown }).execution_id === executionId,
+  });
+  return delivery!;
 }
 
 describe('callback on the HTTP API', () => {

@@ -7,10 +7,11 @@ import { loadConfig } from '../../shared/config.js';
 import { eventually } from '../helpers/eventually.js';
 import { useFaultScene } from '../helpers/fault-scene.js';
 import {
-  startCallbackReceiver,
-  type CallbackReceiver,
-  type Delivery,
-} from '../helpers/callback-receiver.js';
+  startScriptedTarget,
+  type Arrival,
+  type Script,
+  type ScriptedTarget,
+} from '../helpers/scripted-target.js';
 import { envOf } from '../helpers/test-config.js';
 import { dumpRedis } from '../helpers/dump-redis.js';
 
@@ -25,14 +26,14 @@ const SECRET_A = secret();
 const SECRET_B = secret();
 
 /** The `v1,` signatures of a delivery, in header order. */
-function signaturesOf(delivery: Delivery): string[] {
+function signaturesOf(delivery: Arrival): string[] {
   return String(delivery.headers['webhook-signature'] ?? '')
     .split(' ')
     .filter(Boolean);
 }
 
 /** True when `signature` is `v1,` + base64 HMAC-SHA256 of `id.timestamp.body` under the secret's bytes. */
-function signedWith(delivery: Delivery, whsec: string, signature: string): boolean {
+function signedWith(delivery: Arrival, whsec: string, signature: string): boolean {
   const key = Buffer.from(whsec.slice('whsec_'.length), 'base64');
   const id = String(delivery.headers['webhook-id']);
   const timestamp = String(delivery.headers['webhook-timestamp']);
@@ -43,12 +44,13 @@ function signedWith(delivery: Delivery, whsec: string, signature: string): boole
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
-const receivers: CallbackReceiver[] = [];
+const receivers: ScriptedTarget[] = [];
 afterEach(async () => {
   await Promise.all(receivers.splice(0).map((r) => r.close()));
 });
-async function receiver(answer?: (n: number) => number | 'hold'): Promise<CallbackReceiver> {
-  const started = await startCallbackReceiver(answer);
+/** A receiver answering by `reply` (200 `{}` without), closed after the test. */
+async function receiver(reply?: Script): Promise<ScriptedTarget> {
+  const started = await startScriptedTarget({ reply });
   receivers.push(started);
   return started;
 }
@@ -78,7 +80,7 @@ describe('an execution enqueued with a callback', () => {
       { url: `${s.target.url}/hit/done` },
       { callback: `${hook.url}/hook?source=test` },
     );
-    const [delivery] = await hook.waitForDeliveries(1);
+    const [delivery] = await hook.waitFor(1);
     const body = JSON.parse(delivery!.body) as CallbackBody;
     expect(body).toMatchObject({
       execution_id: executionId,
@@ -129,7 +131,7 @@ describe('an execution enqueued with a callback', () => {
       { url: `${s.target.url}/hit/unexpected`, expected_status_code: [201] },
       { callback: `${hook.url}/hook` },
     );
-    const [delivery] = await hook.waitForDeliveries(1);
+    const [delivery] = await hook.waitFor(1);
     expect(JSON.parse(delivery!.body)).toMatchObject({
       execution_id: executionId,
       queue: s.config.queueName,
@@ -146,7 +148,7 @@ describe('an execution enqueued with a callback', () => {
     const hook = await receiver();
     await s.worker({ TASKREST_CALLBACK_SECRETS: `${SECRET_B}, ${SECRET_A}` });
     await s.producer.enqueue({ url: `${s.target.url}/hit/rotated` }, { callback: hook.url });
-    const [delivery] = await hook.waitForDeliveries(1);
+    const [delivery] = await hook.waitFor(1);
     const [first, second, ...more] = signaturesOf(delivery!);
     expect(more).toEqual([]);
     expect(signedWith(delivery!, SECRET_B, first!)).toBe(true);
@@ -155,13 +157,13 @@ describe('an execution enqueued with a callback', () => {
   });
 
   it('redelivers after a 503 with the same webhook-id; the callback execution then completes', async () => {
-    const hook = await receiver((n) => (n === 0 ? 503 : 200));
+    const hook = await receiver([503, 200]);
     await s.worker();
     const { executionId } = await s.producer.enqueue(
       { url: `${s.target.url}/hit/retried` },
       { callback: `${hook.url}/hook` },
     );
-    const [first, second] = await hook.waitForDeliveries(2);
+    const [first, second] = await hook.waitFor(2);
     expect(second!.headers['webhook-id']).toBe(first!.headers['webhook-id']);
     expect(second!.body).toBe(first!.body);
     // Each attempt is signed anew, over its own timestamp.
@@ -171,19 +173,19 @@ describe('an execution enqueued with a callback', () => {
     const { callback } = await bothEnded(executionId);
     expect(callback).toMatchObject({ state: 'completed', output: { status_code: 200 } });
     expect(callback.output?.log.join('\n')).toMatch(/retry 1 in .* after HTTP 503/);
-    expect(hook.deliveries).toHaveLength(2);
+    expect(hook.arrivals).toHaveLength(2);
   });
 
   it('calls back once when its execution parks for a retry and completes later (a park is not an end)', async () => {
     const hook = await receiver();
-    const flaky = await receiver((n) => (n === 0 ? 503 : 200));
+    const flaky = await receiver([503, 200]);
     await s.worker({ TASKREST_INLINE_RETRY_SECONDS: '0.2' });
     const { executionId } = await s.producer.enqueue(
       { url: `${flaky.url}/flaky`, retry_backoff: { initial: 1, maximum: 1, deadline: 60 } },
       { callback: hook.url },
     );
-    const [delivery] = await hook.waitForDeliveries(1);
-    expect(flaky.deliveries).toHaveLength(2);
+    const [delivery] = await hook.waitFor(1);
+    expect(flaky.arrivals).toHaveLength(2);
     expect(JSON.parse(delivery!.body)).toMatchObject({
       state: 'completed',
       output: {
@@ -193,7 +195,7 @@ describe('an execution enqueued with a callback', () => {
     });
     const { original } = await bothEnded(executionId);
     expect(original.state).toBe('completed');
-    expect(hook.deliveries).toHaveLength(1);
+    expect(hook.arrivals).toHaveLength(1);
   });
 
   it('with the same idempotency key twice: one execution and one callback', async () => {
@@ -204,7 +206,7 @@ describe('an execution enqueued with a callback', () => {
     const again = await s.producer.enqueue(task, options);
     expect(again).toEqual({ ...first, duplicate: true });
     await s.worker();
-    await hook.waitForDeliveries(1);
+    await hook.waitFor(1);
     await bothEnded('order-17');
     // Both jobs of the pair ended and nothing else is queued: no second callback can come.
     expect(await s.queue.getJobCounts()).toMatchObject({
@@ -223,7 +225,7 @@ describe('an execution enqueued with a callback', () => {
       'waiting-children': 0,
     });
     expect(s.target.counts.get('once')).toBe(1);
-    expect(hook.deliveries).toHaveLength(1);
+    expect(hook.arrivals).toHaveLength(1);
   });
 
   /** A producer on the scene's queue with `env` over its configuration; closed after the test. */
@@ -248,7 +250,7 @@ describe('an execution enqueued with a callback', () => {
       { url: `${s.target.url}/hit/removed` },
       { callback: hook.url },
     );
-    const [delivery] = await hook.waitForDeliveries(1);
+    const [delivery] = await hook.waitFor(1);
     expect(JSON.parse(delivery!.body)).toMatchObject({
       execution_id: executionId,
       state: 'completed',
@@ -268,7 +270,7 @@ describe('an execution enqueued with a callback', () => {
       { url: `${s.target.url}/hit/sealed` },
       { callback: `${hook.url}/hook?access_token=${token}` },
     );
-    const [delivery] = await hook.waitForDeliveries(1);
+    const [delivery] = await hook.waitFor(1);
     expect(signedWith(delivery!, SECRET_A, signaturesOf(delivery!)[0]!)).toBe(true);
     await bothEnded(executionId);
     const dump = await dumpRedis(s.config);
@@ -291,7 +293,7 @@ describe('an execution enqueued with a callback', () => {
       state: 'failed',
       output: { status: 'error', message: expect.stringMatching(/denied/i) },
     });
-    expect(hook.deliveries).toHaveLength(0);
+    expect(hook.arrivals).toHaveLength(0);
   });
 
   it('enqueueBulk takes a callback per task, beside bare tasks', async () => {
@@ -301,7 +303,7 @@ describe('an execution enqueued with a callback', () => {
       { task: { url: `${s.target.url}/hit/bulk-a` }, callback: hook.url },
       { url: `${s.target.url}/hit/bulk-b` },
     ]);
-    const [delivery] = await hook.waitForDeliveries(1);
+    const [delivery] = await hook.waitFor(1);
     expect(JSON.parse(delivery!.body)).toMatchObject({
       execution_id: withCallback!.executionId,
       state: 'completed',
@@ -312,7 +314,7 @@ describe('an execution enqueued with a callback', () => {
       return execution?.state === 'completed' ? execution : null;
     }, 'the bare task completed');
     expect(other.callback_execution_id).toBeUndefined();
-    expect(hook.deliveries).toHaveLength(1);
+    expect(hook.arrivals).toHaveLength(1);
   });
 
   it('refuses a callback that is not an http(s) URL at enqueue, naming it; nothing is stored', async () => {

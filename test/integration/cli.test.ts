@@ -5,14 +5,15 @@ import type { Config } from '../../shared/config.js';
 import { redisAnswers } from '../../shared/redis-server-process.js';
 import { freePort } from '../helpers/free-port.js';
 import { runCli } from '../helpers/run-cli.js';
-import { startTargetServer, type TargetServer } from '../helpers/target-server.js';
+import type { ScriptedTarget } from '../helpers/scripted-target.js';
+import { startTargetServer } from '../helpers/target-server.js';
 import { startTaskrest, type TaskrestProcess } from '../helpers/taskrest-process.js';
 import { deleteTestKeys, envOf, testConfig } from '../helpers/test-config.js';
 import { SEED_OUTPUT_KEYS } from '../helpers/seed-output-keys.js';
 
 /** The `taskrest` command as a user runs it: real processes, real Redis, real target. */
 describe('taskrest CLI', () => {
-  let target: TargetServer;
+  let target: ScriptedTarget;
   let config: Config | undefined;
   let env: Record<string, string>;
   const processes: TaskrestProcess[] = [];

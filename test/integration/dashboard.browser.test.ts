@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiHarness, type ApiHarness } from '../helpers/api-harness.js';
-import { startTargetServer, type TargetServer } from '../helpers/target-server.js';
+import type { ScriptedTarget } from '../helpers/scripted-target.js';
+import { startTargetServer } from '../helpers/target-server.js';
 import { CONNECTOR_OUTPUT_ORDER } from '../helpers/seed-output-keys.js';
 
 /** Debian's chromium (`command -v chromium` finds it; .ci/run installs it). */
@@ -23,7 +24,7 @@ const SECRETS = {
 };
 
 let h: ApiHarness;
-let target: TargetServer;
+let target: ScriptedTarget;
 let browser: Browser;
 const ids: { completed?: number; failed?: number } = {};
 

@@ -2,7 +2,8 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../helpers/harness.js';
-import { startTargetServer, type TargetServer } from '../helpers/target-server.js';
+import type { ScriptedTarget } from '../helpers/scripted-target.js';
+import { startTargetServer } from '../helpers/target-server.js';
 import { SEED_OUTPUT_KEYS } from '../helpers/seed-output-keys.js';
 
 /**
@@ -10,7 +11,7 @@ import { SEED_OUTPUT_KEYS } from '../helpers/seed-output-keys.js';
  * against a real HTTP server on loopback, outputs read back from the jobs.
  */
 describe('REST tasks end to end', () => {
-  let target: TargetServer;
+  let target: ScriptedTarget;
   let h: Harness;
 
   beforeAll(async () => {
@@ -22,7 +23,7 @@ describe('REST tasks end to end', () => {
     await target.close();
   });
 
-  const lastSeen = () => target.seen.at(-1)!;
+  const lastSeen = () => target.arrivals.at(-1)!;
 
   it('runs the TaskREST joke example: GET a URL, read a field of the JSON', async () => {
     const execution = await h.run({ url: `${target.url}/jokes/random` });

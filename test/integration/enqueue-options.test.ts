@@ -1,10 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApiServer, type ApiServer } from '../../api/create-api-server.js';
 import { createLogger } from '../../shared/logger.js';
-import { eventually } from '../helpers/eventually.js';
 import { useFaultScene } from '../helpers/fault-scene.js';
-import { startHttpTestServer, type HttpTestServer } from '../helpers/http-test-server.js';
 import { runCli } from '../helpers/run-cli.js';
+import { startScriptedTarget, type ScriptedTarget } from '../helpers/scripted-target.js';
 import { envOf } from '../helpers/test-config.js';
 
 /*
@@ -14,25 +13,14 @@ import { envOf } from '../helpers/test-config.js';
  * notes when (wall clock, as BullMQ's delays are) each request came.
  */
 
-interface Arrival {
-  path: string;
-  at: number;
-}
-
 describe('enqueue options', () => {
   const s = useFaultScene();
   let api: ApiServer;
   let url: string;
-  let target: HttpTestServer & { arrivals: Arrival[] };
+  let target: ScriptedTarget;
 
   beforeEach(async () => {
-    const arrivals: Arrival[] = [];
-    const server = await startHttpTestServer((req, res) => {
-      arrivals.push({ path: req.url ?? '/', at: Date.now() });
-      req.resume();
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-    });
-    target = Object.assign(server, { arrivals });
+    target = await startScriptedTarget();
     api = await createApiServer(s.config, createLogger(s.config));
     url = await api.listen({ host: '127.0.0.1', port: 0 });
   });
@@ -49,8 +37,7 @@ describe('enqueue options', () => {
     });
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
   };
-  const arrivalOf = (path: string) =>
-    eventually(() => target.arrivals.find((a) => a.path === path), `a request to ${path}`);
+  const arrivalOf = async (path: string) => (await target.waitFor(1, { path }))[0]!;
 
   it('delay and run_at hold a task back: it never arrives before its time', async () => {
     await s.worker();
@@ -71,8 +58,8 @@ describe('enqueue options', () => {
     await arrivalOf('/past');
     expect(target.arrivals.map((a) => a.path)).toEqual(['/past']);
     // Late is allowed (a loaded machine), early never.
-    expect((await arrivalOf('/delayed')).at).toBeGreaterThanOrEqual(delayedAt + 2000);
-    expect((await arrivalOf('/run-at')).at).toBeGreaterThanOrEqual(Date.parse(runAt));
+    expect((await arrivalOf('/delayed')).wallClockAt).toBeGreaterThanOrEqual(delayedAt + 2000);
+    expect((await arrivalOf('/run-at')).wallClockAt).toBeGreaterThanOrEqual(Date.parse(runAt));
   });
 
   it('priority: with one worker slot, the executions run highest priority (1) first', async () => {
@@ -82,7 +69,7 @@ describe('enqueue options', () => {
       expect(r.body.state).toBe('prioritized');
     }
     await s.worker({ WORKER_CONCURRENCY: '1' });
-    await eventually(() => target.arrivals.length === order.length, 'every execution ran');
+    await target.waitFor(order.length);
     expect(target.arrivals.map((a) => a.path)).toEqual(['/p1', '/p2', '/p3', '/p4', '/p5']);
   });
 

@@ -62,7 +62,7 @@ afterEach(() => {
   oauth.expiresInS = 3600;
   oauth.delayMs = 0;
   oauth.failWith = undefined;
-  api.authorizations.length = 0;
+  api.clear();
 });
 
 describe('grants in one worker', () => {
@@ -82,12 +82,12 @@ describe('grants in one worker', () => {
       basic: `orders-client:${CLIENT_SECRET}`,
       form: { scope: 'orders:read orders:write', audience: 'https://orders.example' },
     });
-    expect(api.authorizations).toEqual([`Bearer ${request?.accessToken}`]);
+    expect(api.authorizations()).toEqual([`Bearer ${request?.accessToken}`]);
 
     const again = await harness.run({ url: `${api.url}/orders/2`, grant: 'orders' });
     expect(again.output?.status).toBe('success');
     expect(oauth.requests).toHaveLength(1); // cached
-    expect(api.authorizations[1]).toBe(`Bearer ${request?.accessToken}`);
+    expect(api.authorizations()[1]).toBe(`Bearer ${request?.accessToken}`);
   });
 
   it('fetches a new token shortly before the old one expires', async () => {
@@ -101,7 +101,7 @@ describe('grants in one worker', () => {
     expect(oauth.requests).toHaveLength(2);
     const [first, second] = oauth.requests;
     expect(second?.accessToken).not.toBe(first?.accessToken);
-    expect(api.authorizations.at(-1)).toBe(`Bearer ${second?.accessToken}`);
+    expect(api.authorizations().at(-1)).toBe(`Bearer ${second?.accessToken}`);
     // refresh_token grant: the configured refresh token first, then the one the server rotated to.
     expect(first).toMatchObject({
       grantType: 'refresh_token',
@@ -115,14 +115,14 @@ describe('grants in one worker', () => {
     await harness.run({ url: `${api.url}/orders`, grant: 'orders' });
     const before = oauth.requests.length;
     // The cached token is revoked: the resource server answers 401 to it from now on.
-    const cachedToken = api.authorizations.at(-1)?.slice(7) ?? '';
+    const cachedToken = api.authorizations().at(-1)?.slice(7) ?? '';
     api.revoked.add(cachedToken);
-    api.authorizations.length = 0;
+    api.clear();
     const { output } = await harness.run({ url: `${api.url}/orders`, grant: 'orders' });
     expect(output).toMatchObject({ status: 'success', status_code: 200 });
     expect(oauth.requests).toHaveLength(before + 1);
     const renewed = oauth.requests.at(-1)?.accessToken;
-    expect(api.authorizations).toEqual([`Bearer ${cachedToken}`, `Bearer ${renewed}`]);
+    expect(api.authorizations()).toEqual([`Bearer ${cachedToken}`, `Bearer ${renewed}`]);
     expect(renewed).not.toBe(cachedToken);
     expect(output?.log.join('\n')).toMatch(/response HTTP 401.*\n.*credentials refused: renewing/);
 
@@ -139,7 +139,7 @@ describe('grants in one worker', () => {
       const before = oauth.requests.length;
       const { output } = await harness.run({ url: `${refusing.url}/x`, grant: 'orders' });
       expect(output).toMatchObject({ status: 'error', status_code: 401 });
-      expect(refusing.authorizations).toHaveLength(2);
+      expect(refusing.authorizations()).toHaveLength(2);
       expect(oauth.requests).toHaveLength(before + 1);
     } finally {
       await refusing.close();
@@ -153,7 +153,7 @@ describe('grants in one worker', () => {
       status_code: null,
       message: 'grant "nope" is not configured (GRANTS_FILE)',
     });
-    expect(api.authorizations).toEqual([]);
+    expect(api.authorizations()).toEqual([]);
     expect(oauth.requests).toEqual([]);
   });
 
@@ -167,7 +167,7 @@ describe('grants in one worker', () => {
         message: `grant "orders": token endpoint ${oauth.tokenUrl} answered HTTP 401 (invalid_client)`,
       });
       expect(JSON.stringify(output)).not.toContain(CLIENT_SECRET);
-      expect(api.authorizations).toEqual([]);
+      expect(api.authorizations()).toEqual([]);
     } finally {
       await other.close();
     }
@@ -195,7 +195,7 @@ describe('grants under the outbound policy', () => {
       /^grant "orders": token endpoint http:\/\/127\.0\.0\.1:\d+\/token failed: destination denied by the outbound policy: 127\.0\.0\.1 \(TASKREST_OUTBOUND_DENY_CIDRS 127\.0\.0\.1\/32\)$/,
     );
     expect(oauth.requests).toHaveLength(0);
-    expect(api.authorizations).toHaveLength(0);
+    expect(api.authorizations()).toHaveLength(0);
   });
 });
 
@@ -235,7 +235,7 @@ describe('grants shared by worker processes', () => {
 
       expect(oauth.requests).toHaveLength(1);
       const token = oauth.requests[0]?.accessToken ?? '';
-      expect(new Set(slowApi.authorizations)).toEqual(new Set([`Bearer ${token}`]));
+      expect(new Set(slowApi.authorizations())).toEqual(new Set([`Bearer ${token}`]));
       // Both processes ran jobs with it: one fetched it, the other took it from Redis.
       const logs = workers.map((w) => w.output());
       expect(logs.filter((l) => l.includes('grant token fetched'))).toHaveLength(1);

@@ -3,7 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { taskJsonSchema } from '../../shared/task-schema.js';
 import { startApiHarness, type ApiHarness } from '../helpers/api-harness.js';
-import { startTargetServer, type TargetServer } from '../helpers/target-server.js';
+import type { ScriptedTarget } from '../helpers/scripted-target.js';
+import { startTargetServer } from '../helpers/target-server.js';
 
 const TOKEN = 'openapi-test-token';
 
@@ -22,7 +23,7 @@ function documentedPath(url: string): string {
 }
 
 let h: ApiHarness;
-let target: TargetServer;
+let target: ScriptedTarget;
 let document: any;
 
 /** A GET whose body is read in full: an unread body would hold its connection, and close(), open. */

@@ -1,10 +1,14 @@
-import type http from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { META_KEY } from '../../shared/job-envelope.js';
 import type { ParkedExecution } from '../../shared/parked-execution.js';
 import { eventually } from '../helpers/eventually.js';
 import { useFaultScene } from '../helpers/fault-scene.js';
-import { startHttpTestServer, type HttpTestServer } from '../helpers/http-test-server.js';
+import {
+  startScriptedTarget,
+  type Answer,
+  type ScriptedTarget,
+  type ScriptedTargetOptions,
+} from '../helpers/scripted-target.js';
 
 /*
  * Retry waits longer than TASKREST_INLINE_RETRY_SECONDS: the execution is
@@ -13,48 +17,20 @@ import { startHttpTestServer, type HttpTestServer } from '../helpers/http-test-s
  * real `taskrest worker` processes, real loopback targets.
  */
 
-/** What a scripted target saw: one entry per request, in order of arrival. */
-interface Arrival {
-  at: number;
-  path: string;
-}
-
-interface ScriptedTarget extends HttpTestServer {
-  readonly arrivals: Arrival[];
-  /** Arrivals for `path`. */
-  to(path: string): Arrival[];
-}
-
-const targets: HttpTestServer[] = [];
+const targets: ScriptedTarget[] = [];
 afterEach(async () => {
   await Promise.all(targets.splice(0).map((t) => t.close()));
 });
 
-/** A target whose `reply` is told how many requests (0-based) came before this one, in all. */
-async function scripted(
-  reply: (n: number, res: http.ServerResponse, path: string) => void,
-): Promise<ScriptedTarget> {
-  const arrivals: Arrival[] = [];
-  const server = await startHttpTestServer((req, res) => {
-    const at = performance.now();
-    const path = req.url ?? '/';
-    req.resume();
-    req.on('end', () => {
-      const n = arrivals.length;
-      arrivals.push({ at, path });
-      reply(n, res, path);
-    });
-  });
-  targets.push(server);
-  return Object.assign(server, {
-    arrivals,
-    to: (path: string) => arrivals.filter((a) => a.path === path),
-  });
+/** A target answering by `script`, closed after the test. */
+async function scripted(script: ScriptedTargetOptions): Promise<ScriptedTarget> {
+  const target = await startScriptedTarget(script);
+  targets.push(target);
+  return target;
 }
 
-function status(res: http.ServerResponse, code: number, headers: Record<string, string> = {}) {
-  res.writeHead(code, { 'content-type': 'application/json', ...headers });
-  res.end(JSON.stringify({ status: code }));
+function status(code: number, headers: Record<string, string> = {}): Answer {
+  return { status: code, headers, body: { status: code } };
 }
 
 /** The parked execution stored on a job's data, if any. */
@@ -72,7 +48,7 @@ describe('a retry wait longer than TASKREST_INLINE_RETRY_SECONDS', () => {
   const s = useFaultScene();
 
   it('parks the job as delayed and frees the slot: another task runs during the wait', async () => {
-    const target = await scripted((_n, res, path) => status(res, path === '/flaky' ? 503 : 200));
+    const target = await scripted({ routes: { '/flaky': status(503) }, reply: status(200) });
     const worker = await s.worker({ WORKER_CONCURRENCY: '1' });
     const { executionId } = await s.producer.enqueue({
       url: `${target.url}/flaky`,
@@ -101,12 +77,12 @@ describe('a retry wait longer than TASKREST_INLINE_RETRY_SECONDS', () => {
     const done = await s.producer.waitForResult(other.executionId, { timeoutMs: 20_000 });
     expect(done).toMatchObject({ state: 'completed', output: { status: 'success' } });
     expect(await s.queue.getJobState(id)).toBe('delayed');
-    expect(target.to('/flaky')).toHaveLength(1);
+    expect(target.arrivalsOf({ path: '/flaky' })).toHaveLength(1);
     expect((await s.queue.getJob(String(other.executionId)))?.processedBy).toBe(worker.name);
   });
 
   it('survives kill -9 during the wait: a new worker finishes the same execution once', async () => {
-    const target = await scripted((n, res) => status(res, n === 0 ? 503 : 200));
+    const target = await scripted({ routes: { '/flaky': [status(503), status(200)] } });
     const first = await s.worker({ WORKER_CONCURRENCY: '1' });
     const { executionId } = await s.producer.enqueue({
       url: `${target.url}/flaky`,
@@ -148,7 +124,7 @@ describe('a retry wait longer than TASKREST_INLINE_RETRY_SECONDS', () => {
   });
 
   it('ends with the deadline error at the next pickup when the deadline passed during the wait', async () => {
-    const target = await scripted((_n, res) => status(res, 503));
+    const target = await scripted({ reply: status(503) });
     const env = { TASKREST_INLINE_RETRY_SECONDS: '1' };
     const first = await s.worker(env);
     const { executionId } = await s.producer.enqueue({
@@ -193,9 +169,10 @@ describe('a 429 with Retry-After on a rate-limited queue', () => {
   const s = useFaultScene();
 
   it('holds back the whole queue: no task of it is sent by any worker during Retry-After', async () => {
-    const target = await scripted((n, res) =>
-      n === 0 ? status(res, 429, { 'retry-after': '3' }) : status(res, 200),
-    );
+    const target = await scripted({
+      // The first request of all, whichever task sent it.
+      reply: ({ index }) => (index === 0 ? status(429, { 'retry-after': '3' }) : status(200)),
+    });
     // The queue's rate limit (BullMQ's own): one task every 2 s, whichever worker runs it.
     await s.queue.setGlobalRateLimit(1, 2000);
     await Promise.all([s.worker(), s.worker()]);
@@ -221,7 +198,7 @@ describe('a 429 with Retry-After on a rate-limited queue', () => {
       expect(arrival.at - t429, arrival.path).toBeGreaterThanOrEqual(3000 - slackMs);
     }
     // The task that got the 429 was retried, with the hold in its log.
-    const retried = target.to(limited?.path ?? '');
+    const retried = target.arrivalsOf({ path: limited?.path ?? '' });
     expect(retried).toHaveLength(2);
     const id = String(tasks[Number(limited?.path.split('/').pop())]?.executionId);
     const output = (await s.producer.getExecution(id))?.output;

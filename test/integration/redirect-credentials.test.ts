@@ -4,7 +4,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { startOAuthTestServer, type OAuthTestServer } from '../helpers/oauth-test-server.js';
-import { startRecordingServer, type RecordingServer } from '../helpers/recording-server.js';
+import {
+  startScriptedTarget,
+  type ScriptedTarget,
+  type ScriptedTargetOptions,
+} from '../helpers/scripted-target.js';
 
 /*
  * Credentials stay with their origin: on a redirect to another origin (here
@@ -14,15 +18,26 @@ import { startRecordingServer, type RecordingServer } from '../helpers/recording
  */
 let dir: string;
 let oauth: OAuthTestServer;
-let first: RecordingServer;
-let second: RecordingServer;
+let first: ScriptedTarget;
+let second: ScriptedTarget;
 let harness: Harness;
+
+/** `/to?url=U` answers a 302 to U; any other path 200. */
+const redirecting: ScriptedTargetOptions = {
+  routes: {
+    '/to': (arrival) => ({
+      status: 302,
+      headers: { location: arrival.query.get('url') ?? '/' },
+      body: '',
+    }),
+  },
+};
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'taskrest-redirect-'));
   oauth = await startOAuthTestServer();
-  first = await startRecordingServer();
-  second = await startRecordingServer();
+  first = await startScriptedTarget(redirecting);
+  second = await startScriptedTarget(redirecting);
   const grants = join(dir, 'grants.json');
   writeFileSync(
     grants,
@@ -43,30 +58,30 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 beforeEach(() => {
-  first.seen.length = 0;
-  second.seen.length = 0;
+  first.clear();
+  second.clear();
 });
 
-const via = (server: RecordingServer, target: string) =>
+const via = (server: ScriptedTarget, target: string) =>
   `${server.url}/to?url=${encodeURIComponent(target)}`;
 
 describe('credentials on redirects', () => {
   it('sends a grant token to the first origin only', async () => {
     const { output } = await harness.run({ url: via(first, `${second.url}/end`), grant: 'api' });
     expect(output?.status).toBe('success');
-    expect(first.seen[0]?.headers.authorization).toMatch(/^Bearer .+/);
-    expect(second.seen).toHaveLength(1);
-    expect(second.seen[0]?.headers.authorization).toBeUndefined();
+    expect(first.arrivals[0]?.headers.authorization).toMatch(/^Bearer .+/);
+    expect(second.arrivals).toHaveLength(1);
+    expect(second.arrivals[0]?.headers.authorization).toBeUndefined();
   });
 
   it('keeps the grant token on a redirect within the origin', async () => {
     const { output } = await harness.run({ url: via(first, `${first.url}/end`), grant: 'api' });
     expect(output?.status).toBe('success');
-    expect(first.seen.map((s) => s.headers.authorization)).toEqual([
-      first.seen[0]?.headers.authorization,
-      first.seen[0]?.headers.authorization,
+    expect(first.arrivals.map((s) => s.headers.authorization)).toEqual([
+      first.arrivals[0]?.headers.authorization,
+      first.arrivals[0]?.headers.authorization,
     ]);
-    expect(first.seen[1]?.headers.authorization).toMatch(/^Bearer .+/);
+    expect(first.arrivals[1]?.headers.authorization).toMatch(/^Bearer .+/);
   });
 
   it("drops the task's own Authorization and Cookie headers on a change of origin", async () => {
@@ -76,17 +91,17 @@ describe('credentials on redirects', () => {
     };
     const cross = await harness.run({ ...task, url: via(first, `${second.url}/end`) });
     expect(cross.output?.status).toBe('success');
-    expect(first.seen[0]?.headers).toMatchObject({
+    expect(first.arrivals[0]?.headers).toMatchObject({
       authorization: 'Basic dXNlcjpwYXNz',
       cookie: 'session=s3cr3t',
     });
-    expect(second.seen[0]?.headers.authorization).toBeUndefined();
-    expect(second.seen[0]?.headers.cookie).toBeUndefined();
-    expect(second.seen[0]?.headers['x-trace']).toBe('kept');
+    expect(second.arrivals[0]?.headers.authorization).toBeUndefined();
+    expect(second.arrivals[0]?.headers.cookie).toBeUndefined();
+    expect(second.arrivals[0]?.headers['x-trace']).toBe('kept');
 
     const same = await harness.run({ ...task, url: via(first, `${first.url}/end`) });
     expect(same.output?.status).toBe('success');
-    expect(first.seen[2]?.headers).toMatchObject({
+    expect(first.arrivals[2]?.headers).toMatchObject({
       authorization: 'Basic dXNlcjpwYXNz',
       cookie: 'session=s3cr3t',
     });
@@ -98,7 +113,7 @@ describe('credentials on redirects', () => {
       headers: { Cookie: 'id=abc' },
     });
     expect(output?.status).toBe('success');
-    expect(first.seen[0]?.headers.cookie).toBe('id=abc');
-    expect(second.seen[0]?.headers.cookie).toBeUndefined();
+    expect(first.arrivals[0]?.headers.cookie).toBe('id=abc');
+    expect(second.arrivals[0]?.headers.cookie).toBeUndefined();
   });
 });

@@ -7,9 +7,14 @@ import { producerOptionsOf } from '../../producer/task-producer-options.js';
 import { startTaskWorker } from '../../worker/runtime/task-worker.js';
 import { eventually } from '../helpers/eventually.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
-import { startHttpTestServer, type HttpTestServer } from '../helpers/http-test-server.js';
 import { deleteTestKeys, testConfig } from '../helpers/test-config.js';
 import { freePort } from '../helpers/free-port.js';
+import {
+  startScriptedTarget,
+  type Answer,
+  type ReplyFunction,
+  type ScriptedTarget,
+} from '../helpers/scripted-target.js';
 
 /*
  * Retries end to end: producer → Redis → a real worker → axios-retry over the
@@ -17,21 +22,8 @@ import { freePort } from '../helpers/free-port.js';
  * the server sees the attempts arrive.
  */
 
-/** What a scripted server saw: one entry per request, in order. */
-interface Arrival {
-  at: number;
-  method: string;
-  body: string;
-}
-
-interface ScriptedServer extends HttpTestServer {
-  readonly arrivals: Arrival[];
-  /** Gaps between consecutive arrivals, in ms. */
-  gaps(): number[];
-}
-
 let h: Harness;
-const servers: HttpTestServer[] = [];
+const servers: ScriptedTarget[] = [];
 
 beforeAll(() => {
   h = startHarness();
@@ -43,31 +35,21 @@ afterAll(async () => {
   await h.close();
 });
 
-/** A server whose `reply` is told the number (0-based) of the request it answers. */
-async function scripted(
-  reply: (n: number, res: http.ServerResponse, req: http.IncomingMessage) => void,
-): Promise<ScriptedServer> {
-  const arrivals: Arrival[] = [];
-  const server = await startHttpTestServer((req, res) => {
-    const at = performance.now();
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const n = arrivals.length;
-      arrivals.push({ at, method: req.method ?? '', body: Buffer.concat(chunks).toString() });
-      reply(n, res, req);
-    });
-  });
+/** A server answering by `reply` (`arrival.index` numbers the requests), closed after the test. */
+async function scripted(reply: ReplyFunction): Promise<ScriptedTarget> {
+  const server = await startScriptedTarget({ reply });
   servers.push(server);
-  return Object.assign(server, {
-    arrivals,
-    gaps: () => arrivals.slice(1).map((a, i) => a.at - (arrivals[i]?.at ?? 0)),
-  });
+  return server;
 }
 
-function status(res: http.ServerResponse, code: number, headers: Record<string, string> = {}) {
-  res.writeHead(code, { 'content-type': 'application/json', ...headers });
-  res.end(JSON.stringify({ status: code }));
+/** Gaps between consecutive arrivals, in ms. */
+function gapsOf(server: ScriptedTarget): number[] {
+  const { arrivals } = server;
+  return arrivals.slice(1).map((a, i) => a.at - (arrivals[i]?.at ?? 0));
+}
+
+function status(code: number, headers: Record<string, string> = {}): Answer {
+  return { status: code, headers, body: { status: code } };
 }
 
 /**
@@ -86,7 +68,7 @@ function retryLines(log: readonly string[] | undefined): string[] {
 
 describe('retry_status_code and retry_backoff', () => {
   it('503 twice then 200: success, waits of initial * multiplier^(n-1), a log line per retry', async () => {
-    const server = await scripted((n, res) => status(res, n < 2 ? 503 : 200));
+    const server = await scripted(({ index }) => status(index < 2 ? 503 : 200));
     const execution = await h.run({
       url: `${server.url}/flaky`,
       retry_backoff: { initial: 1, multiplier: 2, maximum: 10, deadline: 30 },
@@ -94,7 +76,7 @@ describe('retry_status_code and retry_backoff', () => {
     expect(execution.state).toBe('completed');
     expect(execution.output).toMatchObject({ status: 'success', status_code: 200 });
     expect(server.arrivals).toHaveLength(3);
-    const [first, second] = server.gaps();
+    const [first, second] = gapsOf(server);
     expectWait(first, 1000);
     expectWait(second, 2000);
     expect(retryLines(execution.output?.log)).toEqual([
@@ -107,7 +89,7 @@ describe('retry_status_code and retry_backoff', () => {
   });
 
   it('a POST is retried on a retry_status_code too, its body sent again unchanged', async () => {
-    const server = await scripted((n, res) => status(res, n === 0 ? 502 : 201));
+    const server = await scripted(({ index }) => status(index === 0 ? 502 : 201));
     const execution = await h.run({
       url: `${server.url}/orders`,
       method: 'post',
@@ -125,14 +107,14 @@ describe('retry_status_code and retry_backoff', () => {
   });
 
   it('the 1 s minimum holds for initial 0, and statuses not in retry_status_code are not retried', async () => {
-    const server = await scripted((n, res) => status(res, n === 0 ? 429 : 500));
+    const server = await scripted(({ index }) => status(index === 0 ? 429 : 500));
     const execution = await h.run({
       url: `${server.url}/`,
       retry_status_code: [429],
       retry_backoff: { initial: 0, maximum: 0, deadline: 30 },
     });
     expect(server.arrivals).toHaveLength(2);
-    expectWait(server.gaps()[0], 1000);
+    expectWait(gapsOf(server)[0], 1000);
     expect(execution.output).toMatchObject({
       status: 'error',
       status_code: 500,
@@ -141,7 +123,7 @@ describe('retry_status_code and retry_backoff', () => {
   });
 
   it('503 forever: error at the deadline, the message says the deadline stopped retrying', async () => {
-    const server = await scripted((_n, res) => status(res, 503));
+    const server = await scripted(() => status(503));
     // Attempts at 0, 1 and 3 s; the next would start at 7 s, past the 3.9 s deadline.
     const started = performance.now();
     const execution = await h.run({
@@ -165,17 +147,17 @@ describe('retry_status_code and retry_backoff', () => {
   });
 
   it('Retry-After is honoured when longer than the backoff, beyond maximum, up to the deadline', async () => {
-    const server = await scripted((n, res) => {
-      if (n === 0) return status(res, 503, { 'retry-after': '2' });
-      if (n === 1) return status(res, 503, { 'retry-after': '4' });
-      status(res, 200);
+    const server = await scripted(({ index }) => {
+      if (index === 0) return status(503, { 'retry-after': '2' });
+      if (index === 1) return status(503, { 'retry-after': '4' });
+      return status(200);
     });
     const execution = await h.run({
       url: `${server.url}/busy`,
       retry_backoff: { initial: 1, multiplier: 1, maximum: 3, deadline: 60 },
     });
     expect(execution.output).toMatchObject({ status: 'success', status_code: 200 });
-    const [first, second] = server.gaps();
+    const [first, second] = gapsOf(server);
     expectWait(first, 2000);
     // Longer than maximum (3 s): retrying earlier than asked only wastes an attempt.
     expectWait(second, 4000);
@@ -186,7 +168,7 @@ describe('retry_status_code and retry_backoff', () => {
   });
 
   it('a Retry-After that ends past the deadline: no retry, the deadline error at once', async () => {
-    const server = await scripted((_n, res) => status(res, 503, { 'retry-after': '3600' }));
+    const server = await scripted(() => status(503, { 'retry-after': '3600' }));
     const started = performance.now();
     const execution = await h.run({
       url: `${server.url}/busy`,
@@ -209,7 +191,10 @@ describe('network errors', () => {
     const received: string[] = [];
     const late = http.createServer((req, res) => {
       req.on('data', (c: Buffer) => received.push(c.toString()));
-      req.on('end', () => status(res, 201));
+      req.on('end', () => {
+        res.writeHead(201, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ status: 201 }));
+      });
     });
     // Comes up on the refused port after the first attempt, before the retry.
     const listening = setTimeout(() => late.listen(port, '127.0.0.1'), 300);
@@ -250,11 +235,12 @@ describe('network errors', () => {
   });
 
   it('a reset mid-body is retried for a GET, not for a POST (it may have reached the server)', async () => {
-    const server = await scripted((n, res, req) => {
-      if (req.method === 'GET' && n > 0) return status(res, 200);
+    const server = await scripted(({ index, method }, res) => {
+      if (method === 'GET' && index > 0) return status(200);
       res.writeHead(200, { 'content-type': 'text/plain', 'content-length': '100000' });
       res.write(Buffer.alloc(5000, 'a'));
       setTimeout(() => res.socket?.destroy(), 50);
+      return undefined;
     });
     const get = await h.run({ url: `${server.url}/get`, retry_backoff: { deadline: 30 } });
     expect(get.output).toMatchObject({ status: 'success', status_code: 200 });
@@ -262,7 +248,7 @@ describe('network errors', () => {
       `retry 1 in 1.0 s after connection closed by 127.0.0.1:${server.port} before the response was complete`,
     ]);
 
-    server.arrivals.length = 0;
+    server.clear();
     const post = await h.run({
       url: `${server.url}/post`,
       method: 'post',
@@ -281,7 +267,7 @@ describe('network errors', () => {
 describe('shutdown during a retry wait', () => {
   it('cuts the wait short, hands the job back to waiting, and the next worker finishes it', async () => {
     let healthy = false;
-    const server = await scripted((_n, res) => status(res, healthy ? 200 : 503));
+    const server = await scripted(() => status(healthy ? 200 : 503));
     // The 30 s wait is slept in the worker here (parked waits: parked-retries.test.ts).
     const config = testConfig({
       TASKREST_SHUTDOWN_GRACE_SECONDS: '0.5',

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../shared/config.js';
 import type { Schedule } from '../../shared/schedule-settings.js';
-import { startArrivalsTarget, type ArrivalsTarget } from '../helpers/arrivals-target.js';
 import { eventually } from '../helpers/eventually.js';
 import { freePort } from '../helpers/free-port.js';
+import { startScriptedTarget, type ScriptedTarget } from '../helpers/scripted-target.js';
 import { startTaskrest, type TaskrestProcess } from '../helpers/taskrest-process.js';
 import { deleteTestKeys, envOf, testConfig } from '../helpers/test-config.js';
 import { TestQueue } from '../helpers/test-queue.js';
@@ -66,17 +66,32 @@ async function completedTicks(queue: TestQueue): Promise<{ due: number; arrival:
     .sort((a, b) => a.due - b.due);
 }
 
+/** The requests that reached the target so far, and the completed executions, read together. */
+interface TickSnapshot {
+  arrivals: number;
+  ticks: { due: number; arrival: number }[];
+}
+
+/**
+ * Waits for a moment when every arrival so far has completed: the schedule
+ * goes on running, and an arrival's execution completes a little after it,
+ * so a count read at any other moment may be one short.
+ */
+function settledTicks(target: ScriptedTarget, queue: TestQueue): Promise<TickSnapshot> {
+  return eventually(async () => {
+    const arrivals = target.arrivalsOf({ path: TICK }).length;
+    const ticks = await completedTicks(queue);
+    return ticks.length === arrivals && { arrivals, ticks };
+  }, 'every arrival completed');
+}
+
 /**
  * Each tick ran once: every arrival at the target is claimed by exactly one
  * completed execution, and the executions' due times are distinct whole
  * seconds apart (a duplicate would be an arrival no execution claims, or
  * two executions of one due time).
  */
-function expectOncePerTick(
-  target: ArrivalsTarget,
-  ticks: { due: number; arrival: number }[],
-): void {
-  const arrivals = target.at(TICK).length;
+function expectOncePerTick({ arrivals, ticks }: TickSnapshot): void {
   const claimed = ticks.map((t) => t.arrival).sort((a, b) => a - b);
   expect(new Set(claimed).size).toBe(claimed.length);
   expect(claimed.length).toBe(arrivals);
@@ -90,13 +105,16 @@ function expectOncePerTick(
 
 describe('a schedule every second, with 2 worker and 2 API processes', () => {
   let config: Config;
-  let target: ArrivalsTarget;
+  let target: ScriptedTarget;
   let fleet: Fleet;
   let queue: TestQueue;
 
   beforeAll(async () => {
     config = testConfig();
-    target = await startArrivalsTarget();
+    // Each answer numbers its request, so that a completed execution names the arrival it made.
+    target = await startScriptedTarget({
+      reply: (arrival) => ({ body: { arrival: arrival.index + 1 } }),
+    });
     fleet = new Fleet(config);
     await fleet.start();
     queue = new TestQueue(config);
@@ -119,44 +137,42 @@ describe('a schedule every second, with 2 worker and 2 API processes', () => {
     expect((await fleet.call(1, 'GET', '/api/schedules/tick')).status).toBe(200);
 
     // About once a second over an observed span, never twice per tick.
-    await target.waitFor(TICK, 6, 30_000);
+    await target.waitFor(6, { path: TICK, timeoutMs: 30_000 });
     const observed = await eventually(async () => {
       const ticks = await completedTicks(queue);
       return ticks.length >= 6 && ticks;
     }, 'six completed ticks');
-    const arrivals = target.at(TICK);
-    const spanSeconds = (arrivals.at(-1)!.at - arrivals[0]!.at) / 1000;
+    const arrivals = target.arrivalsOf({ path: TICK });
+    const spanSeconds = (arrivals.at(-1)!.wallClockAt - arrivals[0]!.wallClockAt) / 1000;
     expect(arrivals.length).toBeLessThanOrEqual(Math.round(spanSeconds) + 2);
     // Fewer on a loaded machine (a tick found late is run once, the missed ones skipped), never more.
     expect(arrivals.length).toBeGreaterThanOrEqual(Math.floor(spanSeconds * 0.5));
-    expectOncePerTick(target, await completedTicks(queue));
+    expectOncePerTick(await settledTicks(target, queue));
     expect(observed.length).toBeGreaterThanOrEqual(6);
 
     // All four stop (each exits 0), stay down a while, start again: the runs go on.
     expect(await fleet.stop()).toEqual([0, 0, 0, 0]);
-    const beforeRestart = target.at(TICK).length;
+    const beforeRestart = target.arrivalsOf({ path: TICK }).length;
     await new Promise((resolve) => setTimeout(resolve, 2500));
-    expect(target.at(TICK).length).toBe(beforeRestart);
+    expect(target.arrivalsOf({ path: TICK }).length).toBe(beforeRestart);
     const restartedAt = Date.now();
     await fleet.start();
-    await target.waitFor(TICK, beforeRestart + 5, 30_000);
-    const afterRestart = target.at(TICK).filter((a) => a.at >= restartedAt);
-    const restartSpan = (afterRestart.at(-1)!.at - afterRestart[0]!.at) / 1000;
+    await target.waitFor(beforeRestart + 5, { path: TICK, timeoutMs: 30_000 });
+    const afterRestart = target
+      .arrivalsOf({ path: TICK })
+      .filter((a) => a.wallClockAt >= restartedAt);
+    const restartSpan = (afterRestart.at(-1)!.wallClockAt - afterRestart[0]!.wallClockAt) / 1000;
     // The tick due while all were down runs once on restart; then once a second again.
     expect(afterRestart.length).toBeLessThanOrEqual(Math.round(restartSpan) + 2);
-    await eventually(
-      async () => (await completedTicks(queue)).length === target.at(TICK).length,
-      'every arrival completed',
-    );
-    expectOncePerTick(target, await completedTicks(queue));
+    expectOncePerTick(await settledTicks(target, queue));
 
     // Removed through the other API process: no run after a settle time.
     expect((await fleet.call(1, 'DELETE', '/api/schedules/tick')).status).toBe(204);
     expect((await fleet.call(0, 'GET', '/api/schedules/tick')).status).toBe(404);
     await new Promise((resolve) => setTimeout(resolve, 1500));
-    const afterRemoval = target.at(TICK).length;
+    const afterRemoval = target.arrivalsOf({ path: TICK }).length;
     await new Promise((resolve) => setTimeout(resolve, 3000));
-    expect(target.at(TICK).length).toBe(afterRemoval);
+    expect(target.arrivalsOf({ path: TICK }).length).toBe(afterRemoval);
     expect(await queue.getJobCounts('delayed', 'waiting', 'active')).toEqual({
       delayed: 0,
       waiting: 0,

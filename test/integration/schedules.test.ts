@@ -11,9 +11,9 @@ import {
 import { producerOptionsOf } from '../../producer/task-producer-options.js';
 import { META_KEY } from '../../shared/job-envelope.js';
 import { startApiHarness, type ApiHarness } from '../helpers/api-harness.js';
-import { startArrivalsTarget, type ArrivalsTarget } from '../helpers/arrivals-target.js';
 import { eventually } from '../helpers/eventually.js';
 import { runCli } from '../helpers/run-cli.js';
+import { startScriptedTarget, type ScriptedTarget } from '../helpers/scripted-target.js';
 import { envOf } from '../helpers/test-config.js';
 import { TestQueue } from '../helpers/test-queue.js';
 import { jsonCall } from '../helpers/json-call.js';
@@ -22,10 +22,10 @@ const TOKEN = 'schedules-test-token';
 const KEY = randomBytes(32).toString('hex');
 
 let h: ApiHarness;
-let target: ArrivalsTarget;
+let target: ScriptedTarget;
 
 beforeAll(async () => {
-  target = await startArrivalsTarget();
+  target = await startScriptedTarget();
   h = await startApiHarness({ API_TOKENS: TOKEN, TASKREST_SECRET_KEY: KEY });
 });
 afterAll(async () => {
@@ -121,7 +121,7 @@ describe('runs', () => {
       limit: 2,
     });
     expect(put).toMatchObject({ status: 200, body: { every_seconds: 0.3, limit: 2 } });
-    await target.waitFor('/twice', 2);
+    await target.waitFor(2, { path: '/twice' });
     // After the second run BullMQ made no next execution: nothing is pending.
     const done = await eventually(async () => {
       const one = (await call('GET', '/api/schedules/twice')).body;
@@ -131,7 +131,7 @@ describe('runs', () => {
     expect(done.executions).toHaveLength(2);
     // Three more intervals: still two.
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    expect(target.at('/twice')).toHaveLength(2);
+    expect(target.arrivalsOf({ path: '/twice' })).toHaveLength(2);
     expect(await h.queue.getJobCounts('delayed', 'waiting', 'active')).toEqual({
       delayed: 0,
       waiting: 0,
@@ -151,7 +151,7 @@ describe('runs', () => {
       end_at: new Date(endAt).toISOString(),
     });
     expect(put.body.end_at).toBe(new Date(endAt).toISOString());
-    await target.waitFor(`/${id}`, 2);
+    await target.waitFor(2, { path: `/${id}` });
     // Past end_at, the schedule settles with nothing pending, nothing running.
     const ended = await eventually(async () => {
       if (Date.now() < endAt + 500) return false;
@@ -163,7 +163,7 @@ describe('runs', () => {
     const due = ended.executions.map((e: any) => Date.parse(e.run_at));
     expect(due.length).toBeGreaterThanOrEqual(2);
     for (const at of due) expect(at).toBeLessThanOrEqual(endAt);
-    expect(target.at(`/${id}`)).toHaveLength(due.length);
+    expect(target.arrivalsOf({ path: `/${id}` })).toHaveLength(due.length);
     await call('DELETE', `/api/schedules/${id}`);
   });
 
@@ -175,7 +175,7 @@ describe('runs', () => {
       end_at: endAt,
     });
     expect(put.body).toMatchObject({ every_seconds: 3600, limit: 1, end_at: null });
-    await target.waitFor('/once', 1);
+    await target.waitFor(1, { path: '/once' });
     const one = await eventually(async () => {
       const body = (await call('GET', '/api/schedules/once')).body;
       return body.executions.some((e: any) => e.state === 'completed') && body;
@@ -199,8 +199,10 @@ describe('runs', () => {
     expect(put.body.queue).toBe(queue);
     expect(put.body.task.headers.authorization).toBe('[REDACTED]');
     // The first run is due at once; the worker finds the new queue in the registry.
-    await target.waitFor('/sealed', 1);
-    expect(target.at('/sealed')[0]!.headers.authorization).toBe('Bearer very-secret-value');
+    await target.waitFor(1, { path: '/sealed' });
+    expect(target.arrivalsOf({ path: '/sealed' })[0]!.headers.authorization).toBe(
+      'Bearer very-secret-value',
+    );
     const other = new TestQueue(h.config, queue);
     try {
       const one = await eventually(async () => {

@@ -6,12 +6,13 @@ import { TaskProducer } from '../../producer/task-producer.js';
 import type { TaskProducerOptions } from '../../producer/task-producer-options.js';
 import { ConfigError } from '../../shared/errors/index.js';
 import { startTaskWorker, type TaskWorker } from '../../worker/runtime/task-worker.js';
-import { startTargetServer, type TargetServer } from '../helpers/target-server.js';
+import type { ScriptedTarget } from '../helpers/scripted-target.js';
+import { startTargetServer } from '../helpers/target-server.js';
 import { deleteTestKeys, envOf, testConfig } from '../helpers/test-config.js';
 import { TestQueue } from '../helpers/test-queue.js';
 
 describe('new TaskProducer(options) against the real Redis', () => {
-  let target: TargetServer;
+  let target: ScriptedTarget;
   let config: Config;
   let worker: TaskWorker | undefined;
   let queue: TestQueue | undefined;

@@ -2,8 +2,12 @@ import { jwtVerify } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { TaskInput } from '../../shared/task-schema.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
-import { startRecordingServer, type RecordingServer } from '../helpers/recording-server.js';
 import { runCli } from '../helpers/run-cli.js';
+import {
+  startScriptedTarget,
+  type ScriptedTarget,
+  type ScriptedTargetOptions,
+} from '../helpers/scripted-target.js';
 import { envOf } from '../helpers/test-config.js';
 
 /*
@@ -13,13 +17,24 @@ import { envOf } from '../helpers/test-config.js';
 const SECRET = 'user-token-secret-0123456789abcdef0123456789';
 const AUDIENCE = 'https://api.taskrest.test';
 
-let ownApi: RecordingServer;
-let elsewhere: RecordingServer;
+/** `/to?url=U` answers a 302 to U; any other path 200. */
+const redirecting: ScriptedTargetOptions = {
+  routes: {
+    '/to': (arrival) => ({
+      status: 302,
+      headers: { location: arrival.query.get('url') ?? '/' },
+      body: '',
+    }),
+  },
+};
+
+let ownApi: ScriptedTarget;
+let elsewhere: ScriptedTarget;
 let harness: Harness;
 
 beforeAll(async () => {
-  ownApi = await startRecordingServer();
-  elsewhere = await startRecordingServer();
+  ownApi = await startScriptedTarget(redirecting);
+  elsewhere = await startScriptedTarget(redirecting);
   harness = startHarness({
     USER_TOKEN_SECRET: SECRET,
     USER_TOKEN_AUDIENCE: AUDIENCE,
@@ -32,8 +47,8 @@ afterAll(async () => {
   await elsewhere?.close();
 });
 beforeEach(() => {
-  ownApi.seen.length = 0;
-  elsewhere.seen.length = 0;
+  ownApi.clear();
+  elsewhere.clear();
 });
 
 async function runAs(user: string | undefined, task: TaskInput) {
@@ -56,8 +71,8 @@ describe('pass_user_token', () => {
       pass_user_token: true,
     });
     expect(output).toMatchObject({ status: 'success', status_code: 200 });
-    expect(ownApi.seen).toHaveLength(1);
-    const token = bearerOf(ownApi.seen[0]?.headers ?? {});
+    expect(ownApi.arrivals).toHaveLength(1);
+    const token = bearerOf(ownApi.arrivals[0]?.headers ?? {});
     const { payload, protectedHeader } = await jwtVerify(token, new TextEncoder().encode(SECRET), {
       audience: AUDIENCE,
       issuer: 'taskrest',
@@ -82,7 +97,7 @@ describe('pass_user_token', () => {
       status_code: null,
       message: `pass_user_token: ${elsewhere.url} is not an own-API origin (TASKREST_API_ORIGINS); the user token is sent only there`,
     });
-    expect(elsewhere.seen).toEqual([]);
+    expect(elsewhere.arrivals).toEqual([]);
   });
 
   it('does not carry the token on a redirect from the own API to another origin', async () => {
@@ -92,9 +107,9 @@ describe('pass_user_token', () => {
       pass_user_token: true,
     });
     expect(output).toMatchObject({ status: 'success', status_code: 200 });
-    bearerOf(ownApi.seen[0]?.headers ?? {});
-    expect(elsewhere.seen).toHaveLength(1);
-    expect(elsewhere.seen[0]?.headers.authorization).toBeUndefined();
+    bearerOf(ownApi.arrivals[0]?.headers ?? {});
+    expect(elsewhere.arrivals).toHaveLength(1);
+    expect(elsewhere.arrivals[0]?.headers.authorization).toBeUndefined();
   });
 
   it('fails clearly when no user is recorded', async () => {
@@ -106,7 +121,7 @@ describe('pass_user_token', () => {
       status: 'error',
       message: 'pass_user_token: no user is recorded for this execution (enqueue it with a user)',
     });
-    expect(ownApi.seen).toEqual([]);
+    expect(ownApi.arrivals).toEqual([]);
   });
 
   it('takes the user from `taskrest enqueue --user`', async () => {
@@ -125,7 +140,7 @@ describe('pass_user_token', () => {
     expect(code).toBe(0);
     expect(JSON.parse(stdout)).toMatchObject({ status: 'success' });
     const { payload } = await jwtVerify(
-      bearerOf(ownApi.seen[0]?.headers ?? {}),
+      bearerOf(ownApi.arrivals[0]?.headers ?? {}),
       new TextEncoder().encode(SECRET),
       { audience: AUDIENCE },
     );
@@ -144,7 +159,7 @@ describe('pass_user_token', () => {
         status: 'error',
         message: 'pass_user_token: USER_TOKEN_SECRET and USER_TOKEN_AUDIENCE must be set',
       });
-      expect(ownApi.seen).toEqual([]);
+      expect(ownApi.arrivals).toEqual([]);
     } finally {
       await unset.close();
     }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { eventually } from '../../helpers/eventually.js';
 import { useFaultScene } from '../../helpers/fault-scene.js';
-import { startCallbackReceiver, type CallbackReceiver } from '../../helpers/callback-receiver.js';
+import { startScriptedTarget, type ScriptedTarget } from '../../helpers/scripted-target.js';
 
 /** Quick stall detection: a dead worker's jobs come back within about 3 s. */
 const STALL_ENV = {
@@ -27,10 +27,10 @@ describe('kill -9 of a worker after the execution finished', () => {
    * held open (it dies with them). Returns how many requests the first sent.
    */
   async function killAndRecover(
-    killWhen: (executionId: string, hook: CallbackReceiver) => Promise<unknown>,
+    killWhen: (executionId: string, hook: ScriptedTarget) => Promise<unknown>,
   ): Promise<number> {
     let firstAlive = true;
-    const hook = await startCallbackReceiver(() => (firstAlive ? 'hold' : 200));
+    const hook = await startScriptedTarget({ reply: () => (firstAlive ? 'hold' : 200) });
     try {
       const first = await s.worker();
       const { executionId } = await s.producer.enqueue(
@@ -40,7 +40,7 @@ describe('kill -9 of a worker after the execution finished', () => {
       await killWhen(String(executionId), hook);
       expect(await first.stop('SIGKILL')).toBeNull();
       firstAlive = false;
-      const sentByFirst = hook.deliveries.length;
+      const sentByFirst = hook.arrivals.length;
 
       const second = await s.worker();
       const callbackId = `callback!${executionId}`;
@@ -51,11 +51,11 @@ describe('kill -9 of a worker after the execution finished', () => {
       expect(callback.output).toMatchObject({ status: 'success', status_code: 200 });
       expect((await s.queue.getJob(callbackId))?.processedBy).toBe(second.name);
 
-      expect(hook.deliveries).toHaveLength(sentByFirst + 1);
-      const ids = new Set(hook.deliveries.map((d) => d.headers['webhook-id']));
+      expect(hook.arrivals).toHaveLength(sentByFirst + 1);
+      const ids = new Set(hook.arrivals.map((d) => d.headers['webhook-id']));
       expect([...ids]).toEqual([`${s.config.queueName}/${callbackId}`]);
-      expect(new Set(hook.deliveries.map((d) => d.body)).size).toBe(1);
-      expect(JSON.parse(hook.deliveries.at(-1)!.body)).toMatchObject({
+      expect(new Set(hook.arrivals.map((d) => d.body)).size).toBe(1);
+      expect(JSON.parse(hook.arrivals.at(-1)!.body)).toMatchObject({
         execution_id: executionId,
         state: 'completed',
       });
@@ -80,7 +80,7 @@ describe('kill -9 of a worker after the execution finished', () => {
   });
 
   it('killed while the callback request is in flight: sent again, same webhook-id (at least once)', async () => {
-    const sentByFirst = await killAndRecover((_id, hook) => hook.waitForDeliveries(1));
+    const sentByFirst = await killAndRecover((_id, hook) => hook.waitFor(1));
     expect(sentByFirst).toBe(1);
   });
 });

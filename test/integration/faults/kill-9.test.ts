@@ -17,7 +17,7 @@ describe('kill -9 of a worker mid-request', () => {
         Array.from({ length: 5 }, (_, i) => ({ url: `${s.target.url}/hold/${i}` })),
       )
     ).map((e) => String(e.executionId));
-    await s.target.waitForRequests(5);
+    await s.target.waitFor(5);
     expect(await first.stop('SIGKILL')).toBeNull();
 
     const second = await s.worker();
@@ -39,7 +39,7 @@ describe('kill -9 of a worker mid-request', () => {
     // Each worker that takes the job dies in its request; TASKREST_MAX_STALLED_COUNT is 1.
     for (let death = 1; death <= 2; death += 1) {
       const victim = await s.worker();
-      await s.target.waitForRequests(death);
+      await s.target.waitFor(death);
       expect(await victim.stop('SIGKILL')).toBeNull();
     }
     const survivor = await s.worker();
@@ -53,7 +53,7 @@ describe('kill -9 of a worker mid-request', () => {
       message: expect.stringMatching(/stalled/),
     });
     expect(s.finishes.finishes.get(String(executionId))).toBe(1);
-    expect(s.target.total()).toBe(2);
+    expect(s.target.arrivals.length).toBe(2);
     expect(await s.queue.getActiveCount()).toBe(0);
     // The worker that failed it is still consuming.
     expect((await survivor.probe('/readyz')).status).toBe(200);

@@ -20,7 +20,7 @@ describe('a worker with all its slots busy', () => {
       ...(i % 2 === 0 ? { total_timeout: 60 } : {}),
     }));
     await s.producer.enqueueBulk(tasks);
-    await s.target.waitForRequests(CONCURRENCY);
+    await s.target.waitFor(CONCURRENCY);
     s.target.release();
     const counts = await waitForFinished(s.queue, CONCURRENCY);
     expect(counts).toMatchObject({ completed: CONCURRENCY, failed: 0 });

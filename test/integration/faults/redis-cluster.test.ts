@@ -5,7 +5,8 @@ import { TaskProducer } from '../../../producer/task-producer.js';
 import { TestQueue } from '../../helpers/test-queue.js';
 import { producerOptionsOf } from '../../../producer/task-producer-options.js';
 import { ownRedisCluster, type OwnRedisCluster } from '../../helpers/own-redis-cluster.js';
-import { startTargetServer, type TargetServer } from '../../helpers/target-server.js';
+import type { ScriptedTarget } from '../../helpers/scripted-target.js';
+import { startTargetServer } from '../../helpers/target-server.js';
 import { testConfig } from '../../helpers/test-config.js';
 import { eventually } from '../../helpers/eventually.js';
 import {
@@ -17,7 +18,7 @@ import {
 /** A 3-master Redis Cluster, the queue's keys in one slot by their hash tag. */
 describe('Redis Cluster', () => {
   let cluster: OwnRedisCluster;
-  let target: TargetServer;
+  let target: ScriptedTarget;
   let config: Config;
   let producer: TaskProducer;
   let queue: TestQueue;
@@ -68,7 +69,7 @@ describe('Redis Cluster', () => {
     });
     const execution = await producer.waitForResult(executionId, { timeoutMs: 15_000 });
     expect(execution?.output?.status).toBe('success');
-    expect(target.seen.at(-1)?.body).toContain('bytes kept in a cluster slot');
+    expect(target.arrivals.at(-1)?.body).toContain('bytes kept in a cluster slot');
   });
 
   it('fails a task visibly and runs a bulk of them', async () => {

@@ -41,7 +41,7 @@ describe.each([
     });
     if (busy) {
       await producer.enqueue({ url: `${target.url}/hold/held` });
-      await target.waitForRequests(1);
+      await target.waitFor(1);
     }
     await producer.close();
     // From before the outage: its first error lines may come with the first connection error.

@@ -16,7 +16,7 @@ describe('SIGTERM to a busy worker', () => {
     const held = await s.producer.enqueueBulk(
       [0, 1].map((i) => ({ url: `${s.target.url}/hold/held-${i}` })),
     );
-    await s.target.waitForRequests(4);
+    await s.target.waitFor(4);
 
     const stoppedAt = Date.now();
     const exit = first.stop('SIGTERM');

@@ -3,10 +3,17 @@ import type { Config } from '../../../shared/config.js';
 import { TaskProducer } from '../../../producer/task-producer.js';
 import { producerOptionsOf } from '../../../producer/task-producer-options.js';
 import { eventually } from '../../helpers/eventually.js';
+import {
+  startScriptedTarget,
+  type Arrival,
+  type ScriptedTarget,
+} from '../../helpers/scripted-target.js';
 import { deleteTestKeys, testConfig } from '../../helpers/test-config.js';
 import { TestQueue } from '../../helpers/test-queue.js';
-import { startTimingTarget, type TimingTarget } from '../../helpers/timing-target.js';
 import { startWorkerProcess, type WorkerProcess } from '../../helpers/worker-process.js';
+
+/** Answers 200 after `?ms=N` milliseconds (at once without), so that a task holds its slot that long. */
+const answerAfterMs = (arrival: Arrival) => ({ delayMs: Number(arrival.query.get('ms') ?? 0) });
 
 /**
  * WORKER_CONCURRENCY is shared evenly between the queues a process consumes,
@@ -16,14 +23,14 @@ import { startWorkerProcess, type WorkerProcess } from '../../helpers/worker-pro
 describe('fairness between queues in one worker process', () => {
   let config: Config;
   let producer: TaskProducer;
-  let target: TimingTarget;
+  let target: ScriptedTarget;
   let worker: WorkerProcess;
   const looks: TestQueue[] = [];
 
   beforeAll(async () => {
     config = testConfig();
     producer = new TaskProducer(producerOptionsOf(config));
-    target = await startTimingTarget();
+    target = await startScriptedTarget({ reply: answerAfterMs });
     worker = await startWorkerProcess(config, { WORKER_CONCURRENCY: '4' });
   });
   afterAll(async () => {
@@ -46,12 +53,12 @@ describe('fairness between queues in one worker process', () => {
       { queue: 'busy' },
     );
     // The busy queue is being worked on: its slots are full.
-    await target.waitForArrivals('/busy/', 20);
+    await target.waitFor(20, { prefix: '/busy/' });
     const enqueuedAt = performance.now();
     await producer.enqueue({ url: `${target.url}/quiet/1` }, { queue: 'quiet' });
-    const [arrival] = await target.waitForArrivals('/quiet/', 1);
+    const [arrival] = await target.waitFor(1, { prefix: '/quiet/' });
     const delayMs = arrival!.at - enqueuedAt;
-    const busyLeft = 1000 - target.arrivalsOf('/busy/').length;
+    const busyLeft = 1000 - target.arrivalsOf({ prefix: '/busy/' }).length;
     console.log(
       `fairness: the quiet queue's task arrived ${Math.round(delayMs)} ms after its enqueue, ${busyLeft} busy tasks still to go`,
     );

@@ -3,10 +3,17 @@ import type { Config } from '../../../shared/config.js';
 import { TaskProducer } from '../../../producer/task-producer.js';
 import { producerOptionsOf } from '../../../producer/task-producer-options.js';
 import { eventually } from '../../helpers/eventually.js';
+import {
+  startScriptedTarget,
+  type Arrival,
+  type ScriptedTarget,
+} from '../../helpers/scripted-target.js';
 import { deleteTestKeys, testConfig } from '../../helpers/test-config.js';
 import { TestQueue } from '../../helpers/test-queue.js';
-import { startTimingTarget, type TimingTarget } from '../../helpers/timing-target.js';
 import { startWorkerProcess, type WorkerProcess } from '../../helpers/worker-process.js';
+
+/** Answers 200 after `?ms=N` milliseconds (at once without), so that a task holds its slot that long. */
+const answerAfterMs = (arrival: Arrival) => ({ delayMs: Number(arrival.query.get('ms') ?? 0) });
 
 /**
  * Flow control of named queues across two real worker processes: the limits
@@ -17,14 +24,14 @@ import { startWorkerProcess, type WorkerProcess } from '../../helpers/worker-pro
 describe('queue flow control across two worker processes', () => {
   let config: Config;
   let producer: TaskProducer;
-  let target: TimingTarget;
+  let target: ScriptedTarget;
   let workers: WorkerProcess[] = [];
   const looks: TestQueue[] = [];
 
   beforeAll(async () => {
     config = testConfig();
     producer = new TaskProducer(producerOptionsOf(config));
-    target = await startTimingTarget();
+    target = await startScriptedTarget({ reply: answerAfterMs });
     workers = await Promise.all([
       startWorkerProcess(config, { WORKER_CONCURRENCY: '16' }),
       startWorkerProcess(config, { WORKER_CONCURRENCY: '16' }),
@@ -65,7 +72,7 @@ describe('queue flow control across two worker processes', () => {
   it('a queue limited to 5/s: 25 tasks through 2 processes never arrive faster', async () => {
     await newQueue('rate', { rate_limit: { max: 5, per_seconds: 1 } });
     await producer.enqueueBulk(tasks('/rate', 25), { queue: 'rate' });
-    const arrivals = await target.waitForArrivals('/rate/', 25, 60_000);
+    const arrivals = await target.waitFor(25, { prefix: '/rate/', timeoutMs: 60_000 });
     const times = arrivals.map((a) => a.at).sort((a, b) => a - b);
     // In any window shorter than the limit's second, at most 5. The slack
     // (250 ms) is the time between BullMQ handing a job out and its request
@@ -92,7 +99,7 @@ describe('queue flow control across two worker processes', () => {
   it('max_concurrency 2 across 2 processes: the target never sees more than 2 in flight', async () => {
     await newQueue('narrow', { max_concurrency: 2 });
     await producer.enqueueBulk(tasks('/narrow', 12, 300), { queue: 'narrow' });
-    const arrivals = await target.waitForArrivals('/narrow/', 12, 60_000);
+    const arrivals = await target.waitFor(12, { prefix: '/narrow/', timeoutMs: 60_000 });
     const most = Math.max(...arrivals.map((a) => a.inFlight));
     console.log(`max_concurrency 2: at most ${most} in flight`);
     expect(most).toBeLessThanOrEqual(2);
@@ -105,22 +112,22 @@ describe('queue flow control across two worker processes', () => {
     expect((await producer.queues.get('held')).paused).toBe(true);
     // A measurement, not a wait for something: nothing may arrive in these 2 s.
     await new Promise((resolve) => setTimeout(resolve, 2000));
-    expect(target.arrivalsOf('/held/')).toHaveLength(0);
+    expect(target.arrivalsOf({ prefix: '/held/' })).toHaveLength(0);
     expect(await look.getJobCountByTypes('wait')).toBe(5);
     await producer.queues.resume('held');
-    await target.waitForArrivals('/held/', 5);
+    await target.waitFor(5, { prefix: '/held/' });
     expect((await producer.queues.get('held')).paused).toBe(false);
   });
 
   it('a limit changed while tasks run takes effect without a restart', async () => {
     await newQueue('live', { max_concurrency: 1 });
     await producer.enqueueBulk(tasks('/live', 24, 200), { queue: 'live' });
-    await target.waitForArrivals('/live/', 3);
-    const before = target.arrivalsOf('/live/');
+    await target.waitFor(3, { prefix: '/live/' });
+    const before = target.arrivalsOf({ prefix: '/live/' });
     expect(Math.max(...before.map((a) => a.inFlight))).toBe(1);
     const changedAt = performance.now();
     await producer.queues.set('live', { max_concurrency: 4 });
-    const all = await target.waitForArrivals('/live/', 24, 60_000);
+    const all = await target.waitFor(24, { prefix: '/live/', timeoutMs: 60_000 });
     const after = all.filter((a) => a.at > changedAt);
     const most = Math.max(...after.map((a) => a.inFlight));
     console.log(`max_concurrency 1 → 4 while running: ${most} in flight after the change`);

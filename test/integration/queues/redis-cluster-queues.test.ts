@@ -7,8 +7,7 @@ import { producerOptionsOf } from '../../../producer/task-producer-options.js';
 import { bullPrefixOf } from '../../../shared/queue-keys.js';
 import { createRedis } from '../../../shared/redis-connection.js';
 import { ownRedisCluster, type OwnRedisCluster } from '../../helpers/own-redis-cluster.js';
-import { startCallbackReceiver } from '../../helpers/callback-receiver.js';
-import { startTimingTarget, type TimingTarget } from '../../helpers/timing-target.js';
+import { startScriptedTarget, type ScriptedTarget } from '../../helpers/scripted-target.js';
 import { startWorkerProcess, type WorkerProcess } from '../../helpers/worker-process.js';
 
 /**
@@ -18,7 +17,7 @@ import { startWorkerProcess, type WorkerProcess } from '../../helpers/worker-pro
  */
 describe('named queues on a Redis Cluster', () => {
   let cluster: OwnRedisCluster;
-  let target: TimingTarget;
+  let target: ScriptedTarget;
   let config: Config;
   let producer: TaskProducer;
   let worker: WorkerProcess;
@@ -26,7 +25,7 @@ describe('named queues on a Redis Cluster', () => {
 
   beforeAll(async () => {
     cluster = await ownRedisCluster(3);
-    target = await startTimingTarget();
+    target = await startScriptedTarget();
     config = loadConfig({
       REDIS_CLUSTER: '1',
       REDIS_URL: cluster.urls.slice(0, 2).join(','),
@@ -55,8 +54,8 @@ describe('named queues on a Redis Cluster', () => {
         expect(execution).toMatchObject({ queue, state: 'completed' });
       }
     }
-    expect(target.arrivalsOf('/alpha/')).toHaveLength(10);
-    expect(target.arrivalsOf('/beta/')).toHaveLength(10);
+    expect(target.arrivalsOf({ prefix: '/alpha/' })).toHaveLength(10);
+    expect(target.arrivalsOf({ prefix: '/beta/' })).toHaveLength(10);
 
     const client = new Cluster(
       cluster.urls.map((url) => ({ host: '127.0.0.1', port: Number(new URL(url).port) })),
@@ -84,13 +83,13 @@ describe('named queues on a Redis Cluster', () => {
   });
 
   it("delivers a callback: the execution and its callback are one flow in the queue's slot", async () => {
-    const hook = await startCallbackReceiver();
+    const hook = await startScriptedTarget();
     try {
       const { executionId } = await producer.enqueue(
         { url: `${target.url}/alpha/with-callback` },
         { queue: 'alpha', callback: hook.url },
       );
-      const [delivery] = await hook.waitForDeliveries(1);
+      const [delivery] = await hook.waitFor(1);
       expect(JSON.parse(delivery!.body)).toMatchObject({
         execution_id: executionId,
         queue: 'alpha',
