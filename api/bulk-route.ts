@@ -4,6 +4,7 @@ import { InvalidTaskError } from '../shared/errors/invalid-task-error.js';
 import type { TaskInput } from '../shared/task-schema.js';
 import type { BulkItem, TaskProducer } from '../producer/task-producer.js';
 import { checkEnqueueOptions } from '../shared/enqueue-options.js';
+import { repeatedKeyIssues } from '../shared/repeated-keys.js';
 import { InvalidOptionsError } from '../shared/errors/invalid-options-error.js';
 import type { ValidationIssue } from '../shared/errors/invalid-task-error.js';
 import {
@@ -76,6 +77,12 @@ function bulkEntriesOf(body: readonly unknown[]): (TaskInput | BulkItem)[] {
     }
     return { task, ...libraryOptionsOf(checked.options) };
   });
+  const keys = body.map((entry) =>
+    entry !== null && typeof entry === 'object' && 'idempotency_key' in entry
+      ? String(entry.idempotency_key)
+      : undefined,
+  );
+  issues.push(...repeatedKeyIssues(keys, 'idempotency_key'));
   if (issues.length > 0) throw new InvalidOptionsError(issues);
   return entries;
 }

@@ -5,25 +5,40 @@ import {
   enqueueOptionsSchema,
   type EnqueueOptionsInput,
 } from '../shared/enqueue-options.js';
+import { closestName } from '../shared/closest-name.js';
 import { InvalidOptionsError } from '../shared/errors/invalid-options-error.js';
+import type { ValidationIssue } from '../shared/errors/validation-issue.js';
 import type { EnqueueOptions } from '../producer/task-producer.js';
 
 /** The enqueue options a POST route takes as query parameters (the key is a header there). */
 const QUERY_OPTION_NAMES = ENQUEUE_OPTION_NAMES.filter((name) => name !== 'idempotency_key');
 
 /**
- * The enqueue options among a POST route's query parameters, checked
- * (other parameters, such as `wait`, are the route's own). Throws an
+ * The enqueue options among a POST route's query parameters, checked.
+ * `routeParams` are the route's own parameters (such as `wait`); any other
+ * name is refused as an unknown option, with the name it is closest to, so
+ * that a typo (`?dealy=5`) is never taken as "no delay". Throws an
  * InvalidOptionsError naming each bad one: nothing is stored then.
  */
-export function enqueueOptionsOfQuery(query: unknown): EnqueueOptionsInput {
+export function enqueueOptionsOfQuery(
+  query: unknown,
+  routeParams: readonly string[] = [],
+): EnqueueOptionsInput {
+  const entries = Object.entries((query ?? {}) as Record<string, unknown>);
+  const known = [...QUERY_OPTION_NAMES, ...routeParams];
+  const unknown: ValidationIssue[] = entries
+    .filter(([name]) => !known.includes(name))
+    .map(([name]) => {
+      const near = closestName(name, known);
+      return { path: name, message: `unknown option${near ? ` (did you mean ${near}?)` : ''}` };
+    });
   const given = Object.fromEntries(
-    Object.entries((query ?? {}) as Record<string, unknown>).filter(([name]) =>
-      (QUERY_OPTION_NAMES as string[]).includes(name),
-    ),
+    entries.filter(([name]) => (QUERY_OPTION_NAMES as string[]).includes(name)),
   );
   const result = checkEnqueueOptions(given);
-  if (!result.ok) throw new InvalidOptionsError(result.issues);
+  if (!result.ok || unknown.length > 0) {
+    throw new InvalidOptionsError([...(result.ok ? [] : result.issues), ...unknown]);
+  }
   return result.options;
 }
 

@@ -31,6 +31,10 @@ function fromFastify(error: unknown): unknown {
   if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
     return new TaskrestError(ErrorCode.BODY_TOO_LARGE, message ?? '', { cause: error });
   }
+  if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+    const message = 'send the body as application/json (a file upload takes any type)';
+    return new TaskrestError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, message, { cause: error });
+  }
   if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
     return new TaskrestError(ErrorCode.BAD_REQUEST, message ?? '', { cause: error });
   }

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { TaskProducer } from '../producer/task-producer.js';
+import type { QueueSettings } from '../shared/queue-settings.js';
 import { commonErrors, errorResponse, jsonResponse, ref } from './openapi-schemas.js';
 
 const queueParams = {
@@ -76,8 +77,9 @@ export function queuesRoutes(producer: TaskProducer) {
       '/api/queues/:queue',
       { schema: putSchema },
       async (request) =>
-        // An empty body creates the queue as it is (no limits, running).
-        producer.queues.set(request.params.queue, request.body ?? {}),
+        // No body creates the queue as it is (no limits, running); a JSON null is refused by the
+        // library's check, as any body that is not an object.
+        producer.queues.set(request.params.queue, request.body as QueueSettings | undefined),
     );
 
     app.delete<{ Params: { queue: string }; Querystring: { force?: string } }>(

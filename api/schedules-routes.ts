@@ -79,9 +79,13 @@ export function schedulesRoutes(producer: TaskProducer) {
       { schema: putSchema },
       async (request) =>
         // The bearer token's holder starts its executions, as with POST /api/tasks.
-        producer.schedules.set(request.params.id, optionsOfSettings(request.body ?? {}), {
-          user: request.caller,
-        }),
+        producer.schedules.set(
+          request.params.id,
+          optionsOfSettings(request.body === undefined ? {} : request.body),
+          {
+            user: request.caller,
+          },
+        ),
     );
 
     app.delete<{ Params: { id: string } }>(

@@ -67,7 +67,7 @@ function enqueueRoute(
     async (request, reply) => {
       const queueParam = queueParamOf(request.params);
       const waitMs = waitMsOf(request.query.wait);
-      const options = libraryOptionsOf(enqueueOptionsOfQuery(request.query));
+      const options = libraryOptionsOf(enqueueOptionsOfQuery(request.query, ['wait']));
       const key = idempotencyKeyOf(request.headers['idempotency-key']);
       // The key is the job id: BullMQ keeps an existing job of that id
       // (atomically, in the add itself) and reports it as a duplicate, so

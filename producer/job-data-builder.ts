@@ -14,6 +14,8 @@ import { captureTraceContext, type TraceCarrier } from '../shared/tracing/trace-
 import { bulkEntryOf, overTiming, type BulkEntry } from './bulk-entry.js';
 import { callbackFlow, callbackTask } from './callback-flow.js';
 import type { BulkItem, EnqueueOptions } from './enqueue-options.js';
+import { repeatedKeyIssues } from '../shared/repeated-keys.js';
+import { bulkItemNameIssues, checkEnqueueOptionNames } from './option-names.js';
 import { jobTimingOf } from './job-timing.js';
 import type { ProducerContext } from './producer-context.js';
 
@@ -65,6 +67,7 @@ export class JobDataBuilder {
    * `callback`), TaskTooLargeError.
    */
   one(queueName: string, task: TaskInput, options: EnqueueOptions): ExecutionToAdd {
+    checkEnqueueOptionNames(options);
     const { user, traceContext, queue, delay, runAt, priority, callback, ...rest } = options;
     const opts = { ...rest, ...jobTimingOf({ delay, runAt, priority }) };
     this.validate(task);
@@ -146,13 +149,16 @@ export class JobDataBuilder {
 
   /** The bulk's entries with their job options; throws naming every bad entry. */
   #checkBulk(entries: readonly (TaskInput | BulkItem)[], options: EnqueueOptions): BulkEntry[] {
+    checkEnqueueOptionNames(options);
     const { user, traceContext, queue, delay, runAt, priority, callback, ...rest } = options;
     const defaults = { delay, runAt, priority };
     const taskIssues: ValidationIssue[] = [];
     const optionIssues: ValidationIssue[] = [];
     const checked = entries.map((entry, index): BulkEntry => {
       const { task, item, within } = bulkEntryOf(entry);
-      const { jobId, callback: own, ...timing } = item;
+      optionIssues.push(...bulkItemNameIssues(item, index));
+      const { jobId, callback: own, delay, runAt, priority } = item;
+      const timing = { delay, runAt, priority };
       const itemCallback = own ?? callback;
       taskIssues.push(
         ...this.#issuesOf(index, task, within),
@@ -168,6 +174,12 @@ export class JobDataBuilder {
         return { task, callback: itemCallback, opts };
       }
     });
+    optionIssues.push(
+      ...repeatedKeyIssues(
+        checked.map((entry) => entry.opts.jobId),
+        'jobId',
+      ),
+    );
     // One answer names every bad entry: an invalid task's error carries the option issues too.
     if (taskIssues.length > 0) throw new InvalidTaskError([...taskIssues, ...optionIssues]);
     if (optionIssues.length > 0) throw new InvalidOptionsError(optionIssues);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { absoluteUrlProblem } from './absolute-url.js';
 import type { ValidationIssue } from './errors/invalid-task-error.js';
 
 /**
@@ -14,10 +15,17 @@ export const MAX_PRIORITY = 2 ** 21;
 /** The furthest ahead an execution may be held back: a year (`delay` or `run_at`). */
 export const MAX_DELAY_SECONDS = 365 * 24 * 3600;
 
-/** A query parameter is text: a number written as text counts as that number. */
+/** A decimal number as text: what a query parameter may say for a number. */
+const DECIMAL = /^-?\d+(\.\d+)?$/;
+
+/**
+ * A query parameter is text: a decimal number written as text counts as
+ * that number. Other spellings JavaScript would read (`0x10`, `1e3`,
+ * ` 5`) stay text and are refused, so a value is never read as another.
+ */
 const numeric = (schema: z.ZodNumber) =>
   z.preprocess(
-    (value) => (typeof value === 'string' && value.trim() !== '' ? Number(value) : value),
+    (value) => (typeof value === 'string' && DECIMAL.test(value) ? Number(value) : value),
     schema,
   );
 
@@ -77,8 +85,13 @@ export const enqueueOptionsSchema = z
       .optional()
       .describe('becomes the execution_id; a known key returns its execution, stores nothing'),
     callback: z
-      .url({ protocol: /^https?$/, error: 'expected an http or https URL' })
-      .max(2048, { error: 'expected a URL of at most 2048 characters' })
+      .string({ error: 'expected an http or https URL' })
+      .max(2048, { error: 'expected a URL of at most 2048 characters', abort: true })
+      .superRefine((url, ctx) => {
+        // The rules of a task's url: what delivery would refuse is refused now.
+        const problem = absoluteUrlProblem(url);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      })
       .optional()
       .describe('where the signed result is POSTed once the execution ended (docs/callbacks.md)'),
   })

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ABSOLUTE_HTTP, NO_WHITESPACE, PORT_RANGE, urlProblem, validPort } from './absolute-url.js';
 import { fileNameProblem } from './files/file-name.js';
 import { cookiesSchema, headerLine, headersSchema } from './header-schemas.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.js';
@@ -14,13 +15,6 @@ import { boundaryInContentType, boundaryProblem } from './multipart-boundary.js'
  * the field's path, it reads as a sentence: `retry_backoff.multiplier:
  * expected a number >= 1`.
  */
-
-const PORT_RANGE = 'the port must be between 1 and 65535';
-
-/** A port as written in a URL or `hostname` (absent: the scheme's default). */
-function validPort(port: string | undefined): boolean {
-  return port === undefined || (Number(port) >= 1 && Number(port) <= 65535);
-}
 
 export const HTTP_METHODS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options'] as const;
 
@@ -219,20 +213,11 @@ const taskFields = z.strictObject({
   total_timeout: timeoutSeconds(),
   url: z
     .string({ error: 'expected a URL' })
-    .refine((u) => !/[\s\0]/.test(u), { error: 'must not contain whitespace or NUL' })
+    .refine((u) => !/[\s\0]/.test(u), { error: NO_WHITESPACE })
     .nullish(),
   urlencoded: fieldMap.nullish(),
   verify_ssl: bool().default(true),
 });
-
-/** Why an absolute URL cannot be requested, or undefined when it can. */
-function urlProblem(url: string): string | undefined {
-  // WHATWG URL parsing refuses ports over 65535 but accepts 0 (which no server listens on).
-  const authority = /^[a-z]+:\/\/(?:[^@/?#]*@)?(\[[^\]]*\]|[^:/?#]*)(?::(\d*))?/i.exec(url);
-  if (authority?.[2] && !validPort(authority[2])) return PORT_RANGE;
-  if (!URL.canParse(url)) return 'is not a valid URL';
-  return undefined;
-}
 
 /** The names of all accepted inputs (for "did you mean" hints). */
 export const TASK_INPUT_NAMES = Object.freeze(Object.keys(taskFields.shape));
@@ -276,7 +261,7 @@ export const taskSchema = taskFields
       ctx.addIssue({
         code: 'custom',
         path: ['url'],
-        message: 'expected an absolute http:// or https:// URL (or set hostname)',
+        message: `${ABSOLUTE_HTTP} (or set hostname)`,
       });
     } else if (task.url && !task.hostname) {
       const problem = urlProblem(task.url);

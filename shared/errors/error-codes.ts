@@ -106,6 +106,8 @@ export const ErrorCode = {
   INVALID_IDEMPOTENCY_KEY: 'INVALID_IDEMPOTENCY_KEY',
   /** A request body over the API's limit. */
   BODY_TOO_LARGE: 'BODY_TOO_LARGE',
+  /** A request body of a Content-Type the route does not read. */
+  UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
   /** A missing or wrong bearer token. */
   UNAUTHORIZED: 'UNAUTHORIZED',
 
@@ -225,6 +227,11 @@ export const ERROR_TABLE: ErrorTable = {
     retried: true,
   },
   BODY_TOO_LARGE: { api: { status: 413, error: 'body too large' }, exit: ERROR, retried: true },
+  UNSUPPORTED_MEDIA_TYPE: {
+    api: { status: 415, error: 'unsupported media type' },
+    exit: ERROR,
+    retried: true,
+  },
   UNAUTHORIZED: { api: { status: 401, error: 'unauthorized' }, exit: ERROR, retried: true },
 
   // The command line.

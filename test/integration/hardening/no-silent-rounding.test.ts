@@ -1,4 +1,3 @@
- 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiHarness, type ApiHarness } from '../../helpers/api-harness.js';
 import { jsonCall } from '../../helpers/json-call.js';
@@ -31,7 +30,7 @@ describe('no duration is rounded silently', () => {
         rate_limit: { max: 1, per_seconds: perSeconds },
       });
       expect(answer.status).toBe(400);
-      expect((answer.body).issues[0].path).toBe('rate_limit.per_seconds');
+      expect(answer.body.issues[0].path).toBe('rate_limit.per_seconds');
       expect((await call('GET', `/api/queues/${name}`)).status).toBe(404);
     },
   );
@@ -54,7 +53,7 @@ describe('no duration is rounded silently', () => {
       const id = `${h.config.queueName}-flood`;
       const answer = await call('PUT', `/api/schedules/${id}`, { task, every_seconds: every });
       expect(answer.status).toBe(400);
-      expect((answer.body).issues[0].path).toBe('every_seconds');
+      expect(answer.body.issues[0].path).toBe('every_seconds');
       expect((await call('GET', `/api/schedules/${id}`)).status).toBe(404);
     },
   );
