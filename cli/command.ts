@@ -14,15 +14,8 @@ export interface CommandContext {
 /** A `taskrest` subcommand. Resolves to the process exit code. */
 export type Command = (args: readonly string[], context: CommandContext) => Promise<number>;
 
-/** Exit codes of `enqueue --wait` and `status` (docs/cli.md). */
-export const ExitCode = {
-  SUCCESS: 0,
-  ERROR: 1,
-  USAGE: 2,
-  NOT_FINISHED: 3,
-  /** `status` of an id no execution has (never enqueued, or removed by retention). */
-  NO_SUCH_EXECUTION: 4,
-} as const;
+/** Exit codes of `enqueue --wait` and `status` (docs/cli.md): the error table's exit statuses. */
+export { ExitStatus as ExitCode } from '../shared/errors/exit-status.js';
 
 /** The exit codes of `enqueue --wait` and `status`, as the helps list them. */
 export const EXIT_CODES_HELP =

@@ -1,8 +1,8 @@
 /**
  * The exit statuses of the `taskrest` command (docs/cli.md). They are defined
  * here, beside the errors, because the error table gives each error code one
- * of them and shared/ cannot import the CLI; the CLI's `ExitCode` holds the
- * same numbers.
+ * of them and shared/ cannot import the CLI; the CLI exports them as its
+ * `ExitCode`.
  */
 export const ExitStatus = {
   /** The command did what it was asked; `enqueue --wait` and `status`: the output's status is success. */
