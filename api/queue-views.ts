@@ -11,16 +11,18 @@ import type { RedisClient } from '../shared/redis-connection.js';
  */
 export class QueueViews {
   readonly #queues = new Map<string, Queue>();
+  readonly #redis: RedisClient;
+  readonly #config: Pick<Config, 'prefix' | 'queueName'>;
 
-  constructor(
-    private readonly redis: RedisClient,
-    private readonly config: Pick<Config, 'prefix' | 'queueName'>,
-  ) {}
+  constructor(redis: RedisClient, config: Pick<Config, 'prefix' | 'queueName'>) {
+    this.#redis = redis;
+    this.#config = config;
+  }
 
   /** The names of every queue now, sorted. */
   async names(): Promise<string[]> {
-    const names = new Set(await queueRegistry.list(this.redis, this.config.prefix));
-    names.add(this.config.queueName);
+    const names = new Set(await queueRegistry.list(this.#redis, this.#config.prefix));
+    names.add(this.#config.queueName);
     return [...names].sort();
   }
 
@@ -29,8 +31,8 @@ export class QueueViews {
     let queue = this.#queues.get(name);
     if (!queue) {
       queue = new Queue(name, {
-        connection: this.redis,
-        prefix: bullPrefixOf({ prefix: this.config.prefix, queueName: name }),
+        connection: this.#redis,
+        prefix: bullPrefixOf({ prefix: this.#config.prefix, queueName: name }),
       });
       queue.on('error', () => undefined);
       this.#queues.set(name, queue);

@@ -14,27 +14,27 @@ export interface PendingWait {
  * the execution afterwards and its state tells which.
  */
 export class CompletionWaiter {
-  private readonly connection: RedisClient;
-  private readonly events: QueueEvents;
-  private readonly waiting = new Map<string, Set<() => void>>();
+  readonly #connection: RedisClient;
+  readonly #events: QueueEvents;
+  readonly #waiting = new Map<string, Set<() => void>>();
 
   /**
    * `connection` is the waiter's own (it blocks reading the event stream and
    * closes it in `close`): a worker-role client, never a shared one.
    */
   constructor(connection: RedisClient, queue: { queueName: string; prefix: string }) {
-    this.connection = connection;
-    this.connection.on('error', () => undefined);
-    this.events = new QueueEvents(queue.queueName, {
-      connection: this.connection,
+    this.#connection = connection;
+    this.#connection.on('error', () => undefined);
+    this.#events = new QueueEvents(queue.queueName, {
+      connection: this.#connection,
       prefix: queue.prefix,
     });
-    this.events.on('error', () => undefined);
+    this.#events.on('error', () => undefined);
     const settle = ({ jobId }: { jobId: string }) => {
-      for (const resolve of this.waiting.get(jobId) ?? []) resolve();
+      for (const resolve of this.#waiting.get(jobId) ?? []) resolve();
     };
-    this.events.on('completed', settle);
-    this.events.on('failed', settle);
+    this.#events.on('completed', settle);
+    this.#events.on('failed', settle);
   }
 
   /** Starts waiting; subscribe before reading the state, so no finish is missed. */
@@ -44,16 +44,16 @@ export class CompletionWaiter {
       const timer = setTimeout(() => release(), timeoutMs);
       release = () => {
         clearTimeout(timer);
-        const set = this.waiting.get(jobId);
+        const set = this.#waiting.get(jobId);
         set?.delete(release);
-        if (set?.size === 0) this.waiting.delete(jobId);
+        if (set?.size === 0) this.#waiting.delete(jobId);
         resolve();
       };
-      const set = this.waiting.get(jobId) ?? new Set();
+      const set = this.#waiting.get(jobId) ?? new Set();
       set.add(release);
-      this.waiting.set(jobId, set);
+      this.#waiting.set(jobId, set);
     });
-    const ready = this.events.waitUntilReady().then(() => promise);
+    const ready = this.#events.waitUntilReady().then(() => promise);
     // A caller whose state read failed stops before awaiting this: a later
     // failure to connect the event stream must not be an unhandled rejection.
     ready.catch(() => undefined);
@@ -61,8 +61,8 @@ export class CompletionWaiter {
   }
 
   async close(): Promise<void> {
-    for (const set of this.waiting.values()) for (const release of [...set]) release();
-    await this.events.close();
-    await this.connection.quit().catch(() => this.connection.disconnect());
+    for (const set of this.#waiting.values()) for (const release of [...set]) release();
+    await this.#events.close();
+    await this.#connection.quit().catch(() => this.#connection.disconnect());
   }
 }

@@ -6,19 +6,23 @@ import { isoTimestamp } from './iso-timestamp.js';
  */
 export class ExecutionLog {
   readonly lines: string[] = [];
+  readonly #sink: (line: string) => void;
+  readonly #now: () => number;
 
   /** `earlier`: the lines of a parked execution taken up again (its sink already has them). */
   constructor(
-    private readonly sink: (line: string) => void = () => undefined,
-    private readonly now: () => number = Date.now,
+    sink: (line: string) => void = () => undefined,
+    now: () => number = Date.now,
     earlier: readonly string[] = [],
   ) {
+    this.#sink = sink;
+    this.#now = now;
     this.lines.push(...earlier);
   }
 
   add(message: string): void {
-    const line = `${isoTimestamp(this.now())} ${message}`;
+    const line = `${isoTimestamp(this.#now())} ${message}`;
     this.lines.push(line);
-    this.sink(line);
+    this.#sink(line);
   }
 }

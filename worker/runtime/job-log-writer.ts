@@ -13,22 +13,26 @@ import type { RedisClient } from '../../shared/redis-connection.js';
  * path; a failed, parked or long execution has its lines in both places.
  */
 export class JobLogWriter {
-  private pending: string[] = [];
-  private timer: NodeJS.Timeout | undefined;
-  private readonly writes: Promise<unknown>[] = [];
-  private written = false;
+  #pending: string[] = [];
+  #timer: NodeJS.Timeout | undefined;
+  readonly #writes: Promise<unknown>[] = [];
+  #written = false;
+  readonly #client: RedisClient;
+  readonly #key: string;
+  /** BullMQ's `keepLogs` job option: how many lines to keep at most. */
+  readonly #keepLogs: number | undefined;
+  readonly #flushAfterMs: number;
 
-  constructor(
-    private readonly client: RedisClient,
-    private readonly key: string,
-    /** BullMQ's `keepLogs` job option: how many lines to keep at most. */
-    private readonly keepLogs?: number,
-    private readonly flushAfterMs = 1000,
-  ) {}
+  constructor(client: RedisClient, key: string, keepLogs?: number, flushAfterMs = 1000) {
+    this.#client = client;
+    this.#key = key;
+    this.#keepLogs = keepLogs;
+    this.#flushAfterMs = flushAfterMs;
+  }
 
   add(line: string): void {
-    this.pending.push(line);
-    this.timer ??= setTimeout(() => this.flush(), this.flushAfterMs);
+    this.#pending.push(line);
+    this.#timer ??= setTimeout(() => this.#flush(), this.#flushAfterMs);
   }
 
   /**
@@ -38,28 +42,28 @@ export class JobLogWriter {
    * written already, none are.
    */
   async close({ kept = false }: { kept?: boolean } = {}): Promise<void> {
-    if (kept && !this.written) {
-      clearTimeout(this.timer);
-      this.pending = [];
+    if (kept && !this.#written) {
+      clearTimeout(this.#timer);
+      this.#pending = [];
     }
-    this.flush();
-    await Promise.all(this.writes);
+    this.#flush();
+    await Promise.all(this.#writes);
   }
 
-  private flush(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    if (this.pending.length === 0) return;
-    const lines = this.pending;
-    this.pending = [];
-    this.written = true;
-    const write = this.keepLogs
-      ? this.client
+  #flush(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    if (this.#pending.length === 0) return;
+    const lines = this.#pending;
+    this.#pending = [];
+    this.#written = true;
+    const write = this.#keepLogs
+      ? this.#client
           .multi()
-          .rpush(this.key, ...lines)
-          .ltrim(this.key, -this.keepLogs, -1)
+          .rpush(this.#key, ...lines)
+          .ltrim(this.#key, -this.#keepLogs, -1)
           .exec()
-      : this.client.rpush(this.key, ...lines);
-    this.writes.push(write.catch(() => undefined));
+      : this.#client.rpush(this.#key, ...lines);
+    this.#writes.push(write.catch(() => undefined));
   }
 }

@@ -37,33 +37,33 @@ class Entry implements RunningExecution {
  * a listener per request in flight.
  */
 export class RunningExecutions {
-  private readonly byJob = new Map<string, Entry>();
-  private closed = false;
+  readonly #byJob = new Map<string, Entry>();
+  #closed = false;
 
   /** Jobs running now. */
   get size(): number {
-    return this.byJob.size;
+    return this.#byJob.size;
   }
 
   /** The ids of the jobs running now. */
   jobIds(): string[] {
-    return [...this.byJob.keys()];
+    return [...this.#byJob.keys()];
   }
 
   /** The execution of `jobId` running now, if any. */
   get(jobId: string): RunningExecution | undefined {
-    return this.byJob.get(jobId);
+    return this.#byJob.get(jobId);
   }
 
   /** Registers the execution of `jobId` under its lock `token`; end it with `finish`. */
   start(jobId: string, token: string | undefined): RunningExecution {
     // The job came back to this worker while an earlier execution of it still
     // runs: the stalled check took it from that one, whose lock is gone.
-    const earlier = this.byJob.get(jobId);
-    if (earlier) this.abortLost(earlier);
+    const earlier = this.#byJob.get(jobId);
+    if (earlier) this.#abortLost(earlier);
     const entry = new Entry(jobId, token);
-    this.byJob.set(jobId, entry);
-    if (this.closed) entry.signal.abort(new Error('grace period over'));
+    this.#byJob.set(jobId, entry);
+    if (this.#closed) entry.signal.abort(new Error('grace period over'));
     return entry;
   }
 
@@ -76,7 +76,7 @@ export class RunningExecutions {
    * for what this registry of executions does anyway.
    */
   cancel(jobId: string, by: string): boolean {
-    const entry = this.byJob.get(jobId);
+    const entry = this.#byJob.get(jobId);
     if (!entry) return false;
     entry.cancelledBy ??= by;
     entry.signal.abort(by);
@@ -85,7 +85,7 @@ export class RunningExecutions {
 
   /** Forgets a finished execution (a later one of the same job stays registered). */
   finish(execution: RunningExecution): void {
-    if (this.byJob.get(execution.jobId) === execution) this.byJob.delete(execution.jobId);
+    if (this.#byJob.get(execution.jobId) === execution) this.#byJob.delete(execution.jobId);
   }
 
   /**
@@ -93,22 +93,22 @@ export class RunningExecutions {
    * longer running (finished, or already aborted so).
    */
   loseLock(execution: RunningExecution): boolean {
-    const entry = this.byJob.get(execution.jobId);
+    const entry = this.#byJob.get(execution.jobId);
     if (entry !== execution) return false;
-    this.abortLost(entry);
+    this.#abortLost(entry);
     return true;
   }
 
   /** Aborts every execution, and any started from now on (the grace period is over). */
   abortAll(): void {
-    this.closed = true;
-    for (const entry of this.byJob.values()) entry.signal.abort(new Error('grace period over'));
+    this.#closed = true;
+    for (const entry of this.#byJob.values()) entry.signal.abort(new Error('grace period over'));
   }
 
-  private abortLost(entry: Entry): void {
+  #abortLost(entry: Entry): void {
     entry.lockLost = true;
     entry.signal.abort(new Error('lock lost'));
-    this.byJob.delete(entry.jobId);
+    this.#byJob.delete(entry.jobId);
   }
 }
 

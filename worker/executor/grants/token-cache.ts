@@ -40,31 +40,37 @@ interface Entry {
  * encrypted (see token-crypto.ts).
  */
 export class GrantTokenCache {
-  private readonly keys: GrantKeys;
-  private readonly base: string;
-  private readonly lockMs: number;
-  private readonly pollMs: number;
-  private readonly defaultLifetimeS: number;
-  private readonly now: () => number;
-  private readonly logger: Logger | undefined;
-  private local: Entry | undefined;
-  private loading: Promise<string> | undefined;
+  readonly #keys: GrantKeys;
+  readonly #base: string;
+  readonly #lockMs: number;
+  readonly #pollMs: number;
+  readonly #defaultLifetimeS: number;
+  readonly #now: () => number;
+  readonly #logger: Logger | undefined;
+  readonly #redis: RedisClient;
+  readonly #name: string;
+  readonly #fetch: FetchToken;
+  #local: Entry | undefined;
+  #loading: Promise<string> | undefined;
 
   constructor(
-    private readonly redis: RedisClient,
+    redis: RedisClient,
     config: Pick<Config, 'prefix' | 'secretKey'>,
-    private readonly name: string,
+    name: string,
     grant: Grant,
-    private readonly fetch: FetchToken,
+    fetch: FetchToken,
     options: TokenCacheOptions = {},
   ) {
-    this.keys = deriveGrantKeys(name, grant, grant.client_secret, config.secretKey);
-    this.base = `${keyTag(config.prefix, 'grants')}:grant:${name}:${this.keys.fingerprint}`;
-    this.lockMs = options.lockMs ?? 30_000;
-    this.pollMs = options.pollMs ?? 100;
-    this.defaultLifetimeS = options.defaultLifetimeS ?? 300;
-    this.now = options.now ?? Date.now;
-    this.logger = options.logger;
+    this.#redis = redis;
+    this.#name = name;
+    this.#fetch = fetch;
+    this.#keys = deriveGrantKeys(name, grant, grant.client_secret, config.secretKey);
+    this.#base = `${keyTag(config.prefix, 'grants')}:grant:${name}:${this.#keys.fingerprint}`;
+    this.#lockMs = options.lockMs ?? 30_000;
+    this.#pollMs = options.pollMs ?? 100;
+    this.#defaultLifetimeS = options.defaultLifetimeS ?? 300;
+    this.#now = options.now ?? Date.now;
+    this.#logger = options.logger;
   }
 
   /**
@@ -73,69 +79,72 @@ export class GrantTokenCache {
    * when it already happened, else a new one from the token endpoint.
    */
   async get(rejected?: string): Promise<string> {
-    const local = this.local;
-    if (local && local.useUntil > this.now() && local.token !== rejected) return local.token;
-    if (this.loading) {
-      const token = await this.loading;
+    const local = this.#local;
+    if (local && local.useUntil > this.#now() && local.token !== rejected) return local.token;
+    if (this.#loading) {
+      const token = await this.#loading;
       if (token !== rejected) return token;
     }
     // Concurrent executions of this process share one load.
-    this.loading ??= this.load(rejected).finally(() => (this.loading = undefined));
-    return this.loading;
+    this.#loading ??= this.#load(rejected).finally(() => (this.#loading = undefined));
+    return this.#loading;
   }
 
-  private async load(rejected: string | undefined): Promise<string> {
-    const giveUpAt = this.now() + this.lockMs + 5_000;
+  async #load(rejected: string | undefined): Promise<string> {
+    const giveUpAt = this.#now() + this.#lockMs + 5_000;
     for (;;) {
-      const shared = await this.readShared();
+      const shared = await this.#readShared();
       if (shared && shared.token !== rejected) {
-        this.logger?.debug('grant token from the shared cache', { grant: this.name });
-        return this.keep(shared);
+        this.#logger?.debug('grant token from the shared cache', { grant: this.#name });
+        return this.#keep(shared);
       }
       const owner = randomUUID();
-      if (await this.redis.set(this.key('lock'), owner, 'PX', this.lockMs, 'NX')) {
+      if (await this.#redis.set(this.#key('lock'), owner, 'PX', this.#lockMs, 'NX')) {
         try {
           // Another worker may have stored one between the read and the lock.
-          const again = await this.readShared();
-          if (again && again.token !== rejected) return this.keep(again);
-          return this.keep(await this.fetchAndStore());
+          const again = await this.#readShared();
+          if (again && again.token !== rejected) return this.#keep(again);
+          return this.#keep(await this.#fetchAndStore());
         } finally {
-          await this.release(owner);
+          await this.#release(owner);
         }
       }
-      if (this.now() > giveUpAt) {
+      if (this.#now() > giveUpAt) {
         throw new TaskError(
           ErrorCode.GRANT,
-          `grant "${this.name}": no token after ${Math.round((this.lockMs + 5000) / 1000)} s of waiting for another worker to fetch it`,
+          `grant "${this.#name}": no token after ${Math.round((this.#lockMs + 5000) / 1000)} s of waiting for another worker to fetch it`,
         );
       }
-      await new Promise((resolve) => setTimeout(resolve, this.pollMs));
+      await new Promise((resolve) => setTimeout(resolve, this.#pollMs));
     }
   }
 
-  private async fetchAndStore(): Promise<Entry> {
-    const refreshKey = this.key('refresh');
-    const rotated = await this.redis.get(refreshKey);
-    const startedAt = this.now();
-    const granted = await this.fetch(
-      rotated ? (unseal(this.keys.sealKey, rotated, refreshKey) ?? undefined) : undefined,
+  async #fetchAndStore(): Promise<Entry> {
+    const refreshKey = this.#key('refresh');
+    const rotated = await this.#redis.get(refreshKey);
+    const startedAt = this.#now();
+    const granted = await this.#fetch(
+      rotated ? (unseal(this.#keys.sealKey, rotated, refreshKey) ?? undefined) : undefined,
     );
-    this.logger?.info('grant token fetched', { grant: this.name, expiresInS: granted.expiresInS });
+    this.#logger?.info('grant token fetched', {
+      grant: this.#name,
+      expiresInS: granted.expiresInS,
+    });
     if (granted.refreshToken) {
       // Servers that rotate refresh tokens invalidate the old one: keep the new one for every worker.
-      await this.redis.set(refreshKey, seal(this.keys.sealKey, granted.refreshToken, refreshKey));
+      await this.#redis.set(refreshKey, seal(this.#keys.sealKey, granted.refreshToken, refreshKey));
     }
-    const lifetimeMs = (granted.expiresInS ?? this.defaultLifetimeS) * 1000;
+    const lifetimeMs = (granted.expiresInS ?? this.#defaultLifetimeS) * 1000;
     const entry = {
       token: granted.accessToken,
       useUntil: startedAt + lifetimeMs - Math.min(60_000, lifetimeMs / 10),
     };
-    const ttl = Math.floor(entry.useUntil - this.now());
+    const ttl = Math.floor(entry.useUntil - this.#now());
     if (ttl > 0) {
-      const tokenKey = this.key('token');
-      await this.redis.set(
+      const tokenKey = this.#key('token');
+      await this.#redis.set(
         tokenKey,
-        seal(this.keys.sealKey, JSON.stringify(entry), tokenKey),
+        seal(this.#keys.sealKey, JSON.stringify(entry), tokenKey),
         'PX',
         ttl,
       );
@@ -143,33 +152,33 @@ export class GrantTokenCache {
     return entry;
   }
 
-  private async readShared(): Promise<Entry | null> {
-    const tokenKey = this.key('token');
-    const sealed = await this.redis.get(tokenKey);
-    const plain = sealed ? unseal(this.keys.sealKey, sealed, tokenKey) : null;
+  async #readShared(): Promise<Entry | null> {
+    const tokenKey = this.#key('token');
+    const sealed = await this.#redis.get(tokenKey);
+    const plain = sealed ? unseal(this.#keys.sealKey, sealed, tokenKey) : null;
     if (!plain) return null;
     const entry = JSON.parse(plain) as Entry;
-    return entry.useUntil > this.now() ? entry : null;
+    return entry.useUntil > this.#now() ? entry : null;
   }
 
-  private keep(entry: Entry): string {
-    this.local = entry;
+  #keep(entry: Entry): string {
+    this.#local = entry;
     return entry.token;
   }
 
   /** Deletes the lock only while it is still ours (it may have expired and been taken). */
-  private async release(owner: string): Promise<void> {
-    await this.redis
+  async #release(owner: string): Promise<void> {
+    await this.#redis
       .eval(
         "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0",
         1,
-        this.key('lock'),
+        this.#key('lock'),
         owner,
       )
       .catch(() => undefined);
   }
 
-  private key(kind: 'token' | 'lock' | 'refresh'): string {
-    return `${this.base}:${kind}`;
+  #key(kind: 'token' | 'lock' | 'refresh'): string {
+    return `${this.#base}:${kind}`;
   }
 }

@@ -38,10 +38,10 @@ export function parseCidr(text: string, label = text): IpRange {
  * so that the match can be named).
  */
 export class IpRanges {
-  private readonly entries: { range: IpRange; list: BlockList }[];
+  readonly #entries: { range: IpRange; list: BlockList }[];
 
   constructor(ranges: readonly IpRange[]) {
-    this.entries = ranges.map((range) => {
+    this.#entries = ranges.map((range) => {
       const list = new BlockList();
       const [address = ''] = range.cidr.split('/');
       list.addSubnet(address, range.prefix, range.family);
@@ -52,7 +52,7 @@ export class IpRanges {
   /** The longest-prefix range that contains `address` (canonical, of `family`), if any. */
   match(address: string, family: 'ipv4' | 'ipv6'): IpRange | undefined {
     let best: IpRange | undefined;
-    for (const { range, list } of this.entries) {
+    for (const { range, list } of this.#entries) {
       if (range.family !== family || !list.check(address, family)) continue;
       if (!best || range.prefix > best.prefix) best = range;
     }

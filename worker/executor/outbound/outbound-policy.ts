@@ -54,18 +54,18 @@ interface HostPattern {
  * DestinationDeniedError to refuse.
  */
 export class OutboundPolicy {
-  private readonly allowHosts: HostPattern[];
-  private readonly denyHosts: HostPattern[];
-  private readonly allowRanges: IpRanges;
-  private readonly denyRanges: IpRanges;
+  readonly #allowHosts: HostPattern[];
+  readonly #denyHosts: HostPattern[];
+  readonly #allowRanges: IpRanges;
+  readonly #denyRanges: IpRanges;
 
   constructor(options: OutboundPolicyOptions) {
-    this.allowHosts = options.allowHosts.map(hostPattern);
-    this.denyHosts = options.denyHosts.map(hostPattern);
-    this.allowRanges = new IpRanges(
+    this.#allowHosts = options.allowHosts.map(hostPattern);
+    this.#denyHosts = options.denyHosts.map(hostPattern);
+    this.#allowRanges = new IpRanges(
       options.allowCidrs.map((c) => parseCidr(c, `TASKREST_OUTBOUND_ALLOW_CIDRS ${c}`)),
     );
-    this.denyRanges = new IpRanges([
+    this.#denyRanges = new IpRanges([
       ...DEFAULT_DENY_CIDRS,
       ...options.denyCidrs.map((c) => parseCidr(c, `TASKREST_OUTBOUND_DENY_CIDRS ${c}`)),
     ]);
@@ -87,23 +87,23 @@ export class OutboundPolicy {
     // Checked twice per request (its URL, then at connect time) for the few
     // hosts a worker talks to: a host allowed once is allowed (the policy
     // never changes). A refusal is judged afresh, to throw its own error.
-    if (this.allowedHosts.has(hostname)) return;
+    if (this.#allowedHosts.has(hostname)) return;
     const host = this.checkHost(hostname);
-    if (host.kind !== 'name') this.checkIp(host, hostText(host));
-    if (this.allowedHosts.size >= 10_000) this.allowedHosts.clear();
-    this.allowedHosts.add(hostname);
+    if (host.kind !== 'name') this.#checkIp(host, hostText(host));
+    if (this.#allowedHosts.size >= 10_000) this.#allowedHosts.clear();
+    this.#allowedHosts.add(hostname);
   }
 
-  private readonly allowedHosts = new Set<string>();
+  readonly #allowedHosts = new Set<string>();
 
   /** The host lists only; returns the canonical host. */
   checkHost(hostname: string): ParsedHost {
     const host = parseHost(hostname);
     const text = hostText(host);
-    const denied = this.denyHosts.find((p) => p.matches(text));
+    const denied = this.#denyHosts.find((p) => p.matches(text));
     if (denied)
       throw new DestinationDeniedError(text, `TASKREST_OUTBOUND_DENY_HOSTS ${denied.text}`);
-    if (this.allowHosts.length > 0 && !this.allowHosts.some((p) => p.matches(text))) {
+    if (this.#allowHosts.length > 0 && !this.#allowHosts.some((p) => p.matches(text))) {
       throw new DestinationDeniedError(text, 'not in TASKREST_OUTBOUND_ALLOW_HOSTS');
     }
     return host;
@@ -120,14 +120,14 @@ export class OutboundPolicy {
       hostText(name) === hostText(host)
         ? hostText(host)
         : `${hostText(name)} resolves to ${hostText(host)}`;
-    this.checkIp(host, shown);
+    this.#checkIp(host, shown);
   }
 
-  private checkIp(host: Exclude<ParsedHost, { kind: 'name' }>, shown: string): void {
-    const denial = this.denialOf(host.address, host.kind);
+  #checkIp(host: Exclude<ParsedHost, { kind: 'name' }>, shown: string): void {
+    const denial = this.#denialOf(host.address, host.kind);
     if (denial) throw new DestinationDeniedError(shown, denial.label);
     if (host.kind === 'ipv6' && host.embeddedIpv4) {
-      const embedded = this.denialOf(host.embeddedIpv4, 'ipv4');
+      const embedded = this.#denialOf(host.embeddedIpv4, 'ipv4');
       if (embedded) {
         throw new DestinationDeniedError(`${shown} (${host.embeddedIpv4})`, embedded.label);
       }
@@ -138,23 +138,23 @@ export class OutboundPolicy {
    * Range matching costs a BlockList check per range; a worker talks to few
    * addresses, so decisions are remembered (the policy never changes).
    */
-  private readonly decisions = new Map<string, IpRange | null>();
+  readonly #decisions = new Map<string, IpRange | null>();
 
-  private denialOf(address: string, family: 'ipv4' | 'ipv6'): IpRange | undefined {
+  #denialOf(address: string, family: 'ipv4' | 'ipv6'): IpRange | undefined {
     const key = `${family} ${address}`;
-    let decision = this.decisions.get(key);
+    let decision = this.#decisions.get(key);
     if (decision === undefined) {
-      if (this.decisions.size >= 10_000) this.decisions.clear();
-      decision = this.decide(address, family) ?? null;
-      this.decisions.set(key, decision);
+      if (this.#decisions.size >= 10_000) this.#decisions.clear();
+      decision = this.#decide(address, family) ?? null;
+      this.#decisions.set(key, decision);
     }
     return decision ?? undefined;
   }
 
-  private decide(address: string, family: 'ipv4' | 'ipv6'): IpRange | undefined {
-    const deny = this.denyRanges.match(address, family);
+  #decide(address: string, family: 'ipv4' | 'ipv6'): IpRange | undefined {
+    const deny = this.#denyRanges.match(address, family);
     if (!deny) return undefined;
-    const allow = this.allowRanges.match(address, family);
+    const allow = this.#allowRanges.match(address, family);
     if (!allow || allow.prefix < deny.prefix) return deny;
     // Equal ranges: an operator's allow opens a built-in range; against their own deny, deny wins.
     if (allow.prefix === deny.prefix && !DEFAULT_DENY_CIDRS.includes(deny)) return deny;

@@ -71,7 +71,7 @@ export class ExecutionCookies {
       const state = this.#made();
       const earlier = state.seeded.get(parsed.key);
       const stored = await state.jar.setCookie(parsed, url.toString(), { ignoreError: true });
-      if (earlier && (stored || isExpired(parsed))) await this.forgetSeeded(earlier, stored);
+      if (earlier && (stored || isExpired(parsed))) await this.#forgetSeeded(earlier, stored);
       if (!stored) continue;
       state.origins.set(identity(stored), url.origin);
       state.fromServer.add(identity(stored));
@@ -129,7 +129,7 @@ export class ExecutionCookies {
    */
   async forgetTaskCookies(): Promise<void> {
     const seeded = this.#state?.seeded.values() ?? [];
-    for (const cookie of [...seeded]) await this.forgetSeeded(cookie, undefined);
+    for (const cookie of [...seeded]) await this.#forgetSeeded(cookie, undefined);
   }
 
   #made(): JarState {
@@ -142,7 +142,7 @@ export class ExecutionCookies {
   }
 
   /** A task cookie the server replaced (or expired) under another Path or Domain: the server's word wins. */
-  private async forgetSeeded(earlier: Cookie, replacement: Cookie | undefined): Promise<void> {
+  async #forgetSeeded(earlier: Cookie, replacement: Cookie | undefined): Promise<void> {
     const state = this.#made();
     state.seeded.delete(earlier.key);
     if (replacement && identity(replacement) === identity(earlier)) return;

@@ -32,41 +32,43 @@ export interface AgentPoolOptions {
  * of distinct `cacert`s from growing it without end.
  */
 export class AgentPool {
-  private readonly agents = new Map<string, Agent>();
-  private readonly maxAgents: number;
-  private closed = false;
+  readonly #agents = new Map<string, Agent>();
+  readonly #maxAgents: number;
+  readonly #options: AgentPoolOptions;
+  #closed = false;
 
-  constructor(private readonly options: AgentPoolOptions) {
-    this.maxAgents = options.maxAgents ?? 64;
+  constructor(options: AgentPoolOptions) {
+    this.#options = options;
+    this.#maxAgents = options.maxAgents ?? 64;
   }
 
   /** The Agent for these settings, created on first use. */
   get(settings: ConnectSettings): Agent {
     // undici's own error (UND_ERR_CLOSED), as a closed Agent would raise it.
-    if (this.closed) throw new errors.ClientClosedError('the transport is closed');
+    if (this.#closed) throw new errors.ClientClosedError('the transport is closed');
     const key = agentKey(settings);
-    const found = this.agents.get(key);
+    const found = this.#agents.get(key);
     if (found) {
       // Re-insert so that Map order is least recently used first.
-      this.agents.delete(key);
-      this.agents.set(key, found);
+      this.#agents.delete(key);
+      this.#agents.set(key, found);
       return found;
     }
-    const agent = this.create(settings);
-    this.agents.set(key, agent);
-    this.evictBeyondBound();
+    const agent = this.#create(settings);
+    this.#agents.set(key, agent);
+    this.#evictBeyondBound();
     return agent;
   }
 
   /** Closes every Agent; requests in flight finish first. */
   async close(): Promise<void> {
-    this.closed = true;
-    const agents = [...this.agents.values()];
-    this.agents.clear();
+    this.#closed = true;
+    const agents = [...this.#agents.values()];
+    this.#agents.clear();
     await Promise.all(agents.map((agent) => agent.close()));
   }
 
-  private create(settings: ConnectSettings): Agent {
+  #create(settings: ConnectSettings): Agent {
     const connectOptions = {
       timeout: settings.connectTimeoutMs,
       rejectUnauthorized: settings.rejectUnauthorized,
@@ -75,15 +77,18 @@ export class AgentPool {
       ...(settings.ca !== undefined && {
         secureContext: tls.createSecureContext({ ca: [...tls.rootCertificates, settings.ca] }),
       }),
-      ...(this.options.lookup && { lookup: this.options.lookup }),
+      ...(this.#options.lookup && { lookup: this.#options.lookup }),
     };
-    const { checkHost } = this.options;
+    const { checkHost } = this.#options;
     if (!checkHost) {
-      return new Agent({ connections: this.options.connectionsPerOrigin, connect: connectOptions });
+      return new Agent({
+        connections: this.#options.connectionsPerOrigin,
+        connect: connectOptions,
+      });
     }
     const connect = buildConnector(connectOptions);
     return new Agent({
-      connections: this.options.connectionsPerOrigin,
+      connections: this.#options.connectionsPerOrigin,
       connect: (options, callback) => {
         try {
           checkHost(options.hostname);
@@ -96,11 +101,11 @@ export class AgentPool {
     });
   }
 
-  private evictBeyondBound(): void {
-    while (this.agents.size > this.maxAgents) {
-      const oldest = this.agents.entries().next().value;
+  #evictBeyondBound(): void {
+    while (this.#agents.size > this.#maxAgents) {
+      const oldest = this.#agents.entries().next().value;
       if (!oldest) return;
-      this.agents.delete(oldest[0]);
+      this.#agents.delete(oldest[0]);
       // Graceful: requests still running on it complete.
       oldest[1].close().catch(() => undefined);
     }
