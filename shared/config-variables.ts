@@ -34,6 +34,18 @@ const numVar = (fallback: number, min = 0) =>
     .min(min, { error: `expected a number >= ${min}` })
     .default(fallback);
 
+/**
+ * Seconds, as a task's own timeouts take them: 0 means none, and a positive
+ * value under 1 ms (which would round to none) is refused.
+ */
+const timeoutVar = (fallback: number) =>
+  z.coerce
+    .number({ error: 'expected a number of seconds' })
+    .min(0, { error: 'expected a number of seconds >= 0' })
+    .max(86_400, { error: 'expected at most 86400 seconds' })
+    .refine((s) => s === 0 || s >= 0.001, { error: 'expected 0 (none) or at least 0.001' })
+    .default(fallback);
+
 const list = z
   .string()
   .optional()
@@ -174,6 +186,18 @@ export const CONFIG_TABLE = {
     'comma-separated `whsec_…` secrets (base64 after the prefix) that sign callbacks; the first signs, all sign during a rotation; unset: callbacks go unsigned',
     callbackSecrets,
   ),
+  TASKREST_CALLBACK_CONNECT_TIMEOUT_SECONDS: variable(
+    "a callback's connect timeout (TCP and TLS); `0`: none",
+    timeoutVar(10),
+  ),
+  TASKREST_CALLBACK_READ_TIMEOUT_SECONDS: variable(
+    "how long a callback's receiver may stay silent (before its answer, within its body); `0`: none",
+    timeoutVar(15),
+  ),
+  TASKREST_CALLBACK_TIMEOUT_SECONDS: variable(
+    'one callback attempt in all, from connecting to its answer; `0`: none',
+    timeoutVar(30),
+  ),
   TASKREST_OUTBOUND_ALLOW_HOSTS: variable(
     'the only hosts requests may go to (`api.example.com`, `*.example.com`); unset: any host',
     list,
@@ -213,6 +237,14 @@ export const CONFIG_TABLE = {
   TASKREST_INLINE_RETRY_SECONDS: variable(
     'longest retry wait slept in the worker; a longer one parks the job as delayed and frees the slot',
     numVar(5),
+  ),
+  TASKREST_MAX_TASK_SECONDS: variable(
+    "the longest an execution runs in a worker slot at a stretch (its attempts and the retry waits slept in the worker); a task's own timeouts above it give way to it",
+    z.coerce
+      .number({ error: 'expected a number of seconds' })
+      .min(1, { error: 'expected a number of seconds >= 1' })
+      .max(86_400, { error: 'expected at most 86400 seconds' })
+      .default(300),
   ),
   TASKREST_STALLED_INTERVAL_SECONDS: variable(
     'how often workers look for jobs of dead workers',

@@ -61,6 +61,17 @@ export interface Config {
   readonly inlineRetryMs: number;
   /** `TASKREST_CALLBACK_SECRETS`: the bytes of each `whsec_` secret, the signing one first. */
   readonly callbackSecrets: readonly Buffer[];
+  /**
+   * `TASKREST_CALLBACK_CONNECT_TIMEOUT_SECONDS`, `_READ_TIMEOUT_SECONDS`,
+   * `TASKREST_CALLBACK_TIMEOUT_SECONDS`: a callback's timeouts, in seconds as
+   * a task's own (0: none).
+   */
+  readonly callbackTimeouts: CallbackTimeouts;
+  /**
+   * `TASKREST_MAX_TASK_SECONDS`: the longest an execution runs in a worker
+   * slot at a stretch, its attempts and the retry waits slept there included.
+   */
+  readonly maxTaskMs: number;
   /** `TASKREST_STALLED_INTERVAL_SECONDS`: how often workers look for jobs of dead workers. */
   readonly stalledIntervalMs: number;
   /** `TASKREST_MAX_STALLED_COUNT`: how often a job may be recovered from a dead worker before it fails. */
@@ -92,6 +103,13 @@ export interface Config {
   readonly outboundDenyCidrs: readonly string[];
   /** `TASKREST_LOG_LEVEL`: `debug`, `info`, `warn` or `error`. */
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
+}
+
+/** A callback's timeouts, in seconds (a task's `connect_timeout`, `read_timeout`, `total_timeout`). */
+export interface CallbackTimeouts {
+  readonly connect: number;
+  readonly read: number;
+  readonly total: number;
 }
 
 export { CONFIG_VARIABLES, DEFAULTS, QUEUE_NAME, parseSecretKey } from './config-variables.js';
@@ -139,6 +157,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownGraceMs: Math.round(e.TASKREST_SHUTDOWN_GRACE_SECONDS * 1000),
     inlineRetryMs: Math.round(e.TASKREST_INLINE_RETRY_SECONDS * 1000),
     callbackSecrets: Object.freeze(e.TASKREST_CALLBACK_SECRETS),
+    callbackTimeouts: Object.freeze({
+      connect: e.TASKREST_CALLBACK_CONNECT_TIMEOUT_SECONDS,
+      read: e.TASKREST_CALLBACK_READ_TIMEOUT_SECONDS,
+      total: e.TASKREST_CALLBACK_TIMEOUT_SECONDS,
+    }),
+    maxTaskMs: Math.round(e.TASKREST_MAX_TASK_SECONDS * 1000),
     stalledIntervalMs: Math.round(e.TASKREST_STALLED_INTERVAL_SECONDS * 1000),
     maxStalledCount: e.TASKREST_MAX_STALLED_COUNT,
     lockDurationMs: Math.round(e.TASKREST_LOCK_DURATION_SECONDS * 1000),

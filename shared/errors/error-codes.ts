@@ -43,6 +43,8 @@ export const ErrorCode = {
   DESTINATION_DENIED: 'DESTINATION_DENIED',
   /** Retrying stopped because `retry_backoff.deadline` was reached. */
   DEADLINE_EXCEEDED: 'DEADLINE_EXCEEDED',
+  /** The execution ran in its worker slot for TASKREST_MAX_TASK_SECONDS at a stretch and was stopped. */
+  TASK_TIME_LIMIT: 'TASK_TIME_LIMIT',
   /** The execution was aborted (worker shutdown). */
   ABORTED: 'ABORTED',
   /** Someone cancelled the execution (the API's DELETE, `taskrest cancel`, the library's `cancel`). */
@@ -171,6 +173,7 @@ export const ERROR_TABLE: ErrorTable = {
   FILE_NOT_FOUND: { api: { status: 404, error: 'not found' }, exit: ERROR, retried: true },
   DESTINATION_DENIED: { api: null, exit: ERROR, retried: false },
   DEADLINE_EXCEEDED: { api: null, exit: ERROR, retried: true },
+  TASK_TIME_LIMIT: { api: null, exit: ERROR, retried: true },
   ABORTED: { api: null, exit: ERROR, retried: true },
   CANCELLED: { api: null, exit: ERROR, retried: true },
   OUTCOME_UNKNOWN: { api: { status: 503, error: 'outcome unknown' }, exit: ERROR, retried: true },

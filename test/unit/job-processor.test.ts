@@ -48,6 +48,7 @@ function processorWith({ expired = false } = {}) {
     parkingQueues,
     keyRing: createKeyRing({ secretKey: undefined, oldSecretKeys: [] }),
     callbackSecrets: [],
+    callbackTimeouts: { connect: 10, read: 15, total: 30 },
   });
   return { processor, executions, stored, recorded, closed, request, metrics, parkingQueues };
 }

@@ -23,4 +23,18 @@ export interface ExecutionContext {
    * and its timestamp. Never logged, never stored.
    */
   readonly attemptHeaders?: (sendAtMs: number) => Record<string, string>;
+  /**
+   * True: a request that may have reached its peer (a reset, a read or total
+   * timeout) is sent again whatever its method, because the peer drops a
+   * repeat itself (a callback's receiver, by its `webhook-id`). Absent: only
+   * idempotent methods are.
+   */
+  readonly idempotent?: boolean;
+  /**
+   * Read the response body only this far, and keep that much (the log says
+   * it was cut): an answer whose status is all that counts (a callback's).
+   * Nothing about the body then fails the attempt once the status came.
+   * Absent: the whole body is read, and one past the worker's limit fails.
+   */
+  readonly keepResponseBytes?: number;
 }

@@ -19,6 +19,12 @@ export interface ExecutorDeps {
   readonly checkDestination?: (url: URL) => void;
   /** Credentials for `grant` and `pass_user_token`; without it such tasks fail. */
   readonly authorize?: Authorizer;
+  /**
+   * How long one execution may run at a stretch (TASKREST_MAX_TASK_SECONDS),
+   * in ms: past it, what is in flight is cut and the execution fails
+   * (TASK_TIME_LIMIT). Absent: no limit but the task's own.
+   */
+  readonly timeLimitMs?: number;
   /** The clock (epoch ms). @defaultValue `Date.now` */
   readonly now?: () => number;
 }

@@ -38,7 +38,9 @@ import {
   type PlannedPark,
   type RetryEvents,
 } from './retry-policy.js';
+import { TimeLimit } from './time-limit.js';
 import { transportOptions } from './timeouts.js';
+import { bodyCutOf } from './transport/body-cut.js';
 
 /** The credential headers of a run without credentials (and of every run until it has them). */
 const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
@@ -90,6 +92,8 @@ export class RequestRun implements RetryEvents {
   #park: PlannedPark | null = null;
   /** The response the output shows: the final one, or the failed one. */
   #response: ResponseFields = NO_RESPONSE;
+  /** TASKREST_MAX_TASK_SECONDS for this stretch; its signal is the requests' (absent: the caller's). */
+  #timeLimit: TimeLimit | undefined;
 
   /** `parking`: when a retry wait is too long for the worker slot (absent: every wait is slept). */
   constructor(context: ExecutionContext, deps: ExecutorDeps & { parking?: ParkRules }) {
@@ -110,12 +114,17 @@ export class RequestRun implements RetryEvents {
    * Never throws: every failure becomes an output with status `error`.
    */
   async execute(input: unknown): Promise<ExecutionResult | ParkResult> {
+    const { timeLimitMs } = this.#deps;
+    this.#timeLimit = timeLimitMs ? new TimeLimit(timeLimitMs, this.#context.signal) : undefined;
     try {
       const task = parseTask(input);
       return await this.#completed(task, await this.#send(task));
     } catch (thrown) {
       if (this.#park) return this.#parked(this.#park);
-      return this.#failed(thrown);
+      // Cut at the limit: whatever the cut request rejected with, the limit is why.
+      return this.#failed(this.#timeLimit?.reached ? this.#timeLimit.error(thrown) : thrown);
+    } finally {
+      this.#timeLimit?.end();
     }
   }
 
@@ -154,6 +163,9 @@ export class RequestRun implements RetryEvents {
       checkPickup(resume, task, this.#now());
       this.#log.add(`taken up again for retry ${resume.retry}`);
       this.#retries++;
+    } else {
+      // Once per execution: a resumed one's log has the lines already.
+      for (const note of this.#timeLimit?.notesFor(task) ?? []) this.#log.add(note);
     }
     if (task.data !== undefined) {
       this.#log.add('input "data" is deprecated: use "json" for a JSON body');
@@ -189,6 +201,7 @@ export class RequestRun implements RetryEvents {
       park: this.#parking,
       numbering: this.#numbering,
       queue: this.#context.queue,
+      ...(this.#context.idempotent ? { idempotent: true } : {}),
     });
     this.#validateStatus = retryStatusValidator(task);
     return hop;
@@ -222,6 +235,7 @@ export class RequestRun implements RetryEvents {
       this.#numbering.requestEnded();
     }
     this.#log.add(`response ${describeStatus(response)}`);
+    this.#noteCut(response);
     const setCookies = setCookieLines(response);
     if (setCookies.length > 0) await this.#cookies.store(setCookies, hop.url);
     return response;
@@ -234,8 +248,12 @@ export class RequestRun implements RetryEvents {
       method: hop.method,
       headers,
       data: this.#body?.create(),
-      signal: this.#context.signal,
-      taskrest: transportOptions(task, this.#deps.maxResponseBytes),
+      signal: this.#timeLimit?.signal ?? this.#context.signal,
+      taskrest: transportOptions(
+        task,
+        this.#deps.maxResponseBytes,
+        this.#context.keepResponseBytes,
+      ),
       validateStatus: this.#validateStatus,
       'axios-retry': this.#retry,
       ...(traceContext ? { traceContext } : {}),
@@ -280,12 +298,23 @@ export class RequestRun implements RetryEvents {
     const error = thrown instanceof TaskError ? thrown : classifyError(thrown);
     const failed = responseOf(thrown);
     if (failed) {
+      this.#noteCut(failed);
       this.#response = responseFields(failed, this.#log);
       const url = requestUrlOf(failed);
       if (url) await this.#cookies.store(setCookieLines(failed), url).catch(() => undefined);
     }
     if (!(error instanceof InvalidTaskError)) this.#log.add(`failed: ${error.message}`);
     return this.#result(await this.#output(OutputStatus.ERROR, error.message), error);
+  }
+
+  /** A response whose body was read only in part (`keepResponseBytes`): the log says so. */
+  #noteCut(response: AxiosResponse): void {
+    const kept = bodyCutOf(response);
+    if (kept !== undefined) {
+      this.#log.add(
+        `response body cut at ${kept} bytes: the rest is not read, its status is what counts`,
+      );
+    }
   }
 
   #parked(plan: PlannedPark): ParkResult {

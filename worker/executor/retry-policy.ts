@@ -132,6 +132,12 @@ export interface RetryConfigOptions {
   readonly numbering?: RetryNumbering;
   /** The queue the execution belongs to. @defaultValue none: a 429 never holds back a queue */
   readonly queue?: string;
+  /**
+   * Whether a request that may have reached the server is sent again, whatever
+   * its method (the peer drops repeats itself, as a callback's receiver does).
+   * @defaultValue by the task's method: GET, HEAD, OPTIONS, PUT and DELETE only
+   */
+  readonly idempotent?: boolean;
 }
 
 /**
@@ -142,8 +148,8 @@ export interface RetryConfigOptions {
  * - a failure before the request reached the server (refused, DNS not answering,
  *   connect timeout) is retried, whatever the method;
  * - a failure after it may have reached the server (reset, read or total
- *   timeout) is retried only for idempotent methods: a POST is not sent twice
- *   on a guess;
+ *   timeout) is retried only for idempotent methods (or with `idempotent`):
+ *   a POST is not sent twice on a guess;
  * - the wait honours a longer Retry-After, up to the deadline;
  * - no retry starts later than `deadline` seconds after the first attempt:
  *   when the next wait would end past it, retrying stops and `onDeadline` says why;
@@ -159,11 +165,12 @@ export function createRetryConfig(options: RetryConfigOptions): IAxiosRetryConfi
   const { retry_backoff: backoff } = task;
   const deadlineAt = options.startedAt + backoff.deadline * 1000;
   const retryStatus = task.retry_status_code;
+  const idempotent = options.idempotent ?? IDEMPOTENT.has(task.method);
   let planned = { delayMs: MIN_RETRY_DELAY_MS, note: '' };
 
   const isRetryable = (error: AxiosError): boolean => {
     if (error.response) return retryStatus.includes(error.response.status);
-    return isRetryableNetworkError(error, IDEMPOTENT.has(task.method));
+    return isRetryableNetworkError(error, idempotent);
   };
 
   return byReference({

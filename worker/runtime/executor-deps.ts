@@ -47,6 +47,8 @@ export function createExecutorDeps(
     http: http.axios,
     files: createFilesStore(connection, config),
     maxResponseBytes: config.maxResponseBytes,
+    // No execution holds a worker slot without end, whatever its task says.
+    timeLimitMs: config.maxTaskMs,
     checkDestination: (url) => policy.checkUrl(url),
     // Reads GRANTS_FILE and the user-token settings: a bad one stops the worker here.
     authorize: createAuthorizer(config, { redis: connection, http: http.axios, logger }),

@@ -6,6 +6,7 @@ import { cancelMarkOf, splitJobData } from '../../shared/job-envelope.js';
 import { executionIdOf, OutputStatus } from '../../shared/output.js';
 import { isParkedExecution, type ParkedExecution } from '../../shared/parked-execution.js';
 import type { QueueRef } from '../../shared/queue-keys.js';
+import type { CallbackTimeouts } from '../../shared/config.js';
 import type { RedisClient } from '../../shared/redis-connection.js';
 import type { KeyRing } from '../../shared/secrets/key-ring.js';
 import { unsealTask } from '../../shared/secrets/seal-task.js';
@@ -50,6 +51,8 @@ export interface JobProcessorOptions {
   readonly keyRing: KeyRing;
   /** TASKREST_CALLBACK_SECRETS: what callbacks are signed with (empty: unsigned). */
   readonly callbackSecrets: readonly Buffer[];
+  /** TASKREST_CALLBACK_*TIMEOUT_SECONDS: each callback request's timeouts. */
+  readonly callbackTimeouts: CallbackTimeouts;
 }
 
 /** One run of a job in this worker: what its steps, from opening it to settling it, share. */
@@ -94,6 +97,7 @@ export class JobProcessor {
   readonly #parkingQueues: PerQueue<Queue>;
   readonly #keyRing: KeyRing;
   readonly #callbackSecrets: readonly Buffer[];
+  readonly #callbackTimeouts: CallbackTimeouts;
 
   constructor(options: JobProcessorOptions) {
     this.#connection = options.connection;
@@ -105,6 +109,7 @@ export class JobProcessor {
     this.#parkingQueues = options.parkingQueues;
     this.#keyRing = options.keyRing;
     this.#callbackSecrets = options.callbackSecrets;
+    this.#callbackTimeouts = options.callbackTimeouts;
   }
 
   /** BullMQ's processor: runs `job` under its lock `token` and settles it. */
@@ -152,6 +157,7 @@ export class JobProcessor {
             redis: this.#connection,
             queue: this.#refOf(job.queueName),
             secrets: this.#callbackSecrets,
+            timeouts: this.#callbackTimeouts,
           })
         : undefined;
     return {
@@ -184,7 +190,7 @@ export class JobProcessor {
           traceContext: span.context,
           queue: job.queueName,
           ...(resume ? { resume } : {}),
-          ...(callback ? { attemptHeaders: callback.attemptHeaders } : {}),
+          ...callback?.sending,
         },
         this.#deps,
       ),

@@ -79,6 +79,7 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
     parkingQueues,
     keyRing,
     callbackSecrets: config.callbackSecrets,
+    callbackTimeouts: config.callbackTimeouts,
   });
   const worker = new WorkerGroup(
     bullWorkerFactory(config, connection, name, processor),

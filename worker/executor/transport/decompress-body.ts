@@ -1,3 +1,4 @@
+import type { Transform } from 'node:stream';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 
@@ -56,6 +57,67 @@ function decoderOf(contentEncoding: string | undefined): Decoder | undefined {
     case 'br':
       return (body, maxOutputLength) =>
         brotliDecompress(body, { ...brotliOptions, maxOutputLength });
+    default:
+      return undefined;
+  }
+}
+
+/** What `decodePrefix` gives: the decoded bytes kept, and whether that is not all of them. */
+export interface DecodedPrefix {
+  readonly data: Buffer;
+  /** True when more would have decoded (past `maxBytes`), or the body broke off. */
+  readonly cut: boolean;
+}
+
+/**
+ * The first `maxBytes` of a body decoded, for an answer that is kept only
+ * that far (`cutResponse`): a stream decoder stops as soon as it has that
+ * much, so the rest is never inflated, and a body cut short or corrupt
+ * yields what decoded before it rather than an error. An unknown encoding
+ * passes the body on as it came, as `decoderFor` does.
+ */
+export function decodePrefix(
+  contentEncoding: string | undefined,
+  body: Buffer,
+  maxBytes: number,
+): Promise<DecodedPrefix> {
+  const decoding = body.length === 0 ? undefined : streamDecoderOf(contentEncoding, body);
+  if (!decoding) return Promise.resolve({ data: body, cut: false });
+  const { stream, input } = decoding;
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const done = (cut: boolean) => {
+      stream.destroy();
+      resolve({ data: Buffer.concat(chunks).subarray(0, maxBytes), cut: cut || size > maxBytes });
+    };
+    stream.on('data', (chunk: Buffer) => {
+      chunks.push(chunk);
+      size += chunk.length;
+      if (size > maxBytes) done(true);
+    });
+    stream.once('end', () => done(false));
+    stream.once('error', () => done(true));
+    stream.end(input);
+  });
+}
+
+/** A stream decoder of an encoding, and what it is to be fed (a raw deflate body given its header, as above). */
+function streamDecoderOf(
+  contentEncoding: string | undefined,
+  body: Buffer,
+): { stream: Transform; input: Buffer } | undefined {
+  switch (contentEncoding?.trim().toLowerCase()) {
+    case 'gzip':
+    case 'x-gzip':
+      return { stream: zlib.createGunzip(zlibOptions), input: body };
+    case 'deflate':
+      return {
+        stream: zlib.createInflate(zlibOptions),
+        input: body[0] === ZLIB_HEADER[0] ? body : Buffer.concat([ZLIB_HEADER, body]),
+      };
+    case 'br':
+      return { stream: zlib.createBrotliDecompress(brotliOptions), input: body };
     default:
       return undefined;
   }

@@ -9,6 +9,8 @@ export interface CollectedResponse {
   /** Lower-case names; a repeated header is an array (undici's parsing). */
   headers: IncomingHttpHeaders;
   body: Buffer;
+  /** True when `body` is what was read before the body was cut (see `keepCut`). */
+  cut: boolean;
 }
 
 export interface CollectOptions {
@@ -22,6 +24,13 @@ export interface CollectOptions {
   bodyLimit(statusCode: number, headers: IncomingHttpHeaders): number;
   /** The error a body past its limit is aborted with. */
   tooLarge(): Error;
+  /**
+   * Set: once the head is in, an error this says yes to (the body past its
+   * limit, a timeout, a reset) does not fail the response: the body read so
+   * far is kept (up to the limit), the request dropped, and the response
+   * resolved as `cut`. Unset: every such error fails it.
+   */
+  keepCut?: (error: unknown) => boolean;
 }
 
 /**
@@ -56,6 +65,9 @@ class ResponseCollector implements Dispatcher.DispatchHandler {
   private controller: Dispatcher.DispatchController | undefined;
   private readonly chunks: Buffer[] = [];
   private size = 0;
+  /** Bytes in `chunks`: `size`, or less once a body past its limit was cut. */
+  private kept = 0;
+  private headIn = false;
   private limit = 0;
   private statusCode = 0;
   private statusText = '';
@@ -71,7 +83,7 @@ class ResponseCollector implements Dispatcher.DispatchHandler {
   /** The signal aborted: the request is aborted where it is, and the promise rejects with the reason. */
   readonly onAbort = (): void => {
     const reason = this.options.signal?.reason as Error;
-    this.fail(reason);
+    if (!this.keepsCut(reason)) this.fail(reason);
     this.controller?.abort(reason);
   };
 
@@ -90,6 +102,7 @@ class ResponseCollector implements Dispatcher.DispatchHandler {
     this.statusCode = statusCode;
     this.statusText = statusMessage ?? '';
     this.headers = headers;
+    this.headIn = true;
     try {
       this.limit = this.options.bodyLimit(statusCode, headers);
     } catch (error) {
@@ -98,26 +111,51 @@ class ResponseCollector implements Dispatcher.DispatchHandler {
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.settled) return;
     this.size += chunk.length;
-    if (this.size <= this.limit) this.chunks.push(chunk);
-    else controller.abort(this.options.tooLarge());
+    if (this.size <= this.limit) {
+      this.chunks.push(chunk);
+      this.kept = this.size;
+      return;
+    }
+    const tooLarge = this.options.tooLarge();
+    if (this.options.keepCut?.(tooLarge)) {
+      // The part of this chunk that still fits, then no more.
+      const room = this.limit - this.kept;
+      if (room > 0) this.chunks.push(chunk.subarray(0, room));
+      this.kept = this.limit;
+      this.finish(true);
+    }
+    controller.abort(tooLarge);
   }
 
   onResponseEnd(): void {
+    this.finish(false);
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+    if (!this.keepsCut(error)) this.fail(error);
+  }
+
+  /** Resolves with the body read so far, cut, when `error` may cut it (see `keepCut`). */
+  private keepsCut(error: unknown): boolean {
+    if (!this.headIn || !this.options.keepCut?.(error)) return false;
+    this.finish(true);
+    return true;
+  }
+
+  private finish(cut: boolean): void {
     if (this.settled) return;
     this.settled = true;
     this.options.signal?.removeEventListener('abort', this.onAbort);
-    const { chunks, size } = this;
+    const { chunks, kept } = this;
     this.resolve({
       statusCode: this.statusCode,
       statusText: this.statusText,
       headers: this.headers,
-      body: chunks.length === 1 && chunks[0] ? chunks[0] : Buffer.concat(chunks, size),
+      body: chunks.length === 1 && chunks[0] ? chunks[0] : Buffer.concat(chunks, kept),
+      cut,
     });
-  }
-
-  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
-    this.fail(error);
   }
 
   private fail(error: unknown): void {

@@ -15,6 +15,14 @@ export interface TransportOptions {
   totalTimeoutMs: number | null;
   /** Largest response body accepted, counted after decompression, in bytes. */
   maxResponseBytes: number;
+  /**
+   * True: a body past `maxResponseBytes` is cut there instead of refused,
+   * and so is one that fails once the response head is in (a read or total
+   * timeout, a reset): the response comes back with what was read, marked
+   * (`bodyCutOf`). Only the caller's abort still fails the attempt.
+   * @defaultValue false
+   */
+  cutResponse?: boolean;
   /** TLS verification for https targets. */
   tls: TlsOptions;
 }

@@ -8,9 +8,10 @@ import {
 import { onAbort } from './abort-fan-out.js';
 import { AbortFlag } from './abort-flag.js';
 import { AgentPool, type ConnectSettings } from './agent-pool.js';
+import { cutAt, markBodyCut } from './body-cut.js';
 import { buildRequest, type RequestSummary } from './build-request.js';
-import { decoderFor, type Decoder } from './decompress-body.js';
-import { collectResponse } from './response-collector.js';
+import { decodePrefix, decoderFor, type Decoder } from './decompress-body.js';
+import { collectResponse, type CollectedResponse } from './response-collector.js';
 import { toResponseHeaders } from './response-headers.js';
 import { toAxiosError, type AttemptLimits } from './to-axios-error.js';
 import { TransportError, TransportErrorCode } from './transport-error.js';
@@ -33,6 +34,8 @@ const FALLBACK_READ_TIMEOUT_MS = 300_000;
 /** One attempt's limits and connect settings, from `config.taskrest` or the fallbacks. */
 interface AttemptSettings extends AttemptLimits, ConnectSettings {
   maxResponseBytes: number;
+  /** A body past the limit, or failing after the head, is cut rather than refused. */
+  cutResponse: boolean;
 }
 
 /**
@@ -87,6 +90,7 @@ async function perform(
     const agent = pool.get(settings);
     // How this response's body is decoded (its Content-Encoding), once its head is in.
     let decoder: Decoder | undefined;
+    let encoding: string | undefined;
     const res = await collectResponse(
       agent,
       {
@@ -98,29 +102,32 @@ async function perform(
         signal: own,
         bodyLimit: (statusCode, headers) => {
           const hasBody = built.method !== 'HEAD' && statusCode !== 204 && statusCode !== 304;
-          decoder =
-            config.decompress !== false && hasBody
-              ? decoderFor(firstValue(headers['content-encoding']))
-              : undefined;
+          encoding = firstValue(headers['content-encoding']);
+          decoder = config.decompress !== false && hasBody ? decoderFor(encoding) : undefined;
           if (decoder) return encodedLimit(settings.maxResponseBytes);
-          // A body that announces too much is refused unread.
-          if (Number(firstValue(headers['content-length'])) > settings.maxResponseBytes) {
+          // A body that announces too much is refused unread (one to be cut is read up to the limit).
+          const announced = Number(firstValue(headers['content-length']));
+          if (!settings.cutResponse && announced > settings.maxResponseBytes) {
             throw tooLarge(settings.maxResponseBytes);
           }
           return settings.maxResponseBytes;
         },
         tooLarge: () => tooLarge(settings.maxResponseBytes),
+        // Only the caller's abort (cancel, shutdown) fails an answer that is cut.
+        ...(settings.cutResponse ? { keepCut: isNotCancel } : {}),
       },
     );
-    const data = decoder ? await decode(decoder, res.body, settings.maxResponseBytes) : res.body;
-    return settle({
-      data,
+    const body = await bodyOf(res, decoder && { decoder, encoding }, settings);
+    const response: AxiosResponse<Buffer> = {
+      data: body.data,
       status: res.statusCode,
       statusText: res.statusText,
       headers: toResponseHeaders(res.headers, decoder !== undefined),
       config,
       request,
-    });
+    };
+    if (body.cut) markBodyCut(response, body.data.length);
+    return settle(response);
   } catch (err) {
     throw attemptError(err, config, request, settings, own);
   } finally {
@@ -141,6 +148,7 @@ function attemptSettings(
       readTimeoutMs: FALLBACK_READ_TIMEOUT_MS,
       totalTimeoutMs: config.timeout ?? 0,
       maxResponseBytes: maxContentLength > -1 ? maxContentLength : defaultMaxBytes,
+      cutResponse: false,
       rejectUnauthorized: true,
       ca: undefined,
     };
@@ -150,6 +158,7 @@ function attemptSettings(
     readTimeoutMs: options.readTimeoutMs ?? 0,
     totalTimeoutMs: options.totalTimeoutMs ?? 0,
     maxResponseBytes: options.maxResponseBytes,
+    cutResponse: options.cutResponse === true,
     rejectUnauthorized: options.tls.rejectUnauthorized,
     ca: options.tls.ca,
   };
@@ -171,6 +180,35 @@ function attemptError(
     return new CanceledError(undefined, config, request);
   }
   return toAxiosError(err, config, request, settings);
+}
+
+/**
+ * The response's body as the response carries it: decoded (whole, or for an
+ * answer to be cut only its first `maxResponseBytes`), and `cut` when that
+ * is not all of it, ending on a whole UTF-8 character.
+ */
+async function bodyOf(
+  res: CollectedResponse,
+  decoding: { decoder: Decoder; encoding: string | undefined } | undefined,
+  settings: AttemptSettings,
+): Promise<{ data: Buffer; cut: boolean }> {
+  const max = settings.maxResponseBytes;
+  if (!settings.cutResponse) {
+    return {
+      data: decoding ? await decode(decoding.decoder, res.body, max) : res.body,
+      cut: false,
+    };
+  }
+  const decoded = decoding
+    ? await decodePrefix(decoding.encoding, res.body, max)
+    : { data: res.body, cut: false };
+  const cut = res.cut || decoded.cut;
+  return { data: cut ? cutAt(decoded.data, max) : decoded.data, cut };
+}
+
+/** Whether an error ends an answer to be cut with what was read: anything but the caller's abort. */
+function isNotCancel(error: unknown): boolean {
+  return !(error instanceof CanceledError);
 }
 
 /** The body decoded whole; decoded past `maxBytes`, it is refused as too large. */
