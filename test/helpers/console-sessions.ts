@@ -1,14 +1,16 @@
 /**
  * Shell sessions written in a Markdown page: a fenced block (```console,
  * ```sh, ```shell or ```bash) whose first line starts with the prompt `$ `.
- * Each prompt line is a command (a line ending in a backslash goes on with the
- * next), and the lines up to the next prompt are what it prints. A shell block
- * without a prompt (`npm ci && npm start   # …`) is a recipe, not a session.
+ * Each prompt line is a command, lines after it that start with the
+ * continuation prompt `> ` go on with it (as a shell shows a quoted string
+ * that spans lines), and the lines up to the next prompt are what it prints.
+ * A shell block without a prompt (`npm ci && npm start   # …`) is a recipe,
+ * not a session.
  */
 
 /** One command of a session and what the page says it prints. */
 export interface SessionStep {
-  /** The command as written, without the prompt (continuation lines joined with newlines). */
+  /** The command as written, without the prompts (continuation lines joined with newlines). */
   readonly command: string;
   /** The printed lines as the page shows them, joined with newlines. */
   readonly expected: string;
@@ -23,6 +25,7 @@ export interface ConsoleSession {
 
 const SHELL_FENCE = /^```(console|sh|shell|bash)\s*$/;
 const PROMPT = '$ ';
+const CONTINUED = '> ';
 
 /** Every session of the page, in order. */
 export function consoleSessions(markdown: string): ConsoleSession[] {
@@ -44,17 +47,15 @@ export function consoleSessions(markdown: string): ConsoleSession[] {
 
 function stepsOf(body: readonly string[]): SessionStep[] {
   const steps: { command: string[]; expected: string[] }[] = [];
-  let continued = false;
   for (const line of body) {
-    if (continued) {
-      steps.at(-1)!.command.push(line);
-    } else if (line.startsWith(PROMPT)) {
+    const step = steps.at(-1);
+    if (line.startsWith(PROMPT)) {
       steps.push({ command: [line.slice(PROMPT.length)], expected: [] });
+    } else if (step && step.expected.length === 0 && line.startsWith(CONTINUED)) {
+      step.command.push(line.slice(CONTINUED.length));
     } else {
-      steps.at(-1)!.expected.push(line);
-      continue;
+      step?.expected.push(line);
     }
-    continued = line.endsWith('\\');
   }
   return steps.map(({ command, expected }) => ({
     command: command.join('\n'),
