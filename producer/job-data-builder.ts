@@ -4,6 +4,7 @@ import { enqueueOptionsSchema } from '../shared/enqueue-options.js';
 import { InvalidOptionsError } from '../shared/errors/invalid-options-error.js';
 import { InvalidTaskError, type ValidationIssue } from '../shared/errors/invalid-task-error.js';
 import { TaskTooLargeError } from '../shared/errors/task-too-large-error.js';
+import type { FilesStore } from '../shared/files/files-store.js';
 import { joinJobData, type JobMeta } from '../shared/job-envelope.js';
 import { checkTask } from '../shared/parse-task.js';
 import { createKeyRing, type SecretKey } from '../shared/secrets/key-ring.js';
@@ -17,6 +18,7 @@ import type { BulkItem, EnqueueOptions } from './enqueue-options.js';
 import { repeatedKeyIssues } from '../shared/repeated-keys.js';
 import { bulkItemNameIssues, checkEnqueueOptionNames } from './option-names.js';
 import { jobTimingOf } from './job-timing.js';
+import { missingFileIssues, namedFiles, type NamedFile } from './named-files.js';
 import type { ProducerContext } from './producer-context.js';
 
 /** One job as BullMQ's `Queue.add` and `Queue.addBulk` take it. */
@@ -47,31 +49,37 @@ export interface JobsToAdd {
 
 /**
  * Turns tasks and enqueue options into what is added to BullMQ: the task
- * validated and its size checked before anything reaches Redis, its secrets
+ * validated and its size checked before anything reaches Redis, the files
+ * its multipart parts name looked up in the files resource, its secrets
  * sealed (with a `secretKey`), wrapped in the job envelope, and, with a
  * callback, the flow whose parent delivers it. Enqueues and schedules store
  * the same job data through here.
  */
 export class JobDataBuilder {
   readonly #context: ProducerContext;
+  /** Where multipart file parts come from: a task naming a file not there is refused. */
+  readonly #files: Pick<FilesStore, 'missing'>;
   /** The key that seals task secrets; null without `secretKey`. Read at the first task. */
   #sealKey: SecretKey | null | undefined;
 
-  constructor(context: ProducerContext) {
+  constructor(context: ProducerContext, files: Pick<FilesStore, 'missing'>) {
     this.#context = context;
+    this.#files = files;
   }
 
   /**
    * `enqueue`'s task and options. Throws InvalidOptionsError for bad timing,
    * InvalidTaskError naming each bad field (the callback URL's as
-   * `callback`), TaskTooLargeError.
+   * `callback`, a file not in the files resource as `multipart.parts.N.file`),
+   * TaskTooLargeError.
    */
-  one(queueName: string, task: TaskInput, options: EnqueueOptions): ExecutionToAdd {
+  async one(queueName: string, task: TaskInput, options: EnqueueOptions): Promise<ExecutionToAdd> {
     checkEnqueueOptionNames(options);
     const { user, traceContext, queue, delay, runAt, priority, callback, ...rest } = options;
     const opts = { ...rest, ...jobTimingOf({ delay, runAt, priority }) };
     this.validate(task);
     checkCallback(callback);
+    await this.#refuseMissingFiles(namedFiles(task));
     const trace = traceContext ?? captureTraceContext();
     const data = this.jobData(task, { user, trace });
     return {
@@ -87,13 +95,13 @@ export class JobDataBuilder {
    * option issues too), else one InvalidOptionsError every bad timing; each
    * path starts with the entry's index.
    */
-  bulk(
+  async bulk(
     queueName: string,
     entries: readonly (TaskInput | BulkItem)[],
     options: EnqueueOptions,
-  ): JobsToAdd {
+  ): Promise<JobsToAdd> {
     const { user, traceContext } = options;
-    const checked = this.#checkBulk(entries, options);
+    const checked = await this.#checkBulk(entries, options);
     const meta = { user, trace: traceContext ?? captureTraceContext() };
     const jobs = checked.map(({ task, opts }) => ({
       name: TASK_JOB_NAME,
@@ -118,11 +126,12 @@ export class JobDataBuilder {
 
   /**
    * A task's job data exactly as an enqueue stores it, for a schedule's
-   * runs: validated (InvalidTaskError, TaskTooLargeError), its secrets
-   * sealed, in the job envelope.
+   * runs: validated (InvalidTaskError, TaskTooLargeError), its files looked
+   * up, its secrets sealed, in the job envelope.
    */
-  scheduled(task: TaskInput, user: string | undefined): object {
+  async scheduled(task: TaskInput, user: string | undefined): Promise<object> {
     this.validate(task);
+    await this.#refuseMissingFiles(namedFiles(task));
     return this.jobData(task, { user });
   }
 
@@ -147,23 +156,30 @@ export class JobDataBuilder {
     return joinJobData(stored, { ...meta, sealed });
   }
 
-  /** The bulk's entries with their job options; throws naming every bad entry. */
-  #checkBulk(entries: readonly (TaskInput | BulkItem)[], options: EnqueueOptions): BulkEntry[] {
+  /**
+   * The bulk's entries with their job options; throws naming every bad
+   * entry. The files of every valid task are looked up together, in one
+   * Redis command.
+   */
+  async #checkBulk(
+    entries: readonly (TaskInput | BulkItem)[],
+    options: EnqueueOptions,
+  ): Promise<BulkEntry[]> {
     checkEnqueueOptionNames(options);
     const { user, traceContext, queue, delay, runAt, priority, callback, ...rest } = options;
     const defaults = { delay, runAt, priority };
     const taskIssues: ValidationIssue[] = [];
     const optionIssues: ValidationIssue[] = [];
+    const named: NamedFile[] = [];
     const checked = entries.map((entry, index): BulkEntry => {
       const { task, item, within } = bulkEntryOf(entry);
       optionIssues.push(...bulkItemNameIssues(item, index));
       const { jobId, callback: own, delay, runAt, priority } = item;
       const timing = { delay, runAt, priority };
       const itemCallback = own ?? callback;
-      taskIssues.push(
-        ...this.#issuesOf(index, task, within),
-        ...callbackIssues(index, itemCallback),
-      );
+      const issues = this.#issuesOf(index, task, within);
+      if (issues.length === 0) named.push(...namedFiles(task, entryPath(index, within)));
+      taskIssues.push(...issues, ...callbackIssues(index, itemCallback));
       const opts: JobsOptions = { ...rest, ...(jobId === undefined ? {} : { jobId }) };
       try {
         const timed = { ...opts, ...jobTimingOf(overTiming(defaults, timing)) };
@@ -180,15 +196,18 @@ export class JobDataBuilder {
         'jobId',
       ),
     );
-    // One answer names every bad entry: an invalid task's error carries the option issues too.
-    if (taskIssues.length > 0) throw new InvalidTaskError([...taskIssues, ...optionIssues]);
+    taskIssues.push(...(await this.#missingFiles(named)));
+    // One answer names every bad entry, in entry order: an invalid task's error carries the option issues too.
+    if (taskIssues.length > 0) {
+      throw new InvalidTaskError([...inEntryOrder(taskIssues), ...optionIssues]);
+    }
     if (optionIssues.length > 0) throw new InvalidOptionsError(optionIssues);
     return checked;
   }
 
   /** The validation issues of the task at `index` of a bulk, their paths after its index. */
   #issuesOf(index: number, task: unknown, within: string): ValidationIssue[] {
-    const at = [String(index), within].filter(Boolean).join('.');
+    const at = entryPath(index, within);
     try {
       this.validate(task);
       return [];
@@ -202,6 +221,18 @@ export class JobDataBuilder {
       if (error instanceof TaskTooLargeError) return [{ path: at, message: error.message }];
       throw error;
     }
+  }
+
+  /** Throws InvalidTaskError naming each file the files resource does not hold. */
+  async #refuseMissingFiles(named: readonly NamedFile[]): Promise<void> {
+    const issues = await this.#missingFiles(named);
+    if (issues.length > 0) throw new InvalidTaskError(issues);
+  }
+
+  /** The issues of the named files that are not there: one Redis read, none without names. */
+  #missingFiles(named: readonly NamedFile[]): Promise<ValidationIssue[]> {
+    if (named.length === 0) return Promise.resolve([]);
+    return this.#context.withRedis(() => missingFileIssues(this.#files, named));
   }
 
   /**
@@ -228,6 +259,17 @@ export class JobDataBuilder {
       callbackOpts: defaults,
     });
   }
+}
+
+/** Where a bulk's task sits, as issue paths start: `2`, or `2.task` in an item. */
+function entryPath(index: number, within: string): string {
+  return within === '' ? String(index) : `${index}.${within}`;
+}
+
+/** Issues sorted by the entry index their path starts with; within an entry, as found. */
+function inEntryOrder(issues: readonly ValidationIssue[]): ValidationIssue[] {
+  const indexOf = (issue: ValidationIssue) => Number.parseInt(issue.path, 10);
+  return [...issues].sort((a, b) => indexOf(a) - indexOf(b));
 }
 
 /** The issues of a bulk item's callback URL, named after its index (`2.callback`). */

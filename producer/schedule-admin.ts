@@ -90,7 +90,8 @@ export class ScheduleAdmin {
   /**
    * Creates or replaces the schedule `id`. The settings and the task are
    * checked first (InvalidScheduleError naming each field, the task's as
-   * `task.…`; TaskTooLargeError), and nothing is stored when they fail.
+   * `task.…`, a file the task names that is not in the files resource too;
+   * TaskTooLargeError), and nothing is stored when they fail.
    * Replacing keeps the runs so far and drops the pending one for the new
    * timing; a schedule of that id on another queue is moved. `user` starts
    * its executions, as enqueue's option (the API's bearer token holder).
@@ -101,7 +102,7 @@ export class ScheduleAdmin {
     { user }: SetScheduleOptions = {},
   ): Promise<Schedule> {
     const scheduleId = checkScheduleId(id);
-    const { settings, data } = this.#check(options, user);
+    const { settings, data } = await this.#check(options, user);
     const queue = this.#context.queueOf(settings.queue);
     return this.#context.withRedis(
       async () => {
@@ -139,17 +140,20 @@ export class ScheduleAdmin {
     );
   }
 
-  /** The checked settings and the job data every run gets; throws naming each bad field. */
-  #check(
+  /**
+   * The checked settings and the job data every run gets; throws naming each
+   * bad field (a file the task names that is not in the files resource too).
+   */
+  async #check(
     options: ScheduleOptions,
     user: string | undefined,
-  ): { settings: ScheduleSettings; data: object } {
+  ): Promise<{ settings: ScheduleSettings; data: object }> {
     const { settings, issues } = scheduleIssues(settingsOfOptions(options));
     const task = (options as { task?: unknown } | undefined)?.task;
     let data: object | undefined;
     if (task !== null && typeof task === 'object' && !Array.isArray(task)) {
       try {
-        data = this.#jobData.scheduled(task, user);
+        data = await this.#jobData.scheduled(task, user);
       } catch (error) {
         if (!(error instanceof InvalidTaskError)) throw error;
         issues.push(

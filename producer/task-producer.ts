@@ -70,13 +70,13 @@ export class TaskProducer {
   constructor(options: TaskProducerOptions = {}) {
     const settings = resolveProducerOptions(options);
     this.#context = new ProducerContext(settings);
-    this.#jobs = new JobDataBuilder(this.#context);
+    const { connection } = this.#context;
+    this.files = createFilesStore(connection, settings, () => waitForRedis(connection));
+    this.#jobs = new JobDataBuilder(this.#context, this.files);
     this.#reader = new ExecutionReader(this.#context);
     this.#control = new ExecutionControl(this.#context);
     this.queues = new QueueAdmin(this.#context);
     this.schedules = new ScheduleAdmin(this.#context, this.#jobs);
-    const { connection } = this.#context;
-    this.files = createFilesStore(connection, settings, () => waitForRedis(connection));
   }
 
   /**
@@ -90,7 +90,8 @@ export class TaskProducer {
 
   /**
    * Validates and enqueues one task. Rejects with InvalidTaskError (every bad
-   * field named), TaskTooLargeError, or RedisUnavailableError; in each case
+   * field named, a multipart file part whose file the files resource does
+   * not hold too), TaskTooLargeError, or RedisUnavailableError; in each case
    * nothing was stored. Rejects with OutcomeUnknownError when the task was
    * sent and Redis did not answer: it may be stored. With a `jobId`, an
    * existing job of that id is kept and returned (`duplicate: true`), so a
@@ -98,7 +99,7 @@ export class TaskProducer {
    */
   async enqueue(task: TaskInput, options: EnqueueOptions = {}): Promise<Enqueued> {
     const queue = this.#context.queueOf(options.queue);
-    const { job: built, flow } = this.#jobs.one(queue.name, task, options);
+    const { job: built, flow } = await this.#jobs.one(queue.name, task, options);
     const { opts } = built;
     const add = async (): Promise<Job> =>
       flow === undefined
@@ -128,7 +129,7 @@ export class TaskProducer {
     options: EnqueueOptions = {},
   ): Promise<BulkEnqueued[]> {
     const queue = this.#context.queueOf(options.queue);
-    const { jobs, flows } = this.#jobs.bulk(queue.name, entries, options);
+    const { jobs, flows } = await this.#jobs.bulk(queue.name, entries, options);
     const addAll = (): Promise<Job[]> =>
       flows === undefined ? queue.addBulk([...jobs]) : this.#context.addFlows(flows);
     const added = await this.#context.withRedis(

@@ -165,6 +165,19 @@ export class FilesStore {
   }
 
   /**
+   * Which of `names` the files resource does not hold, in the order given:
+   * one Redis command (HMGET of the index) whatever their number, none for
+   * no names.
+   */
+  async missing(names: readonly string[]): Promise<string[]> {
+    if (names.length === 0) return [];
+    for (const name of names) assertFileName(name);
+    await this.options.ready();
+    const entries = await this.client.hmget(this.indexKey, ...names);
+    return names.filter((_, index) => parseEntry(entries[index]) === null);
+  }
+
+  /**
    * The file's content, read lazily in chunks of `chunkBytes` (memory stays
    * bounded whatever the size). The stream fails with FileNotFoundError when
    * there is no such file, and FileChangedError when it is replaced or deleted

@@ -94,13 +94,21 @@ describe('multipart tasks end to end', () => {
     expect(await h.producer.files.get('temp.bin')).toBeNull();
   });
 
-  it('fails naming a missing file before any request is sent', async () => {
+  it('fails naming a file removed between enqueue and run, before any request is sent', async () => {
     const before = bodies.length;
-    const execution = await h.run({
-      url: `${server.url}/post`,
-      method: 'POST',
-      multipart: { parts: [{ name: 'file', file: 'missing.txt' }] },
-    });
+    await h.producer.files.put('missing.txt', Buffer.from('here at enqueue'));
+    // Held back, so that the file is gone when it runs: a missing file is refused at enqueue.
+    const { executionId } = await h.producer.enqueue(
+      {
+        url: `${server.url}/post`,
+        method: 'POST',
+        multipart: { parts: [{ name: 'file', file: 'missing.txt' }] },
+      },
+      { delay: 600 },
+    );
+    expect(await h.producer.files.delete('missing.txt')).toBe(true);
+    await (await h.queue.getJob(String(executionId)))!.promote();
+    const execution = (await h.producer.waitForResult(executionId, { timeoutMs: 20_000 }))!;
     expect(execution.state).toBe('failed');
     expect(execution.output?.message).toMatch(/missing\.txt/);
     expect(execution.output?.message).toMatch(/not found/);
