@@ -116,7 +116,11 @@ export class JobProcessor {
     );
     // Cancelled while an earlier worker ran it (that one died): it ends now, nothing is sent.
     const mark = cancelMarkOf(job.data);
-    if (mark) return this.#settleCancelled(job, null, mark.by, jobLog);
+    if (mark) {
+      // Counted as cancelled; how long it ran, in the worker that died, is not known here.
+      this.#metrics.get(job.queueName).recordCancelled(null);
+      return this.#settleCancelled(job, null, mark.by, jobLog);
+    }
     // Registered before anything is awaited, so that a cancel finds it; until
     // the job is settled (handed back, its failure stored): a stop that
     // cannot wait any longer names the jobs it leaves to the stalled check.
@@ -205,7 +209,13 @@ export class JobProcessor {
     if (execution.lockLost) return this.#settleLockLost(jobLog);
     // Cancelled: it ends failed, whatever the aborted request left (no retry, no park).
     const cancelledBy = execution.cancelledBy;
-    if (cancelledBy !== undefined) return this.#settleCancelled(job, result, cancelledBy, jobLog);
+    if (cancelledBy !== undefined) {
+      this.#metrics.get(job.queueName).recordCancelled({
+        counts: result.counts,
+        durationMs: performance.now() - run.startedAt,
+      });
+      return this.#settleCancelled(job, result, cancelledBy, jobLog);
+    }
     // A quick completed execution's lines are its output's log: no job log for it.
     await jobLog.close({
       kept: !run.resume && !isParked(result) && result.output.status === OutputStatus.SUCCESS,
