@@ -11,7 +11,7 @@ import type { KeyRing } from '../../shared/secrets/key-ring.js';
 import { unsealTask } from '../../shared/secrets/seal-task.js';
 import { storedOutput, type StoredOutput } from '../../shared/stored-output.js';
 import { jobKey } from '../../shared/task-queue.js';
-import { CANCELLED_MESSAGE, cancelledOutput } from '../executor/cancelled-output.js';
+import { cancelledOutput } from '../executor/cancelled-output.js';
 import {
   executeTask,
   isParked,
@@ -21,7 +21,7 @@ import {
 } from '../executor/executor.js';
 import { prepareCallback, type CallbackDelivery } from './callbacks/callback-delivery.js';
 import { startExecutionSpan } from './execution-span.js';
-import { jobFailure, storeFailedOutput } from './job-failure.js';
+import { cancelledFailure, jobFailure, storeFailedOutput } from './job-failure.js';
 import { JobLogWriter } from './job-log-writer.js';
 import type { MetricsRecorder } from './metrics-recorder.js';
 import { parkJob } from './park-job.js';
@@ -248,8 +248,7 @@ export class JobProcessor {
     jobLog.add(line);
     await jobLog.close();
     await storeFailedOutput(this.#connection, this.#refOf(job.queueName), job, output);
-    // Unrecoverable: no BullMQ attempt runs a cancelled execution again.
-    throw new UnrecoverableError(CANCELLED_MESSAGE);
+    throw cancelledFailure();
   }
 
   /** A long retry wait: the job waits as delayed (or the queue is held back), not in this slot. */
