@@ -20,6 +20,7 @@ import {
   type ParkResult,
 } from '../executor/executor.js';
 import { prepareCallback, type CallbackDelivery } from './callbacks/callback-delivery.js';
+import { outcomeOf } from './execution-outcome.js';
 import { startExecutionSpan } from './execution-span.js';
 import { cancelledFailure, jobFailure, storeFailedOutput } from './job-failure.js';
 import { JobLogWriter } from './job-log-writer.js';
@@ -125,12 +126,16 @@ export class JobProcessor {
     // the job is settled (handed back, its failure stored): a stop that
     // cannot wait any longer names the jobs it leaves to the stalled check.
     const execution = this.#executions.start(runKeyOf(job.queueName, job.id ?? ''), token);
+    let thrown: unknown;
     try {
       const run = await this.#open(job, token, execution, jobLog);
       const result = await this.#execute(run);
       return await this.#settle(run, result);
+    } catch (error) {
+      thrown = error;
+      throw error;
     } finally {
-      this.#executions.finish(execution);
+      this.#executions.finish(execution, outcomeOf(thrown, execution.lockLost));
     }
   }
 
