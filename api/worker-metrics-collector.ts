@@ -1,4 +1,4 @@
-import { DURATION_BUCKETS, MetricField } from '../shared/worker-metrics.js';
+import { CANCELLED_STATUS, DURATION_BUCKETS, MetricField } from '../shared/worker-metrics.js';
 
 /** One value of a metric, as prom-client's getMetricsAsJSON gives it. */
 interface MetricValue {
@@ -16,7 +16,7 @@ export interface MetricJson {
   values: MetricValue[];
 }
 
-const STATUSES = ['success', 'error'] as const;
+const STATUSES = ['success', 'error', CANCELLED_STATUS] as const;
 const STATUS_CLASSES = ['2xx', '3xx', '4xx', '5xx', '1xx', 'none'] as const;
 
 /**
@@ -56,7 +56,7 @@ function countersFrom(hash: Record<string, string>): MetricJson[] {
   return [
     counter(
       'taskrest_executions_total',
-      'Executions finished by the workers, by output status.',
+      'Executions finished by the workers, by output status (success, error), or cancelled.',
       STATUSES.map((status) => ({ labels: { status }, value: n(MetricField.execution(status)) })),
     ),
     counter(

@@ -12,15 +12,31 @@ import { watchProgress } from './wait-progress.js';
 /**
  * `taskrest enqueue [FILE|-] [--json TEXT] [--wait [SECONDS]]`: validates and
  * enqueues one task. Prints `{"execution_id": …}`, or with `--wait` the output.
+ * A `--job-id` that names an execution already stores nothing: stdout gets
+ * that execution with `"duplicate": true` and its state, stderr a line.
  */
 export const enqueueCommand: Command = async (args, { config, stdin, stdout, stderr }) => {
   const options = parseEnqueueArgs(args);
   const task = await readTaskInput(options, stdin);
   const producer = new TaskProducer(producerOptionsOf(config));
   try {
-    const { executionId, queue } = await producer.enqueue(task as never, options.jobOptions);
+    const { executionId, queue, state, duplicate } = await producer.enqueue(
+      task as never,
+      options.jobOptions,
+    );
+    // A known --job-id stored nothing: said on stderr for a person, in the JSON for a script.
+    if (duplicate) {
+      stderr.write(
+        `taskrest enqueue: execution ${executionId} exists already (${state}): nothing new was enqueued\n`,
+      );
+    }
     if (options.waitSeconds === undefined) {
-      printJson(stdout, { execution_id: executionId, queue });
+      printJson(
+        stdout,
+        duplicate
+          ? { execution_id: executionId, queue, state, duplicate }
+          : { execution_id: executionId, queue },
+      );
       return ExitCode.SUCCESS;
     }
     // State changes for a person at a terminal; scripts get the plain JSON only.

@@ -14,7 +14,9 @@ export const enqueueDescriptor: CommandDescriptor<'enqueue'> = {
 
 Validates and enqueues one task, read from FILE, stdin (-) or --json TEXT.
 Prints {"execution_id": …}; with --wait, waits (at most SECONDS) and prints
-the output. With --callback URL, the signed result is POSTed to URL once the
+the output. A --job-id that names an execution already enqueues nothing: it
+prints that execution with "state" and "duplicate": true (and a line on
+stderr). With --callback URL, the signed result is POSTed to URL once the
 execution ended (see docs/callbacks.md).
 ${EXIT_CODES_HELP}
 `,

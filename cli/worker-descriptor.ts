@@ -10,7 +10,8 @@ export const workerDescriptor: CommandDescriptor<'worker'> = {
 One worker process: takes tasks from the queues (TASKREST_QUEUES, or every
 queue, new ones found within 5 s) and runs them, WORKER_CONCURRENCY at a
 time, shared evenly between the queues. Scale by starting more.
-SIGTERM or SIGINT: lets running tasks finish, then exits 0.
+SIGTERM or SIGINT: lets running tasks finish (it logs which, and each as it
+ends), hands back those the grace period cuts off, then exits 0.
 `,
   load: async () => (await import('./worker-command.js')).workerCommand,
 };

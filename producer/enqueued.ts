@@ -8,7 +8,11 @@ export interface BulkEnqueued {
   state: ExecutionState;
 }
 
-/** What `enqueue` answers: the execution as a bulk's item, and whether its `jobId` was known. */
+/**
+ * What `enqueue` answers: the execution as a bulk's item, and whether its
+ * `jobId` was known. A known one's `state` is its state now (`completed`,
+ * `failed`, `active`, …), not the one a new job would have started in.
+ */
 export interface Enqueued extends BulkEnqueued {
   /**
    * Given with a `jobId` only: true when a job of that id existed already

@@ -12,6 +12,7 @@ import { sealTask } from '../shared/secrets/seal-task.js';
 import { TASK_JOB_NAME } from '../shared/task-queue.js';
 import type { TaskInput } from '../shared/task-schema.js';
 import { captureTraceContext, type TraceCarrier } from '../shared/tracing/trace-carrier.js';
+import { withAddMark } from './add-mark.js';
 import { bulkEntryOf, overTiming, type BulkEntry } from './bulk-entry.js';
 import { callbackFlow, callbackTask } from './callback-flow.js';
 import type { BulkItem, EnqueueOptions } from './enqueue-options.js';
@@ -76,7 +77,9 @@ export class JobDataBuilder {
   async one(queueName: string, task: TaskInput, options: EnqueueOptions): Promise<ExecutionToAdd> {
     checkEnqueueOptionNames(options);
     const { user, traceContext, queue, delay, runAt, priority, callback, ...rest } = options;
-    const opts = { ...rest, ...jobTimingOf({ delay, runAt, priority }) };
+    const timed = { ...rest, ...jobTimingOf({ delay, runAt, priority }) };
+    // With an id, the add is marked: the answer tells a job it made from one it found.
+    const opts = timed.jobId === undefined ? timed : withAddMark(timed);
     this.validate(task);
     checkCallback(callback);
     await this.#refuseMissingFiles(namedFiles(task));

@@ -1,4 +1,4 @@
-import type { JobSchedulerJson, Queue, RepeatOptions } from 'bullmq';
+import type { Job, JobSchedulerJson, Queue, RepeatOptions } from 'bullmq';
 import { InvalidScheduleError } from '../shared/errors/invalid-schedule-error.js';
 import { InvalidTaskError } from '../shared/errors/invalid-task-error.js';
 import { ScheduleNotFoundError } from '../shared/errors/schedule-not-found-error.js';
@@ -95,6 +95,9 @@ export class ScheduleAdmin {
    * Replacing keeps the runs so far and drops the pending one for the new
    * timing; a schedule of that id on another queue is moved. `user` starts
    * its executions, as enqueue's option (the API's bearer token holder).
+   * The answer's `next_run_at` is the due time of the run this set made (an
+   * interval's first: at once, unless `startAt`), which a worker may be
+   * running already.
    */
   async set(
     id: string,
@@ -110,7 +113,7 @@ export class ScheduleAdmin {
         if (current && current.queue.name !== queue.name) {
           await this.#removeFrom(current);
         }
-        await this.#context.registeredWith(queue.name, () =>
+        const made = await this.#context.registeredWith(queue.name, () =>
           queue.upsertJobScheduler(scheduleId, repeatOptionsOf(settings), {
             name: TASK_JOB_NAME,
             data,
@@ -118,7 +121,10 @@ export class ScheduleAdmin {
         );
         const scheduler = await queue.getJobScheduler(scheduleId);
         if (!scheduler) throw new ScheduleNotFoundError(scheduleId);
-        return this.#view({ queue, scheduler });
+        // The run this set made is the next one, even when a worker took it
+        // up at once (an interval's first run is due at once).
+        const nextRunAt = made ? await dueTimeOf(queue, made) : undefined;
+        return this.#view({ queue, scheduler }, { nextRunAt });
       },
       { effect: 'write' },
     );
@@ -193,7 +199,15 @@ export class ScheduleAdmin {
     return found.find((one) => one !== undefined);
   }
 
-  async #view(found: Found, { executions = false } = {}): Promise<Schedule> {
+  /**
+   * The schedule as shown. `nextRunAt`: the due time of the run a set just
+   * made, which is the next one whatever became of it since; without it,
+   * the pending run's.
+   */
+  async #view(
+    found: Found,
+    { executions = false, nextRunAt }: { executions?: boolean; nextRunAt?: number } = {},
+  ): Promise<Schedule> {
     const { queue, scheduler, pending } = await this.#withPending(found);
     const schedule: Schedule = {
       id: scheduler.key,
@@ -204,7 +218,8 @@ export class ScheduleAdmin {
       start_at: isoOrNull(scheduler.startDate),
       end_at: isoOrNull(endOf(scheduler)),
       limit: scheduler.limit ?? null,
-      next_run_at: pending ? isoOrNull(scheduler.next) : null,
+      next_run_at:
+        nextRunAt !== undefined ? isoOrNull(nextRunAt) : pending ? isoOrNull(scheduler.next) : null,
       task: redactTask(splitJobData(scheduler.template?.data).task),
     };
     if (executions) {
@@ -268,6 +283,16 @@ function repeatOptionsOf(settings: ScheduleSettings, now = Date.now()): Omit<Rep
 function endOf(scheduler: JobSchedulerJson): number | undefined {
   if (scheduler.endDate === undefined || scheduler.every === undefined) return scheduler.endDate;
   return scheduler.endDate + scheduler.every;
+}
+
+/**
+ * When the job a scheduler made is due, as BullMQ stored it (its creation
+ * time plus its delay): an interval's first run is due at once, as is one
+ * whose time had passed. The job as made stands in when it is gone already.
+ */
+async function dueTimeOf(queue: Queue, made: Job): Promise<number> {
+  const stored = (made.id === undefined ? undefined : await queue.getJob(made.id)) ?? made;
+  return stored.timestamp + (stored.opts.delay ?? 0);
 }
 
 function isoOrNull(millis: number | undefined): string | null {

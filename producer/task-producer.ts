@@ -1,10 +1,11 @@
-import type { Job, Queue } from 'bullmq';
+import type { Job, JobsOptions, Queue } from 'bullmq';
 import { loadConfig } from '../shared/config.js';
-import type { Execution } from '../shared/execution.js';
+import type { Execution, ExecutionState } from '../shared/execution.js';
 import { createFilesStore, type FilesStore } from '../shared/files/files-store.js';
 import { executionIdOf } from '../shared/output.js';
 import { waitForRedis } from '../shared/redis-connection.js';
 import type { TaskInput } from '../shared/task-schema.js';
+import { isOtherAdd } from './add-mark.js';
 import type { BulkItem, EnqueueOptions } from './enqueue-options.js';
 import { initialStateOf, type BulkEnqueued, type Enqueued } from './enqueued.js';
 import {
@@ -94,8 +95,9 @@ export class TaskProducer {
    * not hold too), TaskTooLargeError, or RedisUnavailableError; in each case
    * nothing was stored. Rejects with OutcomeUnknownError when the task was
    * sent and Redis did not answer: it may be stored. With a `jobId`, an
-   * existing job of that id is kept and returned (`duplicate: true`), so a
-   * retry with the same id never makes a second execution.
+   * existing job of that id is kept and returned (`duplicate: true`, with
+   * its state now: `completed` for one that ran), so a retry with the same
+   * id never makes a second execution.
    */
   async enqueue(task: TaskInput, options: EnqueueOptions = {}): Promise<Enqueued> {
     const queue = this.#context.queueOf(options.queue);
@@ -110,10 +112,13 @@ export class TaskProducer {
       executionId: opts.jobId,
     });
     const executionId = executionIdOf(job.id);
-    const state = initialStateOf(opts);
-    if (opts.jobId === undefined) return { executionId, queue: queue.name, state };
-    const duplicate = await this.#isDuplicate(queue, job);
-    return { executionId, queue: queue.name, state, duplicate };
+    const made = { executionId, queue: queue.name, state: initialStateOf(opts) };
+    if (opts.jobId === undefined) return made;
+    const found = await this.#foundState(queue, job, opts);
+    // A job of that id existed: the answer is that execution as it is now.
+    return found === undefined
+      ? { ...made, duplicate: false }
+      : { ...made, state: found, duplicate: true };
   }
 
   /**
@@ -212,15 +217,26 @@ export class TaskProducer {
   }
 
   /**
-   * True when `add` found a job of the same id (BullMQ keeps it and stores
-   * nothing): the stored creation time is not the one this add sent. A
-   * failed read says false: the job is stored either way.
+   * The state of the job `add` found under its id (BullMQ kept it and stored
+   * nothing), or undefined when the add made the job: the options stored
+   * under the id are this add's own (see add-mark.ts). A failed read says
+   * undefined: the job is stored either way.
    */
-  async #isDuplicate(queue: Queue, job: Job): Promise<boolean> {
-    const key = this.#context.jobKeyOf(queue.name, job.id ?? '');
-    const stored = await this.#context
-      .withRedis(() => this.#context.connection.hget(key, 'timestamp'))
-      .catch(() => null);
-    return stored !== null && Number(stored) !== job.timestamp;
+  async #foundState(
+    queue: Queue,
+    job: Job,
+    opts: JobsOptions,
+  ): Promise<ExecutionState | undefined> {
+    const id = job.id ?? '';
+    const key = this.#context.jobKeyOf(queue.name, id);
+    try {
+      const stored = await this.#context.withRedis(() =>
+        this.#context.connection.hget(key, 'opts'),
+      );
+      if (!isOtherAdd(stored, opts)) return undefined;
+      return await this.#context.withRedis(() => queue.getJobState(id));
+    } catch {
+      return undefined;
+    }
   }
 }

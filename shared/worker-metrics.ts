@@ -23,6 +23,12 @@ export function statusClassOf(statusCode: number | null): string {
   return `${Math.floor(statusCode / 100)}xx`;
 }
 
+/**
+ * The `status` label of cancelled executions in `taskrest_executions_total`,
+ * beside the output statuses `success` and `error`: a cancel is neither.
+ */
+export const CANCELLED_STATUS = 'cancelled';
+
 /** The fields of the hash. Bucket fields count observations in (previous bound, bound], not cumulatively. */
 export const MetricField = {
   execution: (status: string) => `executions:${status}`,

@@ -41,7 +41,7 @@ export const ErrorCode = {
   FILE_NOT_FOUND: 'FILE_NOT_FOUND',
   /** The outbound policy refused the destination. */
   DESTINATION_DENIED: 'DESTINATION_DENIED',
-  /** Retrying stopped because `retry_backoff.deadline` was reached. */
+  /** Retrying stopped: the next retry would start past `retry_backoff.deadline` (or a parked one was taken up past it). */
   DEADLINE_EXCEEDED: 'DEADLINE_EXCEEDED',
   /** The execution ran in its worker slot for TASKREST_MAX_TASK_SECONDS at a stretch and was stopped. */
   TASK_TIME_LIMIT: 'TASK_TIME_LIMIT',

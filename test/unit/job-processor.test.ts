@@ -32,6 +32,7 @@ function processorWith({ expired = false } = {}) {
   };
   const metrics = new PerQueue<MetricsRecorder>((queueName) => ({
     record: ({ output }) => void recorded.push(`${queueName} ${output.status}`),
+    recordCancelled: (ran) => void recorded.push(`${queueName} cancelled${ran ? '' : ', not run'}`),
     close: closing(`metrics ${queueName}`),
   }));
   const parkingQueues = new PerQueue(
@@ -82,7 +83,8 @@ describe('JobProcessor', () => {
       new UnrecoverableError('cancelled'),
     );
     expect(stored).toEqual(['{taskrest:q}:q:7']);
-    expect(recorded).toEqual([]);
+    // Counted as cancelled, without a duration (it did not run here).
+    expect(recorded).toEqual(['q cancelled, not run']);
     expect(request).not.toHaveBeenCalled();
     expect(executions.size).toBe(0);
   });

@@ -40,7 +40,7 @@ describe('checkPickup', () => {
     expect(thrown).toMatchObject({
       code: ErrorCode.DEADLINE_EXCEEDED,
       message:
-        'gave up retrying: retry_backoff.deadline (60 s) reached after 3 attempts; last HTTP 503 Service Unavailable',
+        'gave up retrying after 3 attempts in 60.0 s: retry 3 was taken up 60.0 s after the first attempt, past retry_backoff.deadline (60 s); last HTTP 503 Service Unavailable',
       response: resume.response,
     });
   });

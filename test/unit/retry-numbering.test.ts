@@ -89,7 +89,7 @@ describe('createRetryConfig with one options object', () => {
     });
     expect(config.retryCondition?.(unavailable(0))).toBe(false);
     expect(events.gaveUp).toEqual([
-      'gave up retrying: retry_backoff.deadline (1 s) reached after 7 attempts; last HTTP 503 Service Unavailable',
+      'gave up retrying after 7 attempts in 0.5 s: retry 7 would start 60.5 s after the first attempt, past retry_backoff.deadline (1 s); last HTTP 503 Service Unavailable',
     ]);
   });
 });

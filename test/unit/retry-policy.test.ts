@@ -179,14 +179,15 @@ describe('createRetryConfig', () => {
     expect(config.retryCondition?.(failure('get', 3, { status: 503 }))).toBe(true);
     clock.t += 1;
     expect(config.retryCondition?.(failure('get', 3, { status: 503 }))).toBe(false);
+    // 2.001 s in: the deadline is 8 s away, the 4th retry would start 10.001 s in.
     expect(events.gaveUp).toEqual([
-      'gave up retrying: retry_backoff.deadline (10 s) reached after 4 attempts; last HTTP 503 Service Unavailable',
+      'gave up retrying after 4 attempts in 2.0 s: retry 4 would start 10.0 s after the first attempt, past retry_backoff.deadline (10 s); last HTTP 503 Service Unavailable',
     ]);
     // 9.001 s in, even the shortest wait (1 s) ends past the deadline.
     clock.t += 7000;
     expect(config.retryCondition?.(failure('get', 0, { code: 'ECONNREFUSED' }))).toBe(false);
     expect(events.gaveUp[1]).toBe(
-      'gave up retrying: retry_backoff.deadline (10 s) reached after 1 attempt; last error: connection refused by api.test:80',
+      'gave up retrying after 1 attempt in 9.0 s: retry 1 would start 10.0 s after the first attempt, past retry_backoff.deadline (10 s); last error: connection refused by api.test:80',
     );
   });
 });

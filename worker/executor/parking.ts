@@ -7,7 +7,8 @@ import { responseFields, type ResponseFields } from './build-output.js';
 import { responseOf } from './classify-error.js';
 import type { ExecutionLog } from './execution-log.js';
 import type { ParkResult } from './execution-result.js';
-import { attempts, type PlannedPark } from './retry-policy.js';
+import { pickupPastDeadline } from './deadline-message.js';
+import type { PlannedPark } from './retry-policy.js';
 
 /** A parked response keeps its text only up to this size (job data stays small). */
 const PARKED_TEXT_LIMIT = 16 * 1024;
@@ -33,8 +34,13 @@ export function checkPickup(resume: ParkedExecution, task: Task, now: number): v
   const { deadline } = task.retry_backoff;
   if (now > resume.firstAttemptAt + deadline * 1000) {
     throw new PickupDeadline(
-      `gave up retrying: retry_backoff.deadline (${deadline} s) reached after ` +
-        `${attempts(resume.retry)}; last ${resume.lastFailure}`,
+      pickupPastDeadline({
+        attempts: resume.retry,
+        retry: resume.retry,
+        deadlineSeconds: deadline,
+        elapsedMs: now - resume.firstAttemptAt,
+        last: resume.lastFailure,
+      }),
       resume.response,
     );
   }

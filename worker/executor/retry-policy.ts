@@ -4,6 +4,7 @@ import type { IAxiosRetryConfig } from 'axios-retry';
 import type { RetryBackoff, Task } from '../../shared/task-schema.js';
 import { byReference } from './by-reference.js';
 import { classifyError, isRetryableNetworkError } from './classify-error.js';
+import { retryPastDeadline } from './deadline-message.js';
 import { RetryNumbering } from './retry-numbering.js';
 
 /** The shortest wait between two attempts (the connector's rule: "the minimum delay between two tries is 1 second"). */
@@ -73,7 +74,8 @@ export interface RetryEvents {
   onRetry(attempt: number, delayMs: number, reason: string): void;
   /**
    * Retrying stopped because the next attempt would start past the deadline;
-   * `message` says so, with the number of attempts and the last failure.
+   * `message` says so (deadline-message.ts), with the attempts made, the time
+   * since the first one and the last failure.
    */
   onDeadline(message: string): void;
   /** Called for each retry attempt: a fresh body (streams cannot be replayed). */
@@ -182,10 +184,18 @@ export function createRetryConfig(options: RetryConfigOptions): IAxiosRetryConfi
       const retry = numbering.retry(retryCount + 1);
       const after = retryAfterMs(error.response?.headers['retry-after'] as unknown, now());
       planned = retryDelayMs(backoff, retry, after);
-      if (now() + planned.delayMs > deadlineAt) {
+      const at = now();
+      if (at + planned.delayMs > deadlineAt) {
         events.onDeadline(
-          `gave up retrying: retry_backoff.deadline (${backoff.deadline} s) reached after ` +
-            `${attempts(retry)}; last ${describe(error, 'error: ')}${planned.note}`,
+          retryPastDeadline({
+            // The first attempt and a retry before each of the retries so far.
+            attempts: retry,
+            retry,
+            deadlineSeconds: backoff.deadline,
+            elapsedMs: at - options.startedAt,
+            startsAtMs: at + planned.delayMs - options.startedAt,
+            last: `${describe(error, 'error: ')}${planned.note}`,
+          }),
         );
         return false;
       }
@@ -222,11 +232,6 @@ export function createRetryConfig(options: RetryConfigOptions): IAxiosRetryConfi
       if (fresh) requestConfig.headers = Object.assign(requestConfig.headers ?? {}, fresh);
     },
   });
-}
-
-/** "1 attempt", "3 attempts". */
-export function attempts(n: number): string {
-  return `${n} attempt${n === 1 ? '' : 's'}`;
 }
 
 /** "HTTP 503 Service Unavailable", or what went wrong without a response. */

@@ -5,6 +5,7 @@ import type { QueueRef } from '../../shared/queue-keys.js';
 import type { RedisClient } from '../../shared/redis-connection.js';
 import { storedOutput } from '../../shared/stored-output.js';
 import { jobKey, OUTPUT_FIELD } from '../../shared/task-queue.js';
+import { CANCELLED_MESSAGE } from '../executor/cancelled-output.js';
 
 /**
  * Whether BullMQ may run a job whose execution failed with `code` again (its
@@ -22,6 +23,19 @@ export function isRetriedByBullmq(code: ErrorCode | undefined): boolean {
  */
 export function jobFailure(message: string, code: ErrorCode | undefined): Error {
   return isRetriedByBullmq(code) ? new Error(message) : new UnrecoverableError(message);
+}
+
+/**
+ * The error a cancelled job's processor throws: unrecoverable (no BullMQ
+ * attempt runs a cancelled execution again), its reason `cancelled`, and no
+ * stack. BullMQ keeps a thrown error's stack as the job's stack trace, and
+ * the dashboard shows it under the reason: a cancel someone asked for would
+ * read as a crash of the worker.
+ */
+export function cancelledFailure(): UnrecoverableError {
+  const error = new UnrecoverableError(CANCELLED_MESSAGE);
+  error.stack = '';
+  return error;
 }
 
 /**

@@ -12,7 +12,7 @@ import type { KeyRing } from '../../shared/secrets/key-ring.js';
 import { unsealTask } from '../../shared/secrets/seal-task.js';
 import { storedOutput, type StoredOutput } from '../../shared/stored-output.js';
 import { jobKey } from '../../shared/task-queue.js';
-import { CANCELLED_MESSAGE, cancelledOutput } from '../executor/cancelled-output.js';
+import { cancelledOutput } from '../executor/cancelled-output.js';
 import {
   executeTask,
   isParked,
@@ -21,8 +21,9 @@ import {
   type ParkResult,
 } from '../executor/executor.js';
 import { prepareCallback, type CallbackDelivery } from './callbacks/callback-delivery.js';
+import { outcomeOf } from './execution-outcome.js';
 import { startExecutionSpan } from './execution-span.js';
-import { jobFailure, storeFailedOutput } from './job-failure.js';
+import { cancelledFailure, jobFailure, storeFailedOutput } from './job-failure.js';
 import { JobLogWriter } from './job-log-writer.js';
 import type { MetricsRecorder } from './metrics-recorder.js';
 import { parkJob } from './park-job.js';
@@ -121,17 +122,25 @@ export class JobProcessor {
     );
     // Cancelled while an earlier worker ran it (that one died): it ends now, nothing is sent.
     const mark = cancelMarkOf(job.data);
-    if (mark) return this.#settleCancelled(job, null, mark.by, jobLog);
+    if (mark) {
+      // Counted as cancelled; how long it ran, in the worker that died, is not known here.
+      this.#metrics.get(job.queueName).recordCancelled(null);
+      return this.#settleCancelled(job, null, mark.by, jobLog);
+    }
     // Registered before anything is awaited, so that a cancel finds it; until
     // the job is settled (handed back, its failure stored): a stop that
     // cannot wait any longer names the jobs it leaves to the stalled check.
     const execution = this.#executions.start(runKeyOf(job.queueName, job.id ?? ''), token);
+    let thrown: unknown;
     try {
       const run = await this.#open(job, token, execution, jobLog);
       const result = await this.#execute(run);
       return await this.#settle(run, result);
+    } catch (error) {
+      thrown = error;
+      throw error;
     } finally {
-      this.#executions.finish(execution);
+      this.#executions.finish(execution, outcomeOf(thrown, execution.lockLost));
     }
   }
 
@@ -211,7 +220,13 @@ export class JobProcessor {
     if (execution.lockLost) return this.#settleLockLost(jobLog);
     // Cancelled: it ends failed, whatever the aborted request left (no retry, no park).
     const cancelledBy = execution.cancelledBy;
-    if (cancelledBy !== undefined) return this.#settleCancelled(job, result, cancelledBy, jobLog);
+    if (cancelledBy !== undefined) {
+      this.#metrics.get(job.queueName).recordCancelled({
+        counts: result.counts,
+        durationMs: performance.now() - run.startedAt,
+      });
+      return this.#settleCancelled(job, result, cancelledBy, jobLog);
+    }
     // A quick completed execution's lines are its output's log: no job log for it.
     await jobLog.close({
       kept: !run.resume && !isParked(result) && result.output.status === OutputStatus.SUCCESS,
@@ -244,8 +259,7 @@ export class JobProcessor {
     jobLog.add(line);
     await jobLog.close();
     await storeFailedOutput(this.#connection, this.#refOf(job.queueName), job, output);
-    // Unrecoverable: no BullMQ attempt runs a cancelled execution again.
-    throw new UnrecoverableError(CANCELLED_MESSAGE);
+    throw cancelledFailure();
   }
 
   /** A long retry wait: the job waits as delayed (or the queue is held back), not in this slot. */

@@ -1,8 +1,13 @@
 import type { Config } from '../../shared/config.js';
 import { coerceError } from '../../shared/errors/coerce-error.js';
 import type { RedisClient } from '../../shared/redis-connection.js';
-import { bucketOf, MetricField, workerMetricsKey } from '../../shared/worker-metrics.js';
-import type { ExecutionResult } from '../executor/executor.js';
+import {
+  bucketOf,
+  CANCELLED_STATUS,
+  MetricField,
+  workerMetricsKey,
+} from '../../shared/worker-metrics.js';
+import type { ExecutionCounts, ExecutionResult } from '../executor/executor.js';
 
 /** Counts what a worker's executions did and adds the counts to Redis for `/metrics`. */
 export interface MetricsRecorder {
@@ -11,6 +16,13 @@ export interface MetricsRecorder {
    * never from its log text. Cheap: no I/O, the counts go out in the next batch.
    */
   record(result: Pick<ExecutionResult, 'output' | 'counts'>, durationMs: number): void;
+  /**
+   * Counts one cancelled execution (status `cancelled`): its duration, and
+   * the retries it made, when it ran here (`ran`); its response class never
+   * (its request was cut off: neither an answer nor a network error). Null:
+   * it ended without running here (cancelled while a worker that died ran it).
+   */
+  recordCancelled(ran: { counts: ExecutionCounts; durationMs: number } | null): void;
   /** Sends what is left and stops the timer. */
   close(): Promise<void>;
 }
@@ -66,15 +78,25 @@ export function startMetricsRecorder(
   const timer = setInterval(() => void flushOnce(), options.flushIntervalMs ?? 1000);
   timer.unref();
 
+  const observe = (durationMs: number): void => {
+    const seconds = durationMs / 1000;
+    add(MetricField.bucket(bucketOf(seconds)));
+    add(MetricField.DURATION_COUNT);
+    durationSum += seconds;
+  };
+
   return {
     record({ output, counts: { retries, statusClass } }, durationMs) {
-      const seconds = durationMs / 1000;
       add(MetricField.execution(output.status));
       add(MetricField.statusClass(statusClass));
       if (retries > 0) add(MetricField.RETRIES, retries);
-      add(MetricField.bucket(bucketOf(seconds)));
-      add(MetricField.DURATION_COUNT);
-      durationSum += seconds;
+      observe(durationMs);
+    },
+    recordCancelled(ran) {
+      add(MetricField.execution(CANCELLED_STATUS));
+      if (!ran) return;
+      if (ran.counts.retries > 0) add(MetricField.RETRIES, ran.counts.retries);
+      observe(ran.durationMs);
     },
     async close() {
       clearInterval(timer);

@@ -1,5 +1,6 @@
 import { WaitingError } from 'bullmq';
 import { AbortFlag } from '../executor/transport/abort-flag.js';
+import type { ExecutionOutcome } from './execution-outcome.js';
 
 /** One job's execution in this worker process. */
 export interface RunningExecution {
@@ -15,7 +16,12 @@ export interface RunningExecution {
   readonly cancelledBy: string | undefined;
   /** True once the worker lost the job's lock: the job is no longer this execution's to finish. */
   readonly lockLost: boolean;
+  /** When this worker started running it (epoch ms): what a stopping worker waits for, since when. */
+  readonly since: number;
 }
+
+/** Told of each execution that ended (see `RunningExecutions.onEnd`). */
+export type EndListener = (execution: RunningExecution, outcome: ExecutionOutcome) => void;
 
 /** One execution as registered (a class: one per job, its fields in one shape). */
 class Entry implements RunningExecution {
@@ -23,6 +29,7 @@ class Entry implements RunningExecution {
   readonly signal = new AbortFlag();
   lockLost = false;
   cancelledBy: string | undefined = undefined;
+  readonly since = Date.now();
 
   constructor(
     readonly jobId: string,
@@ -38,6 +45,7 @@ class Entry implements RunningExecution {
  */
 export class RunningExecutions {
   readonly #byJob = new Map<string, Entry>();
+  readonly #endListeners = new Set<EndListener>();
   #closed = false;
 
   /** Jobs running now. */
@@ -48,6 +56,20 @@ export class RunningExecutions {
   /** The ids of the jobs running now. */
   jobIds(): string[] {
     return [...this.#byJob.keys()];
+  }
+
+  /** The executions running now. */
+  list(): RunningExecution[] {
+    return [...this.#byJob.values()];
+  }
+
+  /**
+   * Tells `listener` of every execution that ends from now on (finished, or
+   * its lock lost), with how; returns what stops telling it.
+   */
+  onEnd(listener: EndListener): () => void {
+    this.#endListeners.add(listener);
+    return () => this.#endListeners.delete(listener);
   }
 
   /** The execution of `jobId` running now, if any. */
@@ -83,9 +105,14 @@ export class RunningExecutions {
     return true;
   }
 
-  /** Forgets a finished execution (a later one of the same job stays registered). */
-  finish(execution: RunningExecution): void {
-    if (this.#byJob.get(execution.jobId) === execution) this.#byJob.delete(execution.jobId);
+  /**
+   * Forgets a finished execution (a later one of the same job stays
+   * registered); `outcome` is how it ended, for whoever listens (`onEnd`).
+   */
+  finish(execution: RunningExecution, outcome: ExecutionOutcome = 'completed'): void {
+    if (this.#byJob.get(execution.jobId) !== execution) return;
+    this.#byJob.delete(execution.jobId);
+    this.#ended(execution, outcome);
   }
 
   /**
@@ -109,6 +136,11 @@ export class RunningExecutions {
     entry.lockLost = true;
     entry.signal.abort(new Error('lock lost'));
     this.#byJob.delete(entry.jobId);
+    this.#ended(entry, 'left');
+  }
+
+  #ended(execution: RunningExecution, outcome: ExecutionOutcome): void {
+    for (const listener of this.#endListeners) listener(execution, outcome);
   }
 }
 

@@ -7,6 +7,7 @@ import type { JobProcessor } from './job-processor.js';
 import type { QueueWatch } from './queue-watch.js';
 import type { RunningExecutions } from './running-executions.js';
 import { HAND_BACK_MS, settlesWithin, type Shutdown } from './shutdown.js';
+import { StopReport } from './stop-report.js';
 import type { WorkerGroup } from './worker-group.js';
 import type { WorkerHealth } from './worker-health.js';
 
@@ -54,14 +55,15 @@ export async function stopTaskWorker(parts: TaskWorkerParts): Promise<void> {
 /** The stop itself: the queue watch, the Workers (the grace period), then every connection. */
 async function closeInTurn(parts: TaskWorkerParts): Promise<void> {
   const { config, logger, connection, http, worker, queues, cancels, shutdown, executions } = parts;
+  const report = new StopReport(logger, executions);
   try {
+    report.begin(config.shutdownGraceMs);
     await queues.stop();
     await shutdown.close(worker, config.shutdownGraceMs, () => {
-      logger.warn('grace period over: aborting running jobs and handing them back', {
-        jobs: executions.jobIds(),
-      });
+      report.expired();
       executions.abortAll();
     });
+    report.end();
   } finally {
     // Cancels reach executions until the grace period is over.
     await cancels.close();
