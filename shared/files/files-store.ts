@@ -80,16 +80,15 @@ interface IndexEntry {
  * than splicing two versions together.
  */
 export class FilesStore {
-  private readonly options: Required<FilesStoreOptions>;
-  private readonly indexKey: string;
+  readonly #options: Required<FilesStoreOptions>;
+  readonly #indexKey: string;
+  readonly #client: RedisClient;
 
-  constructor(
-    private readonly client: RedisClient,
-    options: FilesStoreOptions,
-  ) {
-    this.options = { ...DEFAULTS, ...options };
-    if (!(this.options.chunkBytes >= 1)) throw new RangeError('chunkBytes must be at least 1');
-    this.indexKey = `${this.options.keyPrefix}index`;
+  constructor(client: RedisClient, options: FilesStoreOptions) {
+    this.#client = client;
+    this.#options = { ...DEFAULTS, ...options };
+    if (!(this.#options.chunkBytes >= 1)) throw new RangeError('chunkBytes must be at least 1');
+    this.#indexKey = `${this.#options.keyPrefix}index`;
   }
 
   /**
@@ -99,16 +98,16 @@ export class FilesStore {
    */
   async put(name: string, content: Buffer | Readable): Promise<{ size: number }> {
     assertFileName(name);
-    const { maxFileBytes, chunkBytes } = this.options;
+    const { maxFileBytes, chunkBytes } = this.#options;
     if (Buffer.isBuffer(content) && content.length > maxFileBytes) {
       throw new FileTooLargeError(name, maxFileBytes);
     }
-    await this.options.ready();
-    const tmpKey = `${this.options.keyPrefix}tmp:${randomUUID()}`;
+    await this.#options.ready();
+    const tmpKey = `${this.#options.keyPrefix}tmp:${randomUUID()}`;
     let size = 0;
     const write = async (chunk: Buffer) => {
-      if (size === 0) await this.client.set(tmpKey, chunk, 'EX', this.options.uploadTtlSeconds);
-      else await this.client.append(tmpKey, chunk);
+      if (size === 0) await this.#client.set(tmpKey, chunk, 'EX', this.#options.uploadTtlSeconds);
+      else await this.#client.append(tmpKey, chunk);
       size += chunk.length;
     };
     try {
@@ -135,17 +134,17 @@ export class FilesStore {
         }
         if (pendingBytes > 0) await write(Buffer.concat(pending, pendingBytes));
       }
-      if (size === 0) await this.client.set(tmpKey, '', 'EX', this.options.uploadTtlSeconds);
-      const results = await this.client
+      if (size === 0) await this.#client.set(tmpKey, '', 'EX', this.#options.uploadTtlSeconds);
+      const results = await this.#client
         .multi()
-        .rename(tmpKey, this.dataKey(name))
-        .persist(this.dataKey(name))
-        .hset(this.indexKey, name, `${size}:${randomUUID()}`)
+        .rename(tmpKey, this.#dataKey(name))
+        .persist(this.#dataKey(name))
+        .hset(this.#indexKey, name, `${size}:${randomUUID()}`)
         .exec();
       throwOnTransactionError(results);
       return { size };
     } catch (error) {
-      await this.client.del(tmpKey).catch(() => undefined);
+      await this.#client.del(tmpKey).catch(() => undefined);
       throw error;
     }
   }
@@ -153,15 +152,15 @@ export class FilesStore {
   /** The whole file, or null when there is none. Prefer `stream` for large files. */
   async get(name: string): Promise<Buffer | null> {
     assertFileName(name);
-    await this.options.ready();
-    return this.client.getBuffer(this.dataKey(name));
+    await this.#options.ready();
+    return this.#client.getBuffer(this.#dataKey(name));
   }
 
   /** The file's size in bytes, or null when there is none. */
   async size(name: string): Promise<number | null> {
     assertFileName(name);
-    await this.options.ready();
-    return parseEntry(await this.client.hget(this.indexKey, name))?.size ?? null;
+    await this.#options.ready();
+    return parseEntry(await this.#client.hget(this.#indexKey, name))?.size ?? null;
   }
 
   /**
@@ -172,8 +171,8 @@ export class FilesStore {
   async missing(names: readonly string[]): Promise<string[]> {
     if (names.length === 0) return [];
     for (const name of names) assertFileName(name);
-    await this.options.ready();
-    const entries = await this.client.hmget(this.indexKey, ...names);
+    await this.#options.ready();
+    const entries = await this.#client.hmget(this.#indexKey, ...names);
     return names.filter((_, index) => parseEntry(entries[index]) === null);
   }
 
@@ -189,17 +188,17 @@ export class FilesStore {
     let offset = 0;
     const next = async (): Promise<Buffer | null> => {
       if (entry === undefined) {
-        await this.options.ready();
-        const found = parseEntry(await this.client.hget(this.indexKey, name));
+        await this.#options.ready();
+        const found = parseEntry(await this.#client.hget(this.#indexKey, name));
         if (found === null) throw new FileNotFoundError(name);
         entry = found;
       }
       if (offset >= entry.size) return null;
-      const end = Math.min(offset + this.options.chunkBytes, entry.size) - 1;
-      const results = await this.client
+      const end = Math.min(offset + this.#options.chunkBytes, entry.size) - 1;
+      const results = await this.#client
         .multi()
-        .hget(this.indexKey, name)
-        .getrangeBuffer(this.dataKey(name), offset, end)
+        .hget(this.#indexKey, name)
+        .getrangeBuffer(this.#dataKey(name), offset, end)
         .exec();
       throwOnTransactionError(results);
       const current = parseEntry(results?.[0]?.[1] as string | null);
@@ -224,8 +223,8 @@ export class FilesStore {
 
   /** Every file with its size, sorted by name. */
   async list(): Promise<FileInfo[]> {
-    await this.options.ready();
-    const index = await this.client.hgetall(this.indexKey);
+    await this.#options.ready();
+    const index = await this.#client.hgetall(this.#indexKey);
     return Object.entries(index)
       .map(([name, value]) => ({ name, size: parseEntry(value)?.size ?? 0 }))
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -234,18 +233,18 @@ export class FilesStore {
   /** Deletes the file; false when there was none. */
   async delete(name: string): Promise<boolean> {
     assertFileName(name);
-    await this.options.ready();
-    const results = await this.client
+    await this.#options.ready();
+    const results = await this.#client
       .multi()
-      .del(this.dataKey(name))
-      .hdel(this.indexKey, name)
+      .del(this.#dataKey(name))
+      .hdel(this.#indexKey, name)
       .exec();
     throwOnTransactionError(results);
     return results?.some(([, removed]) => removed === 1) ?? false;
   }
 
-  private dataKey(name: string): string {
-    return `${this.options.keyPrefix}data:${name}`;
+  #dataKey(name: string): string {
+    return `${this.#options.keyPrefix}data:${name}`;
   }
 }
 

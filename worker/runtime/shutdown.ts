@@ -7,22 +7,22 @@ import { WaitingError, type Job, type Worker } from 'bullmq';
  * failing it, so another worker runs it from the start.
  */
 export class Shutdown {
-  private readonly controller = new AbortController();
-  private started = false;
+  readonly #controller = new AbortController();
+  #started = false;
 
   /** Aborted when the grace period is over. */
   get signal(): AbortSignal {
-    return this.controller.signal;
+    return this.#controller.signal;
   }
 
   /** True once `close` was called: the worker takes no new jobs. */
   get stopping(): boolean {
-    return this.started;
+    return this.#started;
   }
 
   /** True once the grace period ran out: unfinished jobs go back to the queue. */
   get expired(): boolean {
-    return this.controller.signal.aborted;
+    return this.#controller.signal.aborted;
   }
 
   /**
@@ -34,11 +34,11 @@ export class Shutdown {
     graceMs: number,
     onExpired: () => void = () => {},
   ): Promise<void> {
-    this.started = true;
+    this.#started = true;
     const closing = worker.close();
     const grace = setTimeout(() => {
       onExpired();
-      this.controller.abort();
+      this.#controller.abort();
     }, graceMs);
     try {
       await closing;

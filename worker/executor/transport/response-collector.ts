@@ -62,34 +62,42 @@ export function collectResponse(
 }
 
 class ResponseCollector implements Dispatcher.DispatchHandler {
-  private controller: Dispatcher.DispatchController | undefined;
-  private readonly chunks: Buffer[] = [];
-  private size = 0;
+  #controller: Dispatcher.DispatchController | undefined;
+  readonly #chunks: Buffer[] = [];
+  #size = 0;
   /** Bytes in `chunks`: `size`, or less once a body past its limit was cut. */
-  private kept = 0;
-  private headIn = false;
-  private limit = 0;
-  private statusCode = 0;
-  private statusText = '';
-  private headers: IncomingHttpHeaders = {};
-  private settled = false;
+  #kept = 0;
+  #headIn = false;
+  #limit = 0;
+  #statusCode = 0;
+  #statusText = '';
+  #headers: IncomingHttpHeaders = {};
+  #settled = false;
+
+  readonly #options: CollectOptions;
+  readonly #resolve: (response: CollectedResponse) => void;
+  readonly #reject: (error: unknown) => void;
 
   constructor(
-    private readonly options: CollectOptions,
-    private readonly resolve: (response: CollectedResponse) => void,
-    private readonly reject: (error: unknown) => void,
-  ) {}
+    options: CollectOptions,
+    resolve: (response: CollectedResponse) => void,
+    reject: (error: unknown) => void,
+  ) {
+    this.#options = options;
+    this.#resolve = resolve;
+    this.#reject = reject;
+  }
 
   /** The signal aborted: the request is aborted where it is, and the promise rejects with the reason. */
   readonly onAbort = (): void => {
-    const reason = this.options.signal?.reason as Error;
-    if (!this.keepsCut(reason)) this.fail(reason);
-    this.controller?.abort(reason);
+    const reason = this.#options.signal?.reason as Error;
+    if (!this.#keepsCut(reason)) this.#fail(reason);
+    this.#controller?.abort(reason);
   };
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
-    this.controller = controller;
-    const { signal } = this.options;
+    this.#controller = controller;
+    const { signal } = this.#options;
     if (signal?.aborted) controller.abort(signal.reason as Error);
   }
 
@@ -99,69 +107,70 @@ class ResponseCollector implements Dispatcher.DispatchHandler {
     headers: IncomingHttpHeaders,
     statusMessage?: string,
   ): void {
-    this.statusCode = statusCode;
-    this.statusText = statusMessage ?? '';
-    this.headers = headers;
-    this.headIn = true;
+    this.#statusCode = statusCode;
+    this.#statusText = statusMessage ?? '';
+    this.#headers = headers;
+    this.#headIn = true;
     try {
-      this.limit = this.options.bodyLimit(statusCode, headers);
+      this.#limit = this.#options.bodyLimit(statusCode, headers);
     } catch (error) {
       controller.abort(error as Error);
     }
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
-    if (this.settled) return;
-    this.size += chunk.length;
-    if (this.size <= this.limit) {
-      this.chunks.push(chunk);
-      this.kept = this.size;
+    if (this.#settled) return;
+    this.#size += chunk.length;
+    if (this.#size <= this.#limit) {
+      this.#chunks.push(chunk);
+      this.#kept = this.#size;
       return;
     }
-    const tooLarge = this.options.tooLarge();
-    if (this.options.keepCut?.(tooLarge)) {
+    const tooLarge = this.#options.tooLarge();
+    if (this.#options.keepCut?.(tooLarge)) {
       // The part of this chunk that still fits, then no more.
-      const room = this.limit - this.kept;
-      if (room > 0) this.chunks.push(chunk.subarray(0, room));
-      this.kept = this.limit;
-      this.finish(true);
+      const room = this.#limit - this.#kept;
+      if (room > 0) this.#chunks.push(chunk.subarray(0, room));
+      this.#kept = this.#limit;
+      this.#finish(true);
     }
     controller.abort(tooLarge);
   }
 
   onResponseEnd(): void {
-    this.finish(false);
+    this.#finish(false);
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
-    if (!this.keepsCut(error)) this.fail(error);
+    if (!this.#keepsCut(error)) this.#fail(error);
   }
 
   /** Resolves with the body read so far, cut, when `error` may cut it (see `keepCut`). */
-  private keepsCut(error: unknown): boolean {
-    if (!this.headIn || !this.options.keepCut?.(error)) return false;
-    this.finish(true);
+  #keepsCut(error: unknown): boolean {
+    if (!this.#headIn || !this.#options.keepCut?.(error)) return false;
+    this.#finish(true);
     return true;
   }
 
-  private finish(cut: boolean): void {
-    if (this.settled) return;
-    this.settled = true;
-    this.options.signal?.removeEventListener('abort', this.onAbort);
-    const { chunks, kept } = this;
-    this.resolve({
-      statusCode: this.statusCode,
-      statusText: this.statusText,
-      headers: this.headers,
+  #finish(cut: boolean): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    this.#options.signal?.removeEventListener('abort', this.onAbort);
+    const chunks = this.#chunks;
+    const kept = this.#kept;
+    this.#resolve({
+      statusCode: this.#statusCode,
+      statusText: this.#statusText,
+      headers: this.#headers,
       body: chunks.length === 1 && chunks[0] ? chunks[0] : Buffer.concat(chunks, kept),
       cut,
     });
   }
 
-  private fail(error: unknown): void {
-    if (this.settled) return;
-    this.settled = true;
-    this.options.signal?.removeEventListener('abort', this.onAbort);
-    this.reject(error);
+  #fail(error: unknown): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    this.#options.signal?.removeEventListener('abort', this.onAbort);
+    this.#reject(error);
   }
 }
