@@ -8,6 +8,7 @@ import { forReplay, withCancelMark } from '../shared/job-envelope.js';
 import { executionIdOf } from '../shared/output.js';
 import { OUTPUT_FIELD } from '../shared/task-queue.js';
 import type { CancelOptions, QueueOption, RetryFailedOptions } from './execution-options.js';
+import { removeExecution } from './execution-removal.js';
 import type { ProducerContext } from './producer-context.js';
 
 /** How long `cancel` waits for the worker to end a running execution. */
@@ -49,7 +50,8 @@ export type Removed = 'removed' | 'active' | 'unknown';
 
 /**
  * Cancelling, replaying and removing executions, on BullMQ's primitives
- * where it has them: `remove` for what has not started, `job.retry` for
+ * where it has them: `remove` for what has not started (a callback without
+ * the execution it reports on, see execution-removal.ts), `job.retry` for
  * what failed; for what runs, a message on a pub/sub channel every worker
  * process follows, and the process running the execution aborts it.
  */
@@ -83,8 +85,10 @@ export class ExecutionControl {
       if (state === ExecutionState.COMPLETED || state === ExecutionState.FAILED) {
         throw new AlreadyFinishedError(id, state);
       }
-      // BullMQ refuses (0) to remove a locked job: one that started meanwhile.
-      if (state !== ExecutionState.ACTIVE && (await queue.remove(id)) === 1) return done('removed');
+      // BullMQ refuses to remove a locked job: one that started meanwhile.
+      if (state !== ExecutionState.ACTIVE && (await removeExecution(this.#context, queue, id))) {
+        return done('removed');
+      }
       await this.#cancelRunning(queue, id, by);
       return done(await this.#settled(queue, id));
     });
@@ -113,7 +117,9 @@ export class ExecutionControl {
       const state = await queue.getJobState(id);
       if (state === ExecutionState.FAILED || state === ExecutionState.COMPLETED) return state;
       if (state === ExecutionState.UNKNOWN) return 'removed';
-      if (state !== ExecutionState.ACTIVE && (await queue.remove(id)) === 1) return 'removed';
+      if (state !== ExecutionState.ACTIVE && (await removeExecution(this.#context, queue, id))) {
+        return 'removed';
+      }
       if (Date.now() > deadline) return 'active';
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -176,7 +182,9 @@ export class ExecutionControl {
   /**
    * Removes an execution that is not running (waiting, delayed, prioritized,
    * or finished, with its output). `active` when it runs now and was kept,
-   * `unknown` when there is no such execution.
+   * `unknown` when there is no such execution. A callback is removed alone
+   * (the execution it reports on stays); a schedule's pending execution
+   * throws ScheduledExecutionError.
    */
   async remove(executionId: number | string, { queue: name }: QueueOption = {}): Promise<Removed> {
     const queue = this.#context.queueOf(name);
@@ -184,8 +192,10 @@ export class ExecutionControl {
       // BullMQ's remove answers 1 for an unknown id too, so the state is asked first.
       if ((await queue.getJobState(String(executionId))) === ExecutionState.UNKNOWN)
         return 'unknown';
-      // It refuses (0) to remove a locked job: one that runs now.
-      return (await queue.remove(String(executionId))) === 1 ? 'removed' : 'active';
+      // It refuses to remove a locked job: one that runs now.
+      return (await removeExecution(this.#context, queue, String(executionId)))
+        ? 'removed'
+        : 'active';
     });
   }
 
