@@ -238,12 +238,15 @@ const retrySchema = {
   summary: 'Run a failed execution again, under the same id',
   description:
     'It starts afresh: a new retry deadline, attempts counted from 1, its earlier output replaced ' +
-    '(the job log keeps the earlier run, then a line that says it runs again).',
+    '(the job log keeps the earlier run, then a line that says it runs again). ' +
+    'Replays of one failure that race run it once: the others answer 409.',
   params: idParams,
   response: {
     200: jsonResponse('enqueued again', ref('Enqueued')),
     404: errorResponse('unknown'),
-    409: errorResponse('the execution is not failed'),
+    409: errorResponse(
+      'the execution is not failed, or another replay of the same failure ran it again first',
+    ),
     ...commonErrors,
   },
 };
