@@ -19,7 +19,8 @@ const schema = {
   tags: ['queues'],
   summary: 'Run every failed execution of the queue (since a time) again',
   description:
-    'Each runs again under its own id, from the start, as `POST …/tasks/:id/retry` does. `count`: how many.',
+    'Each runs again under its own id, from the start, as `POST …/tasks/:id/retry` does. `count`: how many. ' +
+    'Bulk replays that race run each failure once: their counts add up to the executions that ran again.',
   params: {
     type: 'object',
     required: ['queue'],

@@ -217,14 +217,18 @@ const deleteSchema = {
     'Waiting, delayed, prioritized, parked (delayed for a retry) and finished executions are removed (204). ' +
     'A running one is cancelled: the worker running it aborts its request within 2 s and it ends failed ' +
     'with message `cancelled`, its log naming who cancelled (the API token, or `api`): 200 once it ended; ' +
-    '202 when no worker ended it within 5 s (its worker died: the next worker to take it up ends it).',
+    '202 when no worker ended it within 5 s (its worker died: the next worker to take it up ends it). ' +
+    'A callback execution (`callback!<id>`) is removed alone: the execution it reports on stays. ' +
+    "A schedule's pending execution is refused (409 `scheduled execution`): remove the schedule instead.",
   params: idParams,
   response: {
     200: jsonResponse('cancelled: it ended (state failed)', ref('Enqueued')),
     202: jsonResponse('cancel recorded, the execution still active', ref('Enqueued')),
     204: { description: 'removed', type: 'null' },
     404: errorResponse('unknown'),
-    409: errorResponse('it finished while it was being cancelled'),
+    409: errorResponse(
+      "`already finished`: it finished while it was being cancelled; `scheduled execution`: a schedule's pending execution",
+    ),
     ...commonErrors,
   },
 };
@@ -234,12 +238,15 @@ const retrySchema = {
   summary: 'Run a failed execution again, under the same id',
   description:
     'It starts afresh: a new retry deadline, attempts counted from 1, its earlier output replaced ' +
-    '(the job log keeps the earlier run, then a line that says it runs again).',
+    '(the job log keeps the earlier run, then a line that says it runs again). ' +
+    'Replays of one failure that race run it once: the others answer 409.',
   params: idParams,
   response: {
     200: jsonResponse('enqueued again', ref('Enqueued')),
     404: errorResponse('unknown'),
-    409: errorResponse('the execution is not failed'),
+    409: errorResponse(
+      'the execution is not failed, or another replay of the same failure ran it again first',
+    ),
     ...commonErrors,
   },
 };

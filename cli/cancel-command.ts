@@ -9,8 +9,9 @@ import { CANCEL_USAGE } from './cancel-descriptor.js';
  * `taskrest cancel ID [--queue NAME]`: a running execution is aborted where
  * it runs and ends failed (`cancelled`, its log saying `cli`); one that has
  * not started is removed. Prints `{"execution_id", "queue", "state"}`.
- * Exit 0 done, 1 already finished (or it failed), 3 still active after 5 s
- * (its worker died; the next worker ends it), 4 no such execution.
+ * Exit 0 done, 1 already finished, a schedule's pending execution (the
+ * message says to remove the schedule), or it failed, 3 still active after
+ * 5 s (its worker died; the next worker ends it), 4 no such execution.
  */
 export const cancelCommand: Command = async (args, { config, stdout }) => {
   const { id, queue } = parseExecutionArgs(args, CANCEL_USAGE);

@@ -14,10 +14,12 @@ Cancels the execution ID: a running one is aborted where it runs (within
 2 s) and ends failed with message "cancelled", its log saying "cancelled by
 cli"; one that has not started (waiting, delayed, prioritized, or parked
 for a retry) is removed. Prints {"execution_id", "queue", "state"}, state
-failed or removed (completed when it finished first).
-Exit codes: 0 done, 1 already finished or it failed, 3 still active after
-5 s (its worker died: the next worker to take it up ends it), 4 no such
-execution.
+failed or removed (completed when it finished first). A callback execution
+(callback!ID) is removed alone; a schedule's pending execution is refused
+(remove the schedule: taskrest schedules rm ID).
+Exit codes: 0 done, 1 already finished, a schedule's pending execution, or
+it failed, 3 still active after 5 s (its worker died: the next worker to
+take it up ends it), 4 no such execution.
 `,
   load: async () => (await import('./cancel-command.js')).cancelCommand,
 };

@@ -4,16 +4,15 @@ import { ExecutionNotFoundError } from '../shared/errors/execution-not-found-err
 import { NotFailedError } from '../shared/errors/not-failed-error.js';
 import { cancelChannelOf, encodeCancel } from '../shared/cancel-channel.js';
 import { ExecutionState } from '../shared/execution.js';
-import { forReplay, withCancelMark } from '../shared/job-envelope.js';
+import { withCancelMark } from '../shared/job-envelope.js';
 import { executionIdOf } from '../shared/output.js';
-import { OUTPUT_FIELD } from '../shared/task-queue.js';
 import type { CancelOptions, QueueOption, RetryFailedOptions } from './execution-options.js';
+import { removeExecution } from './execution-removal.js';
 import type { ProducerContext } from './producer-context.js';
+import { claimReplay, type ReplayClaim } from './replay-claim.js';
 
 /** How long `cancel` waits for the worker to end a running execution. */
 const CANCEL_WAIT_MS = 5000;
-/** Failed executions read per round trip by `retryFailed`. */
-const FAILED_PAGE = 500;
 
 /** What `cancel` did: the execution's state after it (`removed` when it had not started). */
 export interface Cancelled {
@@ -49,9 +48,11 @@ export type Removed = 'removed' | 'active' | 'unknown';
 
 /**
  * Cancelling, replaying and removing executions, on BullMQ's primitives
- * where it has them: `remove` for what has not started, `job.retry` for
- * what failed; for what runs, a message on a pub/sub channel every worker
- * process follows, and the process running the execution aborts it.
+ * where it has them: `remove` for what has not started (a callback without
+ * the execution it reports on, see execution-removal.ts), `job.retry` for
+ * what failed, once its failure is claimed (replay-claim.ts); for what runs,
+ * a message on a pub/sub channel every worker process follows, and the
+ * process running the execution aborts it.
  */
 export class ExecutionControl {
   readonly #context: ProducerContext;
@@ -83,8 +84,10 @@ export class ExecutionControl {
       if (state === ExecutionState.COMPLETED || state === ExecutionState.FAILED) {
         throw new AlreadyFinishedError(id, state);
       }
-      // BullMQ refuses (0) to remove a locked job: one that started meanwhile.
-      if (state !== ExecutionState.ACTIVE && (await queue.remove(id)) === 1) return done('removed');
+      // BullMQ refuses to remove a locked job: one that started meanwhile.
+      if (state !== ExecutionState.ACTIVE && (await removeExecution(this.#context, queue, id))) {
+        return done('removed');
+      }
       await this.#cancelRunning(queue, id, by);
       return done(await this.#settled(queue, id));
     });
@@ -113,7 +116,9 @@ export class ExecutionControl {
       const state = await queue.getJobState(id);
       if (state === ExecutionState.FAILED || state === ExecutionState.COMPLETED) return state;
       if (state === ExecutionState.UNKNOWN) return 'removed';
-      if (state !== ExecutionState.ACTIVE && (await queue.remove(id)) === 1) return 'removed';
+      if (state !== ExecutionState.ACTIVE && (await removeExecution(this.#context, queue, id))) {
+        return 'removed';
+      }
       if (Date.now() > deadline) return 'active';
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -122,26 +127,25 @@ export class ExecutionControl {
   /**
    * Runs a failed execution again under the same id, from the start: a new
    * deadline, attempts counted from 1, its earlier output and any parked
-   * state gone (the job's log keeps the earlier run's lines). Throws
+   * state gone (the job's log keeps the earlier run's lines). The failure it
+   * runs again is the one read first: when replays of one failure race,
+   * one runs it and the others throw NotFailedError (`replayed`). Throws
    * ExecutionNotFoundError, or NotFailedError when it is not failed.
    */
   async retry(executionId: number | string, { queue: name }: QueueOption = {}): Promise<Retried> {
     const queue = this.#context.queueOf(name);
     const id = String(executionId);
     return this.#context.withRedis(async () => {
-      const state = await queue.getJobState(id);
-      if (state === ExecutionState.UNKNOWN) throw new ExecutionNotFoundError(id, queue.name);
-      if (state !== ExecutionState.FAILED) throw new NotFailedError(id, state);
+      // The job first: its failure (finishedOn) is the one this replay means.
       const job = await Job.fromId(queue, id);
       if (!job) throw new ExecutionNotFoundError(id, queue.name);
-      if (!(await this.#replay(queue, job))) {
-        throw new NotFailedError(id, await queue.getJobState(id));
-      }
-      return {
-        executionId: executionIdOf(id),
-        queue: queue.name,
-        state: await queue.getJobState(id),
-      };
+      const claim = await this.#replay(queue, job);
+      const state = await queue.getJobState(id);
+      if (claim === 'taken') return { executionId: executionIdOf(id), queue: queue.name, state };
+      if (state === ExecutionState.UNKNOWN) throw new ExecutionNotFoundError(id, queue.name);
+      // Failed again, or about to run: another replay of the same failure was first.
+      const replayed = claim === 'taken-by-other' || state === ExecutionState.FAILED;
+      throw new NotFailedError(id, state, { replayed });
     });
   }
 
@@ -152,23 +156,27 @@ export class ExecutionControl {
    * Not BullMQ's `queue.retryJobs`: its `timestamp` takes the jobs that
    * finished *before* it (the opposite of `since`), it puts prioritized
    * jobs back without their priority, and it cannot clear what taskrest
-   * keeps on a job (the failed output, a parked execution). The failed
-   * executions are read newest first, in pages, up to the first older
-   * than `since`, then each is replayed with `job.retry`.
+   * keeps on a job (the failed output, a parked execution). The failed set
+   * is read once, newest first, each execution with the time it failed (its
+   * score): those failures are what this call replays. Each is claimed and
+   * replayed with `job.retry`; one that another replay claimed first, or
+   * that ran again meanwhile, is left to it and not counted.
    */
   async retryFailed({ queue: name, since }: RetryFailedOptions = {}): Promise<RetriedCount> {
     const queue = this.#context.queueOf(name);
-    const from = since === undefined ? 0 : new Date(since).getTime();
+    const from = since === undefined ? '-inf' : String(new Date(since).getTime());
     return this.#context.withRedis(async () => {
-      const jobs: Job[] = [];
-      for (let start = 0; ; start += FAILED_PAGE) {
-        const page = (await queue.getFailed(start, start + FAILED_PAGE - 1)).filter(Boolean);
-        const recent = page.filter((job) => (job.finishedOn ?? 0) >= from);
-        jobs.push(...recent);
-        if (page.length < FAILED_PAGE || recent.length < page.length) break;
-      }
+      const failed = await this.#context.connection.zrevrangebyscore(
+        queue.keys.failed!,
+        '+inf',
+        from,
+        'WITHSCORES',
+      );
       let count = 0;
-      for (const job of jobs) if (await this.#replay(queue, job)) count++;
+      for (let i = 0; i < failed.length; i += 2) {
+        const job = await Job.fromId(queue, failed[i]!);
+        if (job && (await this.#replay(queue, job, Number(failed[i + 1]))) === 'taken') count++;
+      }
       return { count };
     });
   }
@@ -176,7 +184,9 @@ export class ExecutionControl {
   /**
    * Removes an execution that is not running (waiting, delayed, prioritized,
    * or finished, with its output). `active` when it runs now and was kept,
-   * `unknown` when there is no such execution.
+   * `unknown` when there is no such execution. A callback is removed alone
+   * (the execution it reports on stays); a schedule's pending execution
+   * throws ScheduledExecutionError.
    */
   async remove(executionId: number | string, { queue: name }: QueueOption = {}): Promise<Removed> {
     const queue = this.#context.queueOf(name);
@@ -184,24 +194,28 @@ export class ExecutionControl {
       // BullMQ's remove answers 1 for an unknown id too, so the state is asked first.
       if ((await queue.getJobState(String(executionId))) === ExecutionState.UNKNOWN)
         return 'unknown';
-      // It refuses (0) to remove a locked job: one that runs now.
-      return (await queue.remove(String(executionId))) === 1 ? 'removed' : 'active';
+      // It refuses to remove a locked job: one that runs now.
+      return (await removeExecution(this.#context, queue, String(executionId)))
+        ? 'removed'
+        : 'active';
     });
   }
 
-  /** Clears what the last run left, then `job.retry`; false when the job is no longer failed. */
-  async #replay(queue: Queue, job: Job): Promise<boolean> {
-    const key = this.#context.jobKeyOf(queue.name, job.id ?? '');
-    await this.#context.connection.hdel(key, OUTPUT_FIELD);
-    await job.updateData(forReplay(job.data));
+  /**
+   * Claims the job's failure at `failedAt` (which clears what the last run
+   * left), then `job.retry`: `taken` when it runs again because of this call.
+   */
+  async #replay(queue: Queue, job: Job, failedAt = job.finishedOn): Promise<ReplayClaim> {
+    const claim = await claimReplay(this.#context, queue, job, failedAt);
+    if (claim !== 'taken') return claim;
     try {
       await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
     } catch (error) {
-      // Someone else replayed or removed it meanwhile: not an error of this replay.
-      if ((await queue.getJobState(job.id ?? '')) !== ExecutionState.FAILED) return false;
+      // Removed meanwhile, or run again by a replay that claims nothing (the dashboard's).
+      if ((await queue.getJobState(job.id ?? '')) !== ExecutionState.FAILED) return 'changed';
       throw error;
     }
     await job.log(`${new Date().toISOString()} run again (replay): a fresh execution follows`);
-    return true;
+    return 'taken';
   }
 }

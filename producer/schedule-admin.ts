@@ -16,6 +16,7 @@ import { TASK_JOB_NAME } from '../shared/task-queue.js';
 import type { JobDataBuilder } from './job-data-builder.js';
 import type { ProducerContext } from './producer-context.js';
 import { scheduledJobId, scheduleExecutions } from './schedule-executions.js';
+import { withScheduleLock } from './schedule-lock.js';
 
 /** How often a schedule whose execution was just taken is read until its next one shows. */
 const PENDING_READS = 5;
@@ -51,7 +52,9 @@ interface Found {
  * Schedule ids are unique across queues. A schedule is found by its id
  * alone by asking every queue of the queue registry (and the default queue)
  * for a scheduler of that id, one Redis read per queue; setting an id that
- * lives in another queue moves it.
+ * lives in another queue moves it. Changes of one id (set, remove) take
+ * turns, holding the id in Redis (schedule-lock.ts), so that two set at
+ * once on two queues leave it on one: the last writer's.
  */
 export class ScheduleAdmin {
   readonly #context: ProducerContext;
@@ -93,11 +96,11 @@ export class ScheduleAdmin {
    * `task.…`, a file the task names that is not in the files resource too;
    * TaskTooLargeError), and nothing is stored when they fail.
    * Replacing keeps the runs so far and drops the pending one for the new
-   * timing; a schedule of that id on another queue is moved. `user` starts
-   * its executions, as enqueue's option (the API's bearer token holder).
-   * The answer's `next_run_at` is the due time of the run this set made (an
-   * interval's first: at once, unless `startAt`), which a worker may be
-   * running already.
+   * timing; a schedule of that id on another queue is moved (removed there
+   * first). `user` starts its executions, as enqueue's option (the API's
+   * bearer token holder). The answer's `next_run_at` is the due time of the
+   * run this set made (an interval's first: at once, unless `startAt`),
+   * which a worker may be running already.
    */
   async set(
     id: string,
@@ -109,17 +112,18 @@ export class ScheduleAdmin {
     const queue = this.#context.queueOf(settings.queue);
     return this.#context.withRedis(
       async () => {
-        const current = await this.#find(scheduleId);
-        if (current && current.queue.name !== queue.name) {
-          await this.#removeFrom(current);
-        }
-        const made = await this.#context.registeredWith(queue.name, () =>
-          queue.upsertJobScheduler(scheduleId, repeatOptionsOf(settings), {
-            name: TASK_JOB_NAME,
-            data,
-          }),
-        );
-        const scheduler = await queue.getJobScheduler(scheduleId);
+        const { scheduler, made } = await this.#holding(scheduleId, async () => {
+          for (const found of await this.#findAll(scheduleId)) {
+            if (found.queue.name !== queue.name) await this.#removeFrom(found);
+          }
+          const upserted = await this.#context.registeredWith(queue.name, () =>
+            queue.upsertJobScheduler(scheduleId, repeatOptionsOf(settings), {
+              name: TASK_JOB_NAME,
+              data,
+            }),
+          );
+          return { scheduler: await queue.getJobScheduler(scheduleId), made: upserted };
+        });
         if (!scheduler) throw new ScheduleNotFoundError(scheduleId);
         // The run this set made is the next one, even when a worker took it
         // up at once (an interval's first run is due at once).
@@ -137,13 +141,19 @@ export class ScheduleAdmin {
   async remove(id: string): Promise<void> {
     const scheduleId = checkScheduleId(id);
     await this.#context.withRedis(
-      async () => {
-        const found = await this.#find(scheduleId);
-        if (!found) throw new ScheduleNotFoundError(scheduleId);
-        await this.#removeFrom(found);
-      },
+      () =>
+        this.#holding(scheduleId, async () => {
+          const found = await this.#findAll(scheduleId);
+          if (found.length === 0) throw new ScheduleNotFoundError(scheduleId);
+          for (const one of found) await this.#removeFrom(one);
+        }),
       { effect: 'write' },
     );
+  }
+
+  /** Runs `change` while this producer holds schedule `id` (see withScheduleLock). */
+  #holding<T>(id: string, change: () => Promise<T>): Promise<T> {
+    return withScheduleLock(this.#context.connection, this.#context.prefix, id, change);
   }
 
   /**
@@ -188,6 +198,14 @@ export class ScheduleAdmin {
 
   /** The schedule of that id in whichever queue has it. */
   async #find(id: string): Promise<Found | undefined> {
+    return (await this.#findAll(id))[0];
+  }
+
+  /**
+   * Every queue's schedule of that id: one at most, but two when set at once
+   * on two queues before changes of one id took turns; set and remove heal it.
+   */
+  async #findAll(id: string): Promise<Found[]> {
     const names = await this.#context.queueNames();
     const found = await Promise.all(
       names.map(async (name) => {
@@ -196,7 +214,7 @@ export class ScheduleAdmin {
         return scheduler ? { queue, scheduler } : undefined;
       }),
     );
-    return found.find((one) => one !== undefined);
+    return found.filter((one) => one !== undefined);
   }
 
   /**

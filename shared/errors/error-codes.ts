@@ -72,6 +72,8 @@ export const ErrorCode = {
   NOT_FAILED: 'NOT_FAILED',
   /** A finished execution cannot be cancelled. */
   ALREADY_FINISHED: 'ALREADY_FINISHED',
+  /** A schedule's pending execution cannot be removed or cancelled on its own: remove the schedule. */
+  SCHEDULED_EXECUTION: 'SCHEDULED_EXECUTION',
 
   // The files resource.
   /** A file over `maxFileBytes`; nothing was stored. */
@@ -196,6 +198,11 @@ export const ERROR_TABLE: ErrorTable = {
   },
   NOT_FAILED: { api: { status: 409, error: 'not failed' }, exit: ERROR, retried: true },
   ALREADY_FINISHED: { api: { status: 409, error: 'already finished' }, exit: ERROR, retried: true },
+  SCHEDULED_EXECUTION: {
+    api: { status: 409, error: 'scheduled execution' },
+    exit: ERROR,
+    retried: true,
+  },
 
   // The files resource.
   FILE_TOO_LARGE: { api: { status: 413, error: 'file too large' }, exit: ERROR, retried: true },

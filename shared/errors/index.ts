@@ -25,5 +25,6 @@ export { InvalidOptionsError } from './invalid-options-error.js';
 export { ExecutionNotFoundError } from './execution-not-found-error.js';
 export { NotFailedError } from './not-failed-error.js';
 export { AlreadyFinishedError } from './already-finished-error.js';
+export { ScheduledExecutionError } from './scheduled-execution-error.js';
 export { InvalidScheduleError } from './invalid-schedule-error.js';
 export { ScheduleNotFoundError } from './schedule-not-found-error.js';

@@ -17,6 +17,7 @@ import {
   InvalidScheduleError,
   InvalidTaskError,
   RedisUnavailableError,
+  ScheduledExecutionError,
   ScheduleNotFoundError,
   TaskError,
   TaskTooLargeError,
@@ -41,6 +42,7 @@ describe('the API answers by error code', () => {
     [new ExecutionNotFoundError('7', 'q'), 404, 'not found'],
     [new NotFailedError('7', 'completed'), 409, 'not failed'],
     [new AlreadyFinishedError('7', 'failed'), 409, 'already finished'],
+    [new ScheduledExecutionError('repeat:n:1', 'n', 'q'), 409, 'scheduled execution'],
   ])('%s → %i %s', (error, status, word) => {
     const { statusCode, body } = toApiError(error);
     expect(statusCode).toBe(status);

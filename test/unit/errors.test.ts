@@ -17,6 +17,7 @@ import {
   InvalidScheduleError,
   InvalidTaskError,
   RedisUnavailableError,
+  ScheduledExecutionError,
   ScheduleNotFoundError,
   SealedDataError,
   TaskError,
@@ -26,7 +27,10 @@ import {
 import { ApiError } from '../../api/api-error.js';
 import { UsageError } from '../../cli/usage-error.js';
 import { DestinationDeniedError } from '../../worker/executor/outbound/destination-denied-error.js';
-import { TransportError, TransportErrorCode } from '../../worker/executor/transport/transport-error.js';
+import {
+  TransportError,
+  TransportErrorCode,
+} from '../../worker/executor/transport/transport-error.js';
 
 /** One of every error class of the product, with the code and name it must have. */
 const EVERY_ERROR: [TaskrestError, ErrorCode, string][] = [
@@ -59,6 +63,11 @@ const EVERY_ERROR: [TaskrestError, ErrorCode, string][] = [
   [new ExecutionNotFoundError('7', 'q'), 'EXECUTION_NOT_FOUND', 'ExecutionNotFoundError'],
   [new NotFailedError('7', 'completed'), 'NOT_FAILED', 'NotFailedError'],
   [new AlreadyFinishedError('7', 'failed'), 'ALREADY_FINISHED', 'AlreadyFinishedError'],
+  [
+    new ScheduledExecutionError('repeat:nightly:1', 'nightly', 'q'),
+    'SCHEDULED_EXECUTION',
+    'ScheduledExecutionError',
+  ],
   [new UsageError('usage: taskrest status ID'), 'USAGE', 'UsageError'],
   [
     new DestinationDeniedError('169.254.169.254', 'cloud metadata'),
@@ -121,7 +130,9 @@ describe('one error model', () => {
     const dir = fileURLToPath(new URL('../../shared/errors/', import.meta.url));
     const classes = readdirSync(dir)
       .filter((f) => f.endsWith('.ts'))
-      .flatMap((f) => [...readFileSync(`${dir}${f}`, 'utf8').matchAll(/export (?:abstract )?class (\w+)/g)])
+      .flatMap((f) => [
+        ...readFileSync(`${dir}${f}`, 'utf8').matchAll(/export (?:abstract )?class (\w+)/g),
+      ])
       .map((m) => m[1]!);
     expect(classes.length).toBeGreaterThanOrEqual(11);
     for (const name of classes) {
