@@ -1,6 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { TaskProducer } from '../producer/task-producer.js';
-import { commonErrors, errorResponse, jsonResponse, ref } from './openapi-schemas.js';
+import {
+  commonErrors,
+  errorResponse,
+  jsonResponse,
+  ref,
+  tooManyQueues,
+} from './openapi-schemas.js';
 
 const queueParams = {
   type: 'object',
@@ -36,6 +42,7 @@ const putSchema = {
   response: {
     200: jsonResponse('the queue as it is now', ref('Queue')),
     400: errorResponse('a bad setting or queue name, each field named'),
+    ...tooManyQueues,
     ...commonErrors,
   },
 };

@@ -90,7 +90,8 @@ export class ScheduleAdmin {
   /**
    * Creates or replaces the schedule `id`. The settings and the task are
    * checked first (InvalidScheduleError naming each field, the task's as
-   * `task.…`; TaskTooLargeError), and nothing is stored when they fail.
+   * `task.…`; TaskTooLargeError; TooManyQueuesError for a new queue one too
+   * many), and nothing is stored when they fail.
    * Replacing keeps the runs so far and drops the pending one for the new
    * timing; a schedule of that id on another queue is moved. `user` starts
    * its executions, as enqueue's option (the API's bearer token holder).
@@ -105,16 +106,16 @@ export class ScheduleAdmin {
     const queue = this.#context.queueOf(settings.queue);
     return this.#context.withRedis(
       async () => {
+        // The queue first: when it would be one too many, the schedule stays where it was.
+        await this.#context.ensureRegistered(queue.name);
         const current = await this.#find(scheduleId);
         if (current && current.queue.name !== queue.name) {
           await this.#removeFrom(current);
         }
-        await this.#context.registeredWith(queue.name, () =>
-          queue.upsertJobScheduler(scheduleId, repeatOptionsOf(settings), {
-            name: TASK_JOB_NAME,
-            data,
-          }),
-        );
+        await queue.upsertJobScheduler(scheduleId, repeatOptionsOf(settings), {
+          name: TASK_JOB_NAME,
+          data,
+        });
         const scheduler = await queue.getJobScheduler(scheduleId);
         if (!scheduler) throw new ScheduleNotFoundError(scheduleId);
         return this.#view({ queue, scheduler });

@@ -1,10 +1,27 @@
 import type { RedisClient } from '../../shared/redis-connection.js';
 
 /**
+ * Appends ARGV[2…] to the list KEYS[2] (the job's log) while the hash KEYS[1]
+ * (the job) exists, then keeps at most ARGV[1] lines (0: all). A job removed
+ * while it runs (its queue removed with force) gets no log back, which would
+ * be a key nothing ever removes. Pushed a thousand at a time: Lua's unpack
+ * takes only so many values at once.
+ */
+const APPEND_SCRIPT = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+for first = 2, #ARGV, 1000 do
+  redis.call('RPUSH', KEYS[2], unpack(ARGV, first, math.min(first + 999, #ARGV)))
+end
+local keep = tonumber(ARGV[1])
+if keep > 0 then redis.call('LTRIM', KEYS[2], -keep, -1) end
+return 1
+`;
+
+/**
  * Writes an execution's log lines to its job's BullMQ log (the list
  * `<job key>:logs` that `job.log` and `queue.getJobLogs` use). BullMQ's
  * `job.log` runs a Lua script per line; a quick execution's lines go instead
- * in one RPUSH when it ends, and a long one's (retry waits, slow peers) at
+ * in one write when it ends, and a long one's (retry waits, slow peers) at
  * most `flushAfterMs` after they happen, so operators watch them live.
  *
  * A quick execution that completed writes no job log at all: its lines are
@@ -13,22 +30,29 @@ import type { RedisClient } from '../../shared/redis-connection.js';
  * path; a failed, parked or long execution has its lines in both places.
  */
 export class JobLogWriter {
-  private pending: string[] = [];
-  private timer: NodeJS.Timeout | undefined;
-  private readonly writes: Promise<unknown>[] = [];
-  private written = false;
+  readonly #client: RedisClient;
+  readonly #jobKey: string;
+  readonly #keepLogs: number | undefined;
+  readonly #flushAfterMs: number;
+  #pending: string[] = [];
+  #timer: NodeJS.Timeout | undefined;
+  readonly #writes: Promise<unknown>[] = [];
+  #written = false;
 
-  constructor(
-    private readonly client: RedisClient,
-    private readonly key: string,
-    /** BullMQ's `keepLogs` job option: how many lines to keep at most. */
-    private readonly keepLogs?: number,
-    private readonly flushAfterMs = 1000,
-  ) {}
+  /**
+   * `jobKey`: the job's hash; its log is `<jobKey>:logs`. `keepLogs`:
+   * BullMQ's job option, how many lines to keep at most.
+   */
+  constructor(client: RedisClient, jobKey: string, keepLogs?: number, flushAfterMs = 1000) {
+    this.#client = client;
+    this.#jobKey = jobKey;
+    this.#keepLogs = keepLogs;
+    this.#flushAfterMs = flushAfterMs;
+  }
 
   add(line: string): void {
-    this.pending.push(line);
-    this.timer ??= setTimeout(() => this.flush(), this.flushAfterMs);
+    this.#pending.push(line);
+    this.#timer ??= setTimeout(() => this.#flush(), this.#flushAfterMs);
   }
 
   /**
@@ -38,28 +62,29 @@ export class JobLogWriter {
    * written already, none are.
    */
   async close({ kept = false }: { kept?: boolean } = {}): Promise<void> {
-    if (kept && !this.written) {
-      clearTimeout(this.timer);
-      this.pending = [];
+    if (kept && !this.#written) {
+      clearTimeout(this.#timer);
+      this.#pending = [];
     }
-    this.flush();
-    await Promise.all(this.writes);
+    this.#flush();
+    await Promise.all(this.#writes);
   }
 
-  private flush(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    if (this.pending.length === 0) return;
-    const lines = this.pending;
-    this.pending = [];
-    this.written = true;
-    const write = this.keepLogs
-      ? this.client
-          .multi()
-          .rpush(this.key, ...lines)
-          .ltrim(this.key, -this.keepLogs, -1)
-          .exec()
-      : this.client.rpush(this.key, ...lines);
-    this.writes.push(write.catch(() => undefined));
+  #flush(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    if (this.#pending.length === 0) return;
+    const lines = this.#pending;
+    this.#pending = [];
+    this.#written = true;
+    const write = this.#client.eval(
+      APPEND_SCRIPT,
+      2,
+      this.#jobKey,
+      `${this.#jobKey}:logs`,
+      this.#keepLogs ?? 0,
+      ...lines,
+    );
+    this.#writes.push(write.catch(() => undefined));
   }
 }

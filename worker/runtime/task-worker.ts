@@ -18,6 +18,8 @@ import { JobProcessor } from './job-processor.js';
 import { abortOnLockLoss } from './lock-loss.js';
 import { startMetricsRecorder } from './metrics-recorder.js';
 import { PerQueue } from './per-queue.js';
+import { queueChangeFields } from './queue-changes.js';
+import { sweepRemovedQueue } from './queue-residue.js';
 import { watchQueues, type QueueWatch } from './queue-watch.js';
 import { RunningExecutions } from './running-executions.js';
 import { Shutdown } from './shutdown.js';
@@ -56,10 +58,7 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
   if (config.callbackSecrets.length === 0) {
     logger.debug('TASKREST_CALLBACK_SECRETS is not set: callbacks are sent unsigned');
   }
-  // Only for parked retries on a 429 (read the queue's rate limit, hold it back): made when first needed, per queue.
-  const parkingQueues = new PerQueue(
-    (queueName) => new Queue(queueName, { connection, prefix: bullPrefixOf(refOf(queueName)) }),
-  );
+  const parkingQueues = parkingQueuesOf(connection, config.prefix);
   const deps = createExecutorDeps(config, { connection, http, policy, parkingQueues, logger });
   const shutdown = new Shutdown();
   // Each execution's own abort signal: for a lost lock, and at the end of the grace period.
@@ -80,10 +79,7 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
     keyRing,
     callbackSecrets: config.callbackSecrets,
   });
-  const worker = new WorkerGroup(
-    bullWorkerFactory(config, connection, name, processor),
-    config.workerConcurrency,
-  );
+  const worker = workerGroupOf(config, connection, name, processor, logger);
   const onListenerError = (event: string | symbol, error: Error) =>
     logger.error('event listener failed', { event: String(event), error: error.message });
   guardEmits(worker, onListenerError);
@@ -118,6 +114,43 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
     processor,
   };
   return { workers: worker, name, health, close: () => stopTaskWorker(parts) };
+}
+
+/** Only for parked retries on a 429 (read the queue's rate limit, hold it back): made when first needed, per queue. */
+function parkingQueuesOf(connection: RedisClient, prefix: string): PerQueue<Queue> {
+  return new PerQueue(
+    (queueName) =>
+      new Queue(queueName, {
+        connection,
+        prefix: bullPrefixOf({ prefix, queueName }),
+        // It only holds the queue back: made as the queue is removed, it must not write its meta back.
+        skipMetasUpdate: true,
+      }),
+  );
+}
+
+/** One BullMQ Worker per consumed queue around `processor`, WORKER_CONCURRENCY shared between them. */
+function workerGroupOf(
+  config: Config,
+  connection: RedisClient,
+  name: string,
+  processor: JobProcessor,
+  logger: Logger,
+): WorkerGroup {
+  return new WorkerGroup(
+    bullWorkerFactory(config, connection, name, processor),
+    config.workerConcurrency,
+    // A queue let go of was removed: what its Worker wrote since goes too.
+    (queueName) =>
+      sweepRemovedQueue(connection, { prefix: config.prefix, queueName }).then(
+        () => undefined,
+        (error: unknown) =>
+          logger.warn('could not clear a removed queue', {
+            queue: queueName,
+            error: coerceError(error).message,
+          }),
+      ),
+  );
 }
 
 /** Makes the BullMQ Worker of one queue, with its share of WORKER_CONCURRENCY, around `processor`. */
@@ -182,8 +215,12 @@ function consumeWatchedQueues(
       );
     await worker.setQueues(names);
   };
+  let consumed: readonly string[] = [];
   return watchQueues(connection, config, follow, {
-    onChange: (names) => logger.info('consuming queues', { queues: names }),
+    onChange: (names) => {
+      logger.info('consuming queues', { ...queueChangeFields(consumed, names) });
+      consumed = names;
+    },
     onError: (error) => logger.warn('could not read the queue registry', { error: error.message }),
   });
 }

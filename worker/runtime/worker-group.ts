@@ -43,10 +43,15 @@ export class WorkerGroup extends EventEmitter {
   readonly #workers = new Map<string, Worker>();
   #closing = false;
 
-  /** `create` makes the BullMQ Worker of one queue, with the concurrency it is given. */
+  /**
+   * `create` makes the BullMQ Worker of one queue, with the concurrency it is
+   * given; `onLetGo` is told a queue's name once its Worker closed because the
+   * queue is no longer consumed.
+   */
   constructor(
     private readonly create: (queueName: string, concurrency: number) => Worker,
     private readonly totalConcurrency: number,
+    private readonly onLetGo: (queueName: string) => Promise<void> = () => Promise.resolve(),
   ) {
     super();
   }
@@ -68,7 +73,12 @@ export class WorkerGroup extends EventEmitter {
     // A new Worker starts with its share: BullMQ's fetch loop begins at once.
     added.forEach((name, i) => this.#start(name, shares[kept.length + i]!));
     kept.forEach((name, i) => (this.#workers.get(name)!.concurrency = shares[i]!));
-    await Promise.all(gone.map(([, worker]) => worker.close()));
+    await Promise.all(
+      gone.map(async ([name, worker]) => {
+        await worker.close();
+        await this.onLetGo(name);
+      }),
+    );
   }
 
   /** True while every Worker runs (and there is at least one). */
