@@ -149,7 +149,10 @@ export const CONFIG_TABLE = {
     'the most queues there may be, the default queue included: creating one more (`PUT /api/queues/…`, an enqueue or a schedule on a new queue) is refused with 409 `too many queues`',
     intVar(100, 1),
   ),
-  WORKER_CONCURRENCY: variable('jobs one worker process runs at once', intVar(16, 1)),
+  WORKER_CONCURRENCY: variable(
+    'jobs one worker process runs at once: one pool its queues share by the work they have waiting, each keeping one slot (see operations.md "Queues and fairness")',
+    intVar(16, 1),
+  ),
   HOST: variable('where `api`/`dev` listen', z.string().min(1).default('127.0.0.1')),
   PORT: variable(
     'the port `api`/`dev` listen on',

@@ -19,13 +19,14 @@ import { abortOnLockLoss } from './lock-loss.js';
 import { startMetricsRecorder } from './metrics-recorder.js';
 import { PerQueue } from './per-queue.js';
 import { queueChangeFields } from './queue-changes.js';
+import { startableJobs } from './queue-demand.js';
 import { sweepRemovedQueue } from './queue-residue.js';
 import { watchQueues, type QueueWatch } from './queue-watch.js';
 import { RunningExecutions } from './running-executions.js';
 import { Shutdown } from './shutdown.js';
 import { stopTaskWorker, type TaskWorkerParts } from './stop-task-worker.js';
 import { workerErrorLog } from './worker-error-log.js';
-import { parseRunKey, runKeyOf, WorkerGroup } from './worker-group.js';
+import { parseRunKey, runKeyOf, WorkerGroup, type WorkerGroupOptions } from './worker-group.js';
 import { WorkerHealth } from './worker-health.js';
 
 /** A running worker process's queue consumer. */
@@ -44,7 +45,7 @@ export interface TaskWorker {
  * The thin BullMQ wiring around a JobProcessor, which takes each job, runs
  * the executor and writes the output back. One BullMQ Worker per queue
  * (TASKREST_QUEUES, or every registered queue, watched), all on one Redis
- * connection setup and one HTTP client, WORKER_CONCURRENCY shared between them.
+ * connection setup and one HTTP client, WORKER_CONCURRENCY one pool they share by demand.
  */
 export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
   const name = `${hostname()}:${pid}`;
@@ -129,7 +130,7 @@ function parkingQueuesOf(connection: RedisClient, prefix: string): PerQueue<Queu
   );
 }
 
-/** One BullMQ Worker per consumed queue around `processor`, WORKER_CONCURRENCY shared between them. */
+/** One BullMQ Worker per consumed queue around `processor`, WORKER_CONCURRENCY one pool shared by demand. */
 function workerGroupOf(
   config: Config,
   connection: RedisClient,
@@ -137,12 +138,14 @@ function workerGroupOf(
   processor: JobProcessor,
   logger: Logger,
 ): WorkerGroup {
-  return new WorkerGroup(
-    bullWorkerFactory(config, connection, name, processor),
-    config.workerConcurrency,
+  const refOf = (queueName: string): QueueRef => ({ prefix: config.prefix, queueName });
+  return new WorkerGroup({
+    create: bullWorkerFactory(config, connection, name, processor),
+    totalConcurrency: config.workerConcurrency,
+    startable: (queueName) => startableJobs(connection, refOf(queueName)),
     // A queue let go of was removed: what its Worker wrote since goes too.
-    (queueName) =>
-      sweepRemovedQueue(connection, { prefix: config.prefix, queueName }).then(
+    onLetGo: (queueName) =>
+      sweepRemovedQueue(connection, refOf(queueName)).then(
         () => undefined,
         (error: unknown) =>
           logger.warn('could not clear a removed queue', {
@@ -150,33 +153,37 @@ function workerGroupOf(
             error: coerceError(error).message,
           }),
       ),
-  );
+  });
 }
 
-/** Makes the BullMQ Worker of one queue, with its share of WORKER_CONCURRENCY, around `processor`. */
+/** Makes the BullMQ Worker of one queue around `processor`, its jobs counted for the group's shares. */
 function bullWorkerFactory(
   config: Config,
   connection: RedisClient,
   name: string,
   processor: JobProcessor,
-): (queueName: string, concurrency: number) => Worker {
-  return (queueName, concurrency) =>
+): WorkerGroupOptions['create'] {
+  return (queueName, concurrency, counted) =>
     // Two parameters: BullMQ then makes no abort signal per job (cancels go
     // through the running executions, see RunningExecutions.cancel).
-    new Worker<unknown, StoredOutput>(queueName, (job, token) => processor.process(job, token), {
-      connection,
-      prefix: bullPrefixOf({ prefix: config.prefix, queueName }),
-      // BullMQ names its connections after it: queue.getWorkers() lists this process.
-      name,
-      // This queue's share of WORKER_CONCURRENCY (the group re-shares as queues come and go).
-      concurrency,
-      stalledInterval: config.stalledIntervalMs,
-      maxStalledCount: config.maxStalledCount,
-      lockDuration: config.lockDurationMs,
-      // Retention (TASKREST_KEEP_*) of every job whose producer set none of its own.
-      removeOnComplete: { ...config.keepCompleted },
-      removeOnFail: { ...config.keepFailed },
-    });
+    new Worker<unknown, StoredOutput>(
+      queueName,
+      (job, token) => counted(() => processor.process(job, token)),
+      {
+        connection,
+        prefix: bullPrefixOf({ prefix: config.prefix, queueName }),
+        // BullMQ names its connections after it: queue.getWorkers() lists this process.
+        name,
+        // Its share of WORKER_CONCURRENCY to start with; the group sets it again every second.
+        concurrency,
+        stalledInterval: config.stalledIntervalMs,
+        maxStalledCount: config.maxStalledCount,
+        lockDuration: config.lockDurationMs,
+        // Retention (TASKREST_KEEP_*) of every job whose producer set none of its own.
+        removeOnComplete: { ...config.keepCompleted },
+        removeOnFail: { ...config.keepFailed },
+      },
+    );
 }
 
 /** Cancels published by any producer: the process running the execution aborts it. */
