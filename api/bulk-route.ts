@@ -13,7 +13,13 @@ import {
   enqueueQueryProperties,
   libraryOptionsOf,
 } from './enqueue-query.js';
-import { commonErrors, errorResponse, jsonResponse, ref } from './openapi-schemas.js';
+import {
+  commonErrors,
+  tooManyQueues,
+  errorResponse,
+  jsonResponse,
+  ref,
+} from './openapi-schemas.js';
 import { TRACE_HEADERS, withEnqueueSpan } from './enqueue-span.js';
 import { queueParamOf, TASK_ROUTE_BASES } from './tasks-routes.js';
 
@@ -54,6 +60,7 @@ const schema = {
       'invalid task or options: issue paths start with the index (`3.url`, `1.task.url`, `1.priority`)',
     ),
     413: errorResponse('body too large'),
+    ...tooManyQueues,
     ...commonErrors,
   },
 };

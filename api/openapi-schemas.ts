@@ -175,6 +175,11 @@ export const jsonResponse = (description: string, schema: unknown) => ({
 export const errorResponse = (description: string) => jsonResponse(description, ref('Error'));
 
 /** The answers every `/api/*` route may give besides its own. */
+/** The answer of a route that may create a queue, past TASKREST_MAX_QUEUES. */
+export const tooManyQueues = {
+  409: errorResponse('too many queues: a new queue past TASKREST_MAX_QUEUES; nothing stored'),
+};
+
 export const commonErrors = {
   401: errorResponse('missing or wrong bearer token'),
   403: errorResponse("the token's scope does not allow this route (API_TOKENS)"),

@@ -33,6 +33,9 @@ export class QueueViews {
       queue = new Queue(name, {
         connection: this.#redis,
         prefix: bullPrefixOf({ prefix: this.#config.prefix, queueName: name }),
+        // A view writes nothing as it is made: a queue removed while the view
+        // was being made would get its meta back.
+        skipMetasUpdate: true,
       });
       queue.on('error', () => undefined);
       this.#queues.set(name, queue);

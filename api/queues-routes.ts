@@ -1,7 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { TaskProducer } from '../producer/task-producer.js';
 import type { QueueSettings } from '../shared/queue-settings.js';
-import { commonErrors, errorResponse, jsonResponse, ref } from './openapi-schemas.js';
+import {
+  commonErrors,
+  errorResponse,
+  jsonResponse,
+  ref,
+  tooManyQueues,
+} from './openapi-schemas.js';
 
 const queueParams = {
   type: 'object',
@@ -37,6 +43,7 @@ const putSchema = {
   response: {
     200: jsonResponse('the queue as it is now', ref('Queue')),
     400: errorResponse('a bad setting or queue name, each field named'),
+    ...tooManyQueues,
     ...commonErrors,
   },
 };

@@ -1,7 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { TaskProducer } from '../producer/task-producer.js';
 import { optionsOfSettings } from '../shared/schedule-settings.js';
-import { commonErrors, errorResponse, jsonResponse, ref } from './openapi-schemas.js';
+import {
+  commonErrors,
+  tooManyQueues,
+  errorResponse,
+  jsonResponse,
+  ref,
+} from './openapi-schemas.js';
 
 const idParams = {
   type: 'object',
@@ -43,6 +49,7 @@ const putSchema = {
     200: jsonResponse('the schedule as it is now, with next_run_at', ref('Schedule')),
     400: errorResponse('a bad setting or an invalid task, each field named; nothing stored'),
     413: errorResponse('the task is over the size limit'),
+    ...tooManyQueues,
     ...commonErrors,
   },
 };

@@ -12,7 +12,13 @@ import {
   enqueueQueryProperties,
   libraryOptionsOf,
 } from './enqueue-query.js';
-import { commonErrors, errorResponse, jsonResponse, ref } from './openapi-schemas.js';
+import {
+  commonErrors,
+  errorResponse,
+  jsonResponse,
+  ref,
+  tooManyQueues,
+} from './openapi-schemas.js';
 
 /** The longest `?wait=SECONDS` the API accepts. */
 export const MAX_WAIT_SECONDS = 600;
@@ -192,6 +198,7 @@ const enqueueSchema = {
       'invalid task or invalid options: `issues` names every bad field; or a bad `wait` or key',
     ),
     413: errorResponse('task over TASKREST_MAX_TASK_BYTES'),
+    ...tooManyQueues,
     ...commonErrors,
     503: errorResponse(
       'redis unavailable: nothing was stored; or outcome unknown: Redis did not answer after the task was sent (`execution_id` with an Idempotency-Key, whose retry is safe)',

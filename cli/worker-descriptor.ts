@@ -9,7 +9,8 @@ export const workerDescriptor: CommandDescriptor<'worker'> = {
 
 One worker process: takes tasks from the queues (TASKREST_QUEUES, or every
 queue, new ones found within 5 s) and runs them, WORKER_CONCURRENCY at a
-time, shared evenly between the queues. Scale by starting more.
+time: one pool the queues share by the work they have waiting, each keeping
+one slot. Scale by starting more.
 SIGTERM or SIGINT: lets running tasks finish (it logs which, and each as it
 ends), hands back those the grace period cuts off, then exits 0.
 `,

@@ -1,5 +1,6 @@
 import { FlowProducer, Queue, type FlowJob, type Job, type JobsOptions } from 'bullmq';
 import { bullPrefixOf, type QueueRef } from '../shared/queue-keys.js';
+import { TooManyQueuesError } from '../shared/errors/too-many-queues-error.js';
 import { queueRegistry } from '../shared/queue-registry.js';
 import { checkQueueName } from '../shared/queue-settings.js';
 import {
@@ -67,6 +68,11 @@ export class ProducerContext {
         connection: this.connection,
         prefix: this.bullPrefixOf(queueName),
         defaultJobOptions: this.defaultJobOptions(),
+        // A Queue made is no queue created: without this BullMQ writes the
+        // queue's meta as the object is made, so that reading (or being refused
+        // the creation of) a queue that does not exist would leave a key of it.
+        // The first job's script writes what the meta needs.
+        skipMetasUpdate: true,
         // BullMQ reads the Redis version as the Queue is made, on a Cluster as
         // soon as it is connected, before it is ready: without an offline
         // queue that read fails and leaves the Queue broken for good. Every
@@ -125,9 +131,18 @@ export class ProducerContext {
     );
   }
 
-  /** Puts the queue's name in the registry, so that it is listed and workers find it. */
-  register(queueName: string): Promise<void> {
-    return queueRegistry.add(this.connection, this.prefix, queueName);
+  /**
+   * Puts the queue's name in the registry, so that it is listed and workers
+   * find it; TooManyQueuesError when that would make more queues than
+   * `maxQueues` (nothing was stored).
+   */
+  async register(queueName: string): Promise<void> {
+    const { maxQueues } = this.settings;
+    const registered = await queueRegistry.add(this.connection, this.prefix, queueName, {
+      maxQueues,
+      defaultQueue: this.defaultQueue,
+    });
+    if (registered === 'full') throw new TooManyQueuesError(queueName, maxQueues);
   }
 
   /** Takes the queue's name out of the registry. */
@@ -136,14 +151,20 @@ export class ProducerContext {
   }
 
   /**
-   * Runs `write` with the queue's name written to the registry beside it
-   * (the first time): enqueueing to a queue that does not exist creates it,
-   * as BullMQ's queues come into being with their first job. Both commands
-   * go out together, as one write, so that a Redis that stops answering
-   * makes the whole write's outcome unknown rather than a registry read that
-   * "stored nothing".
+   * Runs `write` with the queue's name in the registry (the first time):
+   * enqueueing to a queue that does not exist creates it, as BullMQ's queues
+   * come into being with their first job. A new queue may be refused (the
+   * limit of queues), and then nothing of it may be stored: its name goes
+   * first, alone. The default queue is never refused: its name goes out
+   * together with the write, as one write, so that a Redis that stops
+   * answering makes the whole write's outcome unknown (and the write runs
+   * when Redis wakes) rather than a registry call that sent nothing else.
    */
   async registeredWith<T>(queueName: string, write: () => Promise<T>): Promise<T> {
+    if (queueName !== this.defaultQueue) {
+      await this.ensureRegistered(queueName);
+      return write();
+    }
     if (this.#registered.has(queueName)) return write();
     const registering = this.register(queueName);
     // Awaited below; a failure here is the same failure `write` meets.
@@ -152,6 +173,13 @@ export class ProducerContext {
     await registering;
     this.#registered.add(queueName);
     return written;
+  }
+
+  /** Registers the queue unless this producer did already (`register`, once per queue). */
+  async ensureRegistered(queueName: string): Promise<void> {
+    if (this.#registered.has(queueName)) return;
+    await this.register(queueName);
+    this.#registered.add(queueName);
   }
 
   /** Forgets that the queue was registered (it was removed), so that the next write registers it again. */

@@ -6,6 +6,8 @@ import {
   type QueueInfo,
   type QueueSettings,
 } from '../shared/queue-settings.js';
+import { queueKeyBase, type QueueRef } from '../shared/queue-keys.js';
+import { workerMetricsKey } from '../shared/worker-metrics.js';
 import type { ProducerContext } from './producer-context.js';
 
 /** The states a queue's counts list. */
@@ -58,13 +60,17 @@ export class QueueAdmin {
 
   /**
    * Creates the queue or changes its settings; fields left out stay as they
-   * are, null removes a limit. Throws InvalidQueueError naming each bad field.
+   * are, null removes a limit. Throws InvalidQueueError naming each bad
+   * field, TooManyQueuesError when a new queue would be one too many (then
+   * nothing of it is stored).
    */
   async set(name: string, settings: QueueSettings = {}): Promise<QueueInfo> {
     const queueName = checkQueueName(name);
     const checked = parseQueueSettings(settings);
     const queue = this.#context.queueOf(queueName);
     return this.#context.withRedis(async () => {
+      // First: the registry may refuse a new queue, and its settings must not be stored then.
+      await this.#context.register(queueName);
       const { rate_limit: rate, max_concurrency: concurrency, paused } = checked;
       if (rate === null) await queue.removeGlobalRateLimit();
       else if (rate) await queue.setGlobalRateLimit(rate.max, Math.round(rate.per_seconds * 1000));
@@ -72,7 +78,6 @@ export class QueueAdmin {
       else if (concurrency !== undefined) await queue.setGlobalConcurrency(concurrency);
       if (paused === true) await queue.pause();
       if (paused === false) await queue.resume();
-      await this.#context.register(queueName);
       return this.#info(queueName);
     });
   }
@@ -90,9 +95,12 @@ export class QueueAdmin {
   }
 
   /**
-   * Removes a queue and its settings. QueueNotEmptyError when executions
-   * remain (any state), unless `force`: then they are removed with it
-   * (BullMQ's obliterate; it refuses while executions are active).
+   * Removes a queue, its settings and every key of it. QueueNotEmptyError
+   * when executions remain (any state), unless `force`: then they are
+   * removed with it, running ones included (BullMQ's obliterate; a worker
+   * running one loses its lock and aborts it). What obliterate leaves (the
+   * counts for `/metrics`, a rate limit's hold) goes too; the files resource,
+   * which lives among the default queue's keys, stays.
    */
   async remove(name: string, { force = false }: RemoveQueueOptions = {}): Promise<void> {
     const queueName = checkQueueName(name);
@@ -103,6 +111,7 @@ export class QueueAdmin {
       if (left > 0 && !force) throw new QueueNotEmptyError(queueName, left);
       await this.#context.unregister(queueName);
       await queue.obliterate({ force: true });
+      await this.#context.connection.del(...leftByObliterate(this.#context.refOf(queueName)));
       this.#context.forget(queueName);
     });
   }
@@ -123,6 +132,11 @@ export class QueueAdmin {
       counts,
     };
   }
+}
+
+/** The keys of a queue that BullMQ's obliterate does not know: taskrest's own, and the rate limit's hold. */
+function leftByObliterate(ref: QueueRef): string[] {
+  return [workerMetricsKey(ref), `${queueKeyBase(ref)}:limiter`];
 }
 
 function total(counts: Record<string, number>): number {

@@ -94,7 +94,8 @@ export class ScheduleAdmin {
    * Creates or replaces the schedule `id`. The settings and the task are
    * checked first (InvalidScheduleError naming each field, the task's as
    * `task.…`, a file the task names that is not in the files resource too;
-   * TaskTooLargeError), and nothing is stored when they fail.
+   * TaskTooLargeError; TooManyQueuesError for a new queue one too many),
+   * and nothing is stored when they fail.
    * Replacing keeps the runs so far and drops the pending one for the new
    * timing; a schedule of that id on another queue is moved (removed there
    * first). `user` starts its executions, as enqueue's option (the API's
@@ -112,16 +113,16 @@ export class ScheduleAdmin {
     const queue = this.#context.queueOf(settings.queue);
     return this.#context.withRedis(
       async () => {
+        // The queue first: when it would be one too many, the schedule stays where it was.
+        await this.#context.ensureRegistered(queue.name);
         const { scheduler, made } = await this.#holding(scheduleId, async () => {
           for (const found of await this.#findAll(scheduleId)) {
             if (found.queue.name !== queue.name) await this.#removeFrom(found);
           }
-          const upserted = await this.#context.registeredWith(queue.name, () =>
-            queue.upsertJobScheduler(scheduleId, repeatOptionsOf(settings), {
-              name: TASK_JOB_NAME,
-              data,
-            }),
-          );
+          const upserted = await queue.upsertJobScheduler(scheduleId, repeatOptionsOf(settings), {
+            name: TASK_JOB_NAME,
+            data,
+          });
           return { scheduler: await queue.getJobScheduler(scheduleId), made: upserted };
         });
         if (!scheduler) throw new ScheduleNotFoundError(scheduleId);

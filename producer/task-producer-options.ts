@@ -49,6 +49,13 @@ export interface TaskProducerOptions {
   secretKey?: Buffer | string;
   /** Earlier keys, kept for a key rotation (same forms as `secretKey`). @defaultValue [] */
   oldSecretKeys?: readonly (Buffer | string)[];
+  /**
+   * The most queues there may be (the default queue included): an enqueue,
+   * `queues.set` or `schedules.set` that would create one more rejects with
+   * TooManyQueuesError and stores nothing. Give every producer of a
+   * deployment the same (TASKREST_MAX_QUEUES). @defaultValue 100
+   */
+  maxQueues?: number;
   /** Largest task accepted by `enqueue`, as serialised JSON, in bytes. @defaultValue 1048576 (1 MiB) */
   maxTaskBytes?: number;
   /** Largest file accepted by `files.put`, in bytes. @defaultValue 33554432 (32 MiB) */
@@ -77,6 +84,7 @@ export interface ProducerSettings {
   readonly prefix: string;
   readonly secretKey: Buffer | undefined;
   readonly oldSecretKeys: readonly Buffer[];
+  readonly maxQueues: number;
   readonly maxTaskBytes: number;
   readonly maxFileBytes: number;
   /** Written into each job when given; otherwise the workers' retention applies. */
@@ -91,6 +99,7 @@ export const PRODUCER_DEFAULTS = Object.freeze({
   queue: DEFAULTS.queueName,
   prefix: DEFAULTS.prefix,
   oldSecretKeys: Object.freeze([] as Buffer[]),
+  maxQueues: DEFAULTS.maxQueues,
   maxTaskBytes: DEFAULTS.maxTaskBytes,
   maxFileBytes: DEFAULTS.maxFileBytes,
 });
@@ -129,6 +138,7 @@ const optionsSchema = z
     prefix: z.string().min(1, { error: 'expected a non-empty prefix' }),
     secretKey: key.optional(),
     oldSecretKeys: z.array(key).readonly(),
+    maxQueues: count.min(1, { error: 'expected a whole number >= 1' }),
     maxTaskBytes: count.min(1, { error: 'expected a whole number >= 1' }),
     maxFileBytes: count.min(1, { error: 'expected a whole number >= 1' }),
     keepCompleted: retention(DEFAULTS.keepCompleted).optional(),
@@ -164,6 +174,7 @@ export function resolveProducerOptions(options: TaskProducerOptions = {}): Produ
     prefix: o.prefix,
     secretKey: o.secretKey,
     oldSecretKeys: Object.freeze([...o.oldSecretKeys]),
+    maxQueues: o.maxQueues,
     maxTaskBytes: o.maxTaskBytes,
     maxFileBytes: o.maxFileBytes,
     keepCompleted: o.keepCompleted,
@@ -180,6 +191,7 @@ export function producerOptionsOf(config: Config): TaskProducerOptions {
     prefix: config.prefix,
     ...(config.secretKey ? { secretKey: config.secretKey } : {}),
     oldSecretKeys: config.oldSecretKeys,
+    maxQueues: config.maxQueues,
     maxTaskBytes: config.maxTaskBytes,
     maxFileBytes: config.maxFileBytes,
     // No retention: TASKREST_KEEP_* are the workers' (BullMQ's worker-wide

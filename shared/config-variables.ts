@@ -157,7 +157,14 @@ export const CONFIG_TABLE = {
       error: 'expected queue names (letters, digits, _ . -), comma-separated',
     }),
   ),
-  WORKER_CONCURRENCY: variable('jobs one worker process runs at once', intVar(16, 1)),
+  TASKREST_MAX_QUEUES: variable(
+    'the most queues there may be, the default queue included: creating one more (`PUT /api/queues/…`, an enqueue or a schedule on a new queue) is refused with 409 `too many queues`',
+    intVar(100, 1),
+  ),
+  WORKER_CONCURRENCY: variable(
+    'jobs one worker process runs at once: one pool its queues share by the work they have waiting, each keeping one slot (see operations.md "Queues and fairness")',
+    intVar(16, 1),
+  ),
   HOST: variable('where `api`/`dev` listen', z.string().min(1).default('127.0.0.1')),
   PORT: variable(
     'the port `api`/`dev` listen on',
@@ -283,6 +290,7 @@ export const DEFAULTS = Object.freeze({
   redisUrl: CONFIG_TABLE.REDIS_URL.parser.parse(undefined),
   queueName: CONFIG_TABLE.TASKREST_QUEUE.parser.parse(undefined),
   prefix: CONFIG_TABLE.TASKREST_PREFIX.parser.parse(undefined),
+  maxQueues: CONFIG_TABLE.TASKREST_MAX_QUEUES.parser.parse(undefined),
   maxTaskBytes: CONFIG_TABLE.TASKREST_MAX_TASK_BYTES.parser.parse(undefined),
   maxFileBytes: CONFIG_TABLE.TASKREST_MAX_FILE_BYTES.parser.parse(undefined),
   keepCompleted: Object.freeze({

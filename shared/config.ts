@@ -18,6 +18,8 @@ export interface Config {
   readonly prefix: string;
   /** `TASKREST_QUEUES`: the queues a worker consumes; empty: every queue in the registry. */
   readonly queues: readonly string[];
+  /** `TASKREST_MAX_QUEUES`: the most queues there may be, the default queue included. */
+  readonly maxQueues: number;
   /** `WORKER_CONCURRENCY`: jobs one worker process runs at once. */
   readonly workerConcurrency: number;
   /** `HOST`. */
@@ -130,6 +132,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     queueName: e.TASKREST_QUEUE,
     prefix: e.TASKREST_PREFIX,
     queues: Object.freeze(e.TASKREST_QUEUES),
+    maxQueues: e.TASKREST_MAX_QUEUES,
     workerConcurrency: e.WORKER_CONCURRENCY,
     host: e.HOST,
     port: e.PORT,

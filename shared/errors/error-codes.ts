@@ -92,6 +92,8 @@ export const ErrorCode = {
   QUEUE_NOT_FOUND: 'QUEUE_NOT_FOUND',
   /** A queue that still holds executions cannot be removed without `force`. */
   QUEUE_NOT_EMPTY: 'QUEUE_NOT_EMPTY',
+  /** Creating the queue would make more queues than the limit (TASKREST_MAX_QUEUES); nothing was stored. */
+  TOO_MANY_QUEUES: 'TOO_MANY_QUEUES',
 
   // Schedules.
   /** A schedule (its id, timing or task) that fails validation; `issues` names each field. */
@@ -218,6 +220,7 @@ export const ERROR_TABLE: ErrorTable = {
   INVALID_QUEUE: { api: { status: 400, error: 'invalid queue' }, exit: USAGE, retried: true },
   QUEUE_NOT_FOUND: { api: { status: 404, error: 'not found' }, exit: ERROR, retried: true },
   QUEUE_NOT_EMPTY: { api: { status: 409, error: 'queue not empty' }, exit: ERROR, retried: true },
+  TOO_MANY_QUEUES: { api: { status: 409, error: 'too many queues' }, exit: ERROR, retried: true },
 
   // Schedules.
   INVALID_SCHEDULE: { api: { status: 400, error: 'invalid schedule' }, exit: USAGE, retried: true },

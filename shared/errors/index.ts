@@ -21,6 +21,7 @@ export { InvalidFileNameError } from './invalid-file-name-error.js';
 export { InvalidQueueError } from './invalid-queue-error.js';
 export { QueueNotFoundError } from './queue-not-found-error.js';
 export { QueueNotEmptyError } from './queue-not-empty-error.js';
+export { TooManyQueuesError } from './too-many-queues-error.js';
 export { InvalidOptionsError } from './invalid-options-error.js';
 export { ExecutionNotFoundError } from './execution-not-found-error.js';
 export { NotFailedError } from './not-failed-error.js';

@@ -11,6 +11,8 @@ export interface WorkerProcess extends TaskrestProcess {
   readonly name: string;
   /** GET on its health endpoint (TASKREST_HEALTH_PORT=0 is set): status code and JSON body. */
   probe(path: '/livez' | '/readyz'): Promise<{ status: number; body: Record<string, unknown> }>;
+  /** The URL of its health endpoint's `path`, for a probe with a timeout of its own. */
+  probeUrl(path: '/livez' | '/readyz'): string;
 }
 
 /**
@@ -38,10 +40,12 @@ export async function startWorkerProcess(
     if (!line) throw new Error(`no health port yet in:\n${child.output()}`);
     return Number(line[1]);
   };
+  const probeUrl = (path: '/livez' | '/readyz') => `http://127.0.0.1:${healthPort()}${path}`;
   return Object.assign(child, {
     name: `${hostname()}:${child.child.pid}`,
+    probeUrl,
     async probe(path: '/livez' | '/readyz') {
-      const response = await fetch(`http://127.0.0.1:${healthPort()}${path}`);
+      const response = await fetch(probeUrl(path));
       return { status: response.status, body: (await response.json()) as Record<string, unknown> };
     },
   });

@@ -2,6 +2,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFilesStore } from '../../shared/files/files-store.js';
 import { OutputStatus, type TaskOutput } from '../../shared/output.js';
+import { queueKeyBase } from '../../shared/queue-keys.js';
 import { MetricField, workerMetricsKey } from '../../shared/worker-metrics.js';
 import { executeTask } from '../../worker/executor/executor.js';
 import { createHttpClient, type HttpClient } from '../../worker/executor/http-client.js';
@@ -57,6 +58,8 @@ describe('execution counts', () => {
   });
 
   it('the recorder counts retries from the result, whatever the log lines say', async () => {
+    // The queue exists (BullMQ's first job writes its meta): counts of a removed queue are dropped.
+    await redis.hset(`${queueKeyBase(config)}:meta`, 'opts.maxLenEvents', 10_000);
     const recorder = startMetricsRecorder(redis, config, { flushIntervalMs: 60_000 });
     const output = (log: string[], status_code: number | null): TaskOutput => ({
       execution_id: 1,

@@ -13,9 +13,11 @@ import { RunningExecutions } from '../../worker/runtime/running-executions.js';
 /** A processor over fakes: a Redis that records its writes, an HTTP client that must not be called. */
 function processorWith({ expired = false } = {}) {
   const stored: string[] = [];
+  // The processor's writes are scripts: `stored` records the job hashes a failed output went to.
   const connection = {
-    hset: vi.fn((key: string) => Promise.resolve(stored.push(key))),
-    rpush: vi.fn(() => Promise.resolve(1)),
+    eval: vi.fn((script: string, _keys: number, key: string) =>
+      Promise.resolve(script.includes("'HSET'") ? stored.push(key) : 1),
+    ),
   } as unknown as RedisClient;
   const request = vi.fn();
   const deps: ParkingExecutorDeps = {

@@ -22,6 +22,7 @@ describe('TaskProducer options', () => {
       prefix: 'taskrest',
       secretKey: undefined,
       oldSecretKeys: [],
+      maxQueues: 100,
       maxTaskBytes: 1024 * 1024,
       maxFileBytes: 32 * 1024 * 1024,
       // None of its own: the workers' retention applies.
@@ -30,6 +31,7 @@ describe('TaskProducer options', () => {
     });
     expect(settings.queueName).toBe(env.queueName);
     expect(settings.prefix).toBe(env.prefix);
+    expect(settings.maxQueues).toBe(env.maxQueues);
     expect(settings.maxTaskBytes).toBe(env.maxTaskBytes);
     expect(settings.maxFileBytes).toBe(env.maxFileBytes);
     expect(resolveProducerOptions({}).queueName).toBe(PRODUCER_DEFAULTS.queue);

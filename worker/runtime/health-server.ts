@@ -15,13 +15,13 @@ export interface HealthServer {
  * - `GET /livez`: 200 whenever the event loop turns (it answers at all), with
  *   the process's memory figures.
  * - `GET /readyz`: 200 when `readiness()` says the worker is consuming, 503
- *   with the reason otherwise.
+ *   with the reason otherwise (it asks Redis, within a deadline of its own).
  *
  * Both answer JSON. Nothing secret is in either; still, it listens on
  * loopback unless told otherwise.
  */
 export async function startHealthServer(
-  readiness: () => Readiness,
+  readiness: () => Promise<Readiness>,
   { host, port }: { host: string; port: number },
 ): Promise<HealthServer> {
   const server = http.createServer((req, res) => {
@@ -41,8 +41,11 @@ export async function startHealthServer(
       });
     }
     if (path === '/readyz') {
-      const state = readiness();
-      return send(state.ready ? 200 : 503, state);
+      readiness().then(
+        (state) => send(state.ready ? 200 : 503, state),
+        () => send(503, { ready: false, reason: 'the readiness check failed' }),
+      );
+      return;
     }
     send(404, { error: 'not found: try /livez or /readyz' });
   });

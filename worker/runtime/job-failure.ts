@@ -25,6 +25,12 @@ export function jobFailure(message: string, code: ErrorCode | undefined): Error 
   return isRetriedByBullmq(code) ? new Error(message) : new UnrecoverableError(message);
 }
 
+/** Sets the field ARGV[1] of the hash KEYS[1] to ARGV[2], unless the hash is gone. */
+const SET_IF_EXISTS = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+return redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+`;
+
 /**
  * The error a cancelled job's processor throws: unrecoverable (no BullMQ
  * attempt runs a cancelled execution again), its reason `cancelled`, and no
@@ -40,7 +46,9 @@ export function cancelledFailure(): UnrecoverableError {
 
 /**
  * Keeps a failed execution's output in its job's hash (OUTPUT_FIELD): BullMQ
- * keeps a return value only for a completed job.
+ * keeps a return value only for a completed job. A job removed while it ran
+ * (its queue removed with force) is left gone: a hash of one field would be
+ * a key nothing ever removes.
  */
 export async function storeFailedOutput(
   connection: RedisClient,
@@ -48,7 +56,9 @@ export async function storeFailedOutput(
   job: Job,
   output: TaskOutput,
 ): Promise<void> {
-  await connection.hset(
+  await connection.eval(
+    SET_IF_EXISTS,
+    1,
     jobKey(queue, job.id ?? ''),
     OUTPUT_FIELD,
     JSON.stringify(storedOutput(output)),

@@ -1,10 +1,27 @@
 import type { RedisClient } from '../../shared/redis-connection.js';
 
 /**
+ * Appends ARGV[2…] to the list KEYS[2] (the job's log) while the hash KEYS[1]
+ * (the job) exists, then keeps at most ARGV[1] lines (0: all). A job removed
+ * while it runs (its queue removed with force) gets no log back, which would
+ * be a key nothing ever removes. Pushed a thousand at a time: Lua's unpack
+ * takes only so many values at once.
+ */
+const APPEND_SCRIPT = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+for first = 2, #ARGV, 1000 do
+  redis.call('RPUSH', KEYS[2], unpack(ARGV, first, math.min(first + 999, #ARGV)))
+end
+local keep = tonumber(ARGV[1])
+if keep > 0 then redis.call('LTRIM', KEYS[2], -keep, -1) end
+return 1
+`;
+
+/**
  * Writes an execution's log lines to its job's BullMQ log (the list
  * `<job key>:logs` that `job.log` and `queue.getJobLogs` use). BullMQ's
  * `job.log` runs a Lua script per line; a quick execution's lines go instead
- * in one RPUSH when it ends, and a long one's (retry waits, slow peers) at
+ * in one write when it ends, and a long one's (retry waits, slow peers) at
  * most `flushAfterMs` after they happen, so operators watch them live.
  *
  * A quick execution that completed writes no job log at all: its lines are
@@ -13,19 +30,22 @@ import type { RedisClient } from '../../shared/redis-connection.js';
  * path; a failed, parked or long execution has its lines in both places.
  */
 export class JobLogWriter {
+  readonly #client: RedisClient;
+  readonly #jobKey: string;
+  readonly #keepLogs: number | undefined;
+  readonly #flushAfterMs: number;
   #pending: string[] = [];
   #timer: NodeJS.Timeout | undefined;
   readonly #writes: Promise<unknown>[] = [];
   #written = false;
-  readonly #client: RedisClient;
-  readonly #key: string;
-  /** BullMQ's `keepLogs` job option: how many lines to keep at most. */
-  readonly #keepLogs: number | undefined;
-  readonly #flushAfterMs: number;
 
-  constructor(client: RedisClient, key: string, keepLogs?: number, flushAfterMs = 1000) {
+  /**
+   * `jobKey`: the job's hash; its log is `<jobKey>:logs`. `keepLogs`:
+   * BullMQ's job option, how many lines to keep at most.
+   */
+  constructor(client: RedisClient, jobKey: string, keepLogs?: number, flushAfterMs = 1000) {
     this.#client = client;
-    this.#key = key;
+    this.#jobKey = jobKey;
     this.#keepLogs = keepLogs;
     this.#flushAfterMs = flushAfterMs;
   }
@@ -57,13 +77,14 @@ export class JobLogWriter {
     const lines = this.#pending;
     this.#pending = [];
     this.#written = true;
-    const write = this.#keepLogs
-      ? this.#client
-          .multi()
-          .rpush(this.#key, ...lines)
-          .ltrim(this.#key, -this.#keepLogs, -1)
-          .exec()
-      : this.#client.rpush(this.#key, ...lines);
+    const write = this.#client.eval(
+      APPEND_SCRIPT,
+      2,
+      this.#jobKey,
+      `${this.#jobKey}:logs`,
+      this.#keepLogs ?? 0,
+      ...lines,
+    );
     this.#writes.push(write.catch(() => undefined));
   }
 }

@@ -117,7 +117,7 @@ export class JobProcessor {
   async process(job: Job<unknown, StoredOutput>, token: string | undefined): Promise<StoredOutput> {
     const jobLog = new JobLogWriter(
       this.#connection,
-      `${jobKey(this.#refOf(job.queueName), job.id ?? '')}:logs`,
+      jobKey(this.#refOf(job.queueName), job.id ?? ''),
       job.opts.keepLogs,
     );
     // Cancelled while an earlier worker ran it (that one died): it ends now, nothing is sent.

@@ -1,5 +1,6 @@
 import type { Config } from '../../shared/config.js';
 import { coerceError } from '../../shared/errors/coerce-error.js';
+import { queueKeyBase } from '../../shared/queue-keys.js';
 import type { RedisClient } from '../../shared/redis-connection.js';
 import {
   bucketOf,
@@ -35,10 +36,26 @@ export interface MetricsRecorderOptions {
 }
 
 /**
+ * Adds one batch to the hash KEYS[1] while the queue's meta KEYS[2] exists:
+ * ARGV[1] is the field of the duration sum and ARGV[2] its delta, then field
+ * and delta pairs. Every queue that ran a job has a meta (BullMQ's scripts
+ * write it with the first job); a queue removed since (with force, while this
+ * worker ran one of its jobs) gets no counts back, which would be a key
+ * nothing ever removes.
+ */
+const ADD_SCRIPT = `
+if redis.call('EXISTS', KEYS[2]) == 0 then return 0 end
+for i = 3, #ARGV, 2 do redis.call('HINCRBY', KEYS[1], ARGV[i], ARGV[i + 1]) end
+redis.call('HINCRBYFLOAT', KEYS[1], ARGV[1], ARGV[2])
+return 1
+`;
+
+/**
  * Starts a recorder that batches deltas in memory and sends them every
- * `flushIntervalMs` as one pipeline of HINCRBY/HINCRBYFLOAT on the hash of
+ * `flushIntervalMs` in one script of HINCRBY/HINCRBYFLOAT on the hash of
  * shared/worker-metrics.ts. A batch that fails is added back, so an outage
- * delays counts rather than losing them.
+ * delays counts rather than losing them; a batch for a queue that is gone is
+ * dropped.
  */
 export function startMetricsRecorder(
   client: RedisClient,
@@ -46,6 +63,7 @@ export function startMetricsRecorder(
   options: MetricsRecorderOptions = {},
 ): MetricsRecorder {
   const key = workerMetricsKey(config);
+  const metaKey = `${queueKeyBase(config)}:meta`;
   let counts = new Map<string, number>();
   let durationSum = 0;
   let flushing: Promise<void> | undefined;
@@ -57,13 +75,9 @@ export function startMetricsRecorder(
     const sum = durationSum;
     counts = new Map();
     durationSum = 0;
-    const pipeline = client.pipeline();
-    for (const [field, n] of batch) pipeline.hincrby(key, field, n);
-    pipeline.hincrbyfloat(key, MetricField.DURATION_SUM, sum);
+    const deltas = [...batch].flatMap(([field, n]) => [field, n]);
     try {
-      const results = await pipeline.exec();
-      const failed = results?.find(([error]) => error !== null)?.[0];
-      if (failed) throw failed;
+      await client.eval(ADD_SCRIPT, 2, key, metaKey, MetricField.DURATION_SUM, sum, ...deltas);
     } catch (error) {
       for (const [field, n] of batch) add(field, n);
       durationSum += sum;

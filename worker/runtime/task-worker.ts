@@ -18,12 +18,15 @@ import { JobProcessor } from './job-processor.js';
 import { abortOnLockLoss } from './lock-loss.js';
 import { startMetricsRecorder } from './metrics-recorder.js';
 import { PerQueue } from './per-queue.js';
+import { queueChangeFields } from './queue-changes.js';
+import { startableJobs } from './queue-demand.js';
+import { sweepRemovedQueue } from './queue-residue.js';
 import { watchQueues, type QueueWatch } from './queue-watch.js';
 import { RunningExecutions } from './running-executions.js';
 import { Shutdown } from './shutdown.js';
 import { stopTaskWorker, type TaskWorkerParts } from './stop-task-worker.js';
 import { workerErrorLog } from './worker-error-log.js';
-import { parseRunKey, runKeyOf, WorkerGroup } from './worker-group.js';
+import { parseRunKey, runKeyOf, WorkerGroup, type WorkerGroupOptions } from './worker-group.js';
 import { WorkerHealth } from './worker-health.js';
 
 /** A running worker process's queue consumer. */
@@ -42,7 +45,7 @@ export interface TaskWorker {
  * The thin BullMQ wiring around a JobProcessor, which takes each job, runs
  * the executor and writes the output back. One BullMQ Worker per queue
  * (TASKREST_QUEUES, or every registered queue, watched), all on one Redis
- * connection setup and one HTTP client, WORKER_CONCURRENCY shared between them.
+ * connection setup and one HTTP client, WORKER_CONCURRENCY one pool they share by demand.
  */
 export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
   const name = `${hostname()}:${pid}`;
@@ -56,10 +59,7 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
   if (config.callbackSecrets.length === 0) {
     logger.debug('TASKREST_CALLBACK_SECRETS is not set: callbacks are sent unsigned');
   }
-  // Only for parked retries on a 429 (read the queue's rate limit, hold it back): made when first needed, per queue.
-  const parkingQueues = new PerQueue(
-    (queueName) => new Queue(queueName, { connection, prefix: bullPrefixOf(refOf(queueName)) }),
-  );
+  const parkingQueues = parkingQueuesOf(connection, config.prefix);
   const deps = createExecutorDeps(config, { connection, http, policy, parkingQueues, logger });
   const shutdown = new Shutdown();
   // Each execution's own abort signal: for a lost lock, and at the end of the grace period.
@@ -81,10 +81,7 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
     callbackSecrets: config.callbackSecrets,
     callbackTimeouts: config.callbackTimeouts,
   });
-  const worker = new WorkerGroup(
-    bullWorkerFactory(config, connection, name, processor),
-    config.workerConcurrency,
-  );
+  const worker = workerGroupOf(config, connection, name, processor, logger);
   const onListenerError = (event: string | symbol, error: Error) =>
     logger.error('event listener failed', { event: String(event), error: error.message });
   guardEmits(worker, onListenerError);
@@ -121,30 +118,73 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
   return { workers: worker, name, health, close: () => stopTaskWorker(parts) };
 }
 
-/** Makes the BullMQ Worker of one queue, with its share of WORKER_CONCURRENCY, around `processor`. */
+/** Only for parked retries on a 429 (read the queue's rate limit, hold it back): made when first needed, per queue. */
+function parkingQueuesOf(connection: RedisClient, prefix: string): PerQueue<Queue> {
+  return new PerQueue(
+    (queueName) =>
+      new Queue(queueName, {
+        connection,
+        prefix: bullPrefixOf({ prefix, queueName }),
+        // It only holds the queue back: made as the queue is removed, it must not write its meta back.
+        skipMetasUpdate: true,
+      }),
+  );
+}
+
+/** One BullMQ Worker per consumed queue around `processor`, WORKER_CONCURRENCY one pool shared by demand. */
+function workerGroupOf(
+  config: Config,
+  connection: RedisClient,
+  name: string,
+  processor: JobProcessor,
+  logger: Logger,
+): WorkerGroup {
+  const refOf = (queueName: string): QueueRef => ({ prefix: config.prefix, queueName });
+  return new WorkerGroup({
+    create: bullWorkerFactory(config, connection, name, processor),
+    totalConcurrency: config.workerConcurrency,
+    startable: (queueName) => startableJobs(connection, refOf(queueName)),
+    // A queue let go of was removed: what its Worker wrote since goes too.
+    onLetGo: (queueName) =>
+      sweepRemovedQueue(connection, refOf(queueName)).then(
+        () => undefined,
+        (error: unknown) =>
+          logger.warn('could not clear a removed queue', {
+            queue: queueName,
+            error: coerceError(error).message,
+          }),
+      ),
+  });
+}
+
+/** Makes the BullMQ Worker of one queue around `processor`, its jobs counted for the group's shares. */
 function bullWorkerFactory(
   config: Config,
   connection: RedisClient,
   name: string,
   processor: JobProcessor,
-): (queueName: string, concurrency: number) => Worker {
-  return (queueName, concurrency) =>
+): WorkerGroupOptions['create'] {
+  return (queueName, concurrency, counted) =>
     // Two parameters: BullMQ then makes no abort signal per job (cancels go
     // through the running executions, see RunningExecutions.cancel).
-    new Worker<unknown, StoredOutput>(queueName, (job, token) => processor.process(job, token), {
-      connection,
-      prefix: bullPrefixOf({ prefix: config.prefix, queueName }),
-      // BullMQ names its connections after it: queue.getWorkers() lists this process.
-      name,
-      // This queue's share of WORKER_CONCURRENCY (the group re-shares as queues come and go).
-      concurrency,
-      stalledInterval: config.stalledIntervalMs,
-      maxStalledCount: config.maxStalledCount,
-      lockDuration: config.lockDurationMs,
-      // Retention (TASKREST_KEEP_*) of every job whose producer set none of its own.
-      removeOnComplete: { ...config.keepCompleted },
-      removeOnFail: { ...config.keepFailed },
-    });
+    new Worker<unknown, StoredOutput>(
+      queueName,
+      (job, token) => counted(() => processor.process(job, token)),
+      {
+        connection,
+        prefix: bullPrefixOf({ prefix: config.prefix, queueName }),
+        // BullMQ names its connections after it: queue.getWorkers() lists this process.
+        name,
+        // Its share of WORKER_CONCURRENCY to start with; the group sets it again every second.
+        concurrency,
+        stalledInterval: config.stalledIntervalMs,
+        maxStalledCount: config.maxStalledCount,
+        lockDuration: config.lockDurationMs,
+        // Retention (TASKREST_KEEP_*) of every job whose producer set none of its own.
+        removeOnComplete: { ...config.keepCompleted },
+        removeOnFail: { ...config.keepFailed },
+      },
+    );
 }
 
 /** Cancels published by any producer: the process running the execution aborts it. */
@@ -183,8 +223,12 @@ function consumeWatchedQueues(
       );
     await worker.setQueues(names);
   };
+  let consumed: readonly string[] = [];
   return watchQueues(connection, config, follow, {
-    onChange: (names) => logger.info('consuming queues', { queues: names }),
+    onChange: (names) => {
+      logger.info('consuming queues', { ...queueChangeFields(consumed, names) });
+      consumed = names;
+    },
     onError: (error) => logger.warn('could not read the queue registry', { error: error.message }),
   });
 }

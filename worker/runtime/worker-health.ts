@@ -8,7 +8,7 @@ export interface HealthEvents {
 
 /** What `/readyz` reports. */
 export interface Readiness {
-  /** True when the worker is consuming: connected, running, and Redis answered recently. */
+  /** True when the worker is consuming: connected, running, and Redis answers now. */
   readonly ready: boolean;
   /** Why it is not ready; absent when ready. */
   readonly reason?: string;
@@ -25,9 +25,19 @@ export interface Readiness {
 export interface WorkerHealthOptions {
   /** How often the worker PINGs Redis through its own connection. @defaultValue 5000 */
   readonly heartbeatMs?: number;
-  /** Older heartbeats than this make the worker unready. @defaultValue 3 × heartbeatMs */
-  readonly staleMs?: number;
+  /**
+   * How long a probe waits for Redis to answer a PING: well inside the 2 s
+   * a probe is promised, so that a frozen Redis (connection open, no answer)
+   * reads as not ready rather than as a probe that timed out. @defaultValue 1000
+   */
+  readonly probePingMs?: number;
   readonly now?: () => number;
+}
+
+/** One PING on its way: when it was sent, and whether an answer came. */
+interface Ping {
+  readonly sentAt: number;
+  readonly answered: Promise<boolean>;
 }
 
 /**
@@ -35,97 +45,132 @@ export interface WorkerHealthOptions {
  * little: a worker whose Redis connection is gone, whose BullMQ loop stopped,
  * or that is shutting down takes no jobs. Ready means all of: BullMQ's worker
  * reported ready (both its connections up), it runs and is not stopping, its
- * connection is `ready`, and Redis answered within `staleMs`, either a PING
- * sent every `heartbeatMs` through the worker's own connection or one of the
- * job events of the fetch loop (active, completed, failed, drained).
+ * connection is `ready`, and Redis answers a PING within `probePingMs` of the
+ * probe. The PING is sent when the probe comes (or the one already on its way
+ * is awaited): a frozen Redis keeps the connection `ready` and every earlier
+ * heartbeat fresh, and only a question asked now tells.
  */
 export class WorkerHealth {
-  private readonly heartbeatMs: number;
-  private readonly staleMs: number;
-  private readonly now: () => number;
-  private workerReady = false;
-  private stopping = false;
-  private lastHeartbeat: number | undefined;
-  private pinging = false;
-  private finished = 0;
-  private timer: NodeJS.Timeout | undefined;
+  readonly #worker: HealthEvents;
+  readonly #connection: RedisClient;
+  readonly #activeJobs: () => number;
+  readonly #heartbeatMs: number;
+  readonly #probePingMs: number;
+  readonly #now: () => number;
+  #workerReady = false;
+  #stopping = false;
+  #lastHeartbeat: number | undefined;
+  /** The PING on its way, if any: one at a time, so that a frozen Redis does not collect them. */
+  #ping: Ping | undefined;
+  #finished = 0;
+  #timer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly worker: HealthEvents,
-    private readonly connection: RedisClient,
-    private readonly activeJobs: () => number,
+    worker: HealthEvents,
+    connection: RedisClient,
+    activeJobs: () => number,
     options: WorkerHealthOptions = {},
   ) {
-    this.heartbeatMs = options.heartbeatMs ?? 5000;
-    this.staleMs = options.staleMs ?? 3 * this.heartbeatMs;
-    this.now = options.now ?? Date.now;
+    this.#worker = worker;
+    this.#connection = connection;
+    this.#activeJobs = activeJobs;
+    this.#heartbeatMs = options.heartbeatMs ?? 5000;
+    this.#probePingMs = options.probePingMs ?? 1000;
+    this.#now = options.now ?? Date.now;
   }
 
   /** Starts listening and pinging. */
   start(): this {
-    const beat = () => void (this.lastHeartbeat = this.now());
-    this.worker.on('ready', () => {
-      this.workerReady = true;
+    const beat = () => void (this.#lastHeartbeat = this.#now());
+    this.#worker.on('ready', () => {
+      this.#workerReady = true;
       beat();
     });
-    this.worker.on('active', beat);
-    this.worker.on('drained', beat);
-    this.worker.on('completed', () => {
-      this.finished += 1;
+    this.#worker.on('active', beat);
+    this.#worker.on('drained', beat);
+    this.#worker.on('completed', () => {
+      this.#finished += 1;
       beat();
     });
-    this.worker.on('failed', () => {
-      this.finished += 1;
+    this.#worker.on('failed', () => {
+      this.#finished += 1;
       beat();
     });
-    this.connection.on('ready', () => this.ping());
-    this.timer = setInterval(() => this.ping(), this.heartbeatMs).unref();
+    this.#connection.on('ready', () => this.#sendPing());
+    this.#timer = setInterval(() => this.#sendPing(), this.#heartbeatMs).unref();
     return this;
   }
 
   /** The worker is shutting down: from now on it is not ready. */
   markStopping(): void {
-    this.stopping = true;
+    this.#stopping = true;
   }
 
   /** Stops pinging. */
   stop(): void {
     this.markStopping();
-    clearInterval(this.timer);
+    clearInterval(this.#timer);
   }
 
-  readiness(): Readiness {
-    const since = this.lastHeartbeat === undefined ? null : this.now() - this.lastHeartbeat;
-    const reason = this.notReadyBecause(since);
+  /** Whether the worker is consuming now; resolves within `probePingMs` (and a little). */
+  async readiness(): Promise<Readiness> {
+    const reason = this.#notReadyBecause() ?? (await this.#redisSilentBecause());
+    const since = this.#lastHeartbeat === undefined ? null : this.#now() - this.#lastHeartbeat;
     return {
       ready: reason === undefined,
       ...(reason === undefined ? {} : { reason }),
-      redis: this.connection.status,
-      activeJobs: this.activeJobs(),
-      finishedJobs: this.finished,
+      redis: this.#connection.status,
+      activeJobs: this.#activeJobs(),
+      finishedJobs: this.#finished,
       sinceHeartbeatMs: since,
     };
   }
 
-  private notReadyBecause(since: number | null): string | undefined {
-    if (this.stopping) return 'the worker is stopping';
-    if (this.connection.status !== 'ready')
-      return `the Redis connection is ${this.connection.status}`;
-    if (!this.workerReady) return 'the worker has not connected to Redis yet';
-    if (!this.worker.isRunning()) return 'the worker is not running';
-    if (since === null || since > this.staleMs)
-      return `no answer from Redis for more than ${this.staleMs} ms`;
+  #notReadyBecause(): string | undefined {
+    if (this.#stopping) return 'the worker is stopping';
+    if (this.#connection.status !== 'ready')
+      return `the Redis connection is ${this.#connection.status}`;
+    if (!this.#workerReady) return 'the worker has not connected to Redis yet';
+    if (!this.#worker.isRunning()) return 'the worker is not running';
     return undefined;
   }
 
-  private ping(): void {
-    // One PING at a time: while Redis is away a PING waits for the reconnect.
-    if (this.pinging || this.stopping) return;
-    this.pinging = true;
-    this.connection
-      .ping()
-      .then(() => void (this.lastHeartbeat = this.now()))
-      .catch(() => undefined)
-      .finally(() => (this.pinging = false));
+  /** Undefined when Redis answers a PING within `probePingMs` of when it was sent, else why not. */
+  async #redisSilentBecause(): Promise<string | undefined> {
+    const silent = `Redis did not answer a PING within ${this.#probePingMs} ms`;
+    const ping = this.#sendPing();
+    if (!ping) return silent;
+    const left = ping.sentAt + this.#probePingMs - this.#now();
+    if (left <= 0) return silent;
+    let timer: NodeJS.Timeout | undefined;
+    const timeUp = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), left);
+    });
+    try {
+      return (await Promise.race([ping.answered, timeUp])) ? undefined : silent;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Sends a PING unless one is on its way (then that one); none while stopping. */
+  #sendPing(): Ping | undefined {
+    if (this.#stopping) return undefined;
+    if (this.#ping) return this.#ping;
+    const ping: Ping = {
+      sentAt: this.#now(),
+      answered: this.#connection.ping().then(
+        () => {
+          this.#lastHeartbeat = this.#now();
+          return true;
+        },
+        () => false,
+      ),
+    };
+    this.#ping = ping;
+    void ping.answered.finally(() => {
+      if (this.#ping === ping) this.#ping = undefined;
+    });
+    return ping;
   }
 }

@@ -16,9 +16,9 @@ import { startWorkerProcess, type WorkerProcess } from '../../helpers/worker-pro
 const answerAfterMs = (arrival: Arrival) => ({ delayMs: Number(arrival.query.get('ms') ?? 0) });
 
 /**
- * WORKER_CONCURRENCY is shared evenly between the queues a process consumes,
- * at least one slot each: a queue with a thousand waiting tasks cannot take
- * the slots of a quiet one.
+ * WORKER_CONCURRENCY is one pool shared by demand, and every queue keeps at
+ * least one slot: a queue with a thousand waiting tasks takes the slots the
+ * others do not use, never the one a quiet queue's next task starts in.
  */
 describe('fairness between queues in one worker process', () => {
   let config: Config;
