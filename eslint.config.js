@@ -80,6 +80,15 @@ export default tseslint.config(
     rules: {
       'max-lines-per-function': ['error', { max: 80 }],
       'max-lines': ['error', { max: 400 }],
+      // One way to keep a member private: ECMAScript's #, private at run time too.
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            ':matches(PropertyDefinition, MethodDefinition, TSParameterProperty)[accessibility="private"]',
+          message: 'Use a #private member, not TypeScript `private` (see docs/architecture.md).',
+        },
+      ],
     },
   },
   {
