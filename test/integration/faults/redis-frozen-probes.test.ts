@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createApiServer, type ApiServer } from '../../../api/create-api-server.js';
-import { createLogger } from '../../../shared/logger.js';
+import { useApiOnOwnRedis } from '../../helpers/api-on-own-redis.js';
 import { eventually } from '../../helpers/eventually.js';
 import { ownRedis, type OwnRedis } from '../../helpers/own-redis.js';
 import { testConfig } from '../../helpers/test-config.js';
@@ -18,32 +17,19 @@ async function probe(url: string): Promise<{ status: number; ms: number }> {
 }
 
 describe('probes while Redis is frozen (SIGSTOP: connections open, nothing answers)', () => {
-  let redis: OwnRedis;
-  let api: ApiServer;
-  let url: string;
-
-  beforeEach(async () => {
-    redis = await ownRedis();
-    const config = testConfig({ REDIS_URL: redis.url });
-    api = await createApiServer(config, createLogger(config));
-    url = await api.listen({ host: '127.0.0.1', port: 0 });
-  });
-  afterEach(async () => {
-    redis.thaw();
-    await api.close();
-    await redis.destroy();
-  });
+  const scene = useApiOnOwnRedis();
 
   it('/health answers 503 within 2 s, again and again, and 200 once Redis runs on', async () => {
-    expect((await probe(`${url}/health`)).status).toBe(200);
-    redis.freeze();
+    const health = `${scene.url}/health`;
+    expect((await probe(health)).status).toBe(200);
+    scene.redis.freeze();
     for (let i = 0; i < 3; i += 1) {
-      const answer = await probe(`${url}/health`);
+      const answer = await probe(health);
       expect(answer.status).toBe(503);
       expect(answer.ms).toBeLessThan(PROBE_MS);
     }
-    redis.thaw();
-    expect((await probe(`${url}/health`)).status).toBe(200);
+    scene.redis.thaw();
+    expect((await probe(health)).status).toBe(200);
   });
 });
 
