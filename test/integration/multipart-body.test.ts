@@ -92,7 +92,8 @@ async function createClients(): Promise<typeof clients> {
     },
   ];
   try {
-    const { createUndiciAdapter } = await import('../../worker/executor/transport/undici-adapter.js');
+    const { createUndiciAdapter } =
+      await import('../../worker/executor/transport/undici-adapter.js');
     const undici = createUndiciAdapter();
     all.push({
       name: 'undici',

@@ -2,8 +2,15 @@ import { AxiosError, AxiosHeaders, type InternalAxiosRequestConfig } from 'axios
 import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../shared/errors/error-codes.js';
 import { TaskError } from '../../shared/errors/task-error.js';
-import { classifyError, isRetryableNetworkError, responseOf } from '../../worker/executor/classify-error.js';
-import { TransportError, TransportErrorCode } from '../../worker/executor/transport/transport-error.js';
+import {
+  classifyError,
+  isRetryableNetworkError,
+  responseOf,
+} from '../../worker/executor/classify-error.js';
+import {
+  TransportError,
+  TransportErrorCode,
+} from '../../worker/executor/transport/transport-error.js';
 import type { TransportOptions } from '../../worker/executor/transport/transport-options.js';
 
 const SECRET = 'Bearer s3cr3t';
