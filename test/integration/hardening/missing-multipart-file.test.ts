@@ -6,6 +6,7 @@ import type { TaskInput } from '../../../shared/task-schema.js';
 import { startApiHarness, type ApiHarness } from '../../helpers/api-harness.js';
 import { jsonCall } from '../../helpers/json-call.js';
 import { runCli } from '../../helpers/run-cli.js';
+import { ownRedis } from '../../helpers/own-redis.js';
 import { envOf } from '../../helpers/test-config.js';
 
 const target = 'http://127.0.0.1:9/upload';
@@ -128,31 +129,36 @@ describe('a multipart file that is not in the files resource', () => {
   });
 
   it('a file that is there is accepted, in one Redis command; a task without file parts sends none', async () => {
-    const index = `${filesKeyPrefix(h.config)}index`;
-    const monitor = await new Redis(h.config.redisUrl).monitor();
-    const lookups: string[][] = [];
-    monitor.on('monitor', (_time: string, args: string[]) => {
-      if (args.includes(index)) lookups.push(args);
-    });
+    // On a Redis of its own: MONITOR there sees this test's commands only, and no other
+    // client's traffic can reach the monitor connection before ioredis knows it monitors.
+    const own = await ownRedis();
+    const scene = await startApiHarness({ REDIS_URL: own.url }, { worker: false });
+    const base = new Redis(own.url);
+    const monitor = await base.monitor();
     try {
-      const plain = await h.api.producer.enqueue({ url: target, method: 'post', json: { a: 1 } });
-      const upload = await h.api.producer.enqueue(uploadOf('reports/q3.pdf'));
-      await h.api.producer.enqueueBulk([uploadOf('reports/q3.pdf'), uploadOf('reports/q3.pdf')]);
-      await h.api.producer.schedules.set(`${h.config.queueName}-ok`, {
+      const { producer } = scene.api;
+      await producer.files.put('reports/q3.pdf', Buffer.from('%PDF-1.7 q3'));
+      const index = `${filesKeyPrefix(scene.config)}index`;
+      const lookups: string[][] = [];
+      monitor.on('monitor', (_time: string, args: string[]) => {
+        if (args.includes(index)) lookups.push(args);
+      });
+      const plain = await producer.enqueue({ url: target, method: 'post', json: { a: 1 } });
+      const upload = await producer.enqueue(uploadOf('reports/q3.pdf'));
+      await producer.enqueueBulk([uploadOf('reports/q3.pdf'), uploadOf('reports/q3.pdf')]);
+      await producer.schedules.set(`${scene.config.queueName}-ok`, {
         everySeconds: 60,
         task: uploadOf('reports/q3.pdf'),
       });
       // A command on a marker key, after the others: once MONITOR shows it, it showed them.
-      const marker = `${h.config.prefix}:monitor-marker`;
+      const marker = `${scene.config.prefix}:monitor-marker`;
       const seen = new Promise<void>((resolve) =>
         monitor.on('monitor', (_time: string, args: string[]) => {
           if (args.includes(marker)) resolve();
         }),
       );
-      await h.api.producer.files.size('reports/q3.pdf').then(() => undefined);
-      const redis = new Redis(h.config.redisUrl);
-      await redis.get(marker);
-      redis.disconnect();
+      await producer.files.size('reports/q3.pdf');
+      await base.get(marker);
       await seen;
       expect(plain.state).toBe('waiting');
       expect(upload.state).toBe('waiting');
@@ -166,6 +172,9 @@ describe('a multipart file that is not in the files resource', () => {
       expect(lookups[2]).toEqual(['hmget', index, 'reports/q3.pdf']);
     } finally {
       monitor.disconnect();
+      base.disconnect();
+      await scene.close();
+      await own.destroy();
     }
   });
 });
