@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { waitForRedis, type RedisClient } from '../shared/redis-connection.js';
+import { RedisPing } from '../shared/redis-ping.js';
 import { jsonResponse } from './openapi-schemas.js';
 
 /**
@@ -20,35 +21,28 @@ const schema = {
   },
 };
 
-/** Resolves when Redis answers PING, rejects when it does not within `deadlineMs`. */
-async function pingWithin(redis: RedisClient, deadlineMs: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error('no answer in time')), deadlineMs);
-  });
-  const answer = (async () => {
-    await waitForRedis(redis, deadlineMs);
-    await redis.ping();
-  })();
-  // Past the deadline nobody waits for it: its own failure, later, is nobody's.
-  answer.catch(() => undefined);
+/** Whether Redis answers, connection and PING together, within `deadlineMs`. */
+async function answersWithin(
+  redis: RedisClient,
+  ping: RedisPing,
+  deadlineMs: number,
+): Promise<boolean> {
+  const startedAt = Date.now();
   try {
-    await Promise.race([answer, deadline]);
-  } finally {
-    clearTimeout(timer);
+    await waitForRedis(redis, deadlineMs);
+  } catch {
+    return false;
   }
+  return ping.answersWithin(deadlineMs - (Date.now() - startedAt));
 }
 
 /** `GET /health`: 200 `{"status": "ok"}` when Redis answers PING in time, else 503 `{"status": "unavailable"}`. */
 export function healthRoute(redis: RedisClient, deadlineMs = HEALTH_DEADLINE_MS) {
+  const ping = new RedisPing(redis);
   return (app: FastifyInstance, _options: unknown, done: () => void): void => {
     app.get('/health', { schema }, async (_request, reply) => {
-      try {
-        await pingWithin(redis, deadlineMs);
-        return { status: 'ok' };
-      } catch {
-        return reply.code(503).send({ status: 'unavailable', redis: 'does not answer' });
-      }
+      if (await answersWithin(redis, ping, deadlineMs)) return { status: 'ok' };
+      return reply.code(503).send({ status: 'unavailable', redis: 'does not answer' });
     });
     done();
   };

@@ -1,4 +1,5 @@
 import type { RedisClient } from '../../shared/redis-connection.js';
+import { RedisPing } from '../../shared/redis-ping.js';
 
 /** The part of a BullMQ Worker (or a WorkerGroup) that health listens to. */
 export interface HealthEvents {
@@ -34,12 +35,6 @@ export interface WorkerHealthOptions {
   readonly now?: () => number;
 }
 
-/** One PING on its way: when it was sent, and whether an answer came. */
-interface Ping {
-  readonly sentAt: number;
-  readonly answered: Promise<boolean>;
-}
-
 /**
  * Whether a worker is consuming, not merely alive. The process being up says
  * little: a worker whose Redis connection is gone, whose BullMQ loop stopped,
@@ -60,8 +55,8 @@ export class WorkerHealth {
   #workerReady = false;
   #stopping = false;
   #lastHeartbeat: number | undefined;
-  /** The PING on its way, if any: one at a time, so that a frozen Redis does not collect them. */
-  #ping: Ping | undefined;
+  /** The PINGs: one at a time, so that a frozen Redis does not collect them. */
+  readonly #ping: RedisPing;
   #finished = 0;
   #timer: NodeJS.Timeout | undefined;
 
@@ -77,6 +72,10 @@ export class WorkerHealth {
     this.#heartbeatMs = options.heartbeatMs ?? 5000;
     this.#probePingMs = options.probePingMs ?? 1000;
     this.#now = options.now ?? Date.now;
+    this.#ping = new RedisPing(connection, {
+      now: this.#now,
+      onAnswer: (at) => void (this.#lastHeartbeat = at),
+    });
   }
 
   /** Starts listening and pinging. */
@@ -135,42 +134,16 @@ export class WorkerHealth {
     return undefined;
   }
 
-  /** Undefined when Redis answers a PING within `probePingMs` of when it was sent, else why not. */
+  /** Undefined when Redis answers a PING within `probePingMs`, else why not. */
   async #redisSilentBecause(): Promise<string | undefined> {
-    const silent = `Redis did not answer a PING within ${this.#probePingMs} ms`;
-    const ping = this.#sendPing();
-    if (!ping) return silent;
-    const left = ping.sentAt + this.#probePingMs - this.#now();
-    if (left <= 0) return silent;
-    let timer: NodeJS.Timeout | undefined;
-    const timeUp = new Promise<false>((resolve) => {
-      timer = setTimeout(() => resolve(false), left);
-    });
-    try {
-      return (await Promise.race([ping.answered, timeUp])) ? undefined : silent;
-    } finally {
-      clearTimeout(timer);
-    }
+    if (this.#stopping) return 'the worker is stopping';
+    return (await this.#ping.answersWithin(this.#probePingMs))
+      ? undefined
+      : `Redis did not answer a PING within ${this.#probePingMs} ms`;
   }
 
-  /** Sends a PING unless one is on its way (then that one); none while stopping. */
-  #sendPing(): Ping | undefined {
-    if (this.#stopping) return undefined;
-    if (this.#ping) return this.#ping;
-    const ping: Ping = {
-      sentAt: this.#now(),
-      answered: this.#connection.ping().then(
-        () => {
-          this.#lastHeartbeat = this.#now();
-          return true;
-        },
-        () => false,
-      ),
-    };
-    this.#ping = ping;
-    void ping.answered.finally(() => {
-      if (this.#ping === ping) this.#ping = undefined;
-    });
-    return ping;
+  /** A heartbeat PING, none while stopping. */
+  #sendPing(): void {
+    if (!this.#stopping) this.#ping.send();
   }
 }
