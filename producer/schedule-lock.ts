@@ -3,6 +3,7 @@ import { ErrorCode } from '../shared/errors/error-codes.js';
 import { TaskrestError } from '../shared/errors/taskrest-error.js';
 import { keyTag } from '../shared/queue-keys.js';
 import type { RedisClient } from '../shared/redis-connection.js';
+import { releaseLock, takeLock } from '../shared/redis-lock.js';
 
 /**
  * How long a change of one schedule may hold its id. A change is a few
@@ -14,10 +15,6 @@ const HOLD_MS = 10_000;
 const WAIT_MS = 3 * HOLD_MS;
 /** Pauses between two tries to take a held id, each picked at random up to this. */
 const RETRY_MS = 25;
-
-/** Deletes the lock only while it is still this holder's (it may have expired and been taken). */
-const RELEASE_SCRIPT =
-  "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0";
 
 /**
  * The Redis key that holds schedule `id` while one change of it runs, in a
@@ -45,7 +42,7 @@ export async function withScheduleLock<T>(
   const key = scheduleLockKey(prefix, id);
   const token = randomUUID();
   const deadline = Date.now() + WAIT_MS;
-  while ((await redis.set(key, token, 'PX', HOLD_MS, 'NX')) !== 'OK') {
+  while (!(await takeLock(redis, key, token, HOLD_MS))) {
     if (Date.now() > deadline) {
       throw new TaskrestError(
         ErrorCode.INTERNAL,
@@ -57,6 +54,6 @@ export async function withScheduleLock<T>(
   try {
     return await change();
   } finally {
-    await redis.eval(RELEASE_SCRIPT, 1, key, token).catch(() => undefined);
+    await releaseLock(redis, key, token);
   }
 }

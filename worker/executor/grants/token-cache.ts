@@ -8,6 +8,7 @@ import type { RedisClient } from '../../../shared/redis-connection.js';
 import type { Grant } from './grants-file.js';
 import type { GrantedToken } from './token-client.js';
 import { deriveGrantKeys, seal, unseal, type GrantKeys } from './token-crypto.js';
+import { releaseLock, takeLock } from '../../../shared/redis-lock.js';
 
 /** Fetches a new token; `refreshToken` is the latest rotated one, if any. */
 export type FetchToken = (refreshToken: string | undefined) => Promise<GrantedToken>;
@@ -99,7 +100,7 @@ export class GrantTokenCache {
         return this.#keep(shared);
       }
       const owner = randomUUID();
-      if (await this.#redis.set(this.#key('lock'), owner, 'PX', this.#lockMs, 'NX')) {
+      if (await takeLock(this.#redis, this.#key('lock'), owner, this.#lockMs)) {
         try {
           // Another worker may have stored one between the read and the lock.
           const again = await this.#readShared();
@@ -168,14 +169,7 @@ export class GrantTokenCache {
 
   /** Deletes the lock only while it is still ours (it may have expired and been taken). */
   async #release(owner: string): Promise<void> {
-    await this.#redis
-      .eval(
-        "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0",
-        1,
-        this.#key('lock'),
-        owner,
-      )
-      .catch(() => undefined);
+    await releaseLock(this.#redis, this.#key('lock'), owner);
   }
 
   #key(kind: 'token' | 'lock' | 'refresh'): string {
