@@ -5,9 +5,8 @@ import {
   enqueueOptionsSchema,
   type EnqueueOptionsInput,
 } from '../shared/enqueue-options.js';
-import { closestName } from '../shared/closest-name.js';
 import { InvalidOptionsError } from '../shared/errors/invalid-options-error.js';
-import type { ValidationIssue } from '../shared/errors/validation-issue.js';
+import { unknownNameIssues } from '../shared/unknown-names.js';
 import type { EnqueueOptions } from '../producer/task-producer.js';
 
 /** The enqueue options a POST route takes as query parameters (the key is a header there). */
@@ -24,16 +23,10 @@ export function enqueueOptionsOfQuery(
   query: unknown,
   routeParams: readonly string[] = [],
 ): EnqueueOptionsInput {
-  const entries = Object.entries((query ?? {}) as Record<string, unknown>);
-  const known = [...QUERY_OPTION_NAMES, ...routeParams];
-  const unknown: ValidationIssue[] = entries
-    .filter(([name]) => !known.includes(name))
-    .map(([name]) => {
-      const near = closestName(name, known);
-      return { path: name, message: `unknown option${near ? ` (did you mean ${near}?)` : ''}` };
-    });
+  const params = (query ?? {}) as Record<string, unknown>;
+  const unknown = unknownNameIssues(params, [...QUERY_OPTION_NAMES, ...routeParams]);
   const given = Object.fromEntries(
-    entries.filter(([name]) => (QUERY_OPTION_NAMES as string[]).includes(name)),
+    Object.entries(params).filter(([name]) => (QUERY_OPTION_NAMES as string[]).includes(name)),
   );
   const result = checkEnqueueOptions(given);
   if (!result.ok || unknown.length > 0) {

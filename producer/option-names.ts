@@ -1,5 +1,5 @@
-import { closestName } from '../shared/closest-name.js';
 import { InvalidOptionsError } from '../shared/errors/invalid-options-error.js';
+import { unknownNameIssues } from '../shared/unknown-names.js';
 import type { ValidationIssue } from '../shared/errors/validation-issue.js';
 import type { BulkItem, EnqueueOptions } from './enqueue-options.js';
 
@@ -37,23 +37,6 @@ const allEnqueueOptionsListed: Unlisted<EnqueueOptions, (typeof ENQUEUE_OPTION_K
 const allBulkItemKeysListed: Unlisted<BulkItem, (typeof BULK_ITEM_KEYS)[number]>[] = [];
 void allEnqueueOptionsListed;
 void allBulkItemKeysListed;
-
-/** Issues for the names of `given` that are not in `known`, after `at`, with the nearest name. */
-function unknownNameIssues(
-  given: object,
-  known: readonly string[],
-  at?: string,
-): ValidationIssue[] {
-  return Object.keys(given)
-    .filter((name) => !known.includes(name))
-    .map((name) => {
-      const near = closestName(name, known);
-      return {
-        path: at === undefined ? name : `${at}.${name}`,
-        message: `unknown option${near ? ` (did you mean ${near}?)` : ''}`,
-      };
-    });
-}
 
 /**
  * Refuses options the library does not know, from JavaScript callers too
