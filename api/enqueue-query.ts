@@ -35,16 +35,17 @@ export function enqueueOptionsOfQuery(
   return result.options;
 }
 
-/** The library's options for checked enqueue options: `delay` in ms, `runAt`, `priority`, `jobId`, `callback`. */
+/** The library's options for checked enqueue options: `delay` in ms, `runAt`, `priority`, `jobId`, `callback`, `flowKey`. */
 export function libraryOptionsOf(
   options: EnqueueOptionsInput,
-): Pick<EnqueueOptions, 'delay' | 'runAt' | 'priority' | 'jobId' | 'callback'> {
+): Pick<EnqueueOptions, 'delay' | 'runAt' | 'priority' | 'jobId' | 'callback' | 'flowKey'> {
   return {
     ...(options.delay !== undefined ? { delay: Math.round(options.delay * 1000) } : {}),
     ...(options.run_at !== undefined ? { runAt: options.run_at } : {}),
     ...(options.priority !== undefined ? { priority: options.priority } : {}),
     ...(options.idempotency_key !== undefined ? { jobId: options.idempotency_key } : {}),
     ...(options.callback !== undefined ? { callback: options.callback } : {}),
+    ...(options.flow_key !== undefined ? { flowKey: options.flow_key } : {}),
   };
 }
 

@@ -26,7 +26,7 @@ export const devCommand: Command = async (_args, context) => {
   if (!redis) return 1;
   const tracing = await startTracing(process.env, logger);
   try {
-    const worker = startTaskWorker(config, logger);
+    const worker = startTaskWorker(config, logger, { recordHistory: true });
     try {
       const api = await createApiServer(config, logger);
       try {

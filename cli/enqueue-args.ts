@@ -43,6 +43,7 @@ export function parseEnqueueArgs(args: readonly string[]): EnqueueArgs {
     else if (arg === '--user') result.jobOptions.user = value();
     // Where the signed result is POSTed once the execution ended.
     else if (arg === '--callback') result.jobOptions.callback = value();
+    else if (arg === '--flow-key') result.jobOptions.flowKey = value();
     else if (arg.startsWith('--') || result.file !== undefined) {
       throw new UsageError(`unexpected argument ${arg}\n${ENQUEUE_USAGE}`);
     } else result.file = arg;

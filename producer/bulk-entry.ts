@@ -8,6 +8,8 @@ export interface BulkEntry {
   readonly task: TaskInput;
   /** The item's own callback, else the bulk's. */
   readonly callback: string | undefined;
+  /** The item's own flow key, else the bulk's. */
+  readonly flowKey: string | undefined;
   readonly opts: JobsOptions;
 }
 

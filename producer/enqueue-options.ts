@@ -31,6 +31,8 @@ export type EnqueueOptions = Pick<
      * without `jobId` gets a UUID as its id.
      */
     callback?: string;
+    /** The flow key the execution is enqueued under (a tenant, an API account): in its history record. */
+    flowKey?: string;
   };
 
 /** A task of a bulk with options of its own (over the bulk's). */
@@ -40,4 +42,6 @@ export interface BulkItem extends JobTiming {
   jobId?: string;
   /** As `enqueue`'s: where the signed result is POSTed once the execution ended. */
   callback?: string;
+  /** As `enqueue`'s (over the bulk's). */
+  flowKey?: string;
 }

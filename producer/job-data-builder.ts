@@ -76,7 +76,9 @@ export class JobDataBuilder {
    */
   async one(queueName: string, task: TaskInput, options: EnqueueOptions): Promise<ExecutionToAdd> {
     checkEnqueueOptionNames(options);
-    const { user, traceContext, queue, delay, runAt, priority, callback, ...rest } = options;
+    const { user, traceContext, queue, delay, runAt, priority, callback, flowKey, ...rest } =
+      options;
+    checkFlowKey(flowKey);
     const timed = { ...rest, ...jobTimingOf({ delay, runAt, priority }) };
     // With an id, the add is marked: the answer tells a job it made from one it found.
     const opts = timed.jobId === undefined ? timed : withAddMark(timed);
@@ -84,7 +86,7 @@ export class JobDataBuilder {
     checkCallback(callback);
     await this.#refuseMissingFiles(namedFiles(task));
     const trace = traceContext ?? captureTraceContext();
-    const data = this.jobData(task, { user, trace });
+    const data = this.jobData(task, { user, trace, flowKey });
     return {
       job: { name: TASK_JOB_NAME, data, opts },
       flow:
@@ -106,9 +108,9 @@ export class JobDataBuilder {
     const { user, traceContext } = options;
     const checked = await this.#checkBulk(entries, options);
     const meta = { user, trace: traceContext ?? captureTraceContext() };
-    const jobs = checked.map(({ task, opts }) => ({
+    const jobs = checked.map(({ task, opts, flowKey }) => ({
       name: TASK_JOB_NAME,
-      data: this.jobData(task, meta),
+      data: this.jobData(task, { ...meta, flowKey }),
       opts,
     }));
     if (checked.every((entry) => entry.callback === undefined)) return { jobs, flows: undefined };
@@ -169,7 +171,8 @@ export class JobDataBuilder {
     options: EnqueueOptions,
   ): Promise<BulkEntry[]> {
     checkEnqueueOptionNames(options);
-    const { user, traceContext, queue, delay, runAt, priority, callback, ...rest } = options;
+    const { user, traceContext, queue, delay, runAt, priority, callback, flowKey, ...rest } =
+      options;
     const defaults = { delay, runAt, priority };
     const taskIssues: ValidationIssue[] = [];
     const optionIssues: ValidationIssue[] = [];
@@ -177,20 +180,22 @@ export class JobDataBuilder {
     const checked = entries.map((entry, index): BulkEntry => {
       const { task, item, within } = bulkEntryOf(entry);
       optionIssues.push(...bulkItemNameIssues(item, index));
-      const { jobId, callback: own, delay, runAt, priority } = item;
+      const { jobId, callback: own, flowKey: ownKey, delay, runAt, priority } = item;
       const timing = { delay, runAt, priority };
       const itemCallback = own ?? callback;
+      const itemFlowKey = ownKey ?? flowKey;
+      optionIssues.push(...flowKeyIssues(itemFlowKey, `${index}.flowKey`));
       const issues = this.#issuesOf(index, task, within);
       if (issues.length === 0) named.push(...namedFiles(task, entryPath(index, within)));
       taskIssues.push(...issues, ...callbackIssues(index, itemCallback));
       const opts: JobsOptions = { ...rest, ...(jobId === undefined ? {} : { jobId }) };
       try {
         const timed = { ...opts, ...jobTimingOf(overTiming(defaults, timing)) };
-        return { task, callback: itemCallback, opts: timed };
+        return { task, callback: itemCallback, flowKey: itemFlowKey, opts: timed };
       } catch (error) {
         if (!(error instanceof InvalidOptionsError)) throw error;
         optionIssues.push(...error.issues.map((i) => ({ ...i, path: `${index}.${i.path}` })));
-        return { task, callback: itemCallback, opts };
+        return { task, callback: itemCallback, flowKey: itemFlowKey, opts };
       }
     });
     optionIssues.push(
@@ -295,4 +300,17 @@ function checkCallback(callback: string | undefined): void {
       result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
     );
   }
+}
+
+/** Refuses a flow key that is not a name (InvalidOptionsError naming `flowKey`). */
+function checkFlowKey(flowKey: string | undefined): void {
+  const issues = flowKeyIssues(flowKey, 'flowKey');
+  if (issues.length > 0) throw new InvalidOptionsError(issues);
+}
+
+/** The issues of a flow key, as the API's `flow_key` is checked, named `path`. */
+function flowKeyIssues(flowKey: string | undefined, path: string): ValidationIssue[] {
+  if (flowKey === undefined) return [];
+  const result = enqueueOptionsSchema.safeParse({ flow_key: flowKey });
+  return result.success ? [] : result.error.issues.map((i) => ({ path, message: i.message }));
 }

@@ -18,6 +18,7 @@ const ENQUEUE_OPTION_KEYS = [
   'user',
   'traceContext',
   'callback',
+  'flowKey',
 ] as const satisfies readonly (keyof EnqueueOptions)[];
 
 /** Every field of a bulk item; the compiler holds it to BulkItem. */
@@ -25,6 +26,7 @@ const BULK_ITEM_KEYS = [
   'task',
   'jobId',
   'callback',
+  'flowKey',
   'delay',
   'runAt',
   'priority',

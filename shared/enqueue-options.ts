@@ -9,6 +9,10 @@ import type { ValidationIssue } from './errors/invalid-task-error.js';
  */
 export const IDEMPOTENCY_KEY_PATTERN = /^[\w.~@+=-]{1,200}$/;
 
+/** What a flow key may look like: a name, kept with the execution and listed by it. */
+export const FLOW_KEY_PATTERN = /^[\w.~@+=:\/-]{1,200}$/;
+const FLOW_KEY_HINT = 'expected 1 to 200 letters, digits or _ . ~ @ + = : / -';
+
 /** BullMQ's priorities: 1 is the highest, 2^21 the lowest (its PRIORITY_LIMIT). */
 export const MAX_PRIORITY = 2 ** 21;
 
@@ -44,6 +48,8 @@ const numeric = (schema: z.ZodNumber) =>
  *   and stores nothing new (the single route takes it as `Idempotency-Key`).
  * - `callback`: where taskrest POSTs the signed result once the execution
  *   ended (docs/callbacks.md).
+ * - `flow_key`: a name the execution is enqueued under (a tenant, an API
+ *   account): kept with it and in the history, filterable there.
  */
 export const enqueueOptionsSchema = z
   .object({
@@ -94,6 +100,11 @@ export const enqueueOptionsSchema = z
       })
       .optional()
       .describe('where the signed result is POSTed once the execution ended (docs/callbacks.md)'),
+    flow_key: z
+      .string({ error: FLOW_KEY_HINT })
+      .regex(FLOW_KEY_PATTERN, { error: FLOW_KEY_HINT })
+      .optional()
+      .describe('the flow key it is enqueued under (a tenant, an API account)'),
   })
   .strict()
   .refine((o) => o.delay === undefined || o.run_at === undefined, {

@@ -25,6 +25,10 @@ export interface JobMeta {
   cancelled?: CancelMark;
   /** On a callback's job: the id of the execution whose result it delivers (see callback.ts). */
   callbackOf?: string;
+  /** The flow key it was enqueued under (`flow_key`). */
+  flowKey?: string;
+  /** Which run of the execution this is: absent for the first, 2 after one replay, and so on. */
+  run?: number;
 }
 
 /** Who cancelled an execution, and when (epoch ms). */
@@ -65,12 +69,19 @@ export function withCancelMark(data: unknown, cancelled: CancelMark): object {
 
 /**
  * The job's data for running it again from the start: the task and who
- * enqueued it stay; a parked execution's state and a cancel mark go.
+ * enqueued it stay; a parked execution's state and a cancel mark go; the
+ * run number goes up by one (the history keeps each run).
  */
 export function forReplay(data: unknown): object {
   const { task, meta } = splitJobData(data);
   const { parked: _parked, cancelled: _cancelled, ...kept } = meta;
-  return joinJobData(bareTask(task), kept);
+  return joinJobData(bareTask(task), { ...kept, run: runOf(meta) + 1 });
+}
+
+/** The run number of a job's metadata: 1 unless a replay set another. */
+export function runOf(meta: JobMeta): number {
+  const { run } = meta;
+  return typeof run === 'number' && Number.isInteger(run) && run > 1 ? run : 1;
 }
 
 /** The cancel mark of a job's data, if it has one. */

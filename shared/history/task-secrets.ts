@@ -52,6 +52,11 @@ function urlSecrets(text: string): string[] {
     return querySecrets(text.includes('?') ? text.slice(text.indexOf('?') + 1) : '');
   }
   const found = [url.password, decodeURIComponent(url.password)];
+  // User info is sent as Basic authorization: an echoed header shows it in base64.
+  if (url.password) {
+    const pair = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+    found.push(Buffer.from(pair).toString('base64'));
+  }
   return [...found, ...querySecrets(url.search.slice(1)), ...querySecrets(url.hash.slice(1))];
 }
 

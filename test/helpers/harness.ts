@@ -5,7 +5,11 @@ import { producerOptionsOf } from '../../producer/task-producer-options.js';
 import { TestQueue } from './test-queue.js';
 import type { TaskInput } from '../../shared/task-schema.js';
 import type { Execution } from '../../shared/execution.js';
-import { startTaskWorker, type TaskWorker } from '../../worker/runtime/task-worker.js';
+import {
+  startTaskWorker,
+  type TaskWorker,
+  type TaskWorkerOptions,
+} from '../../worker/runtime/task-worker.js';
 import { deleteTestKeys, testConfig } from './test-config.js';
 
 /** A producer and an in-process worker on a queue of their own, against the real Redis. */
@@ -20,11 +24,14 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export function startHarness(env: Record<string, string> = {}): Harness {
+export function startHarness(
+  env: Record<string, string> = {},
+  workerOptions: TaskWorkerOptions = {},
+): Harness {
   const config = testConfig(env);
   const producer = new TaskProducer(producerOptionsOf(config));
   const queue = new TestQueue(config);
-  const worker = startTaskWorker(config, createLogger(config));
+  const worker = startTaskWorker(config, createLogger(config), workerOptions);
   return {
     config,
     producer,

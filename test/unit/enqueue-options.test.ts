@@ -30,16 +30,18 @@ describe('enqueue options', () => {
 });
 
 describe('replayed job data', () => {
-  it('keeps the task and who enqueued it; drops a parked execution and a cancel mark', () => {
+  it('keeps the task and who enqueued it; drops a parked execution and a cancel mark; counts the run', () => {
     const parked = { firstAttemptAt: 1, dueAt: 2, retry: 1, attempts: 1, retries: 0, log: [] };
     const data = withCancelMark(
       { url: 'https://example.com/', [META_KEY]: { user: 'alice', parked } },
       { by: 'api', at: 3 },
     );
     expect(splitJobData(data).meta).toMatchObject({ user: 'alice', cancelled: { by: 'api' } });
-    expect(forReplay(data)).toEqual({ url: 'https://example.com/', [META_KEY]: { user: 'alice' } });
-    expect(forReplay({ url: 'https://example.com/', [META_KEY]: { parked } })).toEqual({
+    expect(forReplay(data)).toEqual({
       url: 'https://example.com/',
+      [META_KEY]: { user: 'alice', run: 2 },
     });
+    const again = forReplay({ url: 'https://example.com/', [META_KEY]: { parked, run: 2 } });
+    expect(again).toEqual({ url: 'https://example.com/', [META_KEY]: { run: 3 } });
   });
 });

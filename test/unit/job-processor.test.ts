@@ -52,6 +52,7 @@ function processorWith({ expired = false } = {}) {
     keyRing: createKeyRing({ secretKey: undefined, oldSecretKeys: [] }),
     callbackSecrets: [],
     callbackTimeouts: { connect: 10, read: 15, total: 30 },
+    history: null,
   });
   return { processor, executions, stored, recorded, closed, request, metrics, parkingQueues };
 }

@@ -15,6 +15,8 @@ export interface ExecutionCounts {
 /** What an execution produced: the output, its counts, and for status error the classified error. */
 export interface ExecutionResult {
   readonly output: TaskOutput;
+  /** What the execution requested (its first hop); null when it ended before it had a URL (invalid task). */
+  readonly request: RequestTarget | null;
   readonly counts: ExecutionCounts;
   /** Why the status is error; absent on success. UNEXPECTED_STATUS when a response came but was not expected. */
   readonly error?: TaskError;
@@ -35,4 +37,10 @@ export interface ParkResult {
 /** True when the execution parked rather than finished. */
 export function isParked(result: ExecutionResult | ParkResult): result is ParkResult {
   return 'parked' in result;
+}
+
+/** The method and URL of an execution's first request. */
+export interface RequestTarget {
+  readonly method: string;
+  readonly url: URL;
 }

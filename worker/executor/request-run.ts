@@ -20,7 +20,7 @@ import {
 import { classifyError, responseOf } from './classify-error.js';
 import type { ExecutionContext } from './execution-context.js';
 import { ExecutionLog } from './execution-log.js';
-import type { ExecutionResult, ParkResult } from './execution-result.js';
+import type { ExecutionResult, ParkResult, RequestTarget } from './execution-result.js';
 import { withoutAuthorizer } from './credentials.js';
 import type { ExecutorDeps } from './executor-deps.js';
 import { nextHop, refusedRedirectLine, type Hop } from './follow-redirects.js';
@@ -92,6 +92,8 @@ export class RequestRun implements RetryEvents {
   #park: PlannedPark | null = null;
   /** The response the output shows: the final one, or the failed one. */
   #response: ResponseFields = NO_RESPONSE;
+  /** The first hop's method and URL, once the task had them (the history records them). */
+  #request: RequestTarget | null = null;
   /** TASKREST_MAX_TASK_SECONDS for this stretch; its signal is the requests' (absent: the caller's). */
   #timeLimit: TimeLimit | undefined;
 
@@ -179,6 +181,7 @@ export class RequestRun implements RetryEvents {
       headers: baseHeaders(task, body),
       withBody: body !== null,
     };
+    this.#request = { method: hop.method, url: hop.url };
     if (task.cookies) await this.#cookies.seed(task.cookies, hop.url);
     // Before any credentials are fetched for it.
     this.#deps.checkDestination?.(hop.url);
@@ -341,6 +344,7 @@ export class RequestRun implements RetryEvents {
   #result(output: TaskOutput, error?: TaskError): ExecutionResult {
     return {
       output,
+      request: this.#request,
       counts: {
         attempts: this.#attempts,
         retries: this.#retries,

@@ -1,5 +1,13 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import { isRetried, type ErrorCode } from '../../shared/errors/error-codes.js';
+import type { ExecutionRecord } from '../../shared/history/execution-record.js';
+import {
+  encodeRecord,
+  HISTORY_STREAM_MAX,
+  historyDroppedKey,
+  historyStreamKey,
+  RECORD_FIELD,
+} from '../../shared/history/history-stream.js';
 import type { TaskOutput } from '../../shared/output.js';
 import type { QueueRef } from '../../shared/queue-keys.js';
 import type { RedisClient } from '../../shared/redis-connection.js';
@@ -25,10 +33,20 @@ export function jobFailure(message: string, code: ErrorCode | undefined): Error 
   return isRetriedByBullmq(code) ? new Error(message) : new UnrecoverableError(message);
 }
 
-/** Sets the field ARGV[1] of the hash KEYS[1] to ARGV[2], unless the hash is gone. */
-const SET_IF_EXISTS = `
-if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-return redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+/**
+ * Sets the field ARGV[1] of the hash KEYS[1] to ARGV[2], unless the hash is
+ * gone; with KEYS[2] and KEYS[3], also appends the history record ARGV[4]
+ * to the stream KEYS[2] (capped at about ARGV[3]; what the cap trimmed
+ * counted in KEYS[3]), in the same round trip.
+ */
+const STORE_FAILED_OUTPUT = `
+if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end
+if #KEYS < 3 then return 0 end
+local before = redis.call('XLEN', KEYS[2])
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], '*', '${RECORD_FIELD}', ARGV[4])
+local dropped = before + 1 - redis.call('XLEN', KEYS[2])
+if dropped > 0 then redis.call('INCRBY', KEYS[3], dropped) end
+return 0
 `;
 
 /**
@@ -48,19 +66,31 @@ export function cancelledFailure(): UnrecoverableError {
  * Keeps a failed execution's output in its job's hash (OUTPUT_FIELD): BullMQ
  * keeps a return value only for a completed job. A job removed while it ran
  * (its queue removed with force) is left gone: a hash of one field would be
- * a key nothing ever removes.
+ * a key nothing ever removes. With history on, its `record` goes to the
+ * queue's history stream in the same script.
  */
 export async function storeFailedOutput(
   connection: RedisClient,
   queue: QueueRef,
   job: Job,
   output: TaskOutput,
+  record: ExecutionRecord | null,
 ): Promise<void> {
+  const stored = JSON.stringify(storedOutput(output));
+  const key = jobKey(queue, job.id ?? '');
+  if (!record) {
+    await connection.eval(STORE_FAILED_OUTPUT, 1, key, OUTPUT_FIELD, stored);
+    return;
+  }
   await connection.eval(
-    SET_IF_EXISTS,
-    1,
-    jobKey(queue, job.id ?? ''),
+    STORE_FAILED_OUTPUT,
+    3,
+    key,
+    historyStreamKey(queue),
+    historyDroppedKey(queue),
     OUTPUT_FIELD,
-    JSON.stringify(storedOutput(output)),
+    stored,
+    HISTORY_STREAM_MAX,
+    encodeRecord(record),
   );
 }

@@ -2,7 +2,7 @@ import { context as traceContextApi } from '@opentelemetry/api';
 import { UnrecoverableError, type Job, type Queue } from 'bullmq';
 import { CALLBACK_JOB_NAME } from '../../shared/callback.js';
 import { coerceError } from '../../shared/errors/coerce-error.js';
-import { cancelMarkOf, splitJobData } from '../../shared/job-envelope.js';
+import { cancelMarkOf, splitJobData, type JobMeta } from '../../shared/job-envelope.js';
 import { executionIdOf, OutputStatus } from '../../shared/output.js';
 import { isParkedExecution, type ParkedExecution } from '../../shared/parked-execution.js';
 import type { QueueRef } from '../../shared/queue-keys.js';
@@ -23,6 +23,7 @@ import {
 import { prepareCallback, type CallbackDelivery } from './callbacks/callback-delivery.js';
 import { outcomeOf } from './execution-outcome.js';
 import { startExecutionSpan } from './execution-span.js';
+import { recordOf, type EndedRun, type HistoryAppend } from './history-append.js';
 import { cancelledFailure, jobFailure, storeFailedOutput } from './job-failure.js';
 import { JobLogWriter } from './job-log-writer.js';
 import type { MetricsRecorder } from './metrics-recorder.js';
@@ -54,6 +55,8 @@ export interface JobProcessorOptions {
   readonly callbackSecrets: readonly Buffer[];
   /** TASKREST_CALLBACK_*TIMEOUT_SECONDS: each callback request's timeouts. */
   readonly callbackTimeouts: CallbackTimeouts;
+  /** Appends each ended execution's record for the history; null when history is off. */
+  readonly history: HistoryAppend | null;
 }
 
 /** One run of a job in this worker: what its steps, from opening it to settling it, share. */
@@ -63,6 +66,8 @@ interface JobRun {
   readonly token: string | undefined;
   /** The task to execute: its sealed secrets opened, a callback's body added. */
   readonly task: unknown;
+  /** taskrest's metadata of the job (its run number, flow key, trace context). */
+  readonly meta: JobMeta;
   /** Who started the execution, for pass_user_token. */
   readonly user: string | undefined;
   /** The trace context stored with the job (unchecked job data). */
@@ -73,6 +78,8 @@ interface JobRun {
   readonly jobLog: JobLogWriter;
   /** When the execution started (`performance.now()`), for its duration in the metrics. */
   readonly startedAt: number;
+  /** When its first attempt started (epoch ms; a resumed execution's own), for its history record. */
+  readonly firstAttemptAt: number;
   /** The parked execution this run goes on with. */
   readonly resume: ParkedExecution | undefined;
   /** A callback job's delivery (its body, each request's signature). */
@@ -99,6 +106,7 @@ export class JobProcessor {
   readonly #keyRing: KeyRing;
   readonly #callbackSecrets: readonly Buffer[];
   readonly #callbackTimeouts: CallbackTimeouts;
+  readonly #history: HistoryAppend | null;
 
   constructor(options: JobProcessorOptions) {
     this.#connection = options.connection;
@@ -111,6 +119,7 @@ export class JobProcessor {
     this.#keyRing = options.keyRing;
     this.#callbackSecrets = options.callbackSecrets;
     this.#callbackTimeouts = options.callbackTimeouts;
+    this.#history = options.history;
   }
 
   /** BullMQ's processor: runs `job` under its lock `token` and settles it. */
@@ -125,7 +134,7 @@ export class JobProcessor {
     if (mark) {
       // Counted as cancelled; how long it ran, in the worker that died, is not known here.
       this.#metrics.get(job.queueName).recordCancelled(null);
-      return this.#settleCancelled(job, null, mark.by, jobLog);
+      return this.#settleCancelled(job, null, mark.by, jobLog, null);
     }
     // Registered before anything is awaited, so that a cancel finds it; until
     // the job is settled (handed back, its failure stored): a stop that
@@ -160,6 +169,7 @@ export class JobProcessor {
     const { task: stored, meta } = splitJobData(job.data);
     const opened = openSecrets(stored, meta.sealed, this.#keyRing);
     // A callback job (the parent of its execution) or a task job: told apart by the job name.
+    const resume = isParkedExecution(meta.parked) ? meta.parked : undefined;
     const callback =
       job.name === CALLBACK_JOB_NAME
         ? await prepareCallback(job, opened, meta, {
@@ -173,13 +183,15 @@ export class JobProcessor {
       job,
       token,
       task: callback ? callback.task : opened,
+      meta,
       user: meta.user,
       trace: meta.trace,
       execution,
       jobLog,
-      resume: isParkedExecution(meta.parked) ? meta.parked : undefined,
+      resume,
       callback,
       startedAt: performance.now(),
+      firstAttemptAt: resume?.firstAttemptAt ?? Date.now(),
     };
   }
 
@@ -225,7 +237,7 @@ export class JobProcessor {
         counts: result.counts,
         durationMs: performance.now() - run.startedAt,
       });
-      return this.#settleCancelled(job, result, cancelledBy, jobLog);
+      return this.#settleCancelled(job, result, cancelledBy, jobLog, run);
     }
     // A quick completed execution's lines are its output's log: no job log for it.
     await jobLog.close({
@@ -249,6 +261,7 @@ export class JobProcessor {
     result: ExecutionResult | ParkResult | null,
     by: string,
     jobLog: JobLogWriter,
+    run: JobRun | null,
   ): Promise<never> {
     const { output, line } = cancelledOutput(
       executionIdOf(job.id),
@@ -258,7 +271,18 @@ export class JobProcessor {
     );
     jobLog.add(line);
     await jobLog.close();
-    await storeFailedOutput(this.#connection, this.#refOf(job.queueName), job, output);
+    const record = this.#history
+      ? recordOf({
+          job,
+          meta: run?.meta ?? splitJobData(job.data).meta,
+          task: run?.task ?? null,
+          output,
+          result: result && !isParked(result) ? result : null,
+          cancelled: true,
+          startedAt: run?.firstAttemptAt ?? null,
+        })
+      : null;
+    await storeFailedOutput(this.#connection, this.#refOf(job.queueName), job, output, record);
     throw cancelledFailure();
   }
 
@@ -270,9 +294,10 @@ export class JobProcessor {
     });
   }
 
-  /** Completes the job, the output its return value. */
-  #settleCompleted(run: JobRun, result: ExecutionResult): StoredOutput {
+  /** Completes the job, the output its return value (its history record appended first). */
+  async #settleCompleted(run: JobRun, result: ExecutionResult): Promise<StoredOutput> {
     this.#record(run, result);
+    await this.#history?.append(recordOf(this.#endedRun(run, result)));
     return storedOutput(result.output);
   }
 
@@ -286,13 +311,27 @@ export class JobProcessor {
     const { job } = run;
     const { output, error } = result;
     this.#record(run, result);
-    await storeFailedOutput(this.#connection, this.#refOf(job.queueName), job, output);
+    const record = this.#history ? recordOf(this.#endedRun(run, result)) : null;
+    await storeFailedOutput(this.#connection, this.#refOf(job.queueName), job, output, record);
     throw jobFailure(output.message, error?.code);
   }
 
   /** Counts a finished execution in its queue's metrics. */
   #record(run: JobRun, result: ExecutionResult): void {
     this.#metrics.get(run.job.queueName).record(result, performance.now() - run.startedAt);
+  }
+
+  /** What the history record of a run that ended with `result` is made from. */
+  #endedRun(run: JobRun, result: ExecutionResult): EndedRun {
+    return {
+      job: run.job,
+      meta: run.meta,
+      task: run.task,
+      output: result.output,
+      result,
+      cancelled: false,
+      startedAt: run.firstAttemptAt,
+    };
   }
 
   #refOf(queueName: string): QueueRef {

@@ -14,6 +14,7 @@ import { CancelListener } from './cancel-listener.js';
 import { logConnectionEvents } from './connection-log.js';
 import { createExecutorDeps, createWorkerHttpClient } from './executor-deps.js';
 import { guardEmits } from './guard-emits.js';
+import { HistoryAppend } from './history-append.js';
 import { JobProcessor } from './job-processor.js';
 import { abortOnLockLoss } from './lock-loss.js';
 import { startMetricsRecorder } from './metrics-recorder.js';
@@ -41,13 +42,27 @@ export interface TaskWorker {
   close(): Promise<void>;
 }
 
+/** How a worker process runs, beyond its configuration. */
+export interface TaskWorkerOptions {
+  /**
+   * Append each ended execution's record to its queue's history stream
+   * (TASKREST_HISTORY_URL is set, or `taskrest dev` keeps a history). The
+   * worker never connects to the history itself: recorders do.
+   */
+  readonly recordHistory?: boolean;
+}
+
 /**
  * The thin BullMQ wiring around a JobProcessor, which takes each job, runs
  * the executor and writes the output back. One BullMQ Worker per queue
  * (TASKREST_QUEUES, or every registered queue, watched), all on one Redis
  * connection setup and one HTTP client, WORKER_CONCURRENCY one pool they share by demand.
  */
-export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
+export function startTaskWorker(
+  config: Config,
+  logger: Logger,
+  options: TaskWorkerOptions = {},
+): TaskWorker {
   const name = `${hostname()}:${pid}`;
   const connection = createRedis(config, 'worker');
   logConnectionEvents(connection, logger);
@@ -80,6 +95,7 @@ export function startTaskWorker(config: Config, logger: Logger): TaskWorker {
     keyRing,
     callbackSecrets: config.callbackSecrets,
     callbackTimeouts: config.callbackTimeouts,
+    history: options.recordHistory ? new HistoryAppend(connection, config.prefix) : null,
   });
   const worker = workerGroupOf(config, connection, name, processor, logger);
   const onListenerError = (event: string | symbol, error: Error) =>
