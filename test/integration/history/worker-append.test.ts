@@ -24,7 +24,7 @@ describe('history records appended by the worker', () => {
       routes: { '/fail': 500, '/echo': (a) => ({ body: { auth: a.headers.authorization } }) },
     });
     h = startHarness({}, { recordHistory: true });
-    redis = createRedis(h.config, 'test');
+    redis = createRedis(h.config, 'producer');
   });
   afterEach(async () => {
     await h.close();
