@@ -1,5 +1,5 @@
 /**
- * `npm run bench:cpu [-- --baseline REV] [--peer] [--jobs N] [--rate R] [--runs K] [--profile DIR]`:
+ * `npm run bench:cpu [-- --baseline REV] [--peer] [--history] [--jobs N] [--rate R] [--runs K] [--profile DIR]`:
  * the worker's CPU time per job at a fixed rate, for this build and, with
  * `--baseline`, for another git revision built side by side, and with
  * `--peer` for the bare peer (bench/peer-worker.ts: one axios GET per job,
@@ -13,7 +13,10 @@
  * built there; each build feeds its own worker through its own library, so
  * job formats never mix. The peer shows the floor a taskrest build is
  * measured against: what BullMQ, ioredis, an HTTP client and the kernel cost
- * per job at that rate with no feature at all. With `--profile DIR` each worker runs under
+ * per job at that rate with no feature at all. `--history` adds this build
+ * with the history on (TASKREST_HISTORY_URL set: each ended execution's
+ * record appended to its queue's stream; the worker never connects to the
+ * database, so the URL need not answer). With `--profile DIR` each worker runs under
  * `node --cpu-prof` and writes its profile into DIR/<build> at exit.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -36,6 +39,7 @@ import { median } from './stats.js';
 interface Options {
   baseline: string | undefined;
   peer: boolean;
+  history: boolean;
   jobs: number;
   rate: number;
   runs: number;
@@ -53,6 +57,7 @@ function parseOptions(argv: readonly string[]): Options {
   return {
     baseline: value('--baseline'),
     peer: argv.includes('--peer'),
+    history: argv.includes('--history'),
     jobs: Number(value('--jobs') ?? 10_000),
     rate: Number(value('--rate') ?? 1000),
     runs: Number(value('--runs') ?? 3),
@@ -87,10 +92,11 @@ function profileArgs(label: string, options: Options): string[] {
     : [];
 }
 
-/** A taskrest build: its `taskrest worker`, fed through its own library. */
-function buildSubject(build: Build): Subject {
+/** A taskrest build: its `taskrest worker`, fed through its own library (with `history`, recording). */
+function buildSubject(build: Build, history = false): Subject {
+  const label = history ? `${build.label}, history on` : build.label;
   return {
-    label: build.label,
+    label,
     async start(redisUrl, task, options) {
       const env = {
         REDIS_URL: redisUrl,
@@ -98,13 +104,14 @@ function buildSubject(build: Build): Subject {
         WORKER_CONCURRENCY: String(options.concurrency),
         TASKREST_KEEP_COMPLETED_COUNT: '10000000',
         TASKREST_LOG_LEVEL: 'info',
+        ...(history ? { TASKREST_HISTORY_URL: 'postgres://127.0.0.1:1/never-connected' } : {}),
       };
       const worker = await startProcess(
         path.join(build.dist, 'bin', 'taskrest.js'),
         ['worker'],
         env,
         /worker started/,
-        profileArgs(build.label, options),
+        profileArgs(label, options),
       );
       const producer = await producerOf(build, env);
       return {
@@ -180,6 +187,7 @@ async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   const builds: Subject[] = [buildSubject(THIS_BUILD)];
   if (options.baseline) builds.push(buildSubject(buildRevision(options.baseline)));
+  if (options.history) builds.push(buildSubject(THIS_BUILD, true));
   if (options.peer) builds.push(PEER);
   const target = await startTarget();
   const samples = new Map<string, number[]>(builds.map((b) => [b.label, []]));
