@@ -21,6 +21,12 @@ export interface RunSpec {
   system: System;
   /** For taskrest: the build to run (default this checkout). */
   build?: Build;
+  /**
+   * For taskrest: the history on (TASKREST_HISTORY_URL set, so each ended
+   * execution's record is appended to its queue's stream; the workers never
+   * connect to the database, and no recorder runs: the worker's cost alone).
+   */
+  history?: boolean;
   workers: number;
   concurrency: number;
   bodyBytes: number;
@@ -131,10 +137,11 @@ export function lap(part: keyof SceneTimes, since: number): number {
   return now;
 }
 
-export function labelOf(spec: Pick<RunSpec, 'system' | 'build'>): string {
+export function labelOf(spec: Pick<RunSpec, 'system' | 'build' | 'history'>): string {
   if (spec.system !== 'taskrest') return spec.system;
   const build = spec.build ?? THIS_BUILD;
-  return build === THIS_BUILD ? 'taskrest' : `taskrest ${build.label}`;
+  const name = build === THIS_BUILD ? 'taskrest' : `taskrest ${build.label}`;
+  return spec.history ? `${name}, history on` : name;
 }
 
 /**
@@ -312,6 +319,7 @@ function taskrestEnv(spec: RunSpec, queueName: string): Record<string, string> {
     // Keep every job, as the bare peer does, so both do the same Redis work.
     TASKREST_KEEP_COMPLETED_COUNT: '10000000',
     TASKREST_LOG_LEVEL: 'info',
+    ...(spec.history ? { TASKREST_HISTORY_URL: 'postgres://127.0.0.1:1/never-connected' } : {}),
   };
 }
 

@@ -339,6 +339,8 @@ async function measureRow(
   const specs: RunSpec[] = [
     { ...common, system: 'peer' },
     { ...common, system: 'taskrest', build: THIS_BUILD },
+    // The history's cost to a worker, on the main row (1 KiB, one worker, concurrency 64).
+    ...(isMainRow(row) ? [{ ...common, system: 'taskrest' as const, history: true }] : []),
     ...(baseline ? [{ ...common, system: 'taskrest' as const, build: baseline }] : []),
   ];
   const samples = specs.map((): Sample[] => []);
@@ -365,6 +367,11 @@ async function measureRow(
     );
   }
   return results;
+}
+
+/** The row the summary compares systems on: 1 KiB, one worker, concurrency 64, an immediate target. */
+function isMainRow(row: Row): boolean {
+  return row.bodyBytes === KiB && row.workers === 1 && row.concurrency === 64 && !row.delayMs;
 }
 
 /**
