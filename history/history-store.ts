@@ -26,9 +26,11 @@ export class HistoryStore implements ExecutionHistory {
   readonly #client: SqlClient;
   readonly #partitions: Partitions;
   readonly #writer: RecordWriter;
+  readonly #retentionDays: number;
 
   constructor(client: SqlClient, retentionDays = DEFAULT_HISTORY_DAYS) {
     this.#client = client;
+    this.#retentionDays = retentionDays;
     this.#partitions = new Partitions(client);
     this.#writer = new RecordWriter(client, this.#partitions, retentionDays);
   }
@@ -42,8 +44,11 @@ export class HistoryStore implements ExecutionHistory {
     return this.#writer.write(records, now);
   }
 
-  /** Drops the day partitions wholly older than `days`; returns their names. */
-  dropExpired(days: number, now?: number): Promise<string[]> {
+  /**
+   * Drops the day partitions wholly older than `days` (default: the
+   * store's retention, which is also what `write` skips); returns their names.
+   */
+  dropExpired(days = this.#retentionDays, now?: number): Promise<string[]> {
     return this.#partitions.dropExpired(days, now);
   }
 
