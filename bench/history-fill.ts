@@ -61,7 +61,7 @@ FROM (
 /**
  * Fills `executions` with `count` records finished in the 7 days before
  * `now` (their day partitions made first), `chunk` rows a statement, then
- * ANALYZEs. Returns the seconds it took.
+ * VACUUM ANALYZEs. Returns the seconds it took.
  */
 export async function fillHistory(
   client: SqlClient,
@@ -78,8 +78,9 @@ export async function fillHistory(
     await client.query(CHUNK_SQL, [from, to, new Date(now).toISOString()]);
     log(`  filled ${to.toLocaleString('en-US')} records (${elapsed(started)} s)`);
   }
-  await client.query('ANALYZE executions');
-  log(`  ANALYZE done (${elapsed(started)} s)`);
+  // What autovacuum does after a bulk load: the GIN indexes' pending lists merged, statistics taken.
+  await client.query('VACUUM ANALYZE executions');
+  log(`  VACUUM ANALYZE done (${elapsed(started)} s)`);
   return (performance.now() - started) / 1000;
 }
 

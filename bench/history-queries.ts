@@ -3,7 +3,7 @@
  * queries on the machine's PostgreSQL (TASKREST_BENCH_HISTORY_URL, default
  * postgres://postgres@127.0.0.1:5432) at production size. It makes a fresh
  * database, fills it with a million records of the last 7 days
- * (bench/history-fill.ts), ANALYZEs, then times each query ~200 times
+ * (bench/history-fill.ts), VACUUM ANALYZEs, then times each query ~200 times
  * (after 10 warm-up runs) and reports p50/p95: a filtered first page
  * (state=failed, one origin, the last 24 h, limit 50), deeper pages through
  * the cursor, `q` searches, and the stats of 24 hours; then the writer's
