@@ -25,6 +25,10 @@ export interface JobMeta {
   cancelled?: CancelMark;
   /** On a callback's job: the id of the execution whose result it delivers (see callback.ts). */
   callbackOf?: string;
+  /** Which run of the execution this is: 1 (absent) for the first, each replay adds one. */
+  run?: number;
+  /** The flow key the execution was enqueued under (the history lists by it). */
+  flowKey?: string;
 }
 
 /** Who cancelled an execution, and when (epoch ms). */

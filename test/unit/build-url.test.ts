@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseTask } from '../../shared/parse-task.js';
-import { buildUrl } from '../../worker/executor/request/build-url.js';
+import { buildUrl } from '../../shared/task-url.js';
 
 const urlOf = (input: Record<string, unknown>) => buildUrl(parseTask(input)).toString();
 

@@ -25,7 +25,7 @@ import { withoutAuthorizer } from './credentials.js';
 import type { ExecutorDeps } from './executor-deps.js';
 import { nextHop, refusedRedirectLine, type Hop } from './follow-redirects.js';
 import { checkPickup, parkResult, PickupDeadline } from './parking.js';
-import { buildUrl } from './request/build-url.js';
+import { buildUrl } from '../../shared/task-url.js';
 import { ExecutionCookies } from './request/cookies.js';
 import { encodeBody } from './request/encode-body.js';
 import { baseHeaders, withCookies } from './request/hop-headers.js';

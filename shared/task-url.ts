@@ -1,4 +1,4 @@
-import type { Task } from '../../../shared/task-schema.js';
+import type { Task } from './task-schema.js';
 
 const ABSOLUTE = /^https?:\/\//i;
 
