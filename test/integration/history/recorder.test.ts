@@ -7,7 +7,7 @@ import { createLogger } from '../../../shared/logger.js';
 import { queueRegistry } from '../../../shared/queue-registry.js';
 import { createRedis, type RedisClient } from '../../../shared/redis-connection.js';
 import { eventually } from '../../helpers/eventually.js';
-import { appendRecords, sampleRecord } from '../../helpers/history-records.js';
+import { appendRecords, sampleRecord } from '../../helpers/stream-records.js';
 import { MemorySink } from '../../helpers/memory-sink.js';
 import { deleteTestKeys, testConfig } from '../../helpers/test-config.js';
 

@@ -1,0 +1,5 @@
+import { executionsTable } from './0001-executions.js';
+import type { SqlMigration } from './sql-migration.js';
+
+/** Every migration of the history's schema, oldest first: a new one is appended here. */
+export const ALL_MIGRATIONS: readonly SqlMigration[] = [executionsTable];
