@@ -17,7 +17,7 @@ export class MemorySink implements RecordSink {
   delayMs = 0;
   dropCalls: number[] = [];
 
-  async write(records: ExecutionRecord[]): Promise<void> {
+  async write(records: readonly ExecutionRecord[]): Promise<void> {
     if (this.down) {
       this.failures += 1;
       throw new Error('store down (test)');

@@ -1,12 +1,20 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { HistoryStore } from '../../../history/history-store.js';
+import { openHistory } from '../../../history/open-history.js';
 import { Recorder, type RecorderOptions } from '../../../history/recorder.js';
 import type { RecordSink } from '../../../history/record-sink.js';
 import type { Config } from '../../../shared/config.js';
+import { parseExecutionFilter } from '../../../shared/history/execution-filter.js';
 import { historyStreamKey, RECORDER_GROUP } from '../../../shared/history/history-stream.js';
 import { createLogger } from '../../../shared/logger.js';
 import { queueRegistry } from '../../../shared/queue-registry.js';
 import { createRedis, type RedisClient } from '../../../shared/redis-connection.js';
 import { eventually } from '../../helpers/eventually.js';
+import {
+  freshPostgresDatabase,
+  type TestHistoryDatabase,
+} from '../../helpers/history-databases.js';
 import { appendRecords, sampleRecord } from '../../helpers/stream-records.js';
 import { MemorySink } from '../../helpers/memory-sink.js';
 import { deleteTestKeys, testConfig } from '../../helpers/test-config.js';
@@ -152,5 +160,89 @@ describe('Recorder', () => {
     await appendRecords(redis, config.prefix, [sampleRecord({ queue: config.queueName })]);
     await eventually(() => sink.writes.length === 1, 'the one record written');
     await eventually(async () => (await redis.xlen(key)) === 0, 'the garbage gone too');
+  });
+});
+
+/** The same, into the PostgreSQL store: rows = records appended, none twice, the streams empty. */
+describe('Recorder into the PostgreSQL history', () => {
+  let config: Config;
+  let redis: RedisClient;
+  let database: TestHistoryDatabase;
+  let store: HistoryStore;
+
+  beforeAll(async () => {
+    database = await freshPostgresDatabase();
+    store = await openHistory(database.location);
+  });
+
+  afterAll(async () => {
+    await store.close();
+    await database.destroy();
+  });
+
+  beforeEach(() => {
+    config = testConfig();
+    redis = createRedis(config, 'worker');
+  });
+
+  afterEach(async () => {
+    await deleteTestKeys(config);
+    redis.disconnect();
+  });
+
+  it('two recorders side by side write each record once', async () => {
+    const second = `${config.queueName}-b`;
+    await queueRegistry.add(redis, config.prefix, second, {
+      maxQueues: 10,
+      defaultQueue: config.queueName,
+    });
+    const recorder = (batchSize: number) =>
+      new Recorder({
+        redis,
+        prefix: config.prefix,
+        defaultQueue: config.queueName,
+        sink: store,
+        logger: createLogger(config),
+        historyDays: 30,
+        idleMs: 20,
+        batchSize,
+      }).start();
+    const [one, two] = [recorder(25), recorder(25)];
+    const appended = Array.from({ length: 600 }, (_, i) =>
+      sampleRecord({ queue: i % 2 === 0 ? config.queueName : second, execution_id: i + 1 }),
+    );
+    try {
+      await appendRecords(redis, config.prefix, appended);
+      const rows = async () => {
+        const client = new pg.Client({
+          connectionString: (database.location as { url: string }).url,
+        });
+        await client.connect();
+        try {
+          const result = await client.query<{ n: string; distinct_keys: string }>(
+            `SELECT count(*) AS n, count(DISTINCT (queue, execution_id, run)) AS distinct_keys
+               FROM executions WHERE queue IN ($1, $2)`,
+            [config.queueName, second],
+          );
+          return result.rows[0]!;
+        } finally {
+          await client.end();
+        }
+      };
+      await eventually(async () => Number((await rows()).n) === 600, 'all 600 rows in the store', {
+        timeoutMs: 25_000,
+      });
+      expect(await rows()).toEqual({ n: '600', distinct_keys: '600' });
+      expect(one.written + two.written).toBe(600);
+      expect(one.written).toBeGreaterThan(0);
+      expect(two.written).toBeGreaterThan(0);
+      expect(await redis.xlen(historyStreamKey({ prefix: config.prefix, queueName: second }))).toBe(
+        0,
+      );
+      const page = await store.list(parseExecutionFilter({ queue: second, limit: 500 }));
+      expect(page.executions).toHaveLength(300);
+    } finally {
+      await Promise.all([one.stop(), two.stop()]);
+    }
   });
 });
