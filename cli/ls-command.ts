@@ -2,7 +2,7 @@ import type { HistoryStore } from '../history/history-store.js';
 import { openHistory } from '../history/open-history.js';
 import { TaskProducer } from '../producer/task-producer.js';
 import { producerOptionsOf } from '../producer/task-producer-options.js';
-import { DEFAULT_PAGE_LIMIT, parseExecutionFilter } from '../shared/history/execution-filter.js';
+import { parseExecutionFilter } from '../shared/history/execution-filter.js';
 import type { ExecutionSummary } from '../shared/history/execution-record.js';
 import { ExitCode, type Command } from './command.js';
 import { parseLsArgs } from './ls-args.js';
