@@ -2,6 +2,7 @@ import { createLogger } from '../shared/logger.js';
 import { redactUrl } from '../shared/redact.js';
 import { createApiServer } from '../api/create-api-server.js';
 import type { Command } from './command.js';
+import { untilAborted } from './until-aborted.js';
 import { startHistoryRecording, type HistoryRecording } from './history-recording.js';
 import { startTracing } from './start-tracing.js';
 
@@ -27,9 +28,7 @@ export const apiCommand: Command = async (_args, { config, signal, stderr }) => 
       const url = await server.listen();
       stderr.write(`taskrest api: listening on ${url} (dashboard: ${url}/dashboard)\n`);
       logger.info('api started', { url, queue: config.queueName, prefix: config.prefix });
-      await new Promise<void>((resolve) =>
-        signal.addEventListener('abort', () => resolve(), { once: true }),
-      );
+      await untilAborted(signal);
       logger.info('api stopping');
     } finally {
       await server.close();

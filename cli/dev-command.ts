@@ -4,6 +4,7 @@ import { createLogger } from '../shared/logger.js';
 import { startTaskWorker } from '../worker/runtime/task-worker.js';
 import { createApiServer } from '../api/create-api-server.js';
 import type { Command } from './command.js';
+import { untilAborted } from './until-aborted.js';
 import { startDevHistory } from './dev-history.js';
 import { ensureRedis } from './ensure-redis.js';
 import { startTracing } from './start-tracing.js';
@@ -53,9 +54,7 @@ export const devCommand: Command = async (_args, context) => {
             '',
           ].join('\n'),
         );
-        await new Promise<void>((resolve) =>
-          signal.addEventListener('abort', () => resolve(), { once: true }),
-        );
+        await untilAborted(signal);
       } finally {
         await api.close();
       }

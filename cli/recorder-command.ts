@@ -1,6 +1,7 @@
 import { createLogger } from '../shared/logger.js';
 import { redactUrl } from '../shared/redact.js';
 import { ExitCode, type Command } from './command.js';
+import { untilAborted } from './until-aborted.js';
 import { startHistoryRecording } from './history-recording.js';
 import { recorderDescriptor } from './recorder-descriptor.js';
 import { UsageError } from './usage-error.js';
@@ -27,9 +28,7 @@ export const recorderCommand: Command = async (args, { config, signal, stderr })
       history: redactUrl(config.historyUrl),
       consumer: history.recorder.consumer,
     });
-    await new Promise<void>((resolve) =>
-      signal.addEventListener('abort', () => resolve(), { once: true }),
-    );
+    await untilAborted(signal);
     logger.info('history recorder stopping', { written: history.recorder.written });
   } finally {
     await history.close();
