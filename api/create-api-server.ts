@@ -1,5 +1,6 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Config } from '../shared/config.js';
+import type { ExecutionHistory } from '../shared/history/execution-history.js';
 import type { Logger } from '../shared/logger.js';
 import { createRedis } from '../shared/redis-connection.js';
 import { TaskProducer } from '../producer/task-producer.js';
@@ -8,6 +9,7 @@ import { apiErrorHandler } from './error-answers.js';
 import { parseApiTokens } from './api-tokens.js';
 import { bearerAuth } from './bearer-auth.js';
 import { bulkRoute } from './bulk-route.js';
+import { executionsRoutes } from './executions-routes.js';
 import { dashboard } from './dashboard.js';
 import { assertCredentialsForHost, isLoopbackHost } from './exposure-check.js';
 import { filesRoutes } from './files-routes.js';
@@ -38,12 +40,25 @@ export interface ApiServer {
   close(): Promise<void>;
 }
 
+/** What the server reads besides Redis. */
+export interface ApiServerOptions {
+  /**
+   * Where `GET /api/executions…` read: the history store (the caller's:
+   * the server does not close it). Without one, what Redis still holds.
+   */
+  readonly history?: ExecutionHistory | undefined;
+}
+
 /**
  * Builds the API server: `/api/*` behind bearer tokens (API_TOKENS),
  * `/dashboard` behind basic auth, `/health` and `/metrics` open. Throws a
  * ConfigError when HOST is not loopback and credentials are missing.
  */
-export async function createApiServer(config: Config, logger: Logger): Promise<ApiServer> {
+export async function createApiServer(
+  config: Config,
+  logger: Logger,
+  { history }: ApiServerOptions = {},
+): Promise<ApiServer> {
   assertCredentialsForHost(config);
   // One fail-fast connection for the producer, the health check and the
   // dashboard's and metrics' view of the queue; closed here, not by the producer.
@@ -51,7 +66,11 @@ export async function createApiServer(config: Config, logger: Logger): Promise<A
   redis.on('error', () => undefined);
   const loggerInstance: FastifyBaseLogger | undefined = logger.pino;
   const { redisUrl: _ownConnection, ...options } = producerOptionsOf(config);
-  const producer = new TaskProducer({ ...options, connection: redis });
+  const producer = new TaskProducer({
+    ...options,
+    connection: redis,
+    ...(history ? { history } : {}),
+  });
   const views = new QueueViews(redis, config);
   const app = Fastify({
     // fastify logs through the process's pino; requests are not logged one by one.
@@ -87,6 +106,7 @@ export async function createApiServer(config: Config, logger: Logger): Promise<A
     await api.register(replayRoute(producer));
     await api.register(schedulesRoutes(producer));
     await api.register(filesRoutes(producer.files));
+    await api.register(executionsRoutes(producer.history, config.queueName));
   });
   // Outside the token's scope: the page must load before its Authorize button can take the token.
   await app.register(openApiRoute);

@@ -29,6 +29,10 @@ export async function generateOpenApi(app: FastifyInstance): Promise<void> {
       tags: [
         { name: 'tasks', description: 'enqueue tasks, read and remove executions' },
         { name: 'files', description: 'the files that tasks send and receive' },
+        {
+          name: 'executions',
+          description: 'executions that ended: the list, their runs, the stats',
+        },
         { name: 'documentation', description: 'this document' },
         { name: 'operations', description: 'health and metrics, without credentials' },
       ],

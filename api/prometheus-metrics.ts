@@ -2,6 +2,7 @@ import { AggregatorRegistry, Gauge, Registry } from 'prom-client';
 import type { Config } from '../shared/config.js';
 import { waitForRedis, type RedisClient } from '../shared/redis-connection.js';
 import { workerMetricsKey } from '../shared/worker-metrics.js';
+import { addHistoryMetrics } from './history-metrics.js';
 import { workerMetricsFrom } from './worker-metrics-collector.js';
 import type { QueueViews } from './queue-views.js';
 
@@ -51,6 +52,7 @@ export function createPrometheusMetrics(
       for (const queue of names) this.set({ queue }, await views.queueOf(queue).getWorkersCount());
     },
   });
+  addHistoryMetrics(registry, redis, config.prefix, () => names);
   return {
     contentType: registry.contentType,
     async render() {

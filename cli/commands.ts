@@ -4,7 +4,9 @@ import type { CommandDescriptor } from './command-descriptor.js';
 import { devDescriptor } from './dev-descriptor.js';
 import { enqueueDescriptor } from './enqueue-descriptor.js';
 import { filesDescriptor } from './files-descriptor.js';
+import { lsDescriptor } from './ls-descriptor.js';
 import { queuesDescriptor } from './queues-descriptor.js';
+import { recorderDescriptor } from './recorder-descriptor.js';
 import { retryDescriptor } from './retry-descriptor.js';
 import { schedulesDescriptor } from './schedules-descriptor.js';
 import { statusDescriptor } from './status-descriptor.js';
@@ -26,8 +28,10 @@ export const COMMANDS = [
   devDescriptor,
   workerDescriptor,
   apiDescriptor,
+  recorderDescriptor,
   enqueueDescriptor,
   statusDescriptor,
+  lsDescriptor,
   cancelDescriptor,
   retryDescriptor,
   queuesDescriptor,

@@ -4,13 +4,17 @@ import { createLogger } from '../shared/logger.js';
 import { startTaskWorker } from '../worker/runtime/task-worker.js';
 import { createApiServer } from '../api/create-api-server.js';
 import type { Command } from './command.js';
+import { untilAborted } from './until-aborted.js';
+import { startDevHistory } from './dev-history.js';
 import { ensureRedis } from './ensure-redis.js';
 import { startTracing } from './start-tracing.js';
 
 /**
  * `taskrest dev` (and `npm start`): a worker, the HTTP API and the dashboard
  * in one process for trying it out, on HOST:PORT, on a private throwaway
- * Redis when none answers at REDIS_URL.
+ * Redis when none answers at REDIS_URL; with a history recorder into
+ * TASKREST_HISTORY_URL, or else into the embedded store in
+ * `.taskrest/history` (see dev-history.ts).
  */
 export const devCommand: Command = async (_args, context) => {
   const { config, signal, stderr } = context;
@@ -25,10 +29,17 @@ export const devCommand: Command = async (_args, context) => {
   const redis = await ensureRedis(config.redisUrl, (line) => stderr.write(`${line}\n`));
   if (!redis) return 1;
   const tracing = await startTracing(process.env, logger);
+  const say = (line: string) => stderr.write(`${line}\n`);
   try {
     const worker = startTaskWorker(config, logger, { recordHistory: true });
+    const history = await startDevHistory(config, logger, process.cwd(), say).catch(
+      async (error: unknown) => {
+        await worker.close();
+        throw error;
+      },
+    );
     try {
-      const api = await createApiServer(config, logger);
+      const api = await createApiServer(config, logger, { history: history.store });
       try {
         const url = await api.listen();
         stderr.write(
@@ -43,14 +54,13 @@ export const devCommand: Command = async (_args, context) => {
             '',
           ].join('\n'),
         );
-        await new Promise<void>((resolve) =>
-          signal.addEventListener('abort', () => resolve(), { once: true }),
-        );
+        await untilAborted(signal);
       } finally {
         await api.close();
       }
     } finally {
       await worker.close();
+      await history.close();
     }
   } finally {
     await tracing.shutdown();

@@ -18,7 +18,9 @@ export const workerCommand: Command = async (_args, { config, signal }) => {
   }
   // Before the worker: its first execution may already be traced.
   const tracing = await startTracing(process.env, logger);
-  const worker = startTaskWorker(config, logger);
+  const worker = startTaskWorker(config, logger, {
+    recordHistory: config.historyUrl !== undefined,
+  });
   let health: HealthServer | undefined;
   if (config.healthPort !== undefined) {
     health = await startHealthServer(() => worker.health.readiness(), {

@@ -35,3 +35,14 @@ export type {
 } from '../shared/schedule-settings.js';
 export type { QueueInfo, QueueSettings, RateLimit } from '../shared/queue-settings.js';
 export { taskJsonSchema } from '../shared/task-schema.js';
+export type { ExecutionFilter } from '../shared/history/execution-filter.js';
+export type {
+  ExecutionHistory,
+  ExecutionPage,
+  ExecutionStats,
+  ListSource,
+  OriginStats,
+  StatsBucket,
+} from '../shared/history/execution-history.js';
+export type { ExecutionRecord, ExecutionSummary } from '../shared/history/execution-record.js';
+export { RecordState } from '../shared/history/execution-record.js';

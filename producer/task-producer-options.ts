@@ -2,6 +2,7 @@ import type { Cluster, Redis } from 'ioredis';
 import { z } from 'zod';
 import { DEFAULTS, parseSecretKey, QUEUE_NAME, type Config } from '../shared/config.js';
 import { ConfigError } from '../shared/errors/config-error.js';
+import type { ExecutionHistory } from '../shared/history/execution-history.js';
 
 /** How long jobs are kept after they finished: BullMQ's `removeOnComplete`/`removeOnFail`. */
 export interface Retention {
@@ -73,6 +74,16 @@ export interface TaskProducerOptions {
    * @defaultValue undefined
    */
   keepFailed?: Retention;
+  /**
+   * Where `listExecutions` (and the API's `GET /api/executions`) read the
+   * executions that ended: a history store, such as the one taskrest's
+   * `history/open-history.js` opens on TASKREST_HISTORY_URL's PostgreSQL.
+   * Handed in rather than opened here, so that the library never loads a
+   * database client a service does not use. The producer does not close it.
+   * @defaultValue undefined (what Redis still holds: the completed and failed
+   * executions retention keeps, listed with `source: 'redis'`)
+   */
+  history?: ExecutionHistory;
 }
 
 /** The options once defaults are applied and values checked: what the producer runs on. */
@@ -90,6 +101,8 @@ export interface ProducerSettings {
   /** Written into each job when given; otherwise the workers' retention applies. */
   readonly keepCompleted: { readonly age: number; readonly count: number } | undefined;
   readonly keepFailed: { readonly age: number; readonly count: number } | undefined;
+  /** The history `listExecutions` reads; undefined: what Redis holds. */
+  readonly history: ExecutionHistory | undefined;
 }
 
 /** Every default of TaskProducerOptions, spread under the caller's options. */
@@ -143,6 +156,11 @@ const optionsSchema = z
     maxFileBytes: count.min(1, { error: 'expected a whole number >= 1' }),
     keepCompleted: retention(DEFAULTS.keepCompleted).optional(),
     keepFailed: retention(DEFAULTS.keepFailed).optional(),
+    history: z
+      .custom<ExecutionHistory>(isHistory, {
+        error: 'expected an ExecutionHistory (list, runs, stats)',
+      })
+      .optional(),
   })
   .strict();
 
@@ -179,6 +197,7 @@ export function resolveProducerOptions(options: TaskProducerOptions = {}): Produ
     maxFileBytes: o.maxFileBytes,
     keepCompleted: o.keepCompleted,
     keepFailed: o.keepFailed,
+    history: o.history,
   });
 }
 
@@ -206,6 +225,17 @@ function isRedisClient(value: unknown): value is Redis | Cluster {
     client !== null &&
     typeof client.duplicate === 'function' &&
     typeof client.status === 'string'
+  );
+}
+
+function isHistory(value: unknown): value is ExecutionHistory {
+  const history = value as Partial<ExecutionHistory> | null;
+  return (
+    typeof history === 'object' &&
+    history !== null &&
+    typeof history.list === 'function' &&
+    typeof history.runs === 'function' &&
+    typeof history.stats === 'function'
   );
 }
 

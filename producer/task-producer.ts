@@ -5,6 +5,9 @@ import { createFilesStore, type FilesStore } from '../shared/files/files-store.j
 import { executionIdOf } from '../shared/output.js';
 import { waitForRedis } from '../shared/redis-connection.js';
 import type { TaskInput } from '../shared/task-schema.js';
+import type { ExecutionFilter } from '../shared/history/execution-filter.js';
+import type { ExecutionHistory } from '../shared/history/execution-history.js';
+import type { ExecutionSummary } from '../shared/history/execution-record.js';
 import { isOtherAdd } from './add-mark.js';
 import type { BulkItem, EnqueueOptions } from './enqueue-options.js';
 import { initialStateOf, type BulkEnqueued, type Enqueued } from './enqueued.js';
@@ -21,10 +24,12 @@ import type {
   RetryFailedOptions,
   WaitOptions,
 } from './execution-options.js';
+import { listExecutions } from './execution-list.js';
 import { ExecutionReader } from './execution-reader.js';
 import { JobDataBuilder } from './job-data-builder.js';
 import { ProducerContext } from './producer-context.js';
 import { QueueAdmin } from './queue-admin.js';
+import { RedisHistory } from './redis-history.js';
 import { ScheduleAdmin } from './schedule-admin.js';
 import {
   producerOptionsOf,
@@ -59,6 +64,11 @@ export class TaskProducer {
   readonly queues: QueueAdmin;
   /** List, create or replace, and remove schedules (recurring enqueues of one task). */
   readonly schedules: ScheduleAdmin;
+  /**
+   * Where the executions that ended are listed from: the `history` option,
+   * or (without it) what Redis still holds (`source: 'redis'`).
+   */
+  readonly history: ExecutionHistory;
   readonly #context: ProducerContext;
   readonly #jobs: JobDataBuilder;
   readonly #reader: ExecutionReader;
@@ -78,6 +88,14 @@ export class TaskProducer {
     this.#control = new ExecutionControl(this.#context);
     this.queues = new QueueAdmin(this.#context);
     this.schedules = new ScheduleAdmin(this.#context, this.#jobs);
+    const context = this.#context;
+    this.history =
+      settings.history ??
+      new RedisHistory({
+        redis: connection,
+        prefix: settings.prefix,
+        queueNames: () => context.withRedis(() => context.queueNames()),
+      });
   }
 
   /**
@@ -196,6 +214,24 @@ export class TaskProducer {
     options: WaitOptions = {},
   ): Promise<Execution | null> {
     return this.#reader.waitFor(executionId, options);
+  }
+
+  /**
+   * The executions that ended, newest first, as an async iterable that
+   * reads a page at a time (following `next_cursor`): from the `history`
+   * option, else from what Redis still holds. `filter` takes the names of
+   * `GET /api/executions`' parameters (`queue`, `state`, `origin`,
+   * `status_code`, `method`, `flow_key`, `schedule`, `since`, `until` (an
+   * ISO time, a Date, or `1h` back from now), `q`, `limit`: the page size,
+   * `cursor`); a bad or unknown key throws InvalidOptionsError at once.
+   *
+   * @example
+   * for await (const execution of producer.listExecutions({ state: 'failed', since: '1h' })) {
+   *   console.log(execution.execution_id, execution.message);
+   * }
+   */
+  listExecutions(filter: ExecutionFilter = {}): AsyncIterable<ExecutionSummary> {
+    return listExecutions(this.history, filter);
   }
 
   /**

@@ -237,6 +237,14 @@ export const CONFIG_TABLE = {
   TASKREST_KEEP_COMPLETED_COUNT: variable('retention of completed jobs, in jobs', intVar(10_000)),
   TASKREST_KEEP_FAILED_SECONDS: variable('retention of failed jobs, in seconds', intVar(604_800)),
   TASKREST_KEEP_FAILED_COUNT: variable('retention of failed jobs, in jobs', intVar(50_000)),
+  TASKREST_HISTORY_URL: variable(
+    'the PostgreSQL of the execution history (`postgres://…`); unset: `taskrest dev` keeps it in `.taskrest/history` under the working directory, `taskrest api` lists what Redis still holds',
+    z.string().min(1).optional(),
+  ),
+  TASKREST_HISTORY_DAYS: variable(
+    'how many days the history keeps an execution (recorders drop older ones hourly)',
+    intVar(30, 1),
+  ),
   TASKREST_SHUTDOWN_GRACE_SECONDS: variable(
     'how long a stopping worker lets running jobs finish before it hands them back',
     numVar(30),

@@ -54,6 +54,10 @@ export interface Config {
   readonly keepCompleted: { readonly age: number; readonly count: number };
   /** `TASKREST_KEEP_FAILED_SECONDS` / `_COUNT`: retention of failed jobs. */
   readonly keepFailed: { readonly age: number; readonly count: number };
+  /** `TASKREST_HISTORY_URL`: the PostgreSQL of the execution history; undefined: none (see docs/configuration.md). */
+  readonly historyUrl: string | undefined;
+  /** `TASKREST_HISTORY_DAYS`: how many days the history keeps an execution. */
+  readonly historyDays: number;
   /** `TASKREST_SHUTDOWN_GRACE_SECONDS`: how long a stopping worker lets running jobs finish. */
   readonly shutdownGraceMs: number;
   /**
@@ -157,6 +161,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       age: e.TASKREST_KEEP_FAILED_SECONDS,
       count: e.TASKREST_KEEP_FAILED_COUNT,
     }),
+    historyUrl: e.TASKREST_HISTORY_URL,
+    historyDays: e.TASKREST_HISTORY_DAYS,
     shutdownGraceMs: Math.round(e.TASKREST_SHUTDOWN_GRACE_SECONDS * 1000),
     inlineRetryMs: Math.round(e.TASKREST_INLINE_RETRY_SECONDS * 1000),
     callbackSecrets: Object.freeze(e.TASKREST_CALLBACK_SECRETS),
