@@ -29,6 +29,11 @@ export class SqlConditions {
 
   /** `WHERE …` of every condition added (AND), or nothing. */
   toSql(): string {
-    return this.#parts.length === 0 ? '' : `WHERE ${this.#parts.join(' AND ')}`;
+    return this.#parts.length === 0 ? '' : `WHERE ${this.joined()}`;
+  }
+
+  /** Every condition added, joined by AND (`true` when none), to be combined with others. */
+  joined(): string {
+    return this.#parts.length === 0 ? 'true' : this.#parts.join(' AND ');
   }
 }

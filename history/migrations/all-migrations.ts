@@ -1,5 +1,6 @@
 import { executionsTable } from './0001-executions.js';
+import { originStatsIndex } from './0002-origin-stats-index.js';
 import type { SqlMigration } from './sql-migration.js';
 
 /** Every migration of the history's schema, oldest first: a new one is appended here. */
-export const ALL_MIGRATIONS: readonly SqlMigration[] = [executionsTable];
+export const ALL_MIGRATIONS: readonly SqlMigration[] = [executionsTable, originStatsIndex];

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HistoryStore } from '../../../history/history-store.js';
 import { openHistory } from '../../../history/open-history.js';
 import { DAY_MS } from '../../../history/partitions.js';
+import { MAX_RANGE_BUCKETS } from '../../../history/stats-query.js';
 import {
   parseExecutionFilter,
   type ExecutionFilter,
@@ -270,6 +271,15 @@ describe.each([
       bucketMs: 60_000,
     });
     expect(byOrigin.buckets.map((b) => b.failed)).toEqual([1, 1, 1]);
+    // A range of more than MAX_RANGE_BUCKETS buckets is grouped by date_bin: the same buckets.
+    const since = t0 - MAX_RANGE_BUCKETS * 3_600_000;
+    const finelyCut = await store.stats({
+      queue: 'stats',
+      since,
+      until: t0 + 7_200_000,
+      bucketMs: 3_600_000,
+    });
+    expect(finelyCut).toEqual(stats);
   });
 
   it('drops whole day partitions older than the retention and keeps the recent ones', async () => {
