@@ -4,7 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TaskProducer } from '../../../producer/task-producer.js';
 import { producerOptionsOf } from '../../../producer/task-producer-options.js';
 import type { Config } from '../../../shared/config.js';
-import type { ExecutionSummary } from '../../../shared/history/execution-record.js';
+import type { ExecutionPage } from '../../../shared/history/execution-history.js';
+import type {
+  ExecutionRecord,
+  ExecutionSummary,
+} from '../../../shared/history/execution-record.js';
 import { eventually } from '../../helpers/eventually.js';
 import {
   freshPostgresDatabase,
@@ -145,9 +149,10 @@ describe('history end to end', () => {
         'GET',
         `/api/executions?limit=25${cursor ? `&cursor=${cursor}` : ''}`,
       );
-      sizes.push(answer.body.executions.length);
-      seen.push(...answer.body.executions);
-      cursor = answer.body.next_cursor ?? '';
+      const page = answer.body as ExecutionPage;
+      sizes.push(page.executions.length);
+      seen.push(...page.executions);
+      cursor = page.next_cursor ?? '';
     } while (cursor);
     expect(sizes).toEqual([25, 25, 10]);
     const listed = seen.map((e) => String(e.execution_id));
@@ -205,12 +210,13 @@ describe('history end to end', () => {
       const runs = await eventually(
         async () => {
           const answer = await jsonCall(api.url, 'GET', `/api/executions/${executionId}/runs`);
-          return answer.body?.runs?.length === 2 && answer.body.runs;
+          const found = (answer.body as { runs?: ExecutionRecord[] } | undefined)?.runs;
+          return found?.length === 2 && found;
         },
         'run 2 recorded',
         { timeoutMs: 30_000 },
       );
-      expect(runs.map((r: ExecutionSummary) => [r.run, r.state, r.status_code])).toEqual([
+      expect(runs.map((r) => [r.run, r.state, r.status_code])).toEqual([
         [1, 'failed', 500],
         [2, 'completed', 200],
       ]);
