@@ -45,8 +45,22 @@ function environmentOf(service: Service, set: Record<string, string>): Record<st
 }
 
 describe('docker-compose.yml', () => {
-  it('has redis, api and worker', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['api', 'redis', 'worker']);
+  it('has redis, postgres, api and worker', () => {
+    expect(Object.keys(compose.services).sort()).toEqual(['api', 'postgres', 'redis', 'worker']);
+  });
+
+  it('runs PostgreSQL 15 on a named volume as the history of the api, and workers record into it', () => {
+    const postgres = compose.services.postgres!;
+    expect(postgres.image).toMatch(/^postgres:15/);
+    const volume = postgres.volumes?.find((v) => v.endsWith(':/var/lib/postgresql/data'));
+    expect(Object.keys(compose.volumes ?? {})).toContain(volume!.split(':')[0]);
+    expect(api.depends_on?.postgres?.condition).toBe('service_healthy');
+    for (const service of [api, worker]) {
+      expect(
+        environmentOf(service, { API_TOKENS: 't', DASHBOARD_USER: 'u', DASHBOARD_PASSWORD: 'p' })
+          .TASKREST_HISTORY_URL,
+      ).toBe('postgres://taskrest@postgres:5432/taskrest');
+    }
   });
 
   it('runs redis 7 with noeviction and AOF on a named volume', () => {
