@@ -10,9 +10,19 @@ export const MAX_PAGE_LIMIT = 500;
 /** How many a page lists when `limit` is not given. */
 export const DEFAULT_PAGE_LIMIT = 50;
 
-/** A decimal whole number as text counts as that number (query parameters are text). */
-const whole = (schema: z.ZodNumber) =>
-  z.preprocess((v) => (typeof v === 'string' && /^\d{1,9}$/.test(v) ? Number(v) : v), schema);
+/**
+ * A whole number from `min` to `max`; as text (query parameters are text) a
+ * decimal whole number counts as that number. `hint` is every error's message.
+ */
+const wholeIn = (min: number, max: number, hint: string) =>
+  z.preprocess(
+    (v) => (typeof v === 'string' && /^\d{1,9}$/.test(v) ? Number(v) : v),
+    z
+      .number({ error: hint })
+      .int({ error: hint })
+      .min(min, { error: hint })
+      .max(max, { error: hint }),
+  );
 
 /** An instant: an ISO 8601 time, a duration back from now (`1h`), or a Date (the library). */
 const instant = z
@@ -55,13 +65,7 @@ export const executionFilterSchema = z
       .enum(Object.values(RecordState), { error: 'expected completed, failed or cancelled' })
       .optional()
       .describe('completed, failed or cancelled'),
-    status_code: whole(
-      z
-        .number({ error: 'expected an HTTP status code (100 to 599)' })
-        .int({ error: 'expected an HTTP status code (100 to 599)' })
-        .min(100, { error: 'expected an HTTP status code (100 to 599)' })
-        .max(599, { error: 'expected an HTTP status code (100 to 599)' }),
-    )
+    status_code: wholeIn(100, 599, 'expected an HTTP status code (100 to 599)')
       .optional()
       .describe('only executions whose final response had this status code'),
     method: z
@@ -80,13 +84,7 @@ export const executionFilterSchema = z
       .max(200, { error: 'expected at most 200 characters' })
       .optional()
       .describe('text the URL or the message contains (case-insensitive)'),
-    limit: whole(
-      z
-        .number({ error: `expected a whole number from 1 to ${MAX_PAGE_LIMIT}` })
-        .int({ error: `expected a whole number from 1 to ${MAX_PAGE_LIMIT}` })
-        .min(1, { error: `expected a whole number from 1 to ${MAX_PAGE_LIMIT}` })
-        .max(MAX_PAGE_LIMIT, { error: `expected a whole number from 1 to ${MAX_PAGE_LIMIT}` }),
-    )
+    limit: wholeIn(1, MAX_PAGE_LIMIT, `expected a whole number from 1 to ${MAX_PAGE_LIMIT}`)
       .optional()
       .describe(`records per page, 1 to ${MAX_PAGE_LIMIT} (default ${DEFAULT_PAGE_LIMIT})`),
     cursor: z
@@ -118,13 +116,7 @@ export type ExecutionQuery = Omit<z.output<typeof executionFilterSchema>, 'limit
 export const statsFilterSchema = z
   .object({
     ...commonShape,
-    bucket_seconds: whole(
-      z
-        .number({ error: 'expected a whole number of seconds from 1 to 604800' })
-        .int({ error: 'expected a whole number of seconds from 1 to 604800' })
-        .min(1, { error: 'expected a whole number of seconds from 1 to 604800' })
-        .max(604_800, { error: 'expected a whole number of seconds from 1 to 604800' }),
-    )
+    bucket_seconds: wholeIn(1, 604_800, 'expected a whole number of seconds from 1 to 604800')
       .optional()
       .describe('the width of one bucket (default: the range in 60 buckets, at least 60 s)'),
   })

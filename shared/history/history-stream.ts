@@ -30,16 +30,30 @@ export function historyDroppedKey(ref: QueueRef): string {
 }
 
 /**
- * Appends ARGV[2] (a record as JSON) to the stream KEYS[1], capped at about
- * ARGV[1] entries; what the cap trimmed is added to the counter KEYS[2].
- * Returns the number trimmed.
+ * The Lua that appends the record `record` (an ARGV reference) to the stream
+ * `stream` (a KEYS reference), capped at about `max` entries, and adds what
+ * the cap trimmed to the counter `dropped`. Also used inside the script that
+ * stores a failed execution's output (worker/runtime/job-failure.ts).
  */
-export const APPEND_RECORD_LUA = `
-local before = redis.call('XLEN', KEYS[1])
-redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', '${RECORD_FIELD}', ARGV[2])
-local dropped = before + 1 - redis.call('XLEN', KEYS[1])
-if dropped > 0 then redis.call('INCRBY', KEYS[2], dropped) end
-return dropped`;
+export function appendRecordLua(
+  stream: string,
+  dropped: string,
+  max: string,
+  record: string,
+): string {
+  return `
+local before = redis.call('XLEN', ${stream})
+redis.call('XADD', ${stream}, 'MAXLEN', '~', ${max}, '*', '${RECORD_FIELD}', ${record})
+local trimmed = before + 1 - redis.call('XLEN', ${stream})
+if trimmed > 0 then redis.call('INCRBY', ${dropped}, trimmed) end`;
+}
+
+/**
+ * Appends ARGV[2] (a record as JSON) to KEYS[1], capped at about ARGV[1];
+ * what the cap trimmed is counted in KEYS[2] and returned.
+ */
+export const APPEND_RECORD_LUA = `${appendRecordLua('KEYS[1]', 'KEYS[2]', 'ARGV[1]', 'ARGV[2]')}
+return trimmed`;
 
 /** The record as a stream entry's field value. */
 export function encodeRecord(record: ExecutionRecord): string {

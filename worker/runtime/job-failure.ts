@@ -6,7 +6,7 @@ import {
   HISTORY_STREAM_MAX,
   historyDroppedKey,
   historyStreamKey,
-  RECORD_FIELD,
+  appendRecordLua,
 } from '../../shared/history/history-stream.js';
 import type { TaskOutput } from '../../shared/output.js';
 import type { QueueRef } from '../../shared/queue-keys.js';
@@ -42,10 +42,7 @@ export function jobFailure(message: string, code: ErrorCode | undefined): Error 
 const STORE_FAILED_OUTPUT = `
 if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end
 if #KEYS < 3 then return 0 end
-local before = redis.call('XLEN', KEYS[2])
-redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], '*', '${RECORD_FIELD}', ARGV[4])
-local dropped = before + 1 - redis.call('XLEN', KEYS[2])
-if dropped > 0 then redis.call('INCRBY', KEYS[3], dropped) end
+${appendRecordLua('KEYS[2]', 'KEYS[3]', 'ARGV[3]', 'ARGV[4]')}
 return 0
 `;
 

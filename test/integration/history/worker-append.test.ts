@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ExecutionRecord } from '../../../shared/history/execution-record.js';
 import {
+  APPEND_RECORD_LUA,
   decodeRecord,
   historyDroppedKey,
   historyStreamKey,
@@ -25,6 +26,7 @@ describe('history records appended by the worker', () => {
     });
     h = startHarness({}, { recordHistory: true });
     redis = createRedis(h.config, 'producer');
+    if (redis.status !== 'ready') await new Promise((resolve) => redis.once('ready', resolve));
   });
   afterEach(async () => {
     await h.close();
@@ -104,6 +106,23 @@ describe('history records appended by the worker', () => {
       [1, 'failed', 'tenant-7'],
       [2, 'failed', 'tenant-7'],
     ]);
+  });
+
+  it('a full stream trims its oldest records and counts them as dropped', async () => {
+    const stream = historyStreamKey(ref());
+    const dropped = historyDroppedKey(ref());
+    let trimmed = 0;
+    for (let i = 0; i < 350; i++) {
+      trimmed += Number(await redis.eval(APPEND_RECORD_LUA, 2, stream, dropped, 100, `{"n":${i}}`));
+    }
+    const left = await redis.xlen(stream);
+    // `MAXLEN ~` trims whole nodes of the stream: about the cap is left, never less.
+    expect(left).toBeGreaterThanOrEqual(100);
+    expect(left).toBeLessThan(350);
+    expect(trimmed).toBe(350 - left);
+    expect(Number(await redis.get(dropped))).toBe(350 - left);
+    const newest = (await redis.xrevrange(stream, '+', '-', 'COUNT', 1))[0]?.[1];
+    expect(newest).toEqual([RECORD_FIELD, '{"n":349}']);
   });
 
   it('a worker without history appends nothing', async () => {
