@@ -65,6 +65,16 @@ export class RecordStreams {
     }
   }
 
+  /**
+   * New entries of `key` only, never pending ones: the read-ahead while the
+   * batch before is being written, whose entries are still pending with
+   * this consumer (`next` would hand them out again).
+   */
+  async fresh(key: string): Promise<StreamBatch> {
+    await this.#ensureGroup(key);
+    return batchOf(key, await this.#read(key, '>'));
+  }
+
   /** Acknowledges and deletes the entries of a written batch, in one transaction. */
   async settle(batch: StreamBatch): Promise<void> {
     if (batch.ids.length === 0) return;

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
+import { recordKey } from '../shared/history/execution-record.js';
 import { historyStreamKey } from '../shared/history/history-stream.js';
 import type { Logger } from '../shared/logger.js';
 import { queueRegistry } from '../shared/queue-registry.js';
@@ -7,6 +8,11 @@ import type { RedisClient } from '../shared/redis-connection.js';
 import { OutageLog } from './outage-log.js';
 import type { RecordSink } from './record-sink.js';
 import { RecordStreams, type StreamBatch } from './record-streams.js';
+
+/** How many entries one read takes and one write commits, unless told (see `batchSize`). */
+export const DEFAULT_BATCH_SIZE = 2000;
+/** How many batches may be being written at once, unless told (see `parallelWrites`). */
+export const DEFAULT_PARALLEL_WRITES = 2;
 
 /** What a recorder needs; the timings have defaults fit for production, tests shorten them. */
 export interface RecorderOptions {
@@ -20,8 +26,16 @@ export interface RecorderOptions {
   readonly logger: Logger;
   /** TASKREST_HISTORY_DAYS: dropped at start and every `retentionEveryMs`. */
   readonly historyDays: number;
-  /** @defaultValue 500 */
+  /**
+   * The most entries one read takes and one write commits: a larger batch
+   * spreads the statement's and the commit's fixed cost over more records.
+   * @defaultValue 2000
+   */
   readonly batchSize?: number;
+  /** The most batches of one stream a round writes before the next queue's turn. @defaultValue 8 */
+  readonly roundBatches?: number;
+  /** How many batches of one stream may be being written at once. @defaultValue 2 */
+  readonly parallelWrites?: number;
   /** How long an entry stays pending with a (dead) consumer before it is claimed. @defaultValue 30000 */
   readonly claimIdleMs?: number;
   /** The pause when no stream has anything. @defaultValue 200 */
@@ -65,7 +79,9 @@ export class Recorder {
 
   constructor(options: RecorderOptions) {
     this.#options = {
-      batchSize: 500,
+      batchSize: DEFAULT_BATCH_SIZE,
+      roundBatches: 8,
+      parallelWrites: DEFAULT_PARALLEL_WRITES,
       claimIdleMs: 30_000,
       idleMs: 200,
       refreshMs: 5000,
@@ -135,18 +151,58 @@ export class Recorder {
     }
   }
 
-  /** One batch from each queue's stream; true when some stream may hold more (read again at once). */
+  /**
+   * Up to `roundBatches` batches from each queue's stream; true when some
+   * stream may hold more (read again at once).
+   */
   async #round(): Promise<boolean> {
     let backlog = false;
     for (const queueName of this.#queues) {
       if (this.#stopping) break;
       const key = historyStreamKey({ prefix: this.#options.prefix, queueName });
-      const batch = await this.#streams.next(key);
-      if (batch.ids.length === 0) continue;
-      await this.#record(batch);
-      if (batch.ids.length >= this.#options.batchSize) backlog = true;
+      if (await this.#drain(key)) backlog = true;
     }
     return backlog;
+  }
+
+  /**
+   * Writes batches of one stream with up to `parallelWrites` of them in
+   * flight, each in its own transaction on its own connection, reading the
+   * next batch meanwhile: a write mostly waits for the database, whose
+   * index maintenance for one statement runs on one core. Each batch is
+   * acknowledged only after its own commit, in whatever order they commit.
+   * A batch holding a run (queue, execution, run) that a batch in flight
+   * holds too waits for those to commit first: the later ending of a run
+   * must replace the earlier one, never race it. At most `roundBatches`
+   * batches, so that a busy queue does not hold back the others. Every
+   * write started is awaited before it returns (or throws). True when the
+   * stream may hold more.
+   */
+  async #drain(key: string): Promise<boolean> {
+    const { batchSize, roundBatches, parallelWrites } = this.#options;
+    const writing: { runs: Set<string>; done: Promise<void> }[] = [];
+    let batch = await this.#streams.next(key);
+    let full = false;
+    try {
+      for (let started = 1; batch.ids.length > 0; started++) {
+        full = batch.ids.length >= batchSize;
+        const runs = new Set(batch.records.map(recordKey));
+        if (writing.some((w) => [...runs].some((run) => w.runs.has(run)))) {
+          await allWritten(writing.splice(0));
+        }
+        const done = this.#record(batch);
+        // Handled when awaited; until then a failure must not count as unhandled.
+        done.catch(() => {});
+        writing.push({ runs, done });
+        if (!full || started >= roundBatches || this.#stopping) break;
+        if (writing.length >= parallelWrites) await writing.shift()!.done;
+        batch = await this.#streams.fresh(key);
+        if (batch.ids.length === 0) full = false;
+      }
+    } finally {
+      await allWritten(writing);
+    }
+    return full;
   }
 
   /** Writes the batch, then (only then) acknowledges and deletes its entries. */
@@ -168,4 +224,12 @@ export class Recorder {
       this.#wake = done;
     });
   }
+}
+
+/** Waits for every write to end, then throws the first failure, if any (no write is left running). */
+async function allWritten(writes: readonly { done: Promise<void> }[]): Promise<void> {
+  const failed = (await Promise.allSettled(writes.map((w) => w.done))).find(
+    (r) => r.status === 'rejected',
+  );
+  if (failed) throw failed.reason;
 }

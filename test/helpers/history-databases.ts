@@ -48,7 +48,11 @@ export async function freshEmbeddedDatabase(): Promise<TestHistoryDatabase> {
       const client = await EmbeddedClient.open(undefined);
       try {
         const runs = await Promise.all([migrate(client), migrate(client)]);
-        expect(runs.flat()).toEqual(['0001-executions', '0002-origin-stats-index']);
+        expect(runs.flat()).toEqual([
+          '0001-executions',
+          '0002-origin-stats-index',
+          '0003-output-lz4',
+        ]);
         expect(await migrate(client)).toEqual([]);
       } finally {
         await client.close();

@@ -6,6 +6,7 @@ import { Recorder, type RecorderOptions } from '../../../history/recorder.js';
 import type { RecordSink } from '../../../history/record-sink.js';
 import type { Config } from '../../../shared/config.js';
 import { parseExecutionFilter } from '../../../shared/history/execution-filter.js';
+import { recordKey } from '../../../shared/history/execution-record.js';
 import { historyStreamKey, RECORDER_GROUP } from '../../../shared/history/history-stream.js';
 import { createLogger } from '../../../shared/logger.js';
 import { queueRegistry } from '../../../shared/queue-registry.js';
@@ -149,6 +150,40 @@ describe('Recorder', () => {
     await eventually(() => sink.writes.length >= 6, "the dead recorder's 6 records written");
     expect(sink.duplicates()).toEqual([]);
     await eventually(async () => (await redis.xlen(key)) === 0, 'the stream empty');
+  });
+
+  it('writes two batches at once, but never two that hold the same run', async () => {
+    const inFlight = new Set<string>();
+    let writing = 0;
+    let most = 0;
+    let raced = 0;
+    const sink = new MemorySink();
+    sink.delayMs = 30;
+    const write = sink.write.bind(sink);
+    sink.write = async (batch) => {
+      const keys = batch.map(recordKey);
+      if (keys.some((key) => inFlight.has(key))) raced += 1;
+      for (const key of keys) inFlight.add(key);
+      most = Math.max(most, ++writing);
+      try {
+        await write(batch);
+      } finally {
+        for (const key of keys) inFlight.delete(key);
+        writing -= 1;
+      }
+    };
+    const unique = records(16).map((r) => ({ ...r, queue: config.queueName }));
+    // A re-run's later ending of execution 2, in the batch after the one holding its first ending.
+    const rerun = { ...unique[1]!, finished_at: new Date(Date.now() + 1000).toISOString() };
+    const appended = [...unique.slice(0, 5), rerun, ...unique.slice(5)];
+    await appendRecords(redis, config.prefix, appended);
+    startRecorder(sink, { batchSize: 4, parallelWrites: 2 });
+
+    await eventually(() => sink.writes.length >= 17, 'all 17 records written');
+    expect(raced).toBe(0);
+    expect(most).toBe(2);
+    const endings = sink.writes.filter((r) => r.execution_id === unique[1]!.execution_id);
+    expect(endings.map((r) => r.finished_at)).toEqual([unique[1]!.finished_at, rerun.finished_at]);
   });
 
   it('acknowledges and deletes an entry that holds no record', async () => {
