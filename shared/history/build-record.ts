@@ -62,25 +62,28 @@ export function buildRecord(source: RecordSource): ExecutionRecord {
       ? { callback_execution_id: source.callbackExecutionId }
       : {}),
     ...(source.traceId ? { trace_id: source.traceId } : {}),
-    output: keptOutput(output, scrub),
+    output: keptOutput(output, secrets),
   };
 }
 
-/** The output as a record keeps it: texts scrubbed, `text` capped, no parsed `json`. */
-function keptOutput(output: TaskOutput, scrub: (text: string) => string): TaskOutput {
+/**
+ * The output as a record keeps it: `text` capped, no parsed `json`, and,
+ * when the task has credentials, every text scrubbed of them (a task
+ * without any, most of them, keeps its output's headers, cookies and log
+ * as they are: no copy per header).
+ */
+function keptOutput(output: TaskOutput, secrets: readonly string[]): TaskOutput {
   const { json: _json, ...rest } = output;
-  const text =
-    output.text === null
-      ? null
-      : scrub(
-          output.text.length > RECORD_TEXT_LIMIT
-            ? `${output.text.slice(0, RECORD_TEXT_LIMIT)}… [cut at ${RECORD_TEXT_LIMIT} characters]`
-            : output.text,
-        );
+  const capped =
+    output.text !== null && output.text.length > RECORD_TEXT_LIMIT
+      ? `${output.text.slice(0, RECORD_TEXT_LIMIT)}… [cut at ${RECORD_TEXT_LIMIT} characters]`
+      : output.text;
+  if (secrets.length === 0) return { ...rest, text: capped };
+  const scrub = (text: string) => scrubSecrets(text, secrets);
   return {
     ...rest,
     message: scrub(output.message),
-    text,
+    text: capped === null ? null : scrub(capped),
     headers: Object.fromEntries(Object.entries(output.headers).map(([k, v]) => [k, scrub(v)])),
     cookies: Object.fromEntries(Object.entries(output.cookies).map(([k, v]) => [k, scrub(v)])),
     log: output.log.map(scrub),

@@ -30,29 +30,33 @@ export function historyDroppedKey(ref: QueueRef): string {
 }
 
 /**
- * The Lua that appends the record `record` (an ARGV reference) to the stream
+ * The Lua that appends the records ARGV[first] to ARGV[last] to the stream
  * `stream` (a KEYS reference), capped at about `max` entries, and adds what
- * the cap trimmed to the counter `dropped`. Also used inside the script that
- * stores a failed execution's output (worker/runtime/job-failure.ts).
+ * the cap trimmed to the counter `dropped`; `trimmed` holds that count
+ * after it. Also used inside the script that stores a failed execution's
+ * output (worker/runtime/job-failure.ts).
  */
 export function appendRecordLua(
   stream: string,
   dropped: string,
   max: string,
-  record: string,
+  first: number,
+  last: string,
 ): string {
   return `
 local before = redis.call('XLEN', ${stream})
-redis.call('XADD', ${stream}, 'MAXLEN', '~', ${max}, '*', '${RECORD_FIELD}', ${record})
-local trimmed = before + 1 - redis.call('XLEN', ${stream})
+for i = ${first}, ${last} do
+  redis.call('XADD', ${stream}, 'MAXLEN', '~', ${max}, '*', '${RECORD_FIELD}', ARGV[i])
+end
+local trimmed = before + (${last}) - ${first} + 1 - redis.call('XLEN', ${stream})
 if trimmed > 0 then redis.call('INCRBY', ${dropped}, trimmed) end`;
 }
 
 /**
- * Appends ARGV[2] (a record as JSON) to KEYS[1], capped at about ARGV[1];
- * what the cap trimmed is counted in KEYS[2] and returned.
+ * Appends ARGV[2], ARGV[3], … (records as JSON) to KEYS[1], capped at about
+ * ARGV[1]; what the cap trimmed is counted in KEYS[2] and returned.
  */
-export const APPEND_RECORD_LUA = `${appendRecordLua('KEYS[1]', 'KEYS[2]', 'ARGV[1]', 'ARGV[2]')}
+export const APPEND_RECORD_LUA = `${appendRecordLua('KEYS[1]', 'KEYS[2]', 'ARGV[1]', 2, '#ARGV')}
 return trimmed`;
 
 /** The record as a stream entry's field value. */

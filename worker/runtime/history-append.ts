@@ -33,32 +33,87 @@ export interface EndedRun {
   readonly startedAt: number | null;
 }
 
+/** A record waiting for its batch to be appended, and whom to tell. */
+interface PendingRecord {
+  readonly json: string;
+  readonly done: (error?: Error) => void;
+}
+
+/** The name the append script is defined under on the worker's connection (EVALSHA). */
+const APPEND_COMMAND = 'taskrestAppendRecords';
+
+/** The connection once the append script is defined on it. */
+type AppendingClient = RedisClient & {
+  [APPEND_COMMAND](
+    stream: string,
+    dropped: string,
+    max: number,
+    ...records: string[]
+  ): Promise<number>;
+};
+
 /**
  * The worker's side of the history: an ended execution's record, appended
  * to its queue's Redis stream (recorders take it from there to PostgreSQL:
  * the worker never talks to PostgreSQL). The append is one script, so the
  * cap (`MAXLEN ~`) and the count of what it trimmed go together.
+ *
+ * Records that end in the same turn of the event loop go in one script
+ * call per queue (flushed by `setImmediate`): under load several
+ * executions end per turn, and one Redis command for them all costs one
+ * write instead of one each. The script is sent by its SHA (ioredis'
+ * `defineCommand`), not as text every time.
  */
 export class HistoryAppend {
-  readonly #connection: RedisClient;
+  readonly #connection: AppendingClient;
   readonly #prefix: string;
+  #pending = new Map<string, PendingRecord[]>();
+  #flushing = false;
 
   constructor(connection: RedisClient, prefix: string) {
-    this.#connection = connection;
+    connection.defineCommand(APPEND_COMMAND, { numberOfKeys: 2, lua: APPEND_RECORD_LUA });
+    this.#connection = connection as AppendingClient;
     this.#prefix = prefix;
   }
 
-  /** Appends `record` to its queue's stream (a failed execution's goes with its output: job-failure.ts). */
-  async append(record: ExecutionRecord): Promise<void> {
-    const ref = { prefix: this.#prefix, queueName: record.queue };
-    await this.#connection.eval(
-      APPEND_RECORD_LUA,
-      2,
-      historyStreamKey(ref),
-      historyDroppedKey(ref),
-      HISTORY_STREAM_MAX,
-      encodeRecord(record),
-    );
+  /**
+   * Appends `record` to its queue's stream, with the others that end in
+   * this turn; resolves once it is in Redis (a failed execution's goes
+   * with its output instead: job-failure.ts).
+   */
+  append(record: ExecutionRecord): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const json = encodeRecord(record);
+      const done = (error?: Error) => (error ? reject(error) : resolve());
+      const queued = this.#pending.get(record.queue);
+      if (queued) queued.push({ json, done });
+      else this.#pending.set(record.queue, [{ json, done }]);
+      if (!this.#flushing) {
+        this.#flushing = true;
+        setImmediate(() => this.#flush());
+      }
+    });
+  }
+
+  /** Sends each queue's pending records in one script call. */
+  #flush(): void {
+    const batches = this.#pending;
+    this.#pending = new Map();
+    this.#flushing = false;
+    for (const [queueName, records] of batches) {
+      const ref = { prefix: this.#prefix, queueName };
+      this.#connection
+        [APPEND_COMMAND](
+          historyStreamKey(ref),
+          historyDroppedKey(ref),
+          HISTORY_STREAM_MAX,
+          ...records.map((r) => r.json),
+        )
+        .then(
+          () => records.forEach((r) => r.done()),
+          (error: Error) => records.forEach((r) => r.done(error)),
+        );
+    }
   }
 }
 

@@ -42,7 +42,7 @@ export function jobFailure(message: string, code: ErrorCode | undefined): Error 
 const STORE_FAILED_OUTPUT = `
 if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end
 if #KEYS < 3 then return 0 end
-${appendRecordLua('KEYS[2]', 'KEYS[3]', 'ARGV[3]', 'ARGV[4]')}
+${appendRecordLua('KEYS[2]', 'KEYS[3]', 'ARGV[3]', 4, '4')}
 return 0
 `;
 
