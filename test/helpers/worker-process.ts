@@ -66,6 +66,7 @@ export async function waitForFinished(
   timeoutMs = 20_000,
 ): Promise<FinishedCounts> {
   let counts: FinishedCounts | undefined;
+  let unread: string | undefined;
   const read = async (): Promise<FinishedCounts> => {
     const raw = await queue.getJobCounts('completed', 'failed', 'active', 'waiting');
     return {
@@ -77,10 +78,17 @@ export async function waitForFinished(
   };
   await eventually(
     async () => {
-      counts = await read();
+      // A test may restart Redis meanwhile: a read that fails is "not yet", not the end.
+      try {
+        counts = await read();
+        unread = undefined;
+      } catch (error) {
+        unread = (error as Error).message;
+        return false;
+      }
       return counts.completed + counts.failed >= n;
     },
-    () => `${n} jobs finished (${JSON.stringify(counts)})`,
+    () => `${n} jobs finished (${JSON.stringify(counts)}${unread ? `; last read: ${unread}` : ''})`,
     { timeoutMs, intervalMs: 200 },
   );
   return counts!;

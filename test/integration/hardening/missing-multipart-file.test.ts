@@ -129,12 +129,14 @@ describe('a multipart file that is not in the files resource', () => {
   });
 
   it('a file that is there is accepted, in one Redis command; a task without file parts sends none', async () => {
-    // On a Redis of its own: MONITOR there sees this test's commands only, and no other
-    // client's traffic can reach the monitor connection before ioredis knows it monitors.
+    // On a Redis of its own, monitored before any other client connects: a command that
+    // reached Redis between MONITOR's answer and ioredis' switch into monitor mode would
+    // arrive on the monitor connection as a reply to nothing (ioredis' "Command queue
+    // state error"); with no other client yet, none can.
     const own = await ownRedis();
-    const scene = await startApiHarness({ REDIS_URL: own.url }, { worker: false });
     const base = new Redis(own.url);
     const monitor = await base.monitor();
+    const scene = await startApiHarness({ REDIS_URL: own.url }, { worker: false });
     try {
       const { producer } = scene.api;
       await producer.files.put('reports/q3.pdf', Buffer.from('%PDF-1.7 q3'));
