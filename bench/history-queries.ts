@@ -13,9 +13,9 @@
  * database (unless --keep).
  */
 import { randomBytes } from 'node:crypto';
+import { BENCH_POSTGRES, onServer } from './bench-postgres.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import pg from 'pg';
 import type { HistoryStore } from '../history/history-store.js';
 import { openHistory } from '../history/open-history.js';
 import { PostgresClient } from '../history/postgres-client.js';
@@ -28,7 +28,7 @@ import type { ExecutionRecord } from '../shared/history/execution-record.js';
 import { benchOrigin, fillHistory } from './history-fill.js';
 import { percentile, round } from './stats.js';
 
-const SERVER = process.env.TASKREST_BENCH_HISTORY_URL ?? 'postgres://postgres@127.0.0.1:5432';
+const SERVER = BENCH_POSTGRES;
 const option = (name: string, fallback: number) => {
   const at = process.argv.indexOf(name);
   return at === -1 ? fallback : Number(process.argv[at + 1]);
@@ -168,16 +168,6 @@ function benchRecord(now: number, n: number): ExecutionRecord {
       log: [`POST ${url} -> ${failed ? 503 : 200}`],
     },
   };
-}
-
-async function onServer(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: `${SERVER}/postgres` });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
 }
 
 async function main(): Promise<void> {

@@ -24,6 +24,7 @@
  * redis-server on a free port; writes bench/results/recorder-rate.json.
  */
 import { randomBytes } from 'node:crypto';
+import { BENCH_POSTGRES, onServer } from './bench-postgres.js';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -41,7 +42,7 @@ import { fillHistory } from './history-fill.js';
 import { prefillStream } from './recorder-records.js';
 import { median, round } from './stats.js';
 
-const SERVER = process.env.TASKREST_BENCH_HISTORY_URL ?? 'postgres://postgres@127.0.0.1:5432';
+const SERVER = BENCH_POSTGRES;
 const PREFIX = 'taskrest';
 const QUEUE = 'bench-recorder';
 const REF = { prefix: PREFIX, queueName: QUEUE };
@@ -90,16 +91,6 @@ function workerRate(): number | undefined {
     return row?.throughput === undefined ? undefined : Math.round(row.throughput);
   } catch {
     return undefined;
-  }
-}
-
-async function onServer(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: `${SERVER}/postgres` });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
   }
 }
 
