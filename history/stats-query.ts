@@ -12,10 +12,11 @@ const STATS_WORK_MEM = '64MB';
 
 /**
  * The most buckets that are each read as an index range of their own (a
- * bucket costs one index descent per day partition it spans, ~10 µs, empty
- * or not); a range cut finer is grouped with `date_bin` instead, whose cost
+ * bucket costs one index descent per day partition it spans, empty or
+ * not); a range cut finer is grouped with `date_bin` instead, whose cost
  * follows the rows rather than the buckets (a 1-second bucket since 1970
- * would otherwise be 1.7 billion descents).
+ * would otherwise be 1.7 billion descents; docs/performance.md has the
+ * measured costs).
  */
 export const MAX_RANGE_BUCKETS = 10_000;
 
@@ -77,8 +78,8 @@ export async function executionStats(
 
 /**
  * Runs `fn` in a transaction whose sorts may take STATS_WORK_MEM: the
- * date_bin grouping of a finely cut range sorts the whole range (a day is
- * ~20 MB), which the default 4 MB would spill to disk.
+ * date_bin grouping of a finely cut range sorts the whole range, which the
+ * default 4 MB would spill to disk for a busy day.
  */
 function withSortMemory<T>(client: SqlClient, fn: (tx: SqlClient) => Promise<T>): Promise<T> {
   return client.transaction(async (tx) => {
