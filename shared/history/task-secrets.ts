@@ -45,6 +45,8 @@ export function scrubSecrets(text: string, secrets: readonly string[]): string {
 
 /** The password and the credential-like query values of a URL (also URL-encoded, as a target may echo them). */
 function urlSecrets(text: string): string[] {
+  // Without user info, a query or a fragment there is nothing to find: no parse (most tasks' URLs).
+  if (!/[@?#]/.test(text)) return [];
   let url: URL;
   try {
     url = new URL(text);
