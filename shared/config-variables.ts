@@ -245,6 +245,18 @@ export const CONFIG_TABLE = {
     'how many days the history keeps an execution (recorders drop older ones hourly)',
     intVar(30, 1),
   ),
+  TASKREST_CIRCUIT_FAILURES: variable(
+    'consecutive failed attempts to one destination that open its circuit; 0 turns the breaker off',
+    intVar(10),
+  ),
+  TASKREST_CIRCUIT_COOLDOWN_SECONDS: variable(
+    'how long an open circuit stays open before one probe; doubles after each failed probe, up to 600',
+    numVar(30, 0.1),
+  ),
+  TASKREST_MAX_HOLD_SECONDS: variable(
+    "the longest a destination's own Retry-After or rate limit headers may hold it",
+    numVar(3600, 1),
+  ),
   TASKREST_SHUTDOWN_GRACE_SECONDS: variable(
     'how long a stopping worker lets running jobs finish before it hands them back',
     numVar(30),

@@ -58,6 +58,15 @@ export interface Config {
   readonly historyUrl: string | undefined;
   /** `TASKREST_HISTORY_DAYS`: how many days the history keeps an execution. */
   readonly historyDays: number;
+  /**
+   * `TASKREST_CIRCUIT_FAILURES`: consecutive failed attempts to one destination
+   * that open its circuit (0: no circuit breaker).
+   */
+  readonly circuitFailures: number;
+  /** `TASKREST_CIRCUIT_COOLDOWN_SECONDS`: how long an open circuit stays open before its probe, in ms. */
+  readonly circuitCooldownMs: number;
+  /** `TASKREST_MAX_HOLD_SECONDS`: the longest hold a destination's own headers may ask for, in ms. */
+  readonly maxHoldMs: number;
   /** `TASKREST_SHUTDOWN_GRACE_SECONDS`: how long a stopping worker lets running jobs finish. */
   readonly shutdownGraceMs: number;
   /**
@@ -163,6 +172,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }),
     historyUrl: e.TASKREST_HISTORY_URL,
     historyDays: e.TASKREST_HISTORY_DAYS,
+    circuitFailures: e.TASKREST_CIRCUIT_FAILURES,
+    circuitCooldownMs: Math.round(e.TASKREST_CIRCUIT_COOLDOWN_SECONDS * 1000),
+    maxHoldMs: Math.round(e.TASKREST_MAX_HOLD_SECONDS * 1000),
     shutdownGraceMs: Math.round(e.TASKREST_SHUTDOWN_GRACE_SECONDS * 1000),
     inlineRetryMs: Math.round(e.TASKREST_INLINE_RETRY_SECONDS * 1000),
     callbackSecrets: Object.freeze(e.TASKREST_CALLBACK_SECRETS),
