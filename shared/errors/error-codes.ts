@@ -41,6 +41,12 @@ export const ErrorCode = {
   FILE_NOT_FOUND: 'FILE_NOT_FOUND',
   /** The outbound policy refused the destination. */
   DESTINATION_DENIED: 'DESTINATION_DENIED',
+  /**
+   * The destinations' gate held a request: nothing was sent, and the execution
+   * waits (parked, or in the slot for a redirect's hop) until the gate lets it
+   * go. Never an output's final code: it only travels inside the worker.
+   */
+  HELD: 'HELD',
   /** Retrying stopped: the next retry would start past `retry_backoff.deadline` (or a parked one was taken up past it). */
   DEADLINE_EXCEEDED: 'DEADLINE_EXCEEDED',
   /** The execution ran in its worker slot for TASKREST_MAX_TASK_SECONDS at a stretch and was stopped. */
@@ -176,6 +182,7 @@ export const ERROR_TABLE: ErrorTable = {
   USER_TOKEN: { api: null, exit: ERROR, retried: true },
   FILE_NOT_FOUND: { api: { status: 404, error: 'not found' }, exit: ERROR, retried: true },
   DESTINATION_DENIED: { api: null, exit: ERROR, retried: false },
+  HELD: { api: null, exit: ERROR, retried: false },
   DEADLINE_EXCEEDED: { api: null, exit: ERROR, retried: true },
   TASK_TIME_LIMIT: { api: null, exit: ERROR, retried: true },
   ABORTED: { api: null, exit: ERROR, retried: true },

@@ -24,7 +24,7 @@ function processorWith({ expired = false } = {}) {
     http: { request },
     files: {} as ParkingExecutorDeps['files'],
     maxResponseBytes: 1024,
-    parking: { inlineMs: 1000, queueHasRateLimit: () => Promise.resolve(false) },
+    parking: { inlineMs: 1000 },
   };
   const recorded: string[] = [];
   const closed: string[] = [];

@@ -47,7 +47,7 @@ describe('checkPickup', () => {
 });
 
 describe('parkResult', () => {
-  function plan(text: string, holdQueue: boolean): PlannedPark {
+  function plan(text: string): PlannedPark {
     const config = { url: 'http://api.test/', headers: new AxiosHeaders() };
     const response = {
       status: 429,
@@ -61,7 +61,6 @@ describe('parkResult', () => {
       delayMs: 90_000,
       reason: 'HTTP 429 Too Many Requests',
       failure: 'HTTP 429 Too Many Requests',
-      holdQueue,
       error: new AxiosError('status', 'ERR_BAD_REQUEST', response.config, {}, response),
     };
   }
@@ -69,11 +68,11 @@ describe('parkResult', () => {
   it('keeps the execution so far, logs until when, and counts the failed response', () => {
     const log = new ExecutionLog(undefined, () => 0, ['earlier']);
     const result = parkResult(
-      plan('slow down', false),
+      plan('slow down'),
       { firstAttemptAt: 5, attempts: 2, retries: 1, log },
       Date.parse('2030-01-01T00:00:00Z'),
     );
-    expect(result.holdQueueMs).toBeUndefined();
+    expect(result.held).toBeUndefined();
     expect(result.counts).toEqual({ attempts: 2, retries: 1, statusClass: '4xx' });
     expect(result.parked).toMatchObject({
       firstAttemptAt: 5,
@@ -90,15 +89,13 @@ describe('parkResult', () => {
     );
   });
 
-  it('holds back the queue when the plan says so, and leaves a large text out', () => {
+  it('leaves a large text out', () => {
     const log = new ExecutionLog();
     const result = parkResult(
-      plan('x'.repeat(16 * 1024 + 1), true),
+      plan('x'.repeat(16 * 1024 + 1)),
       { firstAttemptAt: 0, attempts: 1, retries: 0, log },
       0,
     );
-    expect(result.holdQueueMs).toBe(90_000);
     expect(result.parked.response).toMatchObject({ status_code: 429, text: null });
-    expect(log.lines[0]).toMatch(/the queue is held back until/);
   });
 });

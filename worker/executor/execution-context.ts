@@ -15,8 +15,10 @@ export interface ExecutionContext {
   readonly traceContext?: Context;
   /** The parked execution this one goes on with: its log, counts, retry number and deadline. */
   readonly resume?: ParkedExecution;
-  /** The queue the execution belongs to (a 429 may hold back that queue). */
+  /** The queue the execution belongs to: with the id, it names the execution to the destinations' gate. */
   readonly queue?: string;
+  /** The flow key the execution was enqueued under: its limits hold too. */
+  readonly flowKey?: string;
   /**
    * Headers made afresh for every request sent (first attempt, retries,
    * redirects), given when it goes out (epoch ms): a callback's signature

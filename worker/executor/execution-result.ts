@@ -25,12 +25,13 @@ export interface ExecutionResult {
 /**
  * An execution that stopped, without an output, to wait for its next retry
  * outside the worker slot: the worker stores `parked` on the job and delays
- * it until `parked.dueAt` (or, with `holdQueueMs`, holds back the queue).
+ * it until `parked.dueAt`. An execution the destinations' gate held parks
+ * the same way, with `held` saying why.
  */
 export interface ParkResult {
   readonly parked: ParkedExecution;
-  /** A 429 with Retry-After on a rate-limited queue: no task of the queue is sent for this long. */
-  readonly holdQueueMs?: number;
+  /** Set when the gate held the execution (no attempt used): the hold's reason (a HoldReason). */
+  readonly held?: string;
   readonly counts: ExecutionCounts;
 }
 

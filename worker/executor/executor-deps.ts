@@ -1,6 +1,7 @@
 import type { AxiosInstance } from 'axios';
 import type { Authorizer } from './credentials.js';
 import type { FileSource } from './request/request-body.js';
+import type { RequestGate } from './request-gate.js';
 import type { ParkRules } from './retry-policy.js';
 
 /** What the executor works with; the worker hands in the real ones, unit tests fakes. */
@@ -17,6 +18,11 @@ export interface ExecutorDeps {
    * (DESTINATION_DENIED) to refuse. Absent: every destination is allowed.
    */
   readonly checkDestination?: (url: URL) => void;
+  /**
+   * The destinations' gate, asked before every request sent (each attempt,
+   * each redirect hop). Absent: every request goes at once.
+   */
+  readonly gate?: RequestGate;
   /** Credentials for `grant` and `pass_user_token`; without it such tasks fail. */
   readonly authorize?: Authorizer;
   /**

@@ -2,6 +2,7 @@ import axios, { type AxiosInstance } from 'axios';
 import axiosRetry from 'axios-retry';
 import { createUndiciAdapter } from './transport/undici-adapter.js';
 import type { UndiciAdapterOptions } from './transport/transport-options.js';
+import { gatedAdapter } from './gate/gated-adapter.js';
 import { tracedAdapter } from './tracing/traced-adapter.js';
 
 /** The axios instance a worker sends every request through, and how to close it. */
@@ -18,8 +19,9 @@ export interface HttpClient {
 export function createHttpClient(options: UndiciAdapterOptions = {}): HttpClient {
   const transport = createUndiciAdapter(options);
   const instance = axios.create({
-    // Below axios-retry: one span (and one traceparent) per attempt actually sent.
-    adapter: tracedAdapter(transport.adapter),
+    // Below axios-retry: each attempt passes the destinations' gate, then
+    // one span (and one traceparent) per attempt actually sent.
+    adapter: gatedAdapter(tracedAdapter(transport.adapter)),
     // taskrest judges status codes itself (and follows redirects itself, hop by hop).
     validateStatus: () => true,
     // Bodies arrive as Buffers from the adapter; the executor decodes them.

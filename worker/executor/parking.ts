@@ -46,6 +46,26 @@ export function checkPickup(resume: ParkedExecution, task: Task, now: number): v
   }
 }
 
+/**
+ * Takes up a parked (or held) execution at `now`, its log saying so: checked
+ * against its deadline (see checkPickup). True when a retry is due (the
+ * request it sends is that retry), false when a first attempt the gate held is.
+ */
+export function takeUp(
+  resume: ParkedExecution,
+  task: Task,
+  now: number,
+  log: ExecutionLog,
+): boolean {
+  checkPickup(resume, task, now);
+  if (resume.retry === 0) {
+    log.add('taken up again after the hold');
+    return false;
+  }
+  log.add(`taken up again for retry ${resume.retry}`);
+  return true;
+}
+
 /** What a park keeps of the execution so far. */
 export interface ExecutionSoFar {
   /** When its first attempt started (epoch ms): the deadline counts from there. */
@@ -59,10 +79,9 @@ export interface ExecutionSoFar {
 /** The ParkResult of a retry that parks at `now`: its log line says until when. */
 export function parkResult(plan: PlannedPark, soFar: ExecutionSoFar, now: number): ParkResult {
   const dueAt = now + plan.delayMs;
-  const where = plan.holdQueue ? 'the queue is held back' : 'parked, the worker slot freed';
   soFar.log.add(
     `retry ${plan.retry} in ${(plan.delayMs / 1000).toFixed(1)} s after ${plan.reason}: ` +
-      `${where} until ${new Date(dueAt).toISOString()}`,
+      `parked, the worker slot freed until ${new Date(dueAt).toISOString()}`,
   );
   const failed = responseOf(plan.error);
   return {
@@ -76,7 +95,6 @@ export function parkResult(plan: PlannedPark, soFar: ExecutionSoFar, now: number
       lastFailure: plan.failure,
       response: failed ? parkedResponse(responseFields(failed)) : null,
     },
-    ...(plan.holdQueue ? { holdQueueMs: plan.delayMs } : {}),
     counts: {
       attempts: soFar.attempts,
       retries: soFar.retries,

@@ -1,4 +1,4 @@
-import type { AxiosRequestConfig, AxiosResponse } from 'axios';
+import type { AxiosResponse } from 'axios';
 import type { IAxiosRetryConfig } from 'axios-retry';
 import { ErrorCode } from '../../shared/errors/error-codes.js';
 import { InvalidTaskError } from '../../shared/errors/invalid-task-error.js';
@@ -24,11 +24,15 @@ import type { ExecutionResult, ParkResult, RequestTarget } from './execution-res
 import { withoutAuthorizer } from './credentials.js';
 import type { ExecutorDeps } from './executor-deps.js';
 import { nextHop, refusedRedirectLine, type Hop } from './follow-redirects.js';
-import { checkPickup, parkResult, PickupDeadline } from './parking.js';
+import { GateHeldError } from './gate/gate-held-error.js';
+import { RunGate } from './gate/run-gate.js';
+import { parkResult, takeUp, PickupDeadline, type ExecutionSoFar } from './parking.js';
+import { requestConfigOf } from './request-config.js';
+import type { ParkedResponse } from '../../shared/parked-execution.js';
 import { buildUrl } from '../../shared/task-url.js';
 import { ExecutionCookies } from './request/cookies.js';
 import { encodeBody } from './request/encode-body.js';
-import { baseHeaders, withCookies } from './request/hop-headers.js';
+import { baseHeaders, requestHeaders, type HopCredentials } from './request/hop-headers.js';
 import type { RequestBody } from './request/request-body.js';
 import { RetryNumbering } from './retry-numbering.js';
 import {
@@ -39,11 +43,10 @@ import {
   type RetryEvents,
 } from './retry-policy.js';
 import { TimeLimit } from './time-limit.js';
-import { transportOptions } from './timeouts.js';
-import { bodyCutOf } from './transport/body-cut.js';
+import { bodyCutLine } from './transport/body-cut.js';
 
-/** The credential headers of a run without credentials (and of every run until it has them). */
-const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
+/** The credentials of a run without any (and of every run until it has them). */
+const NO_CREDENTIALS: HopCredentials = Object.freeze({ origin: null, headers: Object.freeze({}) });
 
 /**
  * One execution of a task, from its input to its result: the request sent
@@ -77,8 +80,7 @@ export class RequestRun implements RetryEvents {
   #checked: URL | null = null;
   // Set by #start, before the first hop goes out.
   /** The task's origin: its credentials go to it and to no other. */
-  #credentialOrigin: string | null = null;
-  #credentialHeaders: Readonly<Record<string, string>> = NO_HEADERS;
+  #credentials: HopCredentials = NO_CREDENTIALS;
   /** Renews the credentials once, on the first 401 of their origin. */
   #renew: (() => Promise<Record<string, string>>) | undefined;
   /** Made once, for every request of the run. */
@@ -96,6 +98,8 @@ export class RequestRun implements RetryEvents {
   #request: RequestTarget | null = null;
   /** TASKREST_MAX_TASK_SECONDS for this stretch; its signal is the requests' (absent: the caller's). */
   #timeLimit: TimeLimit | undefined;
+  /** The run's way through the destinations' gate (absent: no gate). */
+  readonly #gate: RunGate | undefined;
 
   /** `parking`: when a retry wait is too long for the worker slot (absent: every wait is slept). */
   constructor(context: ExecutionContext, deps: ExecutorDeps & { parking?: ParkRules }) {
@@ -109,6 +113,7 @@ export class RequestRun implements RetryEvents {
     this.#numbering = new RetryNumbering(resume?.retry ?? 0);
     this.#attempts = resume?.attempts ?? 0;
     this.#retries = resume?.retries ?? 0;
+    this.#gate = deps.gate ? new RunGate(deps.gate, context) : undefined;
   }
 
   /**
@@ -123,6 +128,8 @@ export class RequestRun implements RetryEvents {
       return await this.#completed(task, await this.#send(task));
     } catch (thrown) {
       if (this.#park) return this.#parked(this.#park);
+      const held = thrown instanceof GateHeldError ? this.#gate?.parked(this.#soFar()) : null;
+      if (held) return held;
       // Cut at the limit: whatever the cut request rejected with, the limit is why.
       return this.#failed(this.#timeLimit?.reached ? this.#timeLimit.error(thrown) : thrown);
     } finally {
@@ -138,11 +145,23 @@ export class RequestRun implements RetryEvents {
       try {
         response = await this.#sendHop(task, hop);
       } catch (error) {
+        if (error instanceof GateHeldError && this.#gate) {
+          // Parks (throws) on the first hop; a redirect's hop waits, then goes again.
+          await this.#gate.hold(error, {
+            task,
+            firstAttemptAt: this.#firstAttemptAt,
+            canPark: this.#parking !== undefined && this.#redirects === 0,
+            now: this.#now(),
+            log: this.#log,
+            signal: this.#timeLimit?.signal ?? this.#context.signal,
+          });
+          continue;
+        }
         const refused = this.#redirects > 0 ? refusedRedirectLine(error) : null;
         if (refused) this.#log.add(refused);
         throw error;
       }
-      if (response.status === 401 && this.#renew && hop.url.origin === this.#credentialOrigin) {
+      if (response.status === 401 && this.#renew && hop.url.origin === this.#credentials.origin) {
         response = await this.#renewAndResend(task, hop, this.#renew);
       }
       const next = task.allow_redirects
@@ -162,9 +181,7 @@ export class RequestRun implements RetryEvents {
   async #start(task: Task): Promise<Hop> {
     const { resume } = this.#context;
     if (resume) {
-      checkPickup(resume, task, this.#now());
-      this.#log.add(`taken up again for retry ${resume.retry}`);
-      this.#retries++;
+      if (takeUp(resume, task, this.#now(), this.#log)) this.#retries++;
     } else {
       // Once per execution: a resumed one's log has the lines already.
       for (const note of this.#timeLimit?.notesFor(task) ?? []) this.#log.add(note);
@@ -192,9 +209,8 @@ export class RequestRun implements RetryEvents {
       this.#deps.authorize && (task.grant || task.pass_user_token)
         ? await this.#deps.authorize(task, hop.url, this.#context)
         : withoutAuthorizer(task);
-    this.#credentialHeaders = credentials.headers;
+    this.#credentials = { origin: hop.url.origin, headers: credentials.headers };
     this.#renew = credentials.renew;
-    this.#credentialOrigin = hop.url.origin;
     this.#firstAttemptAt = resume?.firstAttemptAt ?? this.#now();
     this.#retry = createRetryConfig({
       task,
@@ -203,7 +219,6 @@ export class RequestRun implements RetryEvents {
       now: this.#now,
       park: this.#parking,
       numbering: this.#numbering,
-      queue: this.#context.queue,
       ...(this.#context.idempotent ? { idempotent: true } : {}),
     });
     this.#validateStatus = retryStatusValidator(task);
@@ -217,20 +232,27 @@ export class RequestRun implements RetryEvents {
       this.#deps.checkDestination?.(hop.url);
       this.#checked = hop.url;
     }
-    const own = {
-      ...(hop.url.origin === this.#credentialOrigin
-        ? { ...hop.headers, ...this.#credentialHeaders }
-        : hop.headers),
-      ...this.#context.attemptHeaders?.(this.#now()),
-    };
-    const headers = this.#cookies.empty ? own : await withCookies(own, hop.url, this.#cookies);
-    const config = this.#requestConfig(task, hop, headers);
+    const fresh = this.#context.attemptHeaders?.(this.#now());
+    const made = requestHeaders(hop, this.#credentials, fresh, this.#cookies);
+    const headers = made instanceof Promise ? await made : made;
+    const config = requestConfigOf(hop, {
+      task,
+      context: this.#context,
+      headers,
+      body: this.#body,
+      signal: this.#timeLimit?.signal ?? this.#context.signal,
+      maxResponseBytes: this.#deps.maxResponseBytes,
+      validateStatus: this.#validateStatus,
+      retry: this.#retry,
+      hopGate: this.#gate?.of(task, hop),
+    });
     this.#log.add(`${hop.method.toUpperCase()} ${redactUrl(hop.url)}`);
     this.#attempts++;
     let response: AxiosResponse<Buffer>;
     try {
       response = await this.#deps.http.request<Buffer>(config);
     } catch (error) {
+      if (error instanceof GateHeldError) throw this.#unsent(error);
       throw this.#gaveUp === null
         ? error
         : new TaskError(ErrorCode.DEADLINE_EXCEEDED, this.#gaveUp, { cause: error });
@@ -238,29 +260,24 @@ export class RequestRun implements RetryEvents {
       this.#numbering.requestEnded();
     }
     this.#log.add(`response ${describeStatus(response)}`);
-    this.#noteCut(response);
+    const cut = bodyCutLine(response);
+    if (cut) this.#log.add(cut);
     const setCookies = setCookieLines(response);
     if (setCookies.length > 0) await this.#cookies.store(setCookies, hop.url);
     return response;
   }
 
-  #requestConfig(task: Task, hop: Hop, headers: Record<string, string>): AxiosRequestConfig {
-    const { traceContext } = this.#context;
-    return {
-      url: hop.url.toString(),
-      method: hop.method,
-      headers,
-      data: this.#body?.create(),
-      signal: this.#timeLimit?.signal ?? this.#context.signal,
-      taskrest: transportOptions(
-        task,
-        this.#deps.maxResponseBytes,
-        this.#context.keepResponseBytes,
-      ),
-      validateStatus: this.#validateStatus,
-      'axios-retry': this.#retry,
-      ...(traceContext ? { traceContext } : {}),
-    };
+  /**
+   * A request the gate held was not sent: its attempt (and, for a retry, the
+   * retry) is taken back, and the retry it owes is noted.
+   */
+  #unsent(held: GateHeldError): GateHeldError {
+    // The retry it owes: a resumed run's first request is the retry it was taken up for.
+    const due = this.#numbering.retry(held.retryCount);
+    this.#attempts--;
+    if (due > 0) this.#retries--;
+    held.dueRetry = due;
+    return held;
   }
 
   /** An expired or revoked token: renewed once, never in a loop, and the hop sent once more. */
@@ -270,7 +287,7 @@ export class RequestRun implements RetryEvents {
     renew: () => Promise<Record<string, string>>,
   ): Promise<AxiosResponse> {
     this.#log.add('credentials refused: renewing them and sending once more');
-    this.#credentialHeaders = await renew();
+    this.#credentials = { ...this.#credentials, headers: await renew() };
     this.#renew = undefined;
     return this.#sendHop(task, hop);
   }
@@ -301,7 +318,8 @@ export class RequestRun implements RetryEvents {
     const error = thrown instanceof TaskError ? thrown : classifyError(thrown);
     const failed = responseOf(thrown);
     if (failed) {
-      this.#noteCut(failed);
+      const cut = bodyCutLine(failed);
+      if (cut) this.#log.add(cut);
       this.#response = responseFields(failed, this.#log);
       const url = requestUrlOf(failed);
       if (url) await this.#cookies.store(setCookieLines(failed), url).catch(() => undefined);
@@ -310,24 +328,19 @@ export class RequestRun implements RetryEvents {
     return this.#result(await this.#output(OutputStatus.ERROR, error.message), error);
   }
 
-  /** A response whose body was read only in part (`keepResponseBytes`): the log says so. */
-  #noteCut(response: AxiosResponse): void {
-    const kept = bodyCutOf(response);
-    if (kept !== undefined) {
-      this.#log.add(
-        `response body cut at ${kept} bytes: the rest is not read, its status is what counts`,
-      );
-    }
+  #parked(plan: PlannedPark): ParkResult {
+    return parkResult(plan, this.#soFar(), this.#now());
   }
 
-  #parked(plan: PlannedPark): ParkResult {
-    const soFar = {
+  /** What a park keeps of the execution so far (a held one: the response it was retrying). */
+  #soFar(): ExecutionSoFar & { readonly response: ParkedResponse | null } {
+    return {
       firstAttemptAt: this.#firstAttemptAt,
       attempts: this.#attempts,
       retries: this.#retries,
       log: this.#log,
+      response: this.#context.resume?.response ?? null,
     };
-    return parkResult(plan, soFar, this.#now());
   }
 
   async #output(status: OutputStatus, message: string): Promise<TaskOutput> {

@@ -94,11 +94,6 @@ export interface RetryEvents {
 export interface ParkRules {
   /** The longest wait slept in the worker (TASKREST_INLINE_RETRY_SECONDS). */
   readonly inlineMs: number;
-  /**
-   * Whether the queue has a rate limit: then a 429 with Retry-After holds
-   * back the whole queue for that time. Asked only on such a 429.
-   */
-  queueHasRateLimit(queue: string): Promise<boolean>;
 }
 
 /** A retry that is to happen after a wait outside the worker slot. */
@@ -109,8 +104,6 @@ export interface PlannedPark {
   /** Why, in a few words (as onRetry's `reason`), and the failure as the deadline message names it. */
   readonly reason: string;
   readonly failure: string;
-  /** Set when the whole queue is to be held back for `delayMs` (a 429 on a rate-limited queue). */
-  readonly holdQueue: boolean;
   /** The failed request's error (its response, if any, is the one being retried). */
   readonly error: AxiosError;
 }
@@ -132,8 +125,6 @@ export interface RetryConfigOptions {
    * @defaultValue a numbering of its own, every request's retries from 1
    */
   readonly numbering?: RetryNumbering;
-  /** The queue the execution belongs to. @defaultValue none: a 429 never holds back a queue */
-  readonly queue?: string;
   /**
    * Whether a request that may have reached the server is sent again, whatever
    * its method (the peer drops repeats itself, as a callback's receiver does).
@@ -155,13 +146,15 @@ export interface RetryConfigOptions {
  * - the wait honours a longer Retry-After, up to the deadline;
  * - no retry starts later than `deadline` seconds after the first attempt:
  *   when the next wait would end past it, retrying stops and `onDeadline` says why;
- * - with `park` rules, a wait longer than `inlineMs`, or a 429 with
- *   Retry-After on a rate-limited queue, is not slept: `onPark` hears of it
- *   and the request fails (the executor parks the execution as a delayed job);
+ * - with `park` rules, a wait longer than `inlineMs` is not slept: `onPark`
+ *   hears of it and the request fails (the executor parks the execution as a
+ *   delayed job). A destination's own Retry-After holds the destination for
+ *   every queue and worker: the destinations' gate, not the retry policy,
+ *   keeps the other executions back;
  * - each retry's number is asked of `numbering` (the run tells it when a request ends).
  */
 export function createRetryConfig(options: RetryConfigOptions): IAxiosRetryConfig {
-  const { task, events, park, queue } = options;
+  const { task, events, park } = options;
   const now = options.now ?? Date.now;
   const numbering = options.numbering ?? new RetryNumbering();
   const { retry_backoff: backoff } = task;
@@ -199,25 +192,15 @@ export function createRetryConfig(options: RetryConfigOptions): IAxiosRetryConfi
         );
         return false;
       }
-      if (!park || !events.onPark) return true;
-      const parkOf = (holdQueue: boolean): boolean =>
-        !events.onPark?.({
-          retry,
-          delayMs: planned.delayMs,
-          reason: `${describe(error)}${planned.note}`,
-          failure: describe(error, 'error: '),
-          holdQueue,
-          error,
-        });
-      // Only here does retrying cost a Redis call: a 429 that names its wait.
-      if (error.response?.status === 429 && after !== null && queue !== undefined) {
-        const delayMs = planned.delayMs;
-        return park
-          .queueHasRateLimit(queue)
-          .catch(() => false)
-          .then((limited) => (limited || delayMs > park.inlineMs ? parkOf(limited) : true));
-      }
-      return planned.delayMs > park.inlineMs ? parkOf(false) : true;
+      if (!park || !events.onPark || planned.delayMs <= park.inlineMs) return true;
+      // Not slept here: the request fails and the executor parks the execution.
+      return !events.onPark({
+        retry,
+        delayMs: planned.delayMs,
+        reason: `${describe(error)}${planned.note}`,
+        failure: describe(error, 'error: '),
+        error,
+      });
     },
     retryDelay: () => planned.delayMs,
     onRetry: (retryCount, error, requestConfig) => {

@@ -1,4 +1,3 @@
-import type { Queue } from 'bullmq';
 import type { Config } from '../../shared/config.js';
 import { createFilesStore } from '../../shared/files/files-store.js';
 import type { Logger } from '../../shared/logger.js';
@@ -8,8 +7,7 @@ import type { ParkingExecutorDeps } from '../executor/executor.js';
 import { createHttpClient, type HttpClient } from '../executor/http-client.js';
 import type { OutboundPolicy } from '../executor/outbound/outbound-policy.js';
 import { createPolicyLookup } from '../executor/outbound/policy-lookup.js';
-import type { PerQueue } from './per-queue.js';
-import { queueHasRateLimit } from './queue-rate-limit.js';
+import type { RequestGate } from '../executor/request-gate.js';
 
 /** The worker process's one HTTP client, every connection under the outbound `policy`. */
 export function createWorkerHttpClient(
@@ -29,19 +27,20 @@ export interface WorkerDepsParts {
   readonly connection: RedisClient;
   readonly http: HttpClient;
   readonly policy: OutboundPolicy;
-  /** Each queue's Queue, read for its rate limit when a retry parks. */
-  readonly parkingQueues: PerQueue<Queue>;
+  /** The destinations' gate every request asks (absent: none, as in a test without Redis state). */
+  readonly gate?: RequestGate;
   readonly logger: Logger;
 }
 
 /**
  * The executor's dependencies in a worker process: its HTTP client, the
- * files resource, the outbound policy's check of each hop, credentials
- * (grants, user tokens), and the parking of long retry waits.
+ * files resource, the outbound policy's check of each hop, the
+ * destinations' gate, credentials (grants, user tokens), and the parking of
+ * long retry waits and held executions.
  */
 export function createExecutorDeps(
   config: Config,
-  { connection, http, policy, parkingQueues, logger }: WorkerDepsParts,
+  { connection, http, policy, gate, logger }: WorkerDepsParts,
 ): ParkingExecutorDeps {
   return {
     http: http.axios,
@@ -52,10 +51,10 @@ export function createExecutorDeps(
     checkDestination: (url) => policy.checkUrl(url),
     // Reads GRANTS_FILE and the user-token settings: a bad one stops the worker here.
     authorize: createAuthorizer(config, { redis: connection, http: http.axios, logger }),
+    ...(gate ? { gate } : {}),
     // A retry wait longer than this parks the job as delayed and frees the slot.
     parking: {
       inlineMs: config.inlineRetryMs,
-      queueHasRateLimit: (queueName) => queueHasRateLimit(parkingQueues.get(queueName)),
     },
   };
 }

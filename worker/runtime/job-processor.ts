@@ -47,7 +47,7 @@ export interface JobProcessorOptions {
   readonly shutdown: Pick<Shutdown, 'expired'>;
   /** Each queue's counts for `/metrics`. The processor owns them: `close` closes them. */
   readonly metrics: PerQueue<MetricsRecorder>;
-  /** Each queue's Queue, for parked retries that hold the queue back. Owned like `metrics`. */
+  /** Each queue's Queue, through which held executions are woken (promoted). Owned like `metrics`. */
   readonly parkingQueues: PerQueue<Queue>;
   /** Opens the sealed secrets of a job's task (TASKREST_SECRET_KEY). */
   readonly keyRing: KeyRing;
@@ -210,6 +210,7 @@ export class JobProcessor {
           onLog: (line) => jobLog.add(line),
           traceContext: span.context,
           queue: job.queueName,
+          ...(run.meta.flowKey ? { flowKey: run.meta.flowKey } : {}),
           ...(resume ? { resume } : {}),
           ...callback?.sending,
         },
@@ -289,9 +290,7 @@ export class JobProcessor {
   /** A long retry wait: the job waits as delayed (or the queue is held back), not in this slot. */
   #settlePark(run: JobRun, result: ParkResult): Promise<never> {
     const { job } = run;
-    return parkJob(job, run.token, result, {
-      rateLimit: (ms) => this.#parkingQueues.get(job.queueName).rateLimit(ms),
-    });
+    return parkJob(job, run.token, result);
   }
 
   /** Completes the job, the output its return value (its history record appended first). */

@@ -75,7 +75,7 @@ export function startTaskWorker(
     logger.debug('TASKREST_CALLBACK_SECRETS is not set: callbacks are sent unsigned');
   }
   const parkingQueues = parkingQueuesOf(connection, config.prefix);
-  const deps = createExecutorDeps(config, { connection, http, policy, parkingQueues, logger });
+  const deps = createExecutorDeps(config, { connection, http, policy, logger });
   const shutdown = new Shutdown();
   // Each execution's own abort signal: for a lost lock, and at the end of the grace period.
   const executions = new RunningExecutions();
@@ -134,14 +134,14 @@ export function startTaskWorker(
   return { workers: worker, name, health, close: () => stopTaskWorker(parts) };
 }
 
-/** Only for parked retries on a 429 (read the queue's rate limit, hold it back): made when first needed, per queue. */
+/** Only to wake held executions (promote their delayed jobs): made when first needed, per queue. */
 function parkingQueuesOf(connection: RedisClient, prefix: string): PerQueue<Queue> {
   return new PerQueue(
     (queueName) =>
       new Queue(queueName, {
         connection,
         prefix: bullPrefixOf({ prefix, queueName }),
-        // It only holds the queue back: made as the queue is removed, it must not write its meta back.
+        // It only promotes jobs: made as the queue is removed, it must not write its meta back.
         skipMetasUpdate: true,
       }),
   );

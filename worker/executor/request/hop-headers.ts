@@ -33,3 +33,32 @@ export async function withCookies(
   out.Cookie = mergeCookieHeader(own, await cookies.names(url), jar);
   return out;
 }
+
+/** A run's credentials: the headers, and the one origin they go to. */
+export interface HopCredentials {
+  readonly origin: string | null;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/**
+ * The headers of one request of `hop`: its own, the credentials' on their
+ * origin only, those made afresh per request (`fresh`), and the execution's
+ * cookies for its URL.
+ */
+export function requestHeaders(
+  hop: { readonly url: URL; readonly headers: Record<string, string> },
+  credentials: {
+    readonly origin: string | null;
+    readonly headers: Readonly<Record<string, string>>;
+  },
+  fresh: Record<string, string> | undefined,
+  cookies: ExecutionCookies,
+): Record<string, string> | Promise<Record<string, string>> {
+  const own = {
+    ...(hop.url.origin === credentials.origin
+      ? { ...hop.headers, ...credentials.headers }
+      : hop.headers),
+    ...fresh,
+  };
+  return cookies.empty ? own : withCookies(own, hop.url, cookies);
+}

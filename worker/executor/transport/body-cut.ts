@@ -15,6 +15,14 @@ export function bodyCutOf(response: object): number | undefined {
   return cutResponses.get(response);
 }
 
+/** The log's line for a response whose body was read only in part (`keepResponseBytes`); null for a whole one. */
+export function bodyCutLine(response: object): string | null {
+  const kept = cutResponses.get(response);
+  return kept === undefined
+    ? null
+    : `response body cut at ${kept} bytes: the rest is not read, its status is what counts`;
+}
+
 /**
  * The first `maxBytes` of a body that was cut (at its limit, or where it
  * stopped coming), ending before a UTF-8 character the cut split: a text cut
