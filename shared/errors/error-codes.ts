@@ -182,7 +182,7 @@ export const ERROR_TABLE: ErrorTable = {
   USER_TOKEN: { api: null, exit: ERROR, retried: true },
   FILE_NOT_FOUND: { api: { status: 404, error: 'not found' }, exit: ERROR, retried: true },
   DESTINATION_DENIED: { api: null, exit: ERROR, retried: false },
-  HELD: { api: null, exit: ERROR, retried: false },
+  HELD: { api: null, exit: ERROR, retried: true },
   DEADLINE_EXCEEDED: { api: null, exit: ERROR, retried: true },
   TASK_TIME_LIMIT: { api: null, exit: ERROR, retried: true },
   ABORTED: { api: null, exit: ERROR, retried: true },
