@@ -2,6 +2,7 @@ import { AggregatorRegistry, Gauge, Registry } from 'prom-client';
 import type { Config } from '../shared/config.js';
 import { waitForRedis, type RedisClient } from '../shared/redis-connection.js';
 import { workerMetricsKey } from '../shared/worker-metrics.js';
+import { addDestinationMetrics } from './destination-metrics.js';
 import { addHistoryMetrics } from './history-metrics.js';
 import { workerMetricsFrom } from './worker-metrics-collector.js';
 import type { QueueViews } from './queue-views.js';
@@ -53,11 +54,13 @@ export function createPrometheusMetrics(
     },
   });
   addHistoryMetrics(registry, redis, config.prefix, () => names);
+  const destinations = addDestinationMetrics(registry, redis, config.prefix);
   return {
     contentType: registry.contentType,
     async render() {
       await waitForRedis(redis);
       names = await views.names();
+      await destinations.refresh();
       const perQueue = await Promise.all(
         names.map(async (queueName) =>
           workerMetricsFrom(
