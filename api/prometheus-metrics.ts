@@ -19,7 +19,8 @@ export interface PrometheusMetrics {
 /**
  * Jobs by state and the number of workers (asked of BullMQ at scrape time),
  * and the workers' counters and duration histogram (from the Redis hash the
- * workers add to), each with a `queue` label. A registry of its own, not
+ * workers add to), each with a `queue` label; and the destinations' gate
+ * (destination-metrics.ts), with an `origin` label. A registry of its own, not
  * prom-client's global one, so that several servers can live in one process.
  */
 export function createPrometheusMetrics(
