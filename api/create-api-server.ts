@@ -21,6 +21,8 @@ import { openApiRoute } from './openapi-route.js';
 import { createPrometheusMetrics } from './prometheus-metrics.js';
 import { tasksRoutes } from './tasks-routes.js';
 import { queuesRoutes } from './queues-routes.js';
+import { destinationsRoutes } from './destinations-routes.js';
+import { flowKeysRoutes } from './flow-keys-routes.js';
 import { replayRoute } from './replay-route.js';
 import { schedulesRoutes } from './schedules-routes.js';
 import { QueueViews } from './queue-views.js';
@@ -105,6 +107,8 @@ export async function createApiServer(
     await api.register(queuesRoutes(producer));
     await api.register(replayRoute(producer));
     await api.register(schedulesRoutes(producer));
+    await api.register(destinationsRoutes(producer));
+    await api.register(flowKeysRoutes(producer));
     await api.register(filesRoutes(producer.files));
     await api.register(executionsRoutes(producer.history, config.queueName));
   });

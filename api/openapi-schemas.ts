@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { ExecutionState } from '../shared/execution.js';
+import { addDestinationSchemas } from './destination-schemas.js';
 import { queueSettingsJsonSchema } from '../shared/queue-settings.js';
 import { scheduleSettingsJsonSchema } from '../shared/schedule-settings.js';
 import { taskJsonSchema } from '../shared/task-schema.js';
@@ -14,6 +15,7 @@ export function addOpenApiSchemas(app: FastifyInstance): void {
   addExecutionSchemas(app);
   addQueueSchemas(app);
   addScheduleSchemas(app);
+  addDestinationSchemas(app);
   addErrorSchema(app);
 }
 
@@ -162,7 +164,11 @@ export const ref = (
     | 'Queue'
     | 'QueueSettings'
     | 'Schedule'
-    | 'ScheduleSettings',
+    | 'ScheduleSettings'
+    | 'Destination'
+    | 'DestinationSettings'
+    | 'FlowKey'
+    | 'FlowKeySettings',
 ) => ({ $ref: `${name}#` });
 
 /** A JSON response of the given schema. */

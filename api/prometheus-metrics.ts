@@ -2,6 +2,7 @@ import { AggregatorRegistry, Gauge, Registry } from 'prom-client';
 import type { Config } from '../shared/config.js';
 import { waitForRedis, type RedisClient } from '../shared/redis-connection.js';
 import { workerMetricsKey } from '../shared/worker-metrics.js';
+import { addDestinationMetrics } from './destination-metrics.js';
 import { addHistoryMetrics } from './history-metrics.js';
 import { workerMetricsFrom } from './worker-metrics-collector.js';
 import type { QueueViews } from './queue-views.js';
@@ -18,7 +19,8 @@ export interface PrometheusMetrics {
 /**
  * Jobs by state and the number of workers (asked of BullMQ at scrape time),
  * and the workers' counters and duration histogram (from the Redis hash the
- * workers add to), each with a `queue` label. A registry of its own, not
+ * workers add to), each with a `queue` label; and the destinations' gate
+ * (destination-metrics.ts), with an `origin` label. A registry of its own, not
  * prom-client's global one, so that several servers can live in one process.
  */
 export function createPrometheusMetrics(
@@ -53,11 +55,13 @@ export function createPrometheusMetrics(
     },
   });
   addHistoryMetrics(registry, redis, config.prefix, () => names);
+  const destinations = addDestinationMetrics(registry, redis, config.prefix);
   return {
     contentType: registry.contentType,
     async render() {
       await waitForRedis(redis);
       names = await views.names();
+      await destinations.refresh();
       const perQueue = await Promise.all(
         names.map(async (queueName) =>
           workerMetricsFrom(

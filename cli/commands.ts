@@ -1,9 +1,11 @@
 import { apiDescriptor } from './api-descriptor.js';
 import { cancelDescriptor } from './cancel-descriptor.js';
 import type { CommandDescriptor } from './command-descriptor.js';
+import { destinationsDescriptor } from './destinations-descriptor.js';
 import { devDescriptor } from './dev-descriptor.js';
 import { enqueueDescriptor } from './enqueue-descriptor.js';
 import { filesDescriptor } from './files-descriptor.js';
+import { flowKeysDescriptor } from './flow-keys-descriptor.js';
 import { lsDescriptor } from './ls-descriptor.js';
 import { queuesDescriptor } from './queues-descriptor.js';
 import { recorderDescriptor } from './recorder-descriptor.js';
@@ -36,6 +38,8 @@ export const COMMANDS = [
   retryDescriptor,
   queuesDescriptor,
   schedulesDescriptor,
+  destinationsDescriptor,
+  flowKeysDescriptor,
   filesDescriptor,
 ] as const satisfies readonly CommandDescriptor[];
 

@@ -3,6 +3,7 @@ import { producerOptionsOf } from '../producer/task-producer-options.js';
 import type { QueueSettings } from '../shared/queue-settings.js';
 import { ExitCode, type Command } from './command.js';
 import { printJson } from './exit-code-of.js';
+import { parseLimitFlags } from './limit-args.js';
 import { QUEUES_USAGE } from './queues-descriptor.js';
 import { UsageError } from './usage-error.js';
 
@@ -35,25 +36,7 @@ export function parseQueuesArgs(args: readonly string[]): QueuesAction {
     return { action, name, force: rest.includes('--force') };
   }
   if (action !== 'set') throw new UsageError(`unknown action ${action}\n${QUEUES_USAGE}`);
-  const settings: QueueSettings = {};
-  for (let i = 0; i < rest.length; i++) {
-    const flag = rest[i]!;
-    const value = rest[++i];
-    if (value === undefined) throw new UsageError(`${flag} needs a value\n${QUEUES_USAGE}`);
-    if (flag === '--rate') settings.rate_limit = rateOf(value);
-    else if (flag === '--concurrency')
-      settings.max_concurrency = value === 'none' ? null : Number(value);
-    else throw new UsageError(`unexpected argument ${flag}\n${QUEUES_USAGE}`);
-  }
-  return { action, name, settings };
-}
-
-/** `5/1` (5 per second), `100/60`; `none` removes the limit. */
-function rateOf(text: string): QueueSettings['rate_limit'] {
-  if (text === 'none') return null;
-  const match = /^(\d+)\/(\d+(?:\.\d+)?)$/.exec(text);
-  if (!match) throw new UsageError(`--rate: expected N/SECONDS (e.g. 5/1) or none, got ${text}`);
-  return { max: Number(match[1]), per_seconds: Number(match[2]) };
+  return { action, name, settings: parseLimitFlags(rest, QUEUES_USAGE) };
 }
 
 /** `taskrest queues …`: lists and manages queues; prints JSON (the queue, or the list). */

@@ -34,6 +34,13 @@ export type {
   ScheduleSettings,
 } from '../shared/schedule-settings.js';
 export type { QueueInfo, QueueSettings, RateLimit } from '../shared/queue-settings.js';
+export type { DestinationAdmin } from './destination-admin.js';
+export type { FlowKeyAdmin } from './flow-key-admin.js';
+export type { DestinationInfo, FlowKeyInfo } from '../shared/destinations/destination-state.js';
+export type {
+  DestinationSettings,
+  FlowKeySettings,
+} from '../shared/destinations/destination-settings.js';
 export { taskJsonSchema } from '../shared/task-schema.js';
 export type { ExecutionFilter } from '../shared/history/execution-filter.js';
 export type {

@@ -28,6 +28,8 @@ import { listExecutions } from './execution-list.js';
 import { ExecutionReader } from './execution-reader.js';
 import { JobDataBuilder } from './job-data-builder.js';
 import { ProducerContext } from './producer-context.js';
+import { DestinationAdmin } from './destination-admin.js';
+import { FlowKeyAdmin } from './flow-key-admin.js';
 import { QueueAdmin } from './queue-admin.js';
 import { RedisHistory } from './redis-history.js';
 import { ScheduleAdmin } from './schedule-admin.js';
@@ -48,8 +50,8 @@ export type { BulkItem, EnqueueOptions } from './enqueue-options.js';
  * It is the front of a few parts sharing one {@link ProducerContext} (the
  * connection, the BullMQ queues, the queue registry): the job-data builder
  * turns tasks into jobs, the execution reader reads and waits for them, the
- * execution control cancels, replays and removes them, and the `queues` and
- * `schedules` admins. Enqueueing itself, the one write, stays here.
+ * execution control cancels, replays and removes them, and the `queues`,
+ * `schedules`, `destinations` and `flowKeys` admins. Enqueueing itself, the one write, stays here.
  *
  * @example
  * const producer = new TaskProducer({ redisUrl: 'redis://127.0.0.1:6379', queue: 'rest-tasks' });
@@ -64,6 +66,10 @@ export class TaskProducer {
   readonly queues: QueueAdmin;
   /** List, create or replace, and remove schedules (recurring enqueues of one task). */
   readonly schedules: ScheduleAdmin;
+  /** List destinations with their live state; limit, pause, resume, close the circuit of and reset one. */
+  readonly destinations: DestinationAdmin;
+  /** List flow keys; limit, pause, resume and reset one. */
+  readonly flowKeys: FlowKeyAdmin;
   /**
    * Where the executions that ended are listed from: the `history` option,
    * or (without it) what Redis still holds (`source: 'redis'`).
@@ -88,6 +94,8 @@ export class TaskProducer {
     this.#control = new ExecutionControl(this.#context);
     this.queues = new QueueAdmin(this.#context);
     this.schedules = new ScheduleAdmin(this.#context, this.#jobs);
+    this.destinations = new DestinationAdmin(this.#context);
+    this.flowKeys = new FlowKeyAdmin(this.#context);
     const context = this.#context;
     this.history =
       settings.history ??

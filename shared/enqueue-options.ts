@@ -11,7 +11,8 @@ export const IDEMPOTENCY_KEY_PATTERN = /^[\w.~@+=-]{1,200}$/;
 
 /** What a flow key may look like: a name, kept with the execution and listed by it. */
 export const FLOW_KEY_PATTERN = /^[\w.~@+=:\/-]{1,200}$/;
-const FLOW_KEY_HINT = 'expected 1 to 200 letters, digits or _ . ~ @ + = : / -';
+/** What a bad flow key is told. */
+export const FLOW_KEY_HINT = 'expected 1 to 200 letters, digits or _ . ~ @ + = : / -';
 
 /** BullMQ's priorities: 1 is the highest, 2^21 the lowest (its PRIORITY_LIMIT). */
 export const MAX_PRIORITY = 2 ** 21;

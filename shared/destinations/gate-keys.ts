@@ -173,3 +173,19 @@ export const MAX_COOLDOWN_MS = 600_000;
 
 /** How long a destination is listed after it was last seen (without limits). */
 export const DESTINATION_LISTED_MS = 24 * 3600 * 1000;
+
+/** The index keys of one kind of subject: its last-seen ZSET and its limited SET. */
+export function subjectIndexKeys(
+  prefix: string,
+  subject: GateSubject,
+): { readonly seen: string; readonly limited: string } {
+  const index = gateIndexKeys(prefix);
+  return subject === 'dest'
+    ? { seen: index.destinations, limited: index.limitedDestinations }
+    : { seen: index.flowKeys, limited: index.limitedFlowKeys };
+}
+
+/** The message on the changes channel that a subject's gate changed: `dest\n<origin>`, `flow\n<key>`. */
+export function changeMessage(subject: GateSubject, name: string): string {
+  return `${subject}\n${name}`;
+}

@@ -101,6 +101,16 @@ export const ErrorCode = {
   /** Creating the queue would make more queues than the limit (TASKREST_MAX_QUEUES); nothing was stored. */
   TOO_MANY_QUEUES: 'TOO_MANY_QUEUES',
 
+  // Destinations and flow keys.
+  /** An origin, a flow key name or their settings that fail validation; `issues` names each field. */
+  INVALID_DESTINATION: 'INVALID_DESTINATION',
+  /** A destination never seen (in the last 24 h) and without settings. */
+  DESTINATION_NOT_FOUND: 'DESTINATION_NOT_FOUND',
+  /** A flow key name or flow key settings that fail validation; `issues` names each field. */
+  INVALID_FLOW_KEY: 'INVALID_FLOW_KEY',
+  /** A flow key never seen (in the last 24 h) and without settings. */
+  FLOW_KEY_NOT_FOUND: 'FLOW_KEY_NOT_FOUND',
+
   // Schedules.
   /** A schedule (its id, timing or task) that fails validation; `issues` names each field. */
   INVALID_SCHEDULE: 'INVALID_SCHEDULE',
@@ -228,6 +238,16 @@ export const ERROR_TABLE: ErrorTable = {
   QUEUE_NOT_FOUND: { api: { status: 404, error: 'not found' }, exit: ERROR, retried: true },
   QUEUE_NOT_EMPTY: { api: { status: 409, error: 'queue not empty' }, exit: ERROR, retried: true },
   TOO_MANY_QUEUES: { api: { status: 409, error: 'too many queues' }, exit: ERROR, retried: true },
+
+  // Destinations and flow keys.
+  INVALID_DESTINATION: {
+    api: { status: 400, error: 'invalid destination' },
+    exit: USAGE,
+    retried: true,
+  },
+  DESTINATION_NOT_FOUND: { api: { status: 404, error: 'not found' }, exit: ERROR, retried: true },
+  INVALID_FLOW_KEY: { api: { status: 400, error: 'invalid flow key' }, exit: USAGE, retried: true },
+  FLOW_KEY_NOT_FOUND: { api: { status: 404, error: 'not found' }, exit: ERROR, retried: true },
 
   // Schedules.
   INVALID_SCHEDULE: { api: { status: 400, error: 'invalid schedule' }, exit: USAGE, retried: true },

@@ -1,6 +1,10 @@
 /* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-argument --
    The OpenAPI document is untyped JSON; the expectations check its shape. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  destinationSettingsJsonSchema,
+  flowKeySettingsJsonSchema,
+} from '../../shared/destinations/destination-settings.js';
 import { taskJsonSchema } from '../../shared/task-schema.js';
 import { startApiHarness, type ApiHarness } from '../helpers/api-harness.js';
 import type { ScriptedTarget } from '../helpers/scripted-target.js';
@@ -148,6 +152,23 @@ describe('the OpenAPI document, generated from the route schemas', () => {
         expect.objectContaining({ in: 'query', name: 'allow_empty' }),
       ]),
     );
+  });
+
+  it('the destination and flow key settings are their zod schemas, the PUT bodies point at them', () => {
+    const { $schema: _d, ...destination } = destinationSettingsJsonSchema();
+    const { $schema: _f, ...flowKey } = flowKeySettingsJsonSchema();
+    expect(document.components.schemas.DestinationSettings).toEqual(destination);
+    expect(document.components.schemas.FlowKeySettings).toEqual(flowKey);
+    const put = (path: string): unknown =>
+      document.paths[path].put.requestBody.content['application/json'].schema;
+    expect(put('/api/destinations/{origin}')).toEqual({
+      $ref: '#/components/schemas/DestinationSettings',
+    });
+    expect(put('/api/flow-keys/{key}')).toEqual({ $ref: '#/components/schemas/FlowKeySettings' });
+    const listed = document.paths['/api/destinations'].get.responses['200'];
+    expect(listed.content['application/json'].schema.items).toEqual({
+      $ref: '#/components/schemas/Destination',
+    });
   });
 
   it('route schemas only document: replies keep every field the producer gives', async () => {

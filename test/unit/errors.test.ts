@@ -6,6 +6,7 @@ import * as library from '../../producer/index.js';
 import {
   AlreadyFinishedError,
   ConfigError,
+  DestinationNotFoundError,
   ErrorCode,
   ExecutionNotFoundError,
   InvalidOptionsError,
@@ -13,7 +14,10 @@ import {
   FileChangedError,
   FileNotFoundError,
   FileTooLargeError,
+  FlowKeyNotFoundError,
+  InvalidDestinationError,
   InvalidFileNameError,
+  InvalidFlowKeyError,
   InvalidScheduleError,
   InvalidTaskError,
   RedisUnavailableError,
@@ -54,6 +58,22 @@ const EVERY_ERROR: [TaskrestError, ErrorCode, string][] = [
     'InvalidScheduleError',
   ],
   [new ScheduleNotFoundError('nightly'), 'SCHEDULE_NOT_FOUND', 'ScheduleNotFoundError'],
+  [
+    new InvalidDestinationError([{ path: 'origin', message: 'bad' }]),
+    'INVALID_DESTINATION',
+    'InvalidDestinationError',
+  ],
+  [
+    new DestinationNotFoundError('https://a.example:443'),
+    'DESTINATION_NOT_FOUND',
+    'DestinationNotFoundError',
+  ],
+  [
+    new InvalidFlowKeyError([{ path: 'flow_key', message: 'bad' }]),
+    'INVALID_FLOW_KEY',
+    'InvalidFlowKeyError',
+  ],
+  [new FlowKeyNotFoundError('tenant-1'), 'FLOW_KEY_NOT_FOUND', 'FlowKeyNotFoundError'],
   [new ApiError(ErrorCode.NOT_FOUND, 'no execution 1'), 'NOT_FOUND', 'ApiError'],
   [
     new InvalidOptionsError([{ path: 'priority', message: 'expected 1 (highest) or more' }]),
