@@ -122,6 +122,19 @@ export class RedisGate implements RequestGate {
     return this.#pass(ask, FAST, now);
   }
 
+  /** Sends the fast path's counts now (the timer does it every flush interval). */
+  async flush(): Promise<void> {
+    const flushed = this.#flush();
+    this.#track(flushed);
+    // Its failure is logged by #track; a caller only waits for it.
+    await flushed.catch(() => {});
+  }
+
+  /** Resolves once the background writes under way (settles, renewals, flushes) are done. */
+  async idle(): Promise<void> {
+    while (this.#pending.size > 0) await Promise.all([...this.#pending]);
+  }
+
   /** Sends the last counts, stops the timers and the subscriber; waits for writes under way. */
   async close(): Promise<void> {
     if (this.#closed) return;
@@ -129,7 +142,7 @@ export class RedisGate implements RequestGate {
     clearInterval(this.#flushTimer);
     this.#renewal.stop();
     this.#track(this.#flush());
-    while (this.#pending.size > 0) await Promise.all([...this.#pending]);
+    await this.idle();
     await this.#changes.close();
   }
 
