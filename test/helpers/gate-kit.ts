@@ -79,7 +79,7 @@ async function openGate(
   options: Partial<RedisGateOptions>,
 ): Promise<TestGate> {
   const connection = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
-  const subscriber = new Redis(TEST_REDIS_URL);
+  const subscriber = new Redis(TEST_REDIS_URL, { connectionName: `gate-sub-${randomUUID()}` });
   const commands = countCommands(connection);
   const woken: string[] = [];
   let waiting: ((holders: string[]) => void) | undefined;
@@ -104,6 +104,16 @@ async function openGate(
   await gate.ready();
   const nextWake = () => new Promise<string[]>((resolve) => (waiting = resolve));
   return { gate, connection, subscriber, woken, nextWake, commands };
+}
+
+/** Cuts `gate`'s subscriber connection from the server's side (it reconnects by itself). */
+export async function killSubscriber(redis: Redis, gate: TestGate): Promise<void> {
+  const name = gate.subscriber.options.connectionName ?? '';
+  const clients = (await redis.client('LIST')) as string;
+  const line = clients.split('\n').find((entry) => entry.includes(` name=${name} `));
+  const id = /^id=(\d+)/.exec(line ?? '')?.[1];
+  if (id === undefined) throw new Error(`no connection named ${name}`);
+  await redis.client('KILL', 'ID', id);
 }
 
 /** Records the name of every command `redis` sends (the gate's scripts go through sendCommand too). */

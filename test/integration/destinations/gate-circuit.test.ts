@@ -91,6 +91,22 @@ describe('gate circuit, holds and learned rate', () => {
     });
   });
 
+  it('gives the probe to another request once its lease ran out', async () => {
+    const t = kit.clock.now;
+    await failThrice();
+    kit.clock.now = t + COOLDOWN_MS;
+    passOf(await ask(b, ORIGIN, 'lost-probe'));
+    kit.clock.now = t + COOLDOWN_MS + KIT_LEASE_MS;
+    const probe = passOf(await ask(a, ORIGIN, 'new-probe'));
+    expect(await kit.redis.hmget(state(), 'probe', 'probe_until')).toEqual([
+      holder('new-probe'),
+      String(kit.clock.now + KIT_LEASE_MS),
+    ]);
+    probe.settle(OK);
+    await a.gate.idle();
+    expect(await kit.redis.hget(state(), 'circuit')).toBeNull();
+  });
+
   it("holds every worker's requests until a Retry-After runs out", async () => {
     const t = kit.clock.now;
     passOf(await ask(a, ORIGIN, 'r1')).settle(retryAfter429(30));

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { gateIndexKeys, subjectKeys } from '../../../shared/destinations/gate-keys.js';
 import type { GateAnswer } from '../../../worker/executor/request-gate.js';
+import { eventually } from '../../helpers/eventually.js';
 import {
   FAILED_503,
   KIT_START,
@@ -8,6 +9,7 @@ import {
   gateKit,
   holdOf,
   holder,
+  killSubscriber,
   passOf,
   retryAfter429,
   type GateKit,
@@ -115,5 +117,21 @@ describe('gate fast path', () => {
     passOf((await askedRedis(a, 'recovers'))!).settle(OK);
     await a.gate.idle();
     expect(await kit.redis.hget(state, 'failures')).toBe('0');
+  });
+
+  it('forgets everything when its subscriber loses Redis, and caches again once resubscribed', async () => {
+    passOf((await askedRedis(a, 'first'))!).settle(OK);
+    passOf(answeredAtOnce(a, 'cached'));
+    const closed = new Promise((resolve) => a.subscriber.once('close', resolve));
+    await killSubscriber(kit.redis, a);
+    await closed;
+    expect(await askedRedis(a, 'while-away')).not.toBeNull();
+    // No event says "resubscribed" to the outside: wait until an answer is cached again.
+    await eventually(async () => {
+      const answer = await askedRedis(a, 'back');
+      if (answer === null) return true;
+      passOf(answer).settle(OK);
+      return false;
+    }, 'the gate caching again after the reconnect');
   });
 });

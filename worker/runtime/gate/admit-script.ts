@@ -165,6 +165,8 @@ local function take(s, plan)
 end
 
 local function markHeld(s, held)
+  -- Holders that never came back (cancelled, removed) leave after a day.
+  redis.call('ZREMRANGEBYSCORE', s.held, '-inf', now - listedMs)
   redis.call('ZADD', s.held, held.untilMs, holder)
   redis.call('PEXPIRE', s.held, listedMs)
   if held.waits then

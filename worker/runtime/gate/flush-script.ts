@@ -19,6 +19,8 @@ export const FLUSH_LUA = String.raw`
 local worker = ARGV[2]
 local listedMs = tonumber(ARGV[3])
 local k, a = 5, 4
+-- The indexes list what was seen within a day (limited ones are listed from their own sets).
+for i = 1, 3, 2 do redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', tonumber(ARGV[1]) - listedMs) end
 while a <= #ARGV do
   local kind, name, seenAt = ARGV[a], ARGV[a + 1], ARGV[a + 2]
   local lastSuccess, inflight, expires = ARGV[a + 3], ARGV[a + 4], ARGV[a + 5]
