@@ -111,7 +111,11 @@ export class RedisGate implements RequestGate {
     return this.#ready;
   }
 
-  /** Answers at once for unrestricted subjects; else after the admit script. */
+  /**
+   * Answers at once (no Promise) when the destination and the flow key are
+   * known unrestricted; else after the admit script, one round trip. That
+   * Promise rejects when Redis cannot answer: no limit can be kept without it.
+   */
   ask(ask: GateAsk): GateAnswer | Promise<GateAnswer> {
     const now = this.#now();
     const free =
