@@ -1,19 +1,16 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Job, type Queue } from 'bullmq';
 import { parseHolder } from './gate-keys.js';
 
-/** How often a holder whose job is not delayed yet is looked at again, and how long apart. */
-const TRIES = 3;
-const TRY_APART_MS = 100;
+/** How often a job not (yet) delayed is tried again, and how far apart. */
+const TRIES_AFTER_FIRST = 3;
+const TRY_AGAIN_MS = 100;
 
 /**
- * Wakes held executions: promotes the delayed job of each holder
- * (`<queue>\n<execution id>`) so that it runs now rather than when its hold
- * would have ended. A worker parks a held execution as a delayed job just
- * after the gate answered, so a job not delayed yet may be about to be:
- * it is looked at again a few times. A job gone, finished or running is
- * left alone. Never throws: a wake-up missed only means the execution
- * waits until its hold ends, as it would have without one.
+ * Wakes held executions: each holder's delayed job is promoted, so that it
+ * asks the gate again now rather than at its fallback time. A job may not
+ * be delayed yet (held a moment ago, on its way to the delayed set): it is
+ * tried a few times, then left to wake at its fallback time. Never throws:
+ * a wake-up that fails only comes later.
  */
 export async function wakeHeld(
   queueOf: (queueName: string) => Queue,
@@ -24,19 +21,29 @@ export async function wakeHeld(
 
 async function wakeOne(queueOf: (queueName: string) => Queue, holder: string): Promise<void> {
   const parsed = parseHolder(holder);
-  if (!parsed) return;
+  if (parsed === null) return;
   try {
     const queue = queueOf(parsed.queue);
-    for (let tryNo = 1; tryNo <= TRIES; tryNo++) {
+    for (let tried = 0; tried <= TRIES_AFTER_FIRST; tried += 1) {
+      if (tried > 0) await new Promise((resolve) => setTimeout(resolve, TRY_AGAIN_MS));
       const job = await Job.fromId(queue, parsed.executionId);
-      if (!job) return;
-      if (await job.isDelayed()) {
-        await job.promote();
-        return;
-      }
-      if (tryNo < TRIES) await sleep(TRY_APART_MS);
+      // Gone (done, removed): nobody to wake.
+      if (job === undefined) return;
+      if (await promoted(job)) return;
     }
   } catch {
-    // A queue name that is none, a job promoted meanwhile, Redis gone: the hold ends by itself.
+    // Redis unavailable or the queue unknown: the job wakes at its fallback time all the same.
+  }
+}
+
+/** Promotes `job` if it is delayed; false when it is not (yet). */
+async function promoted(job: Job): Promise<boolean> {
+  if (!(await job.isDelayed())) return false;
+  try {
+    await job.promote();
+    return true;
+  } catch {
+    // It left the delayed set between the look and the promotion: awake already.
+    return true;
   }
 }

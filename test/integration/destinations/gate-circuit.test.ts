@@ -1,0 +1,173 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { subjectKeys } from '../../../shared/destinations/gate-keys.js';
+import {
+  BARE_429,
+  FAILED_503,
+  KIT_LEASE_MS,
+  KIT_START,
+  OK,
+  ask,
+  gateKit,
+  holdOf,
+  holder,
+  passOf,
+  retryAfter429,
+  type GateKit,
+  type TestGate,
+} from '../../helpers/gate-kit.js';
+
+const ORIGIN = 'http://127.0.0.1:8080';
+const COOLDOWN_MS = 10_000;
+
+/** What the destination does to the gate: failures, holds, bare 429s; two workers, a hand-driven clock. */
+describe('gate circuit, holds and learned rate', () => {
+  let kit: GateKit;
+  let a: TestGate;
+  let b: TestGate;
+  const state = () => subjectKeys(kit.prefix, 'dest', ORIGIN).state;
+
+  beforeEach(async () => {
+    kit = gateKit();
+    [a, b] = [await kit.open(), await kit.open()];
+  });
+  afterEach(() => kit.close());
+
+  /** Three failed requests through `a`, settled in Redis. */
+  async function failThrice(): Promise<void> {
+    for (const id of ['x1', 'x2', 'x3']) passOf(await ask(a, ORIGIN, id)).settle(FAILED_503);
+    await a.gate.idle();
+  }
+
+  it('opens after circuitFailures failures, probes after the cool-down, closes on success', async () => {
+    const t = kit.clock.now;
+    await failThrice();
+    expect(
+      await kit.redis.hmget(state(), 'circuit', 'open_until', 'failures', 'last_error'),
+    ).toEqual(['open', String(t + COOLDOWN_MS), '3', 'HTTP 503 Service Unavailable']);
+    const open = holdOf(await ask(b, ORIGIN, 'o1'));
+    expect(open).toMatchObject({ reason: 'circuit_open', until: t + COOLDOWN_MS });
+    expect(open.message).toContain('HTTP 503 Service Unavailable');
+
+    kit.clock.now = t + COOLDOWN_MS;
+    const probe = passOf(await ask(b, ORIGIN, 'probe'));
+    expect(await kit.redis.hmget(state(), 'circuit', 'probe')).toEqual([
+      'half_open',
+      holder('probe'),
+    ]);
+    const waiting = holdOf(await ask(a, ORIGIN, 'w1'));
+    expect(waiting).toMatchObject({
+      reason: 'circuit_half_open',
+      until: t + COOLDOWN_MS + KIT_LEASE_MS,
+    });
+    expect(holdOf(await ask(b, ORIGIN, 'w2')).reason).toBe('circuit_half_open');
+
+    const woken = b.nextWake();
+    probe.settle(OK);
+    expect((await woken).sort()).toEqual([holder('w1'), holder('w2')]);
+    expect(await kit.redis.hmget(state(), 'circuit', 'probe', 'open_until', 'failures')).toEqual([
+      null,
+      null,
+      null,
+      '0',
+    ]);
+    passOf(await ask(a, ORIGIN, 'w1'));
+  });
+
+  it('reopens with the cool-down doubled when the probe fails', async () => {
+    const t = kit.clock.now;
+    await failThrice();
+    kit.clock.now = t + COOLDOWN_MS;
+    passOf(await ask(b, ORIGIN, 'probe')).settle(FAILED_503);
+    await b.gate.idle();
+    const reopened = t + 3 * COOLDOWN_MS;
+    expect(await kit.redis.hmget(state(), 'circuit', 'open_until', 'cooldown_ms')).toEqual([
+      'open',
+      String(reopened),
+      String(2 * COOLDOWN_MS),
+    ]);
+    expect(holdOf(await ask(a, ORIGIN, 'after'))).toMatchObject({
+      reason: 'circuit_open',
+      until: reopened,
+    });
+  });
+
+  it('gives the probe to another request once its lease ran out', async () => {
+    const t = kit.clock.now;
+    await failThrice();
+    kit.clock.now = t + COOLDOWN_MS;
+    passOf(await ask(b, ORIGIN, 'lost-probe'));
+    kit.clock.now = t + COOLDOWN_MS + KIT_LEASE_MS;
+    const probe = passOf(await ask(a, ORIGIN, 'new-probe'));
+    expect(await kit.redis.hmget(state(), 'probe', 'probe_until')).toEqual([
+      holder('new-probe'),
+      String(kit.clock.now + KIT_LEASE_MS),
+    ]);
+    probe.settle(OK);
+    await a.gate.idle();
+    expect(await kit.redis.hget(state(), 'circuit')).toBeNull();
+  });
+
+  it("holds every worker's requests until a Retry-After runs out", async () => {
+    const t = kit.clock.now;
+    passOf(await ask(a, ORIGIN, 'r1')).settle(retryAfter429(30));
+    await a.gate.idle();
+    const held = holdOf(await ask(b, ORIGIN, 'r2'));
+    expect(held).toMatchObject({ reason: 'held_by_destination', until: t + 30_000 });
+    expect(held.message).toContain('Retry-After after HTTP 429');
+    kit.clock.now = t + 30_000;
+    passOf(await ask(b, ORIGIN, 'r2'));
+  });
+
+  it('halves the rate it sent at after a bare 429, grows it back, and never past the operator rate', async () => {
+    await kit.redis.hset(state(), { rate_max: 20, rate_per_ms: 1000 });
+    // 12 a second for three whole seconds, half a second into each.
+    const last = [];
+    for (let second = 0; second < 3; second += 1) {
+      kit.clock.now = KIT_START + second * 1000 + 500;
+      for (let i = 0; i < 12; i += 1) last.push(passOf(await ask(a, ORIGIN, `s${second}-${i}`)));
+    }
+    const t = KIT_START + 3000;
+    kit.clock.now = t;
+    last.pop()?.settle(BARE_429);
+    await a.gate.idle();
+    expect(await learned()).toEqual({ rate: 6, at: t, cap: 24 });
+
+    // Held to 6 a second: the last second's 12 sends are still in the window.
+    kit.clock.now = t + 1;
+    expect(holdOf(await ask(b, ORIGIN, 'more'))).toMatchObject({
+      reason: 'learned_rate',
+      until: t + 500,
+    });
+    // One halving a second.
+    kit.clock.now = t + 200;
+    last.pop()?.settle(BARE_429);
+    await a.gate.idle();
+    expect(await learned()).toEqual({ rate: 6, at: t, cap: 24 });
+
+    // Grows by a twentieth of the cap (at least 1) per whole second, at most five seconds' worth.
+    const grown = [];
+    for (const at of [t + 1500, t + 11_500, t + 16_500]) {
+      kit.clock.now = at;
+      passOf(await ask(b, ORIGIN, `g${at}`)).settle(OK);
+      await b.gate.idle();
+      grown.push(await learned());
+    }
+    expect(grown.map((g) => g?.rate)).toEqual([7.2, 13.2, 19.2]);
+    // The next growth would pass the operator's 20 a second: the learned rate is dropped.
+    kit.clock.now = t + 21_500;
+    passOf(await ask(b, ORIGIN, 'g-last')).settle(OK);
+    await b.gate.idle();
+    expect(await learned()).toBeNull();
+  });
+
+  async function learned(): Promise<{ rate: number; at: number; cap: number } | null> {
+    const [rate, at, cap] = await kit.redis.hmget(
+      state(),
+      'learned_rate',
+      'learned_at',
+      'learned_cap',
+    );
+    if (rate === null) return null;
+    return { rate: Math.round(Number(rate) * 100) / 100, at: Number(at), cap: Number(cap) };
+  }
+});
