@@ -3,6 +3,7 @@ import type { Logger } from '../../shared/logger.js';
 import type { RedisClient } from '../../shared/redis-connection.js';
 import type { HttpClient } from '../executor/http-client.js';
 import type { CancelListener } from './cancel-listener.js';
+import type { RedisGate } from './gate/redis-gate.js';
 import type { JobProcessor } from './job-processor.js';
 import type { QueueWatch } from './queue-watch.js';
 import type { RunningExecutions } from './running-executions.js';
@@ -24,6 +25,8 @@ export interface TaskWorkerParts {
   readonly shutdown: Shutdown;
   readonly executions: RunningExecutions;
   readonly processor: JobProcessor;
+  /** The destinations' gate: its last counts are sent before the connection closes. */
+  readonly gate: RedisGate;
 }
 
 /**
@@ -68,6 +71,7 @@ async function closeInTurn(parts: TaskWorkerParts): Promise<void> {
     // Cancels reach executions until the grace period is over.
     await cancels.close();
     await http.close();
+    await parts.gate.close();
     await parts.processor.close();
     await connection.quit().catch(() => connection.disconnect());
   }

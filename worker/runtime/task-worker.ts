@@ -11,6 +11,7 @@ import type { StoredOutput } from '../../shared/stored-output.js';
 import { jobKey } from '../../shared/task-queue.js';
 import { outboundPolicyOf } from '../executor/outbound/outbound-policy.js';
 import { CancelListener } from './cancel-listener.js';
+import { startDestinationGate } from './destination-gate.js';
 import { logConnectionEvents } from './connection-log.js';
 import { createExecutorDeps, createWorkerHttpClient } from './executor-deps.js';
 import { guardEmits } from './guard-emits.js';
@@ -75,7 +76,8 @@ export function startTaskWorker(
     logger.debug('TASKREST_CALLBACK_SECRETS is not set: callbacks are sent unsigned');
   }
   const parkingQueues = parkingQueuesOf(connection, config.prefix);
-  const deps = createExecutorDeps(config, { connection, http, policy, logger });
+  const gate = startDestinationGate(config, connection, name, parkingQueues, logger);
+  const deps = createExecutorDeps(config, { connection, http, policy, gate, logger });
   const shutdown = new Shutdown();
   // Each execution's own abort signal: for a lost lock, and at the end of the grace period.
   const executions = new RunningExecutions();
@@ -130,6 +132,7 @@ export function startTaskWorker(
     shutdown,
     executions,
     processor,
+    gate,
   };
   return { workers: worker, name, health, close: () => stopTaskWorker(parts) };
 }
