@@ -129,8 +129,15 @@ export const DEST_FIELDS = {
   learnedRate: 'learned_rate',
   /** When the learned rate last grew (or was set). */
   learnedAt: 'learned_at',
-  /** Above this the learned rate is dropped: twice the rate it was halved from. */
-  learnedCap: 'learned_cap',
+  /**
+   * The rate it was last halved from, and the least it grows by each second
+   * of successes (a tenth of that rate): it grows half the way back to the
+   * former, and at least by the latter.
+   */
+  learnedFrom: 'learned_from',
+  learnedStep: 'learned_step',
+  /** When the learned rate was last halved (at most once a second). */
+  learnedCutAt: 'learned_cut_at',
   // What happened last.
   /** A short description of the last failed attempt (no URL, no secret) and when. */
   lastError: 'last_error',

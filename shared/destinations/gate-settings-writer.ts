@@ -24,7 +24,15 @@ export interface GateChange {
 const CIRCUIT_FIELDS = [F.circuit, F.openUntil, F.probe, F.probeUntil, F.cooldownMs];
 
 /** What a reset removes besides the limits and the circuit: the destination's own holds and the learned rate. */
-const SAID_FIELDS = [F.heldUntil, F.holdReason, F.learnedRate, F.learnedAt, F.learnedCap];
+const SAID_FIELDS = [
+  F.heldUntil,
+  F.holdReason,
+  F.learnedRate,
+  F.learnedAt,
+  F.learnedCutAt,
+  F.learnedStep,
+  F.learnedFrom,
+];
 
 const LIMIT_FIELDS = [F.rateMax, F.ratePerMs, F.maxConcurrency, F.paused];
 

@@ -55,7 +55,7 @@ describe('circuit breaker', () => {
         // Its attempts so far are the requests that reached the target: the hold used none.
         const { task, meta } = splitJobData(job.data);
         const path = new URL((task as { url: string }).url).pathname;
-        const parked = meta.parked as { attempts: number; log: string[] };
+        const parked = meta.parked as { attempts: number; log: readonly string[] };
         expect(parked.log.at(-1)).toMatch(/held until .*circuit/);
         expect(parked.attempts, path).toBe(target.arrivalsOf({ path }).length);
       }

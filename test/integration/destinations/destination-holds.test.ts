@@ -56,7 +56,10 @@ describe('holds learned from the destination', () => {
         retry_status_code: [429],
       });
       // The destination is held once its answer is in.
-      await eventually(async () => (await s.producer.destinations.get(origin).catch(() => null))?.held_until, 'held');
+      await eventually(
+        async () => (await s.producer.destinations.get(origin).catch(() => null))?.held_until,
+        'held',
+      );
       // Then tasks to it from two queues, and to another destination, from both workers.
       const later = [
         ...(await s.producer.enqueueBulk(

@@ -161,7 +161,7 @@ describe('destinations: the HTTP API', () => {
       [F.holdReason]: 'Retry-After after HTTP 503',
       [F.learnedRate]: 4,
       [F.learnedAt]: now,
-      [F.learnedCap]: 8,
+      [F.learnedStep]: 1,
       [F.rateMax]: 1,
       [F.ratePerMs]: 1000,
       [F.paused]: '1',

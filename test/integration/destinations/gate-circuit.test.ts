@@ -119,7 +119,7 @@ describe('gate circuit, holds and learned rate', () => {
   });
 
   it('halves the rate it sent at after a bare 429, grows it back, and never past the operator rate', async () => {
-    await kit.redis.hset(state(), { rate_max: 20, rate_per_ms: 1000 });
+    await kit.redis.hset(state(), { rate_max: 12, rate_per_ms: 1000 });
     // 12 a second for three whole seconds, half a second into each.
     const last = [];
     for (let second = 0; second < 3; second += 1) {
@@ -130,44 +130,67 @@ describe('gate circuit, holds and learned rate', () => {
     kit.clock.now = t;
     last.pop()?.settle(BARE_429);
     await a.gate.idle();
-    expect(await learned()).toEqual({ rate: 6, at: t, cap: 24 });
+    // Halved from the 12 a second it sent.
+    expect(await learned()).toEqual({ rate: 6, at: t, step: 1.2 });
 
-    // Held to 6 a second: the last second's 12 sends are still in the window.
-    kit.clock.now = t + 1;
+    // Held to 6 a second, evenly spaced: one send every 166 ms.
+    kit.clock.now = t + 600;
+    passOf(await ask(b, ORIGIN, 'spaced')).settle(OK);
+    await b.gate.idle();
+    kit.clock.now = t + 601;
     expect(holdOf(await ask(b, ORIGIN, 'more'))).toMatchObject({
       reason: 'learned_rate',
-      until: t + 500,
+      until: t + 600 + 166,
     });
     // One halving a second.
     kit.clock.now = t + 200;
     last.pop()?.settle(BARE_429);
     await a.gate.idle();
-    expect(await learned()).toEqual({ rate: 6, at: t, cap: 24 });
+    expect(await learned()).toEqual({ rate: 6, at: t, step: 1.2 });
 
-    // Grows by a twentieth of the cap (at least 1) per whole second, at most five seconds' worth.
+    // Once a second with successes: half the way back to 12, and at least a tenth of 12.
     const grown = [];
-    for (const at of [t + 1500, t + 11_500, t + 16_500]) {
+    for (const at of [t + 1500, t + 3500, t + 5500]) {
       kit.clock.now = at;
       passOf(await ask(b, ORIGIN, `g${at}`)).settle(OK);
       await b.gate.idle();
       grown.push(await learned());
     }
-    expect(grown.map((g) => g?.rate)).toEqual([7.2, 13.2, 19.2]);
-    // The next growth would pass the operator's 20 a second: the learned rate is dropped.
-    kit.clock.now = t + 21_500;
+    expect(grown.map((g) => g?.rate)).toEqual([9, 10.5, 11.7]);
+    // The next growth would reach the operator's 12 a second: the learned rate is dropped.
+    kit.clock.now = t + 7500;
     passOf(await ask(b, ORIGIN, 'g-last')).settle(OK);
     await b.gate.idle();
     expect(await learned()).toBeNull();
   });
 
-  async function learned(): Promise<{ rate: number; at: number; cap: number } | null> {
-    const [rate, at, cap] = await kit.redis.hmget(
+  it('drops a learned rate after 30 s without a 429', async () => {
+    kit.clock.now = KIT_START + 500;
+    const sent = [];
+    for (let i = 0; i < 40; i += 1) sent.push(passOf(await ask(a, ORIGIN, `q${i}`)));
+    sent.pop()?.settle(BARE_429);
+    await a.gate.idle();
+    // 40 in half a second: 80 a second, halved.
+    expect((await learned())?.rate).toBe(40);
+    kit.clock.now = KIT_START + 29_000;
+    passOf(await ask(b, ORIGIN, 'still')).settle(OK);
+    await b.gate.idle();
+    expect(await learned()).not.toBeNull();
+    kit.clock.now = KIT_START + 31_000;
+    passOf(await ask(b, ORIGIN, 'quiet')).settle(OK);
+    await b.gate.idle();
+    expect(await learned()).toBeNull();
+  });
+
+  async function learned(): Promise<{ rate: number; at: number; step: number } | null> {
+    const [rate, at, step] = await kit.redis.hmget(
       state(),
       'learned_rate',
       'learned_at',
-      'learned_cap',
+      'learned_step',
     );
     if (rate === null) return null;
-    return { rate: Math.round(Number(rate) * 100) / 100, at: Number(at), cap: Number(cap) };
+    const round = (n: number) => Math.round(n * 100) / 100;
+    return { rate: round(Number(rate)), at: Number(at), step: round(Number(step)) };
   }
 });

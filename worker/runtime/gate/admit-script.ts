@@ -24,6 +24,8 @@ export const ADMIT_LUA = String.raw`
 local now = tonumber(ARGV[1])
 local holder = ARGV[2]
 local leaseMs = tonumber(ARGV[3])
+-- How far ahead a learned rate's slots are reserved.
+local LEARNED_HORIZON_MS = 2000
 local flowKey = ARGV[5]
 local listedMs = tonumber(ARGV[6])
 
@@ -97,8 +99,11 @@ local function rateLimits(s, st)
       detail = st.rateMax .. ' per ' .. st.ratePerMs .. ' ms' }
   end
   if s.isDest and st.learnedRate then
-    local max = math.max(1, math.floor(st.learnedRate))
-    limits[#limits + 1] = { max = max, window = 1000, reason = 'learned_rate', detail = max .. ' per second' }
+    -- Evenly spaced, one send per interval: a destination that rejects past
+    -- its limit is not sent bursts that its own window may count twice.
+    local rate = math.max(1, st.learnedRate)
+    limits[#limits + 1] = { max = 1, window = math.floor(1000 / rate), reason = 'learned_rate',
+      detail = string.format('%.1f per second', rate) }
   end
   return limits
 end
@@ -123,6 +128,12 @@ local function checkRate(s, st, plan)
   if c <= now then
     plan.send = { score = now, reserved = false, longest = longest }
     return nil
+  end
+  -- A learned rate changes every second: its slots are reserved a short way
+  -- ahead only; beyond that the request asks again later, spread out.
+  if why.reason == 'learned_rate' and c > now + LEARNED_HORIZON_MS then
+    local spread = redis.call('ZCARD', s.held) % 10
+    return hold(now + LEARNED_HORIZON_MS * (1 + spread / 10), why.reason, why.detail, false)
   end
   -- Reserved now, so that the next held request queues behind this one.
   redis.call('ZADD', s.sends, c, 'r:' .. holder)

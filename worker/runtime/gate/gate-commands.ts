@@ -159,7 +159,7 @@ export class GateCommands {
   settle(input: SettleInput): Promise<string[]> {
     const dest = this.keysOf('dest', input.origin);
     const flow = input.flowKey === undefined ? dest : this.keysOf('flow', input.flowKey);
-    const counters = [1, 2, 3].map((back) => secondKey(dest, input.now, back));
+    const counters = [0, 1, 2].map((back) => secondKey(dest, input.now, back));
     return this.#client[SETTLE](
       ...[dest.state, dest.leases, dest.wake, dest.sends, flow.leases, flow.wake, ...counters],
       ...[input.now, input.holder, bit(input.destLease), bit(input.flowLease), bit(input.probe)],

@@ -226,6 +226,10 @@ export class RedisGate implements RequestGate {
       // Our own news, before the channel brings it: the next success must reach Redis.
       if (outcome.failed || signal !== null) this.#cache.drop(dest);
       const hold = signal !== null && 'holdMs' in signal ? signal : null;
+      const rejected = signal !== null && 'rejected' in signal;
+      // The rate a bare 429 halves is what was sent: this worker's counts go first
+      // (one connection: the flush script runs before the settle script).
+      if (rejected) this.#track(this.#flush());
       const settled = this.#commands.settle({
         ...taken,
         now,
@@ -236,7 +240,7 @@ export class RedisGate implements RequestGate {
         error: outcome.error,
         holdMs: hold?.holdMs ?? 0,
         holdReason: hold?.reason ?? '',
-        rejected: signal !== null && 'rejected' in signal,
+        rejected,
       });
       this.#track(settled.then((holders) => this.#wake(holders)));
     } catch (error) {

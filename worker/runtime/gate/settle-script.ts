@@ -9,8 +9,8 @@
  *
  * KEYS: 1 the destination's state, 2 its leases, 3 its wake set, 4 its
  * sends, 5 the flow key's leases, 6 its wake set (any gate keys when there
- * is none), 7-9 the destination's send counters of the last three whole
- * seconds.
+ * is none), 7-9 the destination's send counters of this second and the
+ * two before.
  *
  * ARGV: 1 now (ms), 2 holder, 3 destination lease 0/1, 4 flow key lease
  * 0/1, 5 probe 0/1, 6 failed 0/1, 7 error text, 8 hold ms (0: none), 9 hold
@@ -26,12 +26,15 @@ local failed = ARGV[6] == '1'
 local state = KEYS[1]
 local woken = {}
 local changed = false
+-- A learned rate with no 429 for this long is dropped: the destination takes more again.
+local LEARNED_QUIET_MS = 30000
 
 local v = redis.call('HMGET', state, 'circuit', 'failures', 'probe', 'cooldown_ms', 'learned_rate',
-  'learned_at', 'learned_cap', 'rate_max', 'rate_per_ms')
+  'learned_at', 'rate_max', 'rate_per_ms', 'learned_cut_at', 'learned_step', 'learned_from')
 local st = { circuit = v[1], failures = tonumber(v[2]) or 0, probe = v[3],
   cooldownMs = tonumber(v[4]), learnedRate = tonumber(v[5]), learnedAt = tonumber(v[6]) or 0,
-  learnedCap = tonumber(v[7]), rateMax = tonumber(v[8]), ratePerMs = tonumber(v[9]) }
+  rateMax = tonumber(v[7]), ratePerMs = tonumber(v[8]), cutAt = tonumber(v[9]) or 0,
+  step = tonumber(v[10]) or 1, from = tonumber(v[11]) }
 local isProbe = ARGV[5] == '1' and st.circuit == 'half_open' and st.probe == holder
 
 local function release(leases, wake)
@@ -69,12 +72,17 @@ end
 
 local function grow()
   if not st.learnedRate or now - st.learnedAt < 1000 then return end
-  local step = math.max(1, (st.learnedCap or 0) / 20)
-  local rate = st.learnedRate + step * math.min(5, math.floor((now - st.learnedAt) / 1000))
+  -- One growth a second at most: seconds without requests are no sign it
+  -- takes more. Half the way back to the rate it was cut from, then a step
+  -- past it: quickly back near what the destination took, slowly beyond.
+  local rate = st.learnedRate + math.max(st.step, ((st.from or 0) - st.learnedRate) / 2)
   local operator = nil
   if st.rateMax and st.ratePerMs and st.ratePerMs > 0 then operator = st.rateMax * 1000 / st.ratePerMs end
-  if (st.learnedCap and rate >= st.learnedCap) or (operator and rate >= operator) then
-    redis.call('HDEL', state, 'learned_rate', 'learned_at', 'learned_cap')
+  -- Dropped once it no longer limits: after LEARNED_QUIET_MS without a 429,
+  -- or at the operator's limit.
+  if now - st.cutAt >= LEARNED_QUIET_MS or (operator and rate >= operator) then
+    redis.call('HDEL', state, 'learned_rate', 'learned_at', 'learned_cut_at', 'learned_step',
+      'learned_from')
   else
     redis.call('HSET', state, 'learned_rate', rate, 'learned_at', now)
   end
@@ -92,23 +100,32 @@ local function onSuccess()
   if ARGV[10] ~= '1' and tonumber(ARGV[8]) == 0 then grow() end
 end
 
--- What the destination sent lately: the whole seconds' counters, or the sends
--- set where the restricted path records them, whichever saw more.
+-- The rate sent lately, per second: over this second so far, and over it
+-- with one and with two whole seconds before it, the highest (traffic that
+-- just began is not averaged away over seconds that had none); or the sends
+-- set, where the restricted path records them, when it saw more.
 local function sentRate()
-  local sum = 0
-  for i = 7, 9 do sum = sum + (tonumber(redis.call('GET', KEYS[i])) or 0) end
-  local recorded = redis.call('ZCOUNT', KEYS[4], '(' .. (now - 3000), now)
-  return math.max(1, math.max(sum, recorded) / 3)
+  local elapsed = math.max(0.1, (now % 1000) / 1000)
+  local sum, best = 0, 0
+  for i = 7, 9 do
+    sum = sum + (tonumber(redis.call('GET', KEYS[i])) or 0)
+    best = math.max(best, sum / (elapsed + i - 7))
+  end
+  local recorded = redis.call('ZCOUNT', KEYS[4], '(' .. (now - 1000), now)
+  return math.max(1, best, recorded)
 end
 
 local function onRejected()
   -- One halving a second: a burst of 429s answers one sending rate.
-  if st.learnedRate and now - st.learnedAt < 1000 then return end
+  if now - st.cutAt < 1000 then return end
   local sent = sentRate()
   local from = sent
   if st.learnedRate and st.learnedRate < sent then from = st.learnedRate end
   redis.call('HSET', state, 'learned_rate', math.max(1, from / 2), 'learned_at', now,
-    'learned_cap', from * 2)
+    'learned_cut_at', now, 'learned_step', math.max(1, from / 10), 'learned_from', from)
+  -- Slots reserved at the old rate would send at it still: they go, and
+  -- their holders ask again when they come back.
+  redis.call('ZREMRANGEBYSCORE', KEYS[4], '(' .. now, '+inf')
   changed = true
 end
 
