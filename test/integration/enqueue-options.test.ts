@@ -83,6 +83,8 @@ describe('enqueue options', () => {
       ['?delay=soon', 'delay'],
       ['?run_at=tomorrow', 'run_at'],
       [`?delay=5&run_at=${encodeURIComponent(new Date().toISOString())}`, 'run_at'],
+      [`?flow_key=${'k'.repeat(201)}`, 'flow_key'],
+      ['?flow_key=', 'flow_key'],
     ];
     for (const [query, field] of cases) {
       const r = await post(query, task);

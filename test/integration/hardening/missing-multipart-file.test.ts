@@ -6,6 +6,7 @@ import type { TaskInput } from '../../../shared/task-schema.js';
 import { startApiHarness, type ApiHarness } from '../../helpers/api-harness.js';
 import { jsonCall } from '../../helpers/json-call.js';
 import { runCli } from '../../helpers/run-cli.js';
+import { eventually } from '../../helpers/eventually.js';
 import { ownRedis } from '../../helpers/own-redis.js';
 import { envOf } from '../../helpers/test-config.js';
 
@@ -139,12 +140,15 @@ describe('a multipart file that is not in the files resource', () => {
     const scene = await startApiHarness({ REDIS_URL: own.url }, { worker: false });
     try {
       const { producer } = scene.api;
-      await producer.files.put('reports/q3.pdf', Buffer.from('%PDF-1.7 q3'));
       const index = `${filesKeyPrefix(scene.config)}index`;
       const lookups: string[][] = [];
       monitor.on('monitor', (_time: string, args: string[]) => {
         if (args.includes(index)) lookups.push(args);
       });
+      await producer.files.put('reports/q3.pdf', Buffer.from('%PDF-1.7 q3'));
+      // The monitor may tell of the put's own write a little later: counted from after it.
+      await eventually(() => lookups.some((args) => args[0] === 'hset'), 'the put seen');
+      lookups.length = 0;
       const plain = await producer.enqueue({ url: target, method: 'post', json: { a: 1 } });
       const upload = await producer.enqueue(uploadOf('reports/q3.pdf'));
       await producer.enqueueBulk([uploadOf('reports/q3.pdf'), uploadOf('reports/q3.pdf')]);

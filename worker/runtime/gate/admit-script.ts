@@ -26,6 +26,10 @@ local holder = ARGV[2]
 local leaseMs = tonumber(ARGV[3])
 -- How far ahead a learned rate's slots are reserved.
 local LEARNED_HORIZON_MS = 2000
+-- The longest a request held beyond that waits before it asks again.
+local LEARNED_WAIT_MAX_MS = 8000
+-- How late a held request may come back and still have its reserved slot.
+local RESERVATION_LATE_MS = 1000
 local flowKey = ARGV[5]
 local listedMs = tonumber(ARGV[6])
 
@@ -113,10 +117,12 @@ local function checkRate(s, st, plan)
   if #limits == 0 then return nil end
   local longest = 0
   for _, l in ipairs(limits) do longest = math.max(longest, l.window) end
-  redis.call('ZREMRANGEBYSCORE', s.sends, '-inf', now - longest)
+  -- Its own slot first: a held request that comes back a little late (a busy
+  -- worker) still has it, rather than leaving a gap and queueing again.
   local reserved = tonumber(redis.call('ZSCORE', s.sends, 'r:' .. holder))
-  if reserved then
-    if reserved > now then return hold(reserved, limits[1].reason, limits[1].detail, false) end
+  redis.call('ZREMRANGEBYSCORE', s.sends, '-inf', now - longest)
+  if reserved and reserved > now then return hold(reserved, limits[1].reason, limits[1].detail, false) end
+  if reserved and now - reserved <= RESERVATION_LATE_MS then
     plan.send = { score = reserved, reserved = true, longest = longest }
     return nil
   end
@@ -132,8 +138,11 @@ local function checkRate(s, st, plan)
   -- A learned rate changes every second: its slots are reserved a short way
   -- ahead only; beyond that the request asks again later, spread out.
   if why.reason == 'learned_rate' and c > now + LEARNED_HORIZON_MS then
-    local spread = redis.call('ZCARD', s.held) % 10
-    return hold(now + LEARNED_HORIZON_MS * (1 + spread / 10), why.reason, why.detail, false)
+    -- The held come back about twice as fast as the rate takes them (enough
+    -- to keep the reserved slots filled, few enough asks), spread out.
+    local held = redis.call('ZCARD', s.held)
+    local turn = math.min(LEARNED_WAIT_MAX_MS, math.max(LEARNED_HORIZON_MS, held * 500 / st.learnedRate))
+    return hold(now + turn * (1 + (held % 10) / 10), why.reason, why.detail, false)
   end
   -- Reserved now, so that the next held request queues behind this one.
   redis.call('ZADD', s.sends, c, 'r:' .. holder)

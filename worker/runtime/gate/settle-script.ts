@@ -28,6 +28,8 @@ local woken = {}
 local changed = false
 -- A learned rate with no 429 for this long is dropped: the destination takes more again.
 local LEARNED_QUIET_MS = 30000
+-- How often a learned rate grows while requests succeed.
+local LEARNED_GROWTH_MS = 1000
 
 local v = redis.call('HMGET', state, 'circuit', 'failures', 'probe', 'cooldown_ms', 'learned_rate',
   'learned_at', 'rate_max', 'rate_per_ms', 'learned_cut_at', 'learned_step', 'learned_from')
@@ -71,8 +73,8 @@ local function onFailure()
 end
 
 local function grow()
-  if not st.learnedRate or now - st.learnedAt < 1000 then return end
-  -- One growth a second at most: seconds without requests are no sign it
+  if not st.learnedRate or now - st.learnedAt < LEARNED_GROWTH_MS then return end
+  -- One growth a second at most: time without requests is no sign it
   -- takes more. Half the way back to the rate it was cut from, then a step
   -- past it: quickly back near what the destination took, slowly beyond.
   local rate = st.learnedRate + math.max(st.step, ((st.from or 0) - st.learnedRate) / 2)
@@ -118,9 +120,10 @@ end
 local function onRejected()
   -- One halving a second: a burst of 429s answers one sending rate.
   if now - st.cutAt < 1000 then return end
-  local sent = sentRate()
-  local from = sent
-  if st.learnedRate and st.learnedRate < sent then from = st.learnedRate end
+  -- The rate taskrest sends at: the learned one once there is one (what
+  -- went out lately falls short of it by the requests that had to wait),
+  -- else what went out lately.
+  local from = st.learnedRate or sentRate()
   redis.call('HSET', state, 'learned_rate', math.max(1, from / 2), 'learned_at', now,
     'learned_cut_at', now, 'learned_step', math.max(1, from / 10), 'learned_from', from)
   -- Slots reserved at the old rate would send at it still: they go, and
