@@ -52,6 +52,8 @@ interface Taken {
   readonly destRestricted: boolean;
 }
 
+const NO_ROWS: RenewRow[] = [];
+
 const FAST: Taken = { destLease: false, flowLease: false, probe: false, destRestricted: false };
 
 /**
@@ -186,6 +188,8 @@ export class RedisGate implements RequestGate {
   }
 
   #renewRows(ask: GateAsk, taken: Taken): RenewRow[] {
+    // Most requests took nothing: no keys are built for them.
+    if (!taken.destLease && !taken.probe && !taken.flowLease) return NO_ROWS;
     const rows: RenewRow[] = [];
     const { holder } = ask;
     const dest = this.#commands.keysOf('dest', ask.origin);
