@@ -5,18 +5,16 @@ import {
   type DestinationSettings,
 } from '../shared/destinations/destination-settings.js';
 import {
-  isKnown,
   listDestinations,
   readDestination,
   type DestinationInfo,
 } from '../shared/destinations/destination-state.js';
 import {
-  applyGateChange,
   resetChange,
   settingsChange,
   type GateChange,
 } from '../shared/destinations/gate-settings-writer.js';
-import { wakeHeld } from '../shared/destinations/wake-held.js';
+import { GateSubjects } from './gate-subjects.js';
 import type { ProducerContext } from './producer-context.js';
 
 /**
@@ -29,9 +27,11 @@ import type { ProducerContext } from './producer-context.js';
  */
 export class DestinationAdmin {
   readonly #context: ProducerContext;
+  readonly #subjects: GateSubjects<DestinationInfo>;
 
   constructor(context: ProducerContext) {
     this.#context = context;
+    this.#subjects = new GateSubjects(context, 'dest', readDestination);
   }
 
   /** Destinations seen in the last 24 hours, and every one with settings. */
@@ -44,13 +44,7 @@ export class DestinationAdmin {
   /** One destination; DestinationNotFoundError when not seen in 24 h and without settings. */
   async get(origin: string): Promise<DestinationInfo> {
     const name = parseOrigin(origin);
-    const { connection, prefix } = this.#context;
-    return this.#context.withRedis(async () => {
-      if (!(await isKnown(connection, prefix, 'dest', name))) {
-        throw new DestinationNotFoundError(name);
-      }
-      return readDestination(connection, prefix, name);
-    });
+    return this.#subjects.get(name, () => new DestinationNotFoundError(name));
   }
 
   /**
@@ -86,12 +80,7 @@ export class DestinationAdmin {
     return this.#apply(parseOrigin(origin), resetChange('dest'));
   }
 
-  async #apply(name: string, change: GateChange): Promise<DestinationInfo> {
-    const { connection, prefix } = this.#context;
-    return this.#context.withRedis(async () => {
-      const released = await applyGateChange(connection, prefix, 'dest', name, change);
-      await wakeHeld((queue) => this.#context.queueOf(queue), released);
-      return readDestination(connection, prefix, name);
-    });
+  #apply(name: string, change: GateChange): Promise<DestinationInfo> {
+    return this.#subjects.apply(name, change);
   }
 }

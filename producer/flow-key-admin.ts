@@ -5,18 +5,16 @@ import {
   type FlowKeySettings,
 } from '../shared/destinations/destination-settings.js';
 import {
-  isKnown,
   listFlowKeys,
   readFlowKey,
   type FlowKeyInfo,
 } from '../shared/destinations/destination-state.js';
 import {
-  applyGateChange,
   resetChange,
   settingsChange,
   type GateChange,
 } from '../shared/destinations/gate-settings-writer.js';
-import { wakeHeld } from '../shared/destinations/wake-held.js';
+import { GateSubjects } from './gate-subjects.js';
 import type { ProducerContext } from './producer-context.js';
 
 /**
@@ -26,9 +24,11 @@ import type { ProducerContext } from './producer-context.js';
  */
 export class FlowKeyAdmin {
   readonly #context: ProducerContext;
+  readonly #subjects: GateSubjects<FlowKeyInfo>;
 
   constructor(context: ProducerContext) {
     this.#context = context;
+    this.#subjects = new GateSubjects(context, 'flow', readFlowKey);
   }
 
   /** Flow keys seen in the last 24 hours, and every one with settings. */
@@ -41,11 +41,7 @@ export class FlowKeyAdmin {
   /** One flow key; FlowKeyNotFoundError when not seen in 24 h and without settings. */
   async get(key: string): Promise<FlowKeyInfo> {
     const name = parseFlowKeyName(key);
-    const { connection, prefix } = this.#context;
-    return this.#context.withRedis(async () => {
-      if (!(await isKnown(connection, prefix, 'flow', name))) throw new FlowKeyNotFoundError(name);
-      return readFlowKey(connection, prefix, name);
-    });
+    return this.#subjects.get(name, () => new FlowKeyNotFoundError(name));
   }
 
   /**
@@ -73,12 +69,7 @@ export class FlowKeyAdmin {
     return this.#apply(parseFlowKeyName(key), resetChange('flow'));
   }
 
-  async #apply(name: string, change: GateChange): Promise<FlowKeyInfo> {
-    const { connection, prefix } = this.#context;
-    return this.#context.withRedis(async () => {
-      const released = await applyGateChange(connection, prefix, 'flow', name, change);
-      await wakeHeld((queue) => this.#context.queueOf(queue), released);
-      return readFlowKey(connection, prefix, name);
-    });
+  #apply(name: string, change: GateChange): Promise<FlowKeyInfo> {
+    return this.#subjects.apply(name, change);
   }
 }
