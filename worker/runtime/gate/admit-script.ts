@@ -27,7 +27,7 @@ local leaseMs = tonumber(ARGV[3])
 -- How far ahead a learned rate's slots are reserved.
 local LEARNED_HORIZON_MS = 2000
 -- The longest a request held beyond that waits before it asks again.
-local LEARNED_WAIT_MAX_MS = 8000
+local LEARNED_WAIT_MAX_MS = 15000
 -- How late a held request may come back and still have its reserved slot.
 local RESERVATION_LATE_MS = 1000
 local flowKey = ARGV[5]
