@@ -34,6 +34,13 @@ export class AlertSender {
     this.#lookup = createPolicyLookup(options.policy);
   }
 
+  /** The longest one POST may take, its timeouts together (a minute when none is set). */
+  get longestAttemptMs(): number {
+    const { connect, read, total } = this.#options.timeouts;
+    if (total > 0) return total * 1000;
+    return connect > 0 && read > 0 ? (connect + read) * 1000 : 60_000;
+  }
+
   /** Checks the receiver's host against the outbound policy (throws a DestinationDeniedError). */
   checkUrl(): void {
     this.#options.policy.checkUrl(this.#url);

@@ -75,9 +75,7 @@ export class AlertWatcher {
   }
 
   async #check(): Promise<void> {
-    // A lease of a few intervals: a replica that dies is replaced within them.
-    const leaseMs = Math.max(3 * this.#settings.checkMs, 2000);
-    if (!(await this.#store.holdLease(this.#owner, leaseMs))) return;
+    if (!(await this.#holdLease())) return;
     const now = Date.now();
     const conditions = await findConditions(this.#redis, this.#config, this.#settings, now);
     const open = await this.#store.openAlerts();
@@ -93,6 +91,16 @@ export class AlertWatcher {
     await this.#deliver();
   }
 
+  /**
+   * Takes or renews the lease for a few intervals and one POST: a replica
+   * that dies is replaced within them, and one waiting on a slow receiver
+   * keeps it rather than evaluate beside another.
+   */
+  async #holdLease(): Promise<boolean> {
+    const leaseMs = Math.max(3 * this.#settings.checkMs, 2000) + this.#sender.longestAttemptMs;
+    return this.#store.holdLease(this.#owner, leaseMs);
+  }
+
   /** Sends the outbox in order; an alert whose earlier POST is not through waits for it. */
   async #deliver(): Promise<void> {
     const blocked = new Set<string>();
@@ -102,6 +110,8 @@ export class AlertWatcher {
         blocked.add(alertId);
         continue;
       }
+      // Renewed before each POST: only the holder sends, a lease lost mid-outbox stops here.
+      if (!(await this.#holdLease())) return;
       if (await this.#send(delivery)) await this.#store.delivered(delivery.id);
       else {
         blocked.add(alertId);
