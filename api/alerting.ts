@@ -16,11 +16,25 @@ export interface Alerting {
 }
 
 /**
+ * Throws a ConfigError when TASKREST_ALERT_URL is set and the outbound
+ * policy refuses its host: a URL no POST could ever reach is a
+ * configuration error, found before anything is opened, not a stream of
+ * failed deliveries.
+ */
+export function assertAlertUrlAllowed(config: Config): void {
+  const { url } = config.alerts;
+  if (url === undefined) return;
+  try {
+    outboundPolicyOf(config).checkUrl(new URL(url));
+  } catch (error) {
+    throw new ConfigError(`TASKREST_ALERT_URL: ${(error as Error).message}`);
+  }
+}
+
+/**
  * Builds the API process's alerts; with TASKREST_ALERT_URL the watcher
  * runs while `app` listens (a server built and never served sends none) and
- * stops when it closes, before its Redis connection does. The receiver must
- * pass the outbound policy now: a URL no POST could ever reach is a
- * configuration error, not a stream of failed deliveries.
+ * stops when it closes, before its Redis connection does.
  */
 export function createAlerting(
   app: FastifyInstance,
@@ -37,11 +51,6 @@ export function createAlerting(
     timeouts: config.callbackTimeouts,
     policy: outboundPolicyOf(config),
   });
-  try {
-    sender.checkUrl();
-  } catch (error) {
-    throw new ConfigError(`TASKREST_ALERT_URL: ${(error as Error).message}`);
-  }
   const watcher = new AlertWatcher(redis, config, store, sender, logger);
   app.addHook('onListen', (done) => {
     watcher.start();

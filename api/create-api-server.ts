@@ -7,7 +7,7 @@ import { TaskProducer } from '../producer/task-producer.js';
 import { producerOptionsOf } from '../producer/task-producer-options.js';
 import { apiErrorHandler } from './error-answers.js';
 import { alertsRoute } from './alerts-route.js';
-import { createAlerting } from './alerting.js';
+import { assertAlertUrlAllowed, createAlerting } from './alerting.js';
 import { parseApiTokens } from './api-tokens.js';
 import { bearerAuth } from './bearer-auth.js';
 import { bulkRoute } from './bulk-route.js';
@@ -64,6 +64,7 @@ export async function createApiServer(
   { history }: ApiServerOptions = {},
 ): Promise<ApiServer> {
   assertCredentialsForHost(config);
+  assertAlertUrlAllowed(config);
   // One fail-fast connection for the producer, the health check and the
   // dashboard's and metrics' view of the queue; closed here, not by the producer.
   const redis = createRedis(config, 'producer');
