@@ -1,9 +1,13 @@
+import { callbackIdOf, isCallbackId } from '../shared/callback.js';
 import type { AlertSettings, Config } from '../shared/config.js';
 import { listDestinations } from '../shared/destinations/destination-state.js';
 import { queueKeyBase } from '../shared/queue-keys.js';
 import { queueRegistry } from '../shared/queue-registry.js';
 import type { RedisClient } from '../shared/redis-connection.js';
 import type { AlertCondition } from './alert-types.js';
+
+/** What `callbackIdOf` puts before the execution's id. */
+const CALLBACK_PREFIX = callbackIdOf('');
 
 /** How many of a queue's prioritized jobs (those next in line) are looked at for the oldest. */
 const PRIORITIZED_LOOKED_AT = 100;
@@ -75,8 +79,11 @@ async function failureRate(
 /**
  * The execution that has waited longest in a queue: the tail of the wait
  * list (BullMQ pushes at the head, workers take from the tail) or one of
- * the prioritized jobs next in line. A job waits from when it was added,
- * plus its delay (a delayed job starts waiting when its delay ends).
+ * the prioritized jobs next in line. BullMQ keeps no time a job entered the
+ * wait list, so it is bounded from below, never guessed early: from when
+ * the job was added or last started (a parked or handed-back one), plus its
+ * last delay; a callback from when its execution finished (it waits for
+ * the execution before it waits in the list).
  */
 async function oldestWaiting(
   redis: RedisClient,
@@ -90,11 +97,8 @@ async function oldestWaiting(
   const ids = [...(tail === null ? [] : [tail]), ...prioritized];
   let oldest: { id: string; since: number } | undefined;
   for (const id of ids) {
-    const [timestamp, delay] = await redis.hmget(`${base}:${id}`, 'timestamp', 'delay');
-    const since = Number(timestamp) + (Number(delay) || 0);
-    if (Number.isFinite(since) && timestamp !== null && (!oldest || since < oldest.since)) {
-      oldest = { id, since };
-    }
+    const since = await waitingSince(redis, base, id);
+    if (since !== undefined && (!oldest || since < oldest.since)) oldest = { id, since };
   }
   if (!oldest) return undefined;
   return {
@@ -102,4 +106,28 @@ async function oldestWaiting(
     waiting_since: new Date(oldest.since).toISOString(),
     waiting_seconds: Math.max(0, now - oldest.since) / 1000,
   };
+}
+
+/** The earliest a job can have entered the wait list (epoch ms), or undefined when it is gone. */
+async function waitingSince(
+  redis: RedisClient,
+  base: string,
+  id: string,
+): Promise<number | undefined> {
+  const [timestamp, processedOn, delay] = await redis.hmget(
+    `${base}:${id}`,
+    'timestamp',
+    'processedOn',
+    'delay',
+  );
+  if (timestamp === null) return undefined;
+  let since = Math.max(Number(timestamp) || 0, Number(processedOn) || 0) + (Number(delay) || 0);
+  if (isCallbackId(id)) {
+    const finishedOn = await redis.hget(
+      `${base}:${id.slice(CALLBACK_PREFIX.length)}`,
+      'finishedOn',
+    );
+    since = Math.max(since, Number(finishedOn) || 0);
+  }
+  return since;
 }

@@ -68,6 +68,34 @@ describe('queue alerts', () => {
     expect(verifiedEvent(ended!, secret.bytes).alert.id).toBe(event.alert.id);
   });
 
+  it('oldest_waiting counts from when a job can have entered the wait list, not from when it was added', async () => {
+    config = alertConfig(target.url, secret.text, { TASKREST_ALERT_WAITING_SECONDS: '60' });
+    const base = queueKeyBase(config);
+    const now = Date.now();
+    const addedLongAgo = String(now - 3_600_000);
+    // Handed back or parked and promoted: it ran a moment ago, it cannot have waited since it was added.
+    await redis.hset(`${base}:1`, { timestamp: addedLongAgo, processedOn: now - 1000, delay: 0 });
+    // A callback waits for its execution first: it waits in the list from when the execution finished.
+    await redis.hset(`${base}:callback!2`, { timestamp: addedLongAgo, delay: 0 });
+    await redis.hset(`${base}:2`, { timestamp: addedLongAgo, finishedOn: now - 1000 });
+    await redis.lpush(`${base}:wait`, 'callback!2', '1');
+    expect(await findConditions(redis, config, config.alerts, now)).toEqual([]);
+    // One added long ago that never ran has waited since.
+    await redis.hset(`${base}:3`, { timestamp: addedLongAgo, delay: 0 });
+    await redis.zadd(`${base}:prioritized`, 1, '3');
+    expect(await findConditions(redis, config, config.alerts, now)).toEqual([
+      {
+        kind: 'oldest_waiting',
+        subject: config.queueName,
+        details: {
+          execution_id: '3',
+          waiting_since: new Date(Number(addedLongAgo)).toISOString(),
+          waiting_seconds: 3600,
+        },
+      },
+    ]);
+  });
+
   it('oldest_waiting: starts when an execution waits past the threshold, ends when it is gone', async () => {
     config = alertConfig(target.url, secret.text, { TASKREST_ALERT_WAITING_SECONDS: '0.3' });
     const started = await startAlertApi(config);
