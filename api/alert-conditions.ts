@@ -90,10 +90,13 @@ async function oldestWaiting(
   base: string,
   now: number,
 ): Promise<Record<string, unknown> | undefined> {
-  const [tail, prioritized] = await Promise.all([
+  const [paused, tail, prioritized] = await Promise.all([
+    redis.hget(`${base}:meta`, 'paused'),
     redis.lindex(`${base}:wait`, -1),
     redis.zrange(`${base}:prioritized`, 0, PRIORITIZED_LOOKED_AT - 1),
   ]);
+  // An operator paused the queue: its executions wait because they were told to.
+  if (paused === '1') return undefined;
   const ids = [...(tail === null ? [] : [tail]), ...prioritized];
   let oldest: { id: string; since: number } | undefined;
   for (const id of ids) {

@@ -94,6 +94,9 @@ describe('queue alerts', () => {
         },
       },
     ]);
+    // A paused queue's executions wait because an operator said so.
+    await redis.hset(`${base}:meta`, 'paused', '1');
+    expect(await findConditions(redis, config, config.alerts, now)).toEqual([]);
   });
 
   it('oldest_waiting: starts when an execution waits past the threshold, ends when it is gone', async () => {
