@@ -6,6 +6,8 @@ import { createRedis } from '../shared/redis-connection.js';
 import { TaskProducer } from '../producer/task-producer.js';
 import { producerOptionsOf } from '../producer/task-producer-options.js';
 import { apiErrorHandler } from './error-answers.js';
+import { alertsRoute } from './alerts-route.js';
+import { assertAlertUrlAllowed, createAlerting } from './alerting.js';
 import { parseApiTokens } from './api-tokens.js';
 import { bearerAuth } from './bearer-auth.js';
 import { bulkRoute } from './bulk-route.js';
@@ -62,6 +64,7 @@ export async function createApiServer(
   { history }: ApiServerOptions = {},
 ): Promise<ApiServer> {
   assertCredentialsForHost(config);
+  assertAlertUrlAllowed(config);
   // One fail-fast connection for the producer, the health check and the
   // dashboard's and metrics' view of the queue; closed here, not by the producer.
   const redis = createRedis(config, 'producer');
@@ -90,6 +93,7 @@ export async function createApiServer(
     onConstructorPoisoning: 'ignore',
   });
   app.setErrorHandler(apiErrorHandler(logger));
+  const alerting = createAlerting(app, redis, config, logger);
   // Open on loopback: DNS rebinding must not turn a web page into a caller.
   if (isLoopbackHost(config.host) && runsOpen(config))
     app.addHook('onRequest', loopbackHostGuard());
@@ -109,6 +113,7 @@ export async function createApiServer(
     await api.register(schedulesRoutes(producer));
     await api.register(destinationsRoutes(producer));
     await api.register(flowKeysRoutes(producer));
+    await api.register(alertsRoute(alerting.store));
     await api.register(filesRoutes(producer.files));
     await api.register(executionsRoutes(producer.history, config.queueName));
   });

@@ -205,6 +205,27 @@ export const CONFIG_TABLE = {
     'one callback attempt in all, from connecting to its answer; `0`: none',
     timeoutVar(30),
   ),
+  TASKREST_ALERT_URL: variable(
+    'where the API process POSTs signed alerts (a circuit open, a failure rate, an old waiting execution); unset: no alerts',
+    z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).optional(),
+  ),
+  TASKREST_ALERT_FAILURE_RATE: variable(
+    "a queue's share of failed executions in the window that starts an alert",
+    numVar(0.2),
+  ),
+  TASKREST_ALERT_MIN_EXECUTIONS: variable(
+    'executions a queue must finish in the window before its failure rate counts',
+    intVar(20, 1),
+  ),
+  TASKREST_ALERT_WINDOW_SECONDS: variable('the failure-rate window, in seconds', numVar(300, 1)),
+  TASKREST_ALERT_WAITING_SECONDS: variable(
+    'how long an execution may wait before it starts an alert',
+    numVar(600, 0.1),
+  ),
+  TASKREST_ALERT_CHECK_SECONDS: variable(
+    'how often the API process evaluates the alert conditions',
+    numVar(5, 0.05),
+  ),
   TASKREST_OUTBOUND_ALLOW_HOSTS: variable(
     'the only hosts requests may go to (`api.example.com`, `*.example.com`); unset: any host',
     list,

@@ -116,8 +116,26 @@ export interface Config {
    * Loopback and private ranges are allowed unless listed here.
    */
   readonly outboundDenyCidrs: readonly string[];
+  /** `TASKREST_ALERT_*`: the alerts the API process sends (none without a URL). */
+  readonly alerts: AlertSettings;
   /** `TASKREST_LOG_LEVEL`: `debug`, `info`, `warn` or `error`. */
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
+}
+
+/** What the API process watches and where it sends alerts. */
+export interface AlertSettings {
+  /** `TASKREST_ALERT_URL`: the receiver; undefined: no alerts. */
+  readonly url: string | undefined;
+  /** `TASKREST_ALERT_FAILURE_RATE`: the failed share that starts a failure-rate alert. */
+  readonly failureRate: number;
+  /** `TASKREST_ALERT_MIN_EXECUTIONS`: finished executions in the window before the rate counts. */
+  readonly minExecutions: number;
+  /** `TASKREST_ALERT_WINDOW_SECONDS`, in ms. */
+  readonly windowMs: number;
+  /** `TASKREST_ALERT_WAITING_SECONDS`, in ms. */
+  readonly waitingMs: number;
+  /** `TASKREST_ALERT_CHECK_SECONDS`, in ms. */
+  readonly checkMs: number;
 }
 
 /** A callback's timeouts, in seconds (a task's `connect_timeout`, `read_timeout`, `total_timeout`). */
@@ -193,6 +211,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     outboundDenyHosts: Object.freeze(e.TASKREST_OUTBOUND_DENY_HOSTS),
     outboundAllowCidrs: Object.freeze(e.TASKREST_OUTBOUND_ALLOW_CIDRS),
     outboundDenyCidrs: Object.freeze(e.TASKREST_OUTBOUND_DENY_CIDRS),
+    alerts: Object.freeze({
+      url: e.TASKREST_ALERT_URL,
+      failureRate: e.TASKREST_ALERT_FAILURE_RATE,
+      minExecutions: e.TASKREST_ALERT_MIN_EXECUTIONS,
+      windowMs: Math.round(e.TASKREST_ALERT_WINDOW_SECONDS * 1000),
+      waitingMs: Math.round(e.TASKREST_ALERT_WAITING_SECONDS * 1000),
+      checkMs: Math.round(e.TASKREST_ALERT_CHECK_SECONDS * 1000),
+    }),
     logLevel: e.TASKREST_LOG_LEVEL,
   });
 }

@@ -6,8 +6,8 @@ import { createFilesStore } from '../../shared/files/files-store.js';
 import { createRedis } from '../../shared/redis-connection.js';
 import { executeTask } from '../../worker/executor/executor.js';
 import { createHttpClient } from '../../worker/executor/http-client.js';
-import { OutboundPolicy } from '../../worker/executor/outbound/outbound-policy.js';
-import { createPolicyLookup } from '../../worker/executor/outbound/policy-lookup.js';
+import { OutboundPolicy } from '../../shared/outbound/outbound-policy.js';
+import { createPolicyLookup } from '../../shared/outbound/policy-lookup.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { testConfig } from '../helpers/test-config.js';
 

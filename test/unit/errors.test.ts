@@ -30,7 +30,7 @@ import {
 } from '../../shared/errors/index.js';
 import { ApiError } from '../../api/api-error.js';
 import { UsageError } from '../../cli/usage-error.js';
-import { DestinationDeniedError } from '../../worker/executor/outbound/destination-denied-error.js';
+import { DestinationDeniedError } from '../../shared/outbound/destination-denied-error.js';
 import {
   TransportError,
   TransportErrorCode,

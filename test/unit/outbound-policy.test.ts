@@ -3,13 +3,13 @@ import type { LookupFunction } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../shared/errors/error-codes.js';
 import { loadConfig } from '../../shared/config.js';
-import { DestinationDeniedError } from '../../worker/executor/outbound/destination-denied-error.js';
+import { DestinationDeniedError } from '../../shared/outbound/destination-denied-error.js';
 import {
   OutboundPolicy,
   outboundPolicyOf,
   type OutboundPolicyOptions,
-} from '../../worker/executor/outbound/outbound-policy.js';
-import { createPolicyLookup } from '../../worker/executor/outbound/policy-lookup.js';
+} from '../../shared/outbound/outbound-policy.js';
+import { createPolicyLookup } from '../../shared/outbound/policy-lookup.js';
 
 type LookupCallback = (
   err: NodeJS.ErrnoException | null,

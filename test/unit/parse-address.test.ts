@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseHost } from '../../worker/executor/outbound/parse-address.js';
+import { parseHost } from '../../shared/outbound/parse-address.js';
 
 describe('parseHost', () => {
   it.each([

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { parseCallbackSecret } from '../../shared/config-variables.js';
 import { loadConfig } from '../../shared/config.js';
-import { webhookHeaders } from '../../worker/runtime/callbacks/webhook-signature.js';
+import { webhookHeaders } from '../../shared/webhook-signature.js';
 
 /** The example of the Standard Webhooks libraries (svix, standardwebhooks): a known answer. */
 const KNOWN = {

@@ -5,8 +5,8 @@ import type { RedisClient } from '../../shared/redis-connection.js';
 import { createAuthorizer } from '../executor/authorize-task.js';
 import type { ParkingExecutorDeps } from '../executor/executor.js';
 import { createHttpClient, type HttpClient } from '../executor/http-client.js';
-import type { OutboundPolicy } from '../executor/outbound/outbound-policy.js';
-import { createPolicyLookup } from '../executor/outbound/policy-lookup.js';
+import type { OutboundPolicy } from '../../shared/outbound/outbound-policy.js';
+import { createPolicyLookup } from '../../shared/outbound/policy-lookup.js';
 import type { RequestGate } from '../executor/request-gate.js';
 
 /** The worker process's one HTTP client, every connection under the outbound `policy`. */

@@ -9,7 +9,7 @@ import { createRedis, type RedisClient } from '../../shared/redis-connection.js'
 import { createKeyRing } from '../../shared/secrets/key-ring.js';
 import type { StoredOutput } from '../../shared/stored-output.js';
 import { jobKey } from '../../shared/task-queue.js';
-import { outboundPolicyOf } from '../executor/outbound/outbound-policy.js';
+import { outboundPolicyOf } from '../../shared/outbound/outbound-policy.js';
 import { CancelListener } from './cancel-listener.js';
 import { startDestinationGate } from './destination-gate.js';
 import { logConnectionEvents } from './connection-log.js';

@@ -5,7 +5,7 @@ import type { QueueRef } from '../../../shared/queue-keys.js';
 import type { RedisClient } from '../../../shared/redis-connection.js';
 import type { ExecutionContext } from '../../executor/execution-context.js';
 import { readEndedExecution } from './ended-execution.js';
-import { webhookHeaders } from './webhook-signature.js';
+import { webhookHeaders } from '../../../shared/webhook-signature.js';
 
 /**
  * How much of a receiver's answer a callback reads and keeps. Its status is

@@ -1,4 +1,4 @@
-import type { Config } from '../../../shared/config.js';
+import type { Config } from '../config.js';
 import { DestinationDeniedError } from './destination-denied-error.js';
 import { IpRanges, parseCidr, type IpRange } from './ip-ranges.js';
 import { parseHost, type ParsedHost } from './parse-address.js';

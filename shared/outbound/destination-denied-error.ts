@@ -1,5 +1,5 @@
-import { ErrorCode } from '../../../shared/errors/error-codes.js';
-import { TaskError } from '../../../shared/errors/task-error.js';
+import { ErrorCode } from '../errors/error-codes.js';
+import { TaskError } from '../errors/task-error.js';
 
 /**
  * The outbound policy refused a destination. Raised before a request to an
