@@ -14,21 +14,38 @@ interface Shown {
   readonly output: TaskOutput | undefined;
 }
 
+const ENDED = new Set(['completed', 'failed', 'cancelled']);
+
+/** The runs the history (or Redis) lists, or null when none is known (404). */
+async function runsOf(q: string, e: string): Promise<ExecutionRecord[] | null> {
+  try {
+    return (await callApi<{ runs: ExecutionRecord[] }>(`/api/executions/${e}/runs?queue=${q}`))
+      .runs;
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) return null;
+    throw error;
+  }
+}
+
+/**
+ * The queue's view first (a running execution has no run listed yet, and
+ * asking would be a 404); the runs once it ended, or when the queue no
+ * longer holds it (the history keeps it longer).
+ */
 async function load(queue: string, id: string): Promise<Shown> {
   const q = encodeURIComponent(queue);
   const e = encodeURIComponent(id);
-  try {
-    const { runs } = await callApi<{ runs: ExecutionRecord[] }>(
-      `/api/executions/${e}/runs?queue=${q}`,
-    );
-    const record = runs.at(-1);
-    if (record) return { state: record.state, record, runs: runs.length, output: record.output };
-  } catch (error) {
-    if (!(error instanceof ApiError && error.status === 404)) throw error;
-  }
-  // Not ended yet (or no longer listed): what the queue holds.
-  const task = await callApi<{ state: string; output?: TaskOutput }>(`/api/queues/${q}/tasks/${e}`);
-  return { state: task.state, record: null, runs: 0, output: task.output };
+  type Task = { state: string; output?: TaskOutput };
+  const task = await callApi<Task>(`/api/queues/${q}/tasks/${e}`).catch((error: unknown) => {
+    if (error instanceof ApiError && error.status === 404) return null;
+    throw error;
+  });
+  const runs = task === null || ENDED.has(task.state) ? await runsOf(q, e) : null;
+  const record = runs?.at(-1);
+  if (record)
+    return { state: record.state, record, runs: runs?.length ?? 0, output: record.output };
+  if (task) return { state: task.state, record: null, runs: 0, output: task.output };
+  throw new ApiError(404, `execution ${id} is not known in ${queue}`);
 }
 
 /** One execution: its outcome, its attempts in order, its whole log, and what can be done to it. */
