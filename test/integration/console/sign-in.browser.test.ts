@@ -74,6 +74,29 @@ describe('the console signs in', () => {
     }
   });
 
+  it('follows the light or dark setting of the system', async () => {
+    const backgrounds: string[] = [];
+    for (const colorScheme of ['light', 'dark'] as const) {
+      const context = await browser.newContext({
+        colorScheme,
+        viewport: { width: 1280, height: 800 },
+      });
+      try {
+        const page = await context.newPage();
+        await page.goto(`${open.url}/`);
+        await page
+          .getByRole('heading', { name: 'Overview', level: 1 })
+          .waitFor({ timeout: 10_000 });
+        backgrounds.push(
+          String(await page.evaluate('getComputedStyle(document.documentElement).backgroundColor')),
+        );
+      } finally {
+        await context.close();
+      }
+    }
+    expect(backgrounds).toEqual(['rgb(255, 255, 255)', 'rgb(21, 25, 30)']);
+  });
+
   it('opens directly on loopback without API_TOKENS', async () => {
     const context = await browser.newContext();
     const watch = await watchContext(context, open.url);
