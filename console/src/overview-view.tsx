@@ -48,7 +48,9 @@ export function OverviewView() {
       <section aria-labelledby="stats-heading">
         <h2 id="stats-heading">Last hour</h2>
         {stats.error && <p role="alert">{stats.error}</p>}
-        {stats.data && <StatsChart buckets={stats.data.buckets} label={CHART_LABEL} />}
+        {stats.data && (
+          <StatsChart buckets={stats.data.buckets} label={CHART_LABEL} rangeSeconds={3600} />
+        )}
       </section>
     </>
   );

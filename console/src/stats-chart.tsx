@@ -10,12 +10,22 @@ const FAILED_COLOR = '#e03131';
  * is one image to assistive technology; the same numbers are in a visually
  * hidden table beside it.
  */
-export function StatsChart({ buckets, label }: { buckets: StatsBucket[]; label: string }) {
+export function StatsChart({
+  buckets,
+  label,
+  rangeSeconds,
+}: {
+  buckets: StatsBucket[];
+  label: string;
+  /** How far back the x axis goes from now: the range the buckets were asked for. */
+  rangeSeconds: number;
+}) {
   const holder = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const element = holder.current;
     if (!element) return;
     const text = getComputedStyle(element).color;
+    const now = Date.now() / 1000;
     const axis = { stroke: text, grid: { stroke: 'rgba(128,128,128,0.25)' } };
     const plot = new uPlot(
       {
@@ -27,6 +37,12 @@ export function StatsChart({ buckets, label }: { buckets: StatsBucket[]; label: 
           { label: 'failed', stroke: FAILED_COLOR, width: 2 },
         ],
         axes: [axis, axis],
+        // The whole range asked for, not just the buckets that have executions (a
+        // single bucket would otherwise stretch the axis over years); counts from 0.
+        scales: {
+          x: { time: true, range: (): uPlot.Range.MinMax => [now - rangeSeconds, now] },
+          y: { range: (_u, _min, max): uPlot.Range.MinMax => [0, Math.max(1, max)] },
+        },
       },
       [
         buckets.map((b) => Date.parse(b.at) / 1000),
@@ -36,7 +52,7 @@ export function StatsChart({ buckets, label }: { buckets: StatsBucket[]; label: 
       element,
     );
     return () => plot.destroy();
-  }, [buckets]);
+  }, [buckets, rangeSeconds]);
 
   return (
     <>

@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiHarness, type ApiHarness } from '../../helpers/api-harness.js';
@@ -10,6 +12,8 @@ import {
 import { startScriptedTarget, type ScriptedTarget } from '../../helpers/scripted-target.js';
 
 const TOKEN = 'console-views-token';
+/** Screenshots of each view at 1280x800, to look at (not compared). */
+const ARTIFACTS = join(import.meta.dirname, '../../../test-artifacts');
 /** How long a view may take to show what the API has (it reads every 5 s). */
 const POLL = { timeout: 10_000 };
 
@@ -94,6 +98,8 @@ describe('the console views, against real executions', () => {
       (await column(page, label, i)).reduce((n, text) => n + Number(text), 0);
     expect(await sum(1)).toBe(20);
     expect(await sum(2)).toBe(10);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'console-overview.png') });
     await page.close();
   });
 
@@ -114,6 +120,7 @@ describe('the console views, against real executions', () => {
       .poll(async () => (await column(again, 'Executions', 0)).sort(), POLL)
       .toEqual([...failedIds].sort());
     expect(await again.getByLabel('State').inputValue()).toBe('failed');
+    await again.screenshot({ path: join(ARTIFACTS, 'console-executions.png') });
     await page.close();
     await again.close();
   });
@@ -150,6 +157,7 @@ describe('the console views, against real executions', () => {
       log.join('\n'),
     );
     expect(await page.getByRole('button', { name: 'Copy as curl' }).count()).toBe(1);
+    await page.screenshot({ path: join(ARTIFACTS, 'console-execution.png'), fullPage: true });
     await page.close();
   });
 
