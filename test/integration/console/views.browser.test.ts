@@ -121,6 +121,11 @@ describe('the console views, against real executions', () => {
       .toEqual([...failedIds].sort());
     expect(await again.getByLabel('State').inputValue()).toBe('failed');
     await again.screenshot({ path: join(ARTIFACTS, 'console-executions.png') });
+    // Open, the list reads again every 5 s: one more failure shows without a reload.
+    const late = await enqueueAndWait('/bad');
+    await expect
+      .poll(async () => (await column(again, 'Executions', 0))[0], { timeout: 12_000 })
+      .toBe(late);
     await page.close();
     await again.close();
   });
@@ -166,7 +171,8 @@ describe('the console views, against real executions', () => {
     const page = await signedInPage(`#/executions/${h.config.queueName}/${failed}`);
     await page.getByRole('button', { name: 'Replay' }).click({ timeout: 10_000 });
     await expect.poll(() => page.getByRole('status').textContent(), POLL).toBe('Replay: done');
-    await target.waitFor(11, { path: '/bad' });
+    // 10 failed at the start, one late, and the replay.
+    await target.waitFor(12, { path: '/bad' });
 
     const response = await fetch(`${h.url}/api/tasks`, {
       method: 'POST',
