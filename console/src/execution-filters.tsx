@@ -1,7 +1,18 @@
 import { hrefOf } from './route.js';
 
-/** The filters of the executions list, as URL query parameters (and API query parameters). */
-export const FILTER_NAMES = ['state', 'queue', 'origin', 'status_code', 'q', 'since'] as const;
+/**
+ * The filters of the executions list, as URL query parameters (and API query
+ * parameters). `limit` (the page size) has no control: a URL may set it.
+ */
+export const FILTER_NAMES = [
+  'state',
+  'queue',
+  'origin',
+  'status_code',
+  'q',
+  'since',
+  'limit',
+] as const;
 export type FilterName = (typeof FILTER_NAMES)[number];
 export type Filters = Record<FilterName, string>;
 

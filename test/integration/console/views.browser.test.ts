@@ -130,6 +130,25 @@ describe('the console views, against real executions', () => {
     await again.close();
   });
 
+  it('Executions: Load more reads the next page', async () => {
+    const page = await signedInPage('#/executions?limit=12');
+    await expect.poll(async () => (await column(page, 'Executions', 0)).length, POLL).toBe(12);
+    await page.getByRole('button', { name: 'Load more' }).click();
+    await expect.poll(async () => (await column(page, 'Executions', 0)).length, POLL).toBe(24);
+    await page.getByRole('button', { name: 'Load more' }).click();
+    const all = await (
+      await fetch(`${h.url}/api/executions?limit=100`, {
+        headers: { authorization: `Bearer ${TOKEN}` },
+      })
+    ).json();
+    const ids = (all as { executions: { execution_id: number }[] }).executions.map((e) =>
+      String(e.execution_id),
+    );
+    await expect.poll(() => column(page, 'Executions', 0), POLL).toEqual(ids);
+    expect(await page.getByRole('button', { name: 'Load more' }).count()).toBe(0);
+    await page.close();
+  });
+
   it('Execution: status code, message, its attempts in order with their times, its log', async () => {
     const page = await signedInPage(`#/executions/${h.config.queueName}/${flakyId}`);
     await page.getByRole('heading', { name: `Execution ${flakyId}` }).waitFor({ timeout: 10_000 });
