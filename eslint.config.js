@@ -4,7 +4,8 @@
 // shared/ imports none of the others; worker/ and producer/ import only shared/, and
 // inside worker/, executor/ never imports runtime/ or BullMQ; history/ imports only
 // shared/; api/ imports producer/, history/ and shared/; cli/ may import everything;
-// bench/ everything but test/ (which is not built into dist/, where the benchmark runs).
+// bench/ everything but test/ (which is not built into dist/, where the benchmark runs);
+// console/ (the browser's) only types of shared/.
 // Product files stay under 400 lines and their functions under 80.
 import tseslint from 'typescript-eslint';
 
@@ -74,6 +75,51 @@ export default tseslint.config(
   onlyImports('api', ['worker', 'cli', 'bin', 'bench', 'test', 'console']),
   onlyImports('cli', ['bin', 'bench', 'test', 'console']),
   onlyImports('bench', ['test', 'console']),
+  {
+    // The console runs in the browser and talks to the API over HTTP only: of the repo it
+    // imports types from shared/ and nothing else.
+    files: ['console/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            roomsPattern('console', [
+              'worker',
+              'producer',
+              'api',
+              'cli',
+              'bin',
+              'bench',
+              'test',
+              'history',
+            ]),
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['console/src/**/*.{ts,tsx}'],
+    ignores: ['console/vite.config.ts'],
+    rules: {
+      // Nothing of shared/ but its types reaches the bundle (it holds Node code).
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\./)+shared(/|$)',
+              allowTypeImports: true,
+              message: 'console/ imports only types from shared/ (see docs/console.md).',
+            },
+          ],
+        },
+      ],
+      'max-lines-per-function': ['error', { max: 80 }],
+      'max-lines': ['error', { max: 400 }],
+    },
+  },
   {
     // Sizes that keep the centre from growing back into closures that hold everything.
     files: ['{worker,producer,api,cli,shared,bin,history}/**/*.ts'],

@@ -11,6 +11,7 @@ import { assertAlertUrlAllowed, createAlerting } from './alerting.js';
 import { parseApiTokens } from './api-tokens.js';
 import { bearerAuth } from './bearer-auth.js';
 import { bulkRoute } from './bulk-route.js';
+import { consoleRoute } from './console-route.js';
 import { executionsRoutes } from './executions-routes.js';
 import { dashboard } from './dashboard.js';
 import { assertCredentialsForHost, isLoopbackHost } from './exposure-check.js';
@@ -122,6 +123,7 @@ export async function createApiServer(
   await app.register(healthRoute(redis));
   await app.register(metricsRoute(createPrometheusMetrics(views, redis, config)));
   await app.register(dashboard(views, config));
+  await app.register(consoleRoute());
 
   return {
     app,

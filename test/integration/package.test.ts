@@ -32,6 +32,8 @@ describe('the npm package', () => {
       'dist/api/create-api-server.js',
       'dist/cli/worker-command.js',
       'dist/worker/runtime/task-worker.js',
+      'dist/api/console-route.js',
+      'dist/console/index.html',
       'package.json',
       'README.md',
     ]) {
@@ -41,6 +43,9 @@ describe('the npm package', () => {
       (f) => /(^|\/)(test|bench)\//.test(f) || f.endsWith('.map') || f.endsWith('.ts.map'),
     );
     expect(unwanted).toEqual([]);
+    // The console's bundle: its scripts and styles, never its sources.
+    expect(files.some((f) => /^dist\/console\/assets\/.+\.js$/.test(f))).toBe(true);
+    expect(files.filter((f) => f.startsWith('console/') || f.endsWith('.tsx'))).toEqual([]);
     expect(files.every((f) => f.startsWith('dist/') || !f.includes('/'))).toBe(true);
   });
 

@@ -40,6 +40,9 @@ describe('dependency directions', () => {
     ['api/wrong.ts', '../cli/command.js'],
     ['cli/wrong.ts', '../bench/run.js'],
     ['bench/wrong.ts', '../test/helpers/own-redis-cluster.js'],
+    ['console/src/wrong.tsx', '../../api/create-api-server.js'],
+    ['console/src/wrong.ts', '../../producer/index.js'],
+    ['shared/wrong.ts', '../console/src/app.js'],
   ])('%s may not import %s', async (file, specifier) => {
     const errors = await importErrors(file, specifier);
     expect(errors).toHaveLength(1);
@@ -60,7 +63,32 @@ describe('dependency directions', () => {
     ['cli/right.ts', '../api/create-api-server.js'],
     ['bench/right.ts', '../shared/redis-cluster-process.js'],
     ['test/unit/right.ts', '../../worker/executor/executor.js'],
+    ['console/src/right.tsx', './route.js'],
   ])('%s may import %s', async (file, specifier) => {
     expect(await importErrors(file, specifier)).toEqual([]);
+  });
+});
+
+describe("the console's imports of shared/", () => {
+  const typed = new ESLint({
+    cwd: process.cwd(),
+    overrideConfig: { languageOptions: { parserOptions: { projectService: false } } },
+    ruleFilter: ({ ruleId }) => ruleId === '@typescript-eslint/no-restricted-imports',
+  });
+
+  it('takes types only: a value import of shared/ would bundle Node code into the page', async () => {
+    const lint = async (code: string) =>
+      ((await typed.lintText(code, { filePath: 'console/src/wrong.ts' }))[0]?.messages ?? [])
+        .length;
+    expect(
+      await lint(
+        "import { createRedis } from '../../shared/redis-connection.js';\nexport const r = createRedis;\n",
+      ),
+    ).toBe(1);
+    expect(
+      await lint(
+        "import type { TaskOutput } from '../../shared/output.js';\nexport type O = TaskOutput;\n",
+      ),
+    ).toBe(0);
   });
 });

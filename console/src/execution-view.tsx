@@ -1,0 +1,151 @@
+import { useState } from 'preact/hooks';
+import type { ExecutionRecord } from '../../shared/history/execution-record.js';
+import type { TaskOutput } from '../../shared/output.js';
+import { ApiError, callApi } from './api-client.js';
+import { ExecutionActions } from './execution-actions.js';
+import { attemptsOf, type Attempt } from './log-lines.js';
+import { usePolling } from './use-polling.js';
+
+/** What the view shows of an execution: its last run's record, or (still running) the task's state. */
+interface Shown {
+  readonly state: string;
+  readonly record: ExecutionRecord | null;
+  readonly runs: number;
+  readonly output: TaskOutput | undefined;
+}
+
+const ENDED = new Set(['completed', 'failed', 'cancelled']);
+
+/** The runs the history (or Redis) lists, or null when none is known (404). */
+async function runsOf(q: string, e: string): Promise<ExecutionRecord[] | null> {
+  try {
+    return (await callApi<{ runs: ExecutionRecord[] }>(`/api/executions/${e}/runs?queue=${q}`))
+      .runs;
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) return null;
+    throw error;
+  }
+}
+
+/**
+ * The queue's view first (a running execution has no run listed yet, and
+ * asking would be a 404); the runs once it ended, or when the queue no
+ * longer holds it (the history keeps it longer).
+ */
+async function load(queue: string, id: string): Promise<Shown> {
+  const q = encodeURIComponent(queue);
+  const e = encodeURIComponent(id);
+  type Task = { state: string; output?: TaskOutput };
+  const task = await callApi<Task>(`/api/queues/${q}/tasks/${e}`).catch((error: unknown) => {
+    if (error instanceof ApiError && error.status === 404) return null;
+    throw error;
+  });
+  const runs = task === null || ENDED.has(task.state) ? await runsOf(q, e) : null;
+  const record = runs?.at(-1);
+  if (record)
+    return { state: record.state, record, runs: runs?.length ?? 0, output: record.output };
+  if (task) return { state: task.state, record: null, runs: 0, output: task.output };
+  throw new ApiError(404, `execution ${id} is not known in ${queue}`);
+}
+
+/** One execution: its outcome, its attempts in order, its whole log, and what can be done to it. */
+export function ExecutionView({ queue, id }: { queue: string; id: string }) {
+  const [reload, setReload] = useState(0);
+  const shown = usePolling(() => load(queue, id), `${queue}/${id}/${reload}`);
+  const data = shown.data;
+  const record = data?.record ?? null;
+  const log = data?.output?.log ?? [];
+  return (
+    <>
+      <h1>
+        Execution {id} <span class="muted">in {queue}</span>
+      </h1>
+      {shown.error && <p role="alert">{shown.error}</p>}
+      {data && (
+        <>
+          <dl class="facts">
+            <dt>State</dt>
+            <dd>{data.state}</dd>
+            <dt>Status code</dt>
+            <dd>{data.output?.status_code ?? record?.status_code ?? '–'}</dd>
+            <dt>Message</dt>
+            <dd>{data.output?.message ?? record?.message ?? '–'}</dd>
+            {record && <Facts record={record} runs={data.runs} />}
+          </dl>
+          <ExecutionActions
+            queue={queue}
+            id={id}
+            state={data.state}
+            request={
+              record?.method && record.url ? { method: record.method, url: record.url } : null
+            }
+            onChanged={() => setReload((n) => n + 1)}
+          />
+          <section aria-labelledby="attempts-heading">
+            <h2 id="attempts-heading">Attempts</h2>
+            <Attempts attempts={attemptsOf(log)} />
+          </section>
+          <section aria-labelledby="log-heading">
+            <h2 id="log-heading">Log</h2>
+            <pre aria-labelledby="log-heading" class="log">
+              {log.join('\n')}
+            </pre>
+          </section>
+        </>
+      )}
+    </>
+  );
+}
+
+function Facts({ record, runs }: { record: ExecutionRecord; runs: number }) {
+  return (
+    <>
+      <dt>Run</dt>
+      <dd>
+        {record.run} of {runs}
+      </dd>
+      <dt>Request</dt>
+      <dd class="url">{record.method ? `${record.method} ${record.url ?? ''}` : '–'}</dd>
+      <dt>Finished</dt>
+      <dd>
+        <time dateTime={record.finished_at}>{record.finished_at}</time>
+        {record.duration_ms === null ? '' : ` (${record.duration_ms} ms)`}
+      </dd>
+      {record.trace_id && (
+        <>
+          <dt>Trace id</dt>
+          <dd>
+            <code>{record.trace_id}</code>
+          </dd>
+        </>
+      )}
+    </>
+  );
+}
+
+function Attempts({ attempts }: { attempts: Attempt[] }) {
+  if (attempts.length === 0) return <p>No request was sent.</p>;
+  return (
+    <ol class="attempts" aria-label="Attempts">
+      {attempts.map((a) => (
+        <li key={a.number}>
+          <strong>Attempt {a.number}</strong>{' '}
+          <time dateTime={a.sentAt ?? undefined}>{a.sentAt}</time>
+          <div class="url">{a.request}</div>
+          {a.outcome ? (
+            <div>
+              {a.outcome.text} <time dateTime={a.outcome.at ?? undefined}>{a.outcome.at}</time>
+            </div>
+          ) : (
+            <div class="muted">no answer yet</div>
+          )}
+          {a.notes.map((n, i) => (
+            <div key={i} class="muted">
+              {n.text} {n.at && <time dateTime={n.at}>{n.at}</time>}
+            </div>
+          ))}
+        </li>
+      ))}
+    </ol>
+  );
+}
