@@ -70,7 +70,6 @@ export async function createApiServer(
   // dashboard's and metrics' view of the queue; closed here, not by the producer.
   const redis = createRedis(config, 'producer');
   redis.on('error', () => undefined);
-  const loggerInstance: FastifyBaseLogger | undefined = logger.pino;
   const { redisUrl: _ownConnection, ...options } = producerOptionsOf(config);
   const producer = new TaskProducer({
     ...options,
@@ -78,21 +77,7 @@ export async function createApiServer(
     ...(history ? { history } : {}),
   });
   const views = new QueueViews(redis, config);
-  const app = Fastify({
-    // fastify logs through the process's pino; requests are not logged one by one.
-    ...(loggerInstance ? { loggerInstance } : { logger: false }),
-    logController: new LogController({ disableRequestLogging: true }),
-    bodyLimit: config.maxTaskBytes,
-    // fastify's default (100) is shorter than the names the API takes in its paths (a queue
-    // name, an Idempotency-Key as execution id, a schedule id: up to 200 characters each, some
-    // percent-encoded): every queue the API lists must be reachable through it.
-    routerOptions: { maxParamLength: MAX_PATH_PARAMETER_LENGTH },
-    // `__proto__` and `constructor.prototype` are legal JSON, and a task's `json` body must reach
-    // its target as written. JSON.parse makes them own data properties (no prototype is touched);
-    // the task schema drops such keys from name → value inputs, and nothing here merges objects.
-    onProtoPoisoning: 'ignore',
-    onConstructorPoisoning: 'ignore',
-  });
+  const app = fastifyOf(config, logger);
   app.setErrorHandler(apiErrorHandler(logger));
   const alerting = createAlerting(app, redis, config, logger);
   // Open on loopback: DNS rebinding must not turn a web page into a caller.
@@ -139,4 +124,24 @@ export async function createApiServer(
       await redis.quit().catch(() => redis.disconnect());
     },
   };
+}
+
+/** The fastify instance: the process's logger, the body limit, path parameters as long as names go. */
+function fastifyOf(config: Config, logger: Logger): FastifyInstance {
+  const loggerInstance: FastifyBaseLogger | undefined = logger.pino;
+  return Fastify({
+    // fastify logs through the process's pino; requests are not logged one by one.
+    ...(loggerInstance ? { loggerInstance } : { logger: false }),
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: config.maxTaskBytes,
+    // fastify's default (100) is shorter than the names the API takes in its paths (a queue
+    // name, an Idempotency-Key as execution id, a schedule id: up to 200 characters each, some
+    // percent-encoded): every queue the API lists must be reachable through it.
+    routerOptions: { maxParamLength: MAX_PATH_PARAMETER_LENGTH },
+    // `__proto__` and `constructor.prototype` are legal JSON, and a task's `json` body must reach
+    // its target as written. JSON.parse makes them own data properties (no prototype is touched);
+    // the task schema drops such keys from name → value inputs, and nothing here merges objects.
+    onProtoPoisoning: 'ignore',
+    onConstructorPoisoning: 'ignore',
+  });
 }
