@@ -130,9 +130,9 @@ export const DEST_FIELDS = {
   /** When the learned rate last grew (or was set). */
   learnedAt: 'learned_at',
   /**
-   * The rate it was last halved from, and the least it grows by each second
-   * of successes (a tenth of that rate): it grows half the way back to the
-   * former, and at least by the latter.
+   * The rate it was last halved from, and a tenth of it: the learned rate
+   * grows half the way back to the former every half second of successes,
+   * and once there by the latter every two seconds.
    */
   learnedFrom: 'learned_from',
   learnedStep: 'learned_step',

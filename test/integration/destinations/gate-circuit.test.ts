@@ -133,22 +133,25 @@ describe('gate circuit, holds and learned rate', () => {
     // Halved from the 12 a second it sent.
     expect(await learned()).toEqual({ rate: 6, at: t, step: 1.2 });
 
-    // Held to 6 a second, evenly spaced: one send every 166 ms.
-    kit.clock.now = t + 600;
-    passOf(await ask(b, ORIGIN, 'spaced')).settle(OK);
-    await b.gate.idle();
-    kit.clock.now = t + 601;
-    expect(holdOf(await ask(b, ORIGIN, 'more'))).toMatchObject({
-      reason: 'learned_rate',
-      until: t + 600 + 166,
-    });
     // One halving a second.
     kit.clock.now = t + 200;
     last.pop()?.settle(BARE_429);
     await a.gate.idle();
     expect(await learned()).toEqual({ rate: 6, at: t, step: 1.2 });
 
-    // Once a second with successes: half the way back to 12, and at least a tenth of 12.
+    // Half a second of successes later: half the way back to 12 (9 a second),
+    // sent evenly spaced, one every 111 ms.
+    kit.clock.now = t + 520;
+    passOf(await ask(b, ORIGIN, 'spaced')).settle(OK);
+    await b.gate.idle();
+    expect((await learned())?.rate).toBe(9);
+    kit.clock.now = t + 521;
+    expect(holdOf(await ask(b, ORIGIN, 'more'))).toMatchObject({
+      reason: 'learned_rate',
+      until: t + 520 + 111,
+    });
+
+    // Every half second of successes, half the way back to the 12 it was cut from.
     const grown = [];
     for (const at of [t + 1500, t + 3500, t + 5500]) {
       kit.clock.now = at;
@@ -156,8 +159,9 @@ describe('gate circuit, holds and learned rate', () => {
       await b.gate.idle();
       grown.push(await learned());
     }
-    expect(grown.map((g) => g?.rate)).toEqual([9, 10.5, 11.7]);
-    // The next growth would reach the operator's 12 a second: the learned rate is dropped.
+    expect(grown.map((g) => g?.rate)).toEqual([10.5, 11.25, 11.63]);
+    // Within half a step of 12 it goes to 12 (two seconds later): the operator's
+    // limit, so the learned rate is dropped.
     kit.clock.now = t + 7500;
     passOf(await ask(b, ORIGIN, 'g-last')).settle(OK);
     await b.gate.idle();

@@ -28,8 +28,10 @@ local woken = {}
 local changed = false
 -- A learned rate with no 429 for this long is dropped: the destination takes more again.
 local LEARNED_QUIET_MS = 30000
--- How often a learned rate grows while requests succeed.
-local LEARNED_GROWTH_MS = 1000
+-- How often a learned rate grows while requests succeed: back towards the
+-- rate it was cut from, and past it.
+local LEARNED_RECOVERY_MS = 500
+local LEARNED_PROBE_MS = 2000
 
 local v = redis.call('HMGET', state, 'circuit', 'failures', 'probe', 'cooldown_ms', 'learned_rate',
   'learned_at', 'rate_max', 'rate_per_ms', 'learned_cut_at', 'learned_step', 'learned_from')
@@ -73,11 +75,22 @@ local function onFailure()
 end
 
 local function grow()
-  if not st.learnedRate or now - st.learnedAt < LEARNED_GROWTH_MS then return end
-  -- One growth a second at most: time without requests is no sign it
-  -- takes more. Half the way back to the rate it was cut from, then a step
-  -- past it: quickly back near what the destination took, slowly beyond.
-  local rate = st.learnedRate + math.max(st.step, ((st.from or 0) - st.learnedRate) / 2)
+  if not st.learnedRate then return end
+  -- Below the rate it was cut from: half the way back to it every half
+  -- second (quickly near what the destination took). At it: one step past
+  -- it every two seconds (slowly beyond). Time without requests is no sign
+  -- it takes more: one growth per interval, however long.
+  local from = st.from or 0
+  local below = st.learnedRate < from - st.step / 2
+  if now - st.learnedAt < (below and LEARNED_RECOVERY_MS or LEARNED_PROBE_MS) then return end
+  local rate
+  if below then
+    rate = st.learnedRate + (from - st.learnedRate) / 2
+  elseif st.learnedRate < from then
+    rate = from
+  else
+    rate = st.learnedRate + st.step
+  end
   local operator = nil
   if st.rateMax and st.ratePerMs and st.ratePerMs > 0 then operator = st.rateMax * 1000 / st.ratePerMs end
   -- Dropped once it no longer limits: after LEARNED_QUIET_MS without a 429,
