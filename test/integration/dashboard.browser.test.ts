@@ -1,15 +1,13 @@
-import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from '../helpers/console-browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiHarness, type ApiHarness } from '../helpers/api-harness.js';
 import type { ScriptedTarget } from '../helpers/scripted-target.js';
 import { startTargetServer } from '../helpers/target-server.js';
 import { CONNECTOR_OUTPUT_ORDER } from '../helpers/seed-output-keys.js';
 
-/** Debian's chromium (`command -v chromium` finds it; .ci/run installs it). */
-const CHROMIUM = execFileSync('sh', ['-c', 'command -v chromium'], { encoding: 'utf8' }).trim();
 const ARTIFACT = join(import.meta.dirname, '../../test-artifacts/dashboard.png');
 const DOCS_ARTIFACT = join(import.meta.dirname, '../../test-artifacts/api-docs.png');
 
@@ -100,19 +98,7 @@ beforeAll(async () => {
   ids.completed = await enqueueAndWait('/jokes/random');
   ids.failed = await enqueueAndWait('/status/500');
   // launch() gives the browser a fresh profile in a temporary directory of its own.
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {
