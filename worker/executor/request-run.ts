@@ -25,10 +25,10 @@ import { withoutAuthorizer } from './credentials.js';
 import type { ExecutorDeps } from './executor-deps.js';
 import { nextHop, refusedRedirectLine, type Hop } from './follow-redirects.js';
 import { GateHeldError } from './gate/gate-held-error.js';
+import type { HeldSoFar } from './gate/held-execution.js';
 import { RunGate } from './gate/run-gate.js';
-import { parkResult, takeUp, PickupDeadline, type ExecutionSoFar } from './parking.js';
+import { parkResult, takeUp, PickupDeadline } from './parking.js';
 import { requestConfigOf } from './request-config.js';
-import type { ParkedResponse } from '../../shared/parked-execution.js';
 import { buildUrl } from '../../shared/task-url.js';
 import { ExecutionCookies } from './request/cookies.js';
 import { encodeBody } from './request/encode-body.js';
@@ -333,7 +333,7 @@ export class RequestRun implements RetryEvents {
   }
 
   /** What a park keeps of the execution so far (a held one: the response it was retrying). */
-  #soFar(): ExecutionSoFar & { readonly response: ParkedResponse | null } {
+  #soFar(): HeldSoFar {
     return {
       firstAttemptAt: this.#firstAttemptAt,
       attempts: this.#attempts,

@@ -48,6 +48,9 @@ export function heldUntil(
   );
 }
 
+/** What a held execution's park keeps: the execution so far, and the response it was retrying (if any). */
+export type HeldSoFar = ExecutionSoFar & { readonly response: ParkResult['parked']['response'] };
+
 /**
  * The ParkResult of an execution the gate held: parked until `until`, the
  * request that was held still to be sent (`dueRetry`: its retry number, 0 for
@@ -57,7 +60,7 @@ export function heldPark(
   hold: GateHold,
   until: number,
   dueRetry: number,
-  soFar: ExecutionSoFar & { readonly response: ParkResult['parked']['response'] },
+  soFar: HeldSoFar,
 ): ParkResult {
   soFar.log.add(
     `held until ${new Date(until).toISOString()}: ${hold.message}: ` +

@@ -6,10 +6,9 @@ import type { ExecutionContext } from '../execution-context.js';
 import type { ExecutionLog } from '../execution-log.js';
 import type { ParkResult } from '../execution-result.js';
 import type { Hop } from '../follow-redirects.js';
-import type { ExecutionSoFar } from '../parking.js';
 import type { RequestGate } from '../request-gate.js';
 import type { GateHeldError } from './gate-held-error.js';
-import { heldPark, heldUntil, waitHeld } from './held-execution.js';
+import { heldPark, heldUntil, waitHeld, type HeldSoFar } from './held-execution.js';
 import { HopGate } from './hop-gate.js';
 
 /** Where a held request stands in its run, for the decision to park or wait. */
@@ -73,9 +72,7 @@ export class RunGate {
   }
 
   /** The ParkResult of the run a hold parked, or null when none did. */
-  parked(
-    soFar: ExecutionSoFar & { readonly response: ParkResult['parked']['response'] },
-  ): ParkResult | null {
+  parked(soFar: HeldSoFar): ParkResult | null {
     if (!this.#parking) return null;
     const { held, until, dueRetry } = this.#parking;
     return heldPark(held.hold, until, dueRetry, soFar);
