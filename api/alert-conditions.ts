@@ -1,16 +1,10 @@
-import { callbackIdOf, isCallbackId } from '../shared/callback.js';
 import type { AlertSettings, Config } from '../shared/config.js';
 import { listDestinations } from '../shared/destinations/destination-state.js';
+import { oldestWaiting } from '../shared/oldest-waiting.js';
 import { queueKeyBase } from '../shared/queue-keys.js';
 import { queueRegistry } from '../shared/queue-registry.js';
 import type { RedisClient } from '../shared/redis-connection.js';
 import type { AlertCondition } from './alert-types.js';
-
-/** What `callbackIdOf` puts before the execution's id. */
-const CALLBACK_PREFIX = callbackIdOf('');
-
-/** How many of a queue's prioritized jobs (those next in line) are looked at for the oldest. */
-const PRIORITIZED_LOOKED_AT = 100;
 
 /**
  * Every alert condition that holds now: destinations whose circuit is open
@@ -41,8 +35,8 @@ export async function findConditions(
     const base = queueKeyBase({ prefix: config.prefix, queueName });
     const rate = await failureRate(redis, base, settings, now);
     if (rate) found.push({ kind: 'failure_rate', subject: queueName, details: rate });
-    const waiting = await oldestWaiting(redis, base, now);
-    if (waiting && Number(waiting.waiting_seconds) * 1000 >= settings.waitingMs) {
+    const waiting = await waitingTooLong(redis, base, settings, now);
+    if (waiting) {
       found.push({ kind: 'oldest_waiting', subject: queueName, details: waiting });
     }
   }
@@ -77,60 +71,22 @@ async function failureRate(
 }
 
 /**
- * The execution that has waited longest in a queue: the tail of the wait
- * list (BullMQ pushes at the head, workers take from the tail) or one of
- * the prioritized jobs next in line. BullMQ keeps no time a job entered the
- * wait list, so it is bounded from below, never guessed early: from when
- * the job was added or last started (a parked or handed-back one), plus its
- * last delay; a callback from when its execution finished (it waits for
- * the execution before it waits in the list).
+ * The oldest waiting execution of a queue when it has waited at least the
+ * threshold; undefined otherwise, and while an operator paused the queue
+ * (its executions wait because they were told to).
  */
-async function oldestWaiting(
+async function waitingTooLong(
   redis: RedisClient,
   base: string,
+  settings: AlertSettings,
   now: number,
 ): Promise<Record<string, unknown> | undefined> {
-  const [paused, tail, prioritized] = await Promise.all([
-    redis.hget(`${base}:meta`, 'paused'),
-    redis.lindex(`${base}:wait`, -1),
-    redis.zrange(`${base}:prioritized`, 0, PRIORITIZED_LOOKED_AT - 1),
-  ]);
-  // An operator paused the queue: its executions wait because they were told to.
-  if (paused === '1') return undefined;
-  const ids = [...(tail === null ? [] : [tail]), ...prioritized];
-  let oldest: { id: string; since: number } | undefined;
-  for (const id of ids) {
-    const since = await waitingSince(redis, base, id);
-    if (since !== undefined && (!oldest || since < oldest.since)) oldest = { id, since };
-  }
-  if (!oldest) return undefined;
+  if ((await redis.hget(`${base}:meta`, 'paused')) === '1') return undefined;
+  const oldest = await oldestWaiting(redis, base);
+  if (!oldest || now - oldest.since < settings.waitingMs) return undefined;
   return {
-    execution_id: oldest.id,
+    execution_id: oldest.executionId,
     waiting_since: new Date(oldest.since).toISOString(),
     waiting_seconds: Math.max(0, now - oldest.since) / 1000,
   };
-}
-
-/** The earliest a job can have entered the wait list (epoch ms), or undefined when it is gone. */
-async function waitingSince(
-  redis: RedisClient,
-  base: string,
-  id: string,
-): Promise<number | undefined> {
-  const [timestamp, processedOn, delay] = await redis.hmget(
-    `${base}:${id}`,
-    'timestamp',
-    'processedOn',
-    'delay',
-  );
-  if (timestamp === null) return undefined;
-  let since = Math.max(Number(timestamp) || 0, Number(processedOn) || 0) + (Number(delay) || 0);
-  if (isCallbackId(id)) {
-    const finishedOn = await redis.hget(
-      `${base}:${id.slice(CALLBACK_PREFIX.length)}`,
-      'finishedOn',
-    );
-    since = Math.max(since, Number(finishedOn) || 0);
-  }
-  return since;
 }

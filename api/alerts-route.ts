@@ -24,20 +24,33 @@ const listSchema = {
   response: {
     200: jsonResponse('the open alerts, oldest first', {
       type: 'object',
-      required: ['alerts'],
-      properties: { alerts: { type: 'array', items: alertSchema } },
+      required: ['configured', 'alerts'],
+      properties: {
+        configured: {
+          type: 'boolean',
+          description: 'whether this API process watches and sends alerts (TASKREST_ALERT_URL set)',
+        },
+        alerts: { type: 'array', items: alertSchema },
+      },
     }),
     ...commonErrors,
   },
 };
 
-/** `GET /api/alerts`: the alerts open now, as every API replica sees them (they live in Redis). */
-export function alertsRoute(store: AlertStore) {
+/**
+ * `GET /api/alerts`: the alerts open now, as every API replica sees them
+ * (they live in Redis). `configured` says whether this process watches: an
+ * empty list means "all is well" only then. Without TASKREST_ALERT_URL the
+ * list is empty, since an alert left in Redis by an earlier configuration
+ * would never end.
+ */
+export function alertsRoute(store: AlertStore, configured: boolean) {
   return (app: FastifyInstance, _options: unknown, done: () => void): void => {
     app.get('/api/alerts', { schema: listSchema }, async () => {
+      if (!configured) return { configured, alerts: [] };
       const alerts = [...(await store.openAlerts()).values()];
       alerts.sort((a, b) => a.started_at.localeCompare(b.started_at) || a.id.localeCompare(b.id));
-      return { alerts };
+      return { configured, alerts };
     });
     done();
   };

@@ -99,7 +99,7 @@ export async function createApiServer(
     await api.register(schedulesRoutes(producer));
     await api.register(destinationsRoutes(producer));
     await api.register(flowKeysRoutes(producer));
-    await api.register(alertsRoute(alerting.store));
+    await api.register(alertsRoute(alerting.store, alerting.watcher !== undefined));
     await api.register(filesRoutes(producer.files));
     await api.register(executionsRoutes(producer.history, config.queueName));
   });

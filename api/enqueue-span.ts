@@ -1,8 +1,8 @@
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { IncomingHttpHeaders } from 'node:http';
+import { restoreTraceContext } from '../shared/tracing/restore-trace-context.js';
 import {
   captureTraceContext,
-  restoreTraceContext,
   traceCarrierOf,
   type TraceCarrier,
 } from '../shared/tracing/trace-carrier.js';

@@ -65,7 +65,7 @@ function addQueueSchemas(app: FastifyInstance): void {
   app.addSchema({
     $id: 'Queue',
     type: 'object',
-    required: ['name', 'rate_limit', 'max_concurrency', 'paused', 'counts'],
+    required: ['name', 'rate_limit', 'max_concurrency', 'paused', 'counts', 'oldest_waiting_at'],
     properties: {
       name: { type: 'string' },
       rate_limit: {
@@ -78,6 +78,11 @@ function addQueueSchemas(app: FastifyInstance): void {
         type: 'object',
         description: 'executions by BullMQ state',
         additionalProperties: { type: 'integer' },
+      },
+      oldest_waiting_at: {
+        type: ['string', 'null'],
+        description:
+          'the earliest the execution that has waited longest (paused or not) can have entered the wait list (ISO); null when none waits',
       },
     },
   });

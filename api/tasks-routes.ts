@@ -108,13 +108,15 @@ function enqueueRoute(
   );
 }
 
-/** `GET base/:id`: the execution, or 404. */
+/** `GET base/:id`: the execution with its task (redacted), or 404. */
 function getRoute(app: FastifyInstance, base: string, producer: TaskProducer): void {
   app.get<{ Params: { id: string } }>(`${base}/:id`, { schema: getSchema }, async (request) => {
     const queue = queueParamOf(request.params);
     const execution = await producer.getExecution(request.params.id, { queue });
     if (!execution) throw notFound(request.params.id);
-    return execution;
+    // Read after the execution: a job removed in between answers without its task.
+    const task = await producer.getTask(request.params.id, { queue: execution.queue });
+    return task === null ? execution : { ...execution, task };
   });
 }
 
@@ -208,10 +210,25 @@ const enqueueSchema = {
 
 const getSchema = {
   tags: ['tasks'],
-  summary: 'An execution: state and, once finished, output',
+  summary: 'An execution: state, its task (secrets redacted) and, once finished, output',
   params: idParams,
   response: {
-    200: jsonResponse('found', ref('Execution')),
+    200: jsonResponse('found', {
+      allOf: [
+        ref('Execution'),
+        {
+          type: 'object',
+          properties: {
+            task: {
+              type: 'object',
+              additionalProperties: true,
+              description:
+                'the task as enqueued, its secrets redacted (credential headers, cookies, URL credentials, credential-like params and form fields)',
+            },
+          },
+        },
+      ],
+    }),
     404: errorResponse('unknown'),
     ...commonErrors,
   },

@@ -14,3 +14,14 @@ export async function onServer(sql: string): Promise<void> {
     await client.end();
   }
 }
+
+/** The server's `SELECT version()`. */
+export async function serverVersion(): Promise<string> {
+  const client = new pg.Client({ connectionString: `${BENCH_POSTGRES}/postgres` });
+  await client.connect();
+  try {
+    return ((await client.query('SELECT version()')).rows[0] as { version: string }).version;
+  } finally {
+    await client.end();
+  }
+}

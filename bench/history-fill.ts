@@ -1,7 +1,9 @@
 /**
- * The history benchmark's data: a million records of a week, loaded with
- * INSERT … SELECT FROM generate_series in chunks (far faster than through
- * the writer, whose own throughput is measured separately), with a mix
+ * The recorder benchmark's filled table (`bench:recorder -- --filled`): a
+ * million records of a week, loaded with INSERT … SELECT FROM
+ * generate_series in chunks, the quickest way to a table of that size
+ * before the recorder's own runs are timed into it. (`bench:history` loads
+ * its records through the recorder instead: history-load.ts.) A mix
  * close to production: 20 queues, 50 origins (a few busy, many quiet), 80 %
  * completed, 15 % failed, 5 % cancelled, status codes by outcome, 10 %
  * under a flow key, 5 % from a schedule, URLs of 80–100 characters, failure

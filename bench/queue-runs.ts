@@ -13,6 +13,7 @@ import { Job, Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { producerOf, THIS_BUILD, type Build } from './build-revision.js';
 import { DIST, startProcess, targetCount, type BenchProcess } from './processes.js';
+import { startRecordedHistory, type RecordedHistory } from './recorded-history.js';
 import { median, percentile, sleep } from './stats.js';
 
 export type System = 'noop' | 'peer' | 'taskrest';
@@ -22,11 +23,13 @@ export interface RunSpec {
   /** For taskrest: the build to run (default this checkout). */
   build?: Build;
   /**
-   * For taskrest: the history on (TASKREST_HISTORY_URL set, so each ended
-   * execution's record is appended to its queue's stream; the workers never
-   * connect to the database, and no recorder runs: the worker's cost alone).
+   * For taskrest: `recorded`, the history as deployed (TASKREST_HISTORY_URL
+   * set: each ended execution's record goes to its queue's Redis stream, and
+   * a `taskrest api` process's recorder moves it into a fresh PostgreSQL
+   * database; the API's CPU is not counted as the workers'); unset, no
+   * history.
    */
-  history?: boolean;
+  history?: 'recorded';
   workers: number;
   concurrency: number;
   bodyBytes: number;
@@ -58,6 +61,12 @@ export interface Sample {
    * in the completed set.
    */
   redisBytesPerRetainedJob: number;
+  /**
+   * The mean time the timed jobs held a worker slot (BullMQ's processedOn to
+   * finishedOn), in ms: against a slow target, how far over its latency a
+   * job's slot lasts.
+   */
+  slotMs: number;
   checks: Checks;
 }
 
@@ -67,6 +76,8 @@ export interface Checks {
   failed: number;
   requests: number;
   expected: number;
+  /** With the history recorded: the executions the database holds once the recorder caught up. */
+  recorded?: number;
 }
 
 export interface Latency {
@@ -74,6 +85,8 @@ export interface Latency {
   jobs: number;
   p50Ms: number;
   p99Ms: number;
+  /** The mean time these jobs held a worker slot (processedOn to finishedOn), in ms. */
+  slotMs: number;
 }
 
 /** A row's figures for one system: the medians of its samples, and its latency. */
@@ -93,6 +106,7 @@ export interface RunResult {
   cpuUsPerJob: number;
   redisBytesPerJob: number;
   redisBytesPerRetainedJob: number;
+  slotMs: number;
   checks: Checks;
 }
 
@@ -141,7 +155,7 @@ export function labelOf(spec: Pick<RunSpec, 'system' | 'build' | 'history'>): st
   if (spec.system !== 'taskrest') return spec.system;
   const build = spec.build ?? THIS_BUILD;
   const name = build === THIS_BUILD ? 'taskrest' : `taskrest ${build.label}`;
-  return spec.history ? `${name}, history on` : name;
+  return build === THIS_BUILD && !spec.history ? `${name}, history off` : name;
 }
 
 /**
@@ -155,7 +169,8 @@ export function labelOf(spec: Pick<RunSpec, 'system' | 'build' | 'history'>): st
  */
 export async function measureOnce(spec: RunSpec): Promise<Sample> {
   const total = spec.warmupJobs + spec.jobs;
-  return withScene(spec, { prefill: total }, async ({ redis, feeder, processes, memoryBefore }) => {
+  return withScene(spec, { prefill: total }, async (scene) => {
+    const { redis, feeder, processes, memoryBefore, ids } = scene;
     const requestsBefore = await targetCount(spec.targetUrl);
     await feeder.queue.resume();
     const warming = performance.now();
@@ -168,6 +183,7 @@ export async function measureOnce(spec: RunSpec): Promise<Sample> {
     const throughput = timedJobs / ((lap('timed', begin) - begin) / 1000);
     const cpuUsPerJob = ((totalCpuMs(processes) - cpuBefore) * 1000) / timedJobs;
     const memoryDrained = await usedMemory(redis);
+    const slotMs = await meanSlotMs(redis, feeder.queue, ids.slice(warmedUp));
     const rss = processes.map((p) => p.peakRss());
     await Promise.all(processes.map((p) => p.stop()));
     const memoryAfter = await usedMemory(redis);
@@ -178,7 +194,8 @@ export async function measureOnce(spec: RunSpec): Promise<Sample> {
       redisBytesPerJob: (memoryAfter - memoryBefore) / total,
       // The jobs still running at the warm-up's end count on both sides.
       redisBytesPerRetainedJob: (memoryDrained - memoryWarm) / timedJobs,
-      checks: await checksOf(spec, feeder.queue, requestsBefore, total),
+      slotMs,
+      checks: await checksOf(spec, feeder.queue, requestsBefore, total, scene.history),
     };
   });
 }
@@ -195,7 +212,7 @@ export async function measureLatency(
   rate: number,
   seconds: number,
 ): Promise<{ latency: Latency; checks: Checks }> {
-  return withScene(spec, { prefill: spec.warmupJobs }, async ({ feeder }) => {
+  return withScene(spec, { prefill: spec.warmupJobs }, async ({ feeder, history }) => {
     const requestsBefore = await targetCount(spec.targetUrl);
     const warming = performance.now();
     await feeder.queue.resume();
@@ -205,7 +222,10 @@ export async function measureLatency(
     const total = spec.warmupJobs + latency.jobs;
     await drained(feeder.queue, total);
     lap('timed', begin);
-    return { latency, checks: await checksOf(spec, feeder.queue, requestsBefore, total) };
+    return {
+      latency,
+      checks: await checksOf(spec, feeder.queue, requestsBefore, total, history),
+    };
   });
 }
 
@@ -221,6 +241,9 @@ export function summarise(
       failed: a.failed + b.failed,
       requests: a.requests + b.requests,
       expected: a.expected + b.expected,
+      ...(a.recorded !== undefined && b.recorded !== undefined
+        ? { recorded: a.recorded + b.recorded }
+        : {}),
     }),
   );
   const throughputs = samples.map((s) => s.throughput);
@@ -239,6 +262,7 @@ export function summarise(
     cpuUsPerJob: median(samples.map((s) => s.cpuUsPerJob)),
     redisBytesPerJob: median(samples.map((s) => s.redisBytesPerJob)),
     redisBytesPerRetainedJob: median(samples.map((s) => s.redisBytesPerRetainedJob)),
+    slotMs: median(samples.map((s) => s.slotMs)),
     checks,
   };
 }
@@ -249,6 +273,10 @@ interface Scene {
   processes: BenchProcess[];
   /** Redis used_memory before the workers started and the queue was filled. */
   memoryBefore: number;
+  /** The prefilled jobs' ids, in the order they were added. */
+  ids: string[];
+  /** The recorder and its database, with `history: 'recorded'`. */
+  history: RecordedHistory | undefined;
 }
 
 /**
@@ -274,19 +302,29 @@ async function withScene<T>(
   );
   const memoryBefore = await usedMemory(redis);
   if (prefill > 0) await feeder.queue.pause();
-  const starting = startWorkers(spec, queueName);
+  const history =
+    spec.history === 'recorded'
+      ? await startRecordedHistory(buildOf(spec).dist, taskrestEnv(spec, queueName))
+      : undefined;
+  const starting = startWorkers(spec, queueName, history?.url);
   try {
     const filling = performance.now();
-    const [processes] = await Promise.all([
+    const [processes, ids = []] = await Promise.all([
       starting,
-      prefill > 0 ? feeder.add(prefill).then(() => lap('fill', filling)) : undefined,
+      prefill > 0
+        ? feeder.add(prefill).then((added) => {
+            lap('fill', filling);
+            return added;
+          })
+        : undefined,
     ]);
     lap('setup', settingUp);
-    return await use({ redis, feeder, processes, memoryBefore });
+    return await use({ redis, feeder, processes, memoryBefore, ids, history });
   } finally {
     const tearingDown = performance.now();
     const processes = await starting.catch(() => []);
     await Promise.all(processes.map((p) => p.stop()));
+    await history?.close();
     await feeder.close();
     await redis.flushall();
     redis.disconnect();
@@ -299,6 +337,7 @@ async function checksOf(
   queue: Queue,
   requestsBefore: number,
   expected: number,
+  history: RecordedHistory | undefined,
 ): Promise<Checks> {
   const counts = await queue.getJobCounts('completed', 'failed');
   const requests = (await targetCount(spec.targetUrl)) - requestsBefore;
@@ -307,10 +346,20 @@ async function checksOf(
     failed: counts.failed ?? 0,
     requests: spec.system === 'noop' ? expected : requests,
     expected,
+    ...(history ? { recorded: await history.recorded(expected) } : {}),
   };
 }
 
-function taskrestEnv(spec: RunSpec, queueName: string): Record<string, string> {
+/** The build a taskrest spec runs (this checkout's unless told). */
+function buildOf(spec: RunSpec): Build {
+  return spec.build ?? THIS_BUILD;
+}
+
+function taskrestEnv(
+  spec: RunSpec,
+  queueName: string,
+  historyUrl?: string,
+): Record<string, string> {
   return {
     REDIS_URL: spec.redisUrl,
     TASKREST_QUEUE: queueName,
@@ -319,18 +368,22 @@ function taskrestEnv(spec: RunSpec, queueName: string): Record<string, string> {
     // Keep every job, as the bare peer does, so both do the same Redis work.
     TASKREST_KEEP_COMPLETED_COUNT: '10000000',
     TASKREST_LOG_LEVEL: 'info',
-    ...(spec.history ? { TASKREST_HISTORY_URL: 'postgres://127.0.0.1:1/never-connected' } : {}),
+    ...(historyUrl ? { TASKREST_HISTORY_URL: historyUrl } : {}),
   };
 }
 
 /** Starts the workers; when one fails to start, stops the others and rejects. */
-async function startWorkers(spec: RunSpec, queueName: string): Promise<BenchProcess[]> {
+async function startWorkers(
+  spec: RunSpec,
+  queueName: string,
+  historyUrl: string | undefined,
+): Promise<BenchProcess[]> {
   const start = () =>
     spec.system === 'taskrest'
       ? startProcess(
           `${(spec.build ?? THIS_BUILD).dist}/bin/taskrest.js`,
           ['worker'],
-          taskrestEnv(spec, queueName),
+          taskrestEnv(spec, queueName, historyUrl),
           /worker started/,
         )
       : startProcess(
@@ -362,7 +415,7 @@ async function createFeeder(spec: RunSpec, queueName: string, url: string): Prom
     connection.disconnect();
   };
   if (spec.system === 'taskrest') {
-    const producer = await producerOf(spec.build ?? THIS_BUILD, taskrestEnv(spec, queueName));
+    const producer = await producerOf(buildOf(spec), taskrestEnv(spec, queueName));
     return {
       queue,
       add: (count) =>
@@ -387,6 +440,29 @@ async function createFeeder(spec: RunSpec, queueName: string, url: string): Prom
       }),
     close,
   };
+}
+
+/**
+ * The mean of processedOn → finishedOn over the jobs `ids` of `queue` (read
+ * through `client`), in
+ * ms (read from their hashes, 1,000 at a time in one pipeline). Jobs the
+ * warm-up left running count too: the ids given are those added after it.
+ */
+async function meanSlotMs(client: Redis, queue: Queue, ids: readonly string[]): Promise<number> {
+  let sum = 0;
+  let count = 0;
+  for (let at = 0; at < ids.length; at += 1000) {
+    const pipeline = client.pipeline();
+    for (const id of ids.slice(at, at + 1000))
+      pipeline.hmget(queue.toKey(id), 'processedOn', 'finishedOn');
+    for (const [, fields] of (await pipeline.exec()) ?? []) {
+      const [processed, finished] = (fields as (string | null)[] | null) ?? [];
+      if (!processed || !finished) continue;
+      sum += Number(finished) - Number(processed);
+      count++;
+    }
+  }
+  return count === 0 ? Number.NaN : sum / count;
 }
 
 /** Adds `count` jobs through `add`, 1,000 at a time; the ids in order. */
@@ -433,6 +509,7 @@ async function fixedRateLatency(feeder: Feeder, rate: number, seconds: number): 
     await sleep(tickMs);
   }
   const latencies: number[] = [];
+  let slots = 0;
   for (let i = 0; i < ids.length; i += 500) {
     const jobs = await Promise.all(ids.slice(i, i + 500).map((id) => Job.fromId(feeder.queue, id)));
     const finishedIn = async (job: Job | undefined, id: string): Promise<number> => {
@@ -440,6 +517,7 @@ async function fixedRateLatency(feeder: Feeder, rate: number, seconds: number): 
         await sleep(10);
         job = await Job.fromId(feeder.queue, id);
       }
+      slots += job!.finishedOn! - job!.processedOn!;
       return job!.finishedOn! - job!.timestamp;
     };
     latencies.push(...(await Promise.all(jobs.map((job, k) => finishedIn(job, ids[i + k]!)))));
@@ -449,6 +527,7 @@ async function fixedRateLatency(feeder: Feeder, rate: number, seconds: number): 
     jobs: ids.length,
     p50Ms: percentile(latencies, 50),
     p99Ms: percentile(latencies, 99),
+    slotMs: slots / ids.length,
   };
 }
 

@@ -25,7 +25,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { BENCH_POSTGRES, onServer } from './bench-postgres.js';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
@@ -41,21 +41,20 @@ import { freePort, startRedisServer } from '../shared/redis-server-process.js';
 import { fillHistory } from './history-fill.js';
 import { prefillStream } from './recorder-records.js';
 import { median, round } from './stats.js';
+import { numberOption, workerRate } from './bench-args.js';
 
 const SERVER = BENCH_POSTGRES;
 const PREFIX = 'taskrest';
 const QUEUE = 'bench-recorder';
 const REF = { prefix: PREFIX, queueName: QUEUE };
 
-const option = (name: string, fallback: number) => {
-  const at = process.argv.indexOf(name);
-  return at === -1 ? fallback : Number(process.argv[at + 1]);
-};
-const RECORDS = option('--records', 100_000);
-const RUNS = option('--runs', 3);
-const FILL_RECORDS = option('--fill-records', 1_000_000);
-const BATCH_SIZE = process.argv.includes('--batch-size') ? option('--batch-size', 0) : undefined;
-const PARALLEL = process.argv.includes('--parallel') ? option('--parallel', 0) : undefined;
+const RECORDS = numberOption('--records', 100_000);
+const RUNS = numberOption('--runs', 3);
+const FILL_RECORDS = numberOption('--fill-records', 1_000_000);
+const BATCH_SIZE = process.argv.includes('--batch-size')
+  ? numberOption('--batch-size', 0)
+  : undefined;
+const PARALLEL = process.argv.includes('--parallel') ? numberOption('--parallel', 0) : undefined;
 const FILLED = process.argv.includes('--filled');
 const EMPTY = !process.argv.includes('--filled-only');
 
@@ -76,22 +75,6 @@ interface RunResult {
   /** What the table grew by over the records this run added (the filled table's rows are smaller). */
   pg_bytes_per_added_record: number;
   table_rows: number;
-}
-
-/** One worker's jobs/s (1 worker, concurrency 64, 1 KiB) from the queue bench's latest results. */
-function workerRate(): number | undefined {
-  try {
-    const latest = JSON.parse(readFileSync('bench/results/latest.json', 'utf8')) as {
-      runs: { label: string; workers: number; concurrency: number; bodyBytes: number }[];
-    };
-    const row = latest.runs.find(
-      (r) =>
-        r.label === 'taskrest' && r.workers === 1 && r.concurrency === 64 && r.bodyBytes === 1024,
-    ) as { throughput?: number } | undefined;
-    return row?.throughput === undefined ? undefined : Math.round(row.throughput);
-  } catch {
-    return undefined;
-  }
 }
 
 /** Total bytes of every partition of executions (heap, TOAST, indexes) and its rows. */

@@ -87,7 +87,9 @@ export function renderMarkdown(r: BenchResults): string {
       const bound = peer.concurrency / (peer.delayMs / 1000);
       slow.push(
         `| ${peer.concurrency} | ${n(bound)} | ${n(peer.throughput)} | ${n(t.throughput)} | ` +
-          `${ratio(t.throughput, peer.throughput)} | ${n(peer.cpuUsPerJob)} / ${n(t.cpuUsPerJob)} | ` +
+          `${ratio(t.throughput, peer.throughput)} | ${slot(peer)} / ${slot(t)} | ` +
+          `${halfLoadSlot(peer)} / ${halfLoadSlot(t)} | ` +
+          `${n(peer.cpuUsPerJob)} / ${n(t.cpuUsPerJob)} | ` +
           `${n(peer.rssBytes / MiB)} / ${n(t.rssBytes / MiB)} |`,
       );
       continue;
@@ -110,8 +112,8 @@ export function renderMarkdown(r: BenchResults): string {
     lines.push(
       'Against a target that answers after 100 ms (1 KiB, one worker process): the bound is concurrency / latency.',
       '',
-      '| concurrency | bound jobs/s | bare peer jobs/s | taskrest jobs/s | taskrest / peer | CPU µs/job peer / taskrest | RSS MiB peer / taskrest |',
-      '|---:|---:|---:|---:|---:|---:|---:|',
+      '| concurrency | bound jobs/s | bare peer jobs/s | taskrest jobs/s | taskrest / peer | mean slot ms peer / taskrest | at half load: mean slot ms peer / taskrest (rate) | CPU µs/job peer / taskrest | RSS MiB peer / taskrest |',
+      '|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
       ...slow,
     );
   }
@@ -119,7 +121,7 @@ export function renderMarkdown(r: BenchResults): string {
   lines.push('');
   lines.push(
     r.sane
-      ? 'Sanity checks passed: every job completed, none failed, the target saw exactly one request per job.'
+      ? 'Sanity checks passed: every job completed, none failed, the target saw exactly one request per job, the history holds every execution.'
       : `Sanity problems: ${r.problems.join('; ')}`,
   );
   return lines.join('\n');
@@ -131,6 +133,18 @@ function redisBytes(run: RunResult): string {
   return retained === undefined
     ? n(run.redisBytesPerJob)
     : `${n(retained)} (${n(run.redisBytesPerJob)})`;
+}
+
+/** The mean slot time, processedOn to finishedOn (runs from before this figure have none). */
+function slot(run: RunResult): string {
+  const ms = run.slotMs as number | undefined;
+  return ms === undefined || Number.isNaN(ms) ? '-' : ms.toFixed(1);
+}
+
+/** The mean slot time of the fixed-rate run at half the peer's throughput, and that rate. */
+function halfLoadSlot(run: RunResult): string {
+  const ms = run.latency?.slotMs;
+  return ms === undefined ? '-' : `${ms.toFixed(1)} (${n(run.latency!.rate)}/s)`;
 }
 
 function latency(run: RunResult): string {

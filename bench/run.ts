@@ -16,7 +16,9 @@
  *    (bench/cluster-runs.ts);
  *
  * and writes bench/results/<date>.json, bench/results/latest.json and the
- * markdown table into docs/performance.md (between the bench markers). It
+ * markdown table into docs/performance.md (between the bench markers). With
+ * `--rows TEXT` it measures only the rows whose name (`1 KiB 1w c256 +100 ms`)
+ * contains TEXT, nothing else, and writes bench/results/rows.json. It
  * logs each phase's duration and the total, and records them in the JSON.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -53,6 +55,8 @@ const quick = process.argv.includes('--quick');
 const baselineAt = process.argv.indexOf('--baseline');
 const baselineRev = baselineAt === -1 ? undefined : process.argv[baselineAt + 1];
 const repsAt = process.argv.indexOf('--reps');
+const rowsAt = process.argv.indexOf('--rows');
+const onlyRows = rowsAt === -1 ? undefined : process.argv[rowsAt + 1];
 const KiB = 1024;
 
 /** A table row: one shape of work, measured for every system. */
@@ -209,6 +213,7 @@ async function main(): Promise<void> {
     const baseline = baselineRev
       ? await phase('baseline build', () => buildRevision(baselineRev))
       : undefined;
+    if (onlyRows !== undefined) return await measureRowsOnly(onlyRows, base, baseline);
 
     log('HTTP ceilings');
     const httpCeilings = await phase('HTTP ceilings', async () => {
@@ -243,8 +248,7 @@ async function main(): Promise<void> {
 
     const runs: RunResult[] = [];
     for (const row of plan.rows) {
-      const name = `${row.bodyBytes / KiB} KiB ${row.workers}w c${row.concurrency}${row.delayMs ? ` +${row.delayMs} ms` : ''}`;
-      runs.push(...(await phase(name, () => measureRow(row, base, baseline))));
+      runs.push(...(await phase(rowName(row), () => measureRow(row, base, baseline))));
     }
     const cluster = plan.cluster
       ? await phase('Redis Cluster: one queue against two', () => measureCluster(target.url))
@@ -265,6 +269,9 @@ async function main(): Promise<void> {
       if (failed !== 0) problems.push(`${name}: ${failed} jobs failed`);
       if (requests !== expected)
         problems.push(`${name}: the target saw ${requests} requests, expected ${expected}`);
+      const { recorded } = run.checks;
+      if (recorded !== undefined && recorded !== expected)
+        problems.push(`${name}: the history holds ${recorded} executions, expected ${expected}`);
     }
     for (const run of cluster?.runs ?? []) {
       const { completed, failed, requests, expected } = run.checks;
@@ -338,9 +345,10 @@ async function measureRow(
   const common = { ...base, ...shape, jobs, warmupJobs };
   const specs: RunSpec[] = [
     { ...common, system: 'peer' },
-    { ...common, system: 'taskrest', build: THIS_BUILD },
-    // The history's cost to a worker, on the main row (1 KiB, one worker, concurrency 64).
-    ...(isMainRow(row) ? [{ ...common, system: 'taskrest' as const, history: true }] : []),
+    // As deployed: the history recorded by an API process's recorder.
+    { ...common, system: 'taskrest', build: THIS_BUILD, history: 'recorded' },
+    // What the history costs, on the main row (1 KiB, one worker, concurrency 64).
+    ...(isMainRow(row) ? [{ ...common, system: 'taskrest' as const, build: THIS_BUILD }] : []),
     ...(baseline ? [{ ...common, system: 'taskrest' as const, build: baseline }] : []),
   ];
   const samples = specs.map((): Sample[] => []);
@@ -352,9 +360,9 @@ async function measureRow(
   const rate = median(samples[0]!.map((s) => s.throughput)) / 2;
   const results: RunResult[] = [];
   for (const [i, spec] of specs.entries()) {
-    // Latency at half load: against the immediate target, for the peer and this build.
+    // Latency at half load, for the peer and this build.
     const latency =
-      row.delayMs || (spec.build && spec.build !== THIS_BUILD)
+      spec.build && spec.build !== THIS_BUILD
         ? undefined
         : await measureLatency(spec, rate, plan.latencySeconds);
     const result = summarise(spec, samples[i]!, latency);
@@ -362,11 +370,34 @@ async function measureRow(
     log(
       `  ${labelOf(spec)} ${row.workers}w c${row.concurrency} ${row.bodyBytes / KiB}KiB${row.delayMs ? ` +${row.delayMs} ms` : ''}: ` +
         `${Math.round(result.throughput)} jobs/s (${result.throughputs.map(Math.round).join(', ')}), ` +
-        `p99 ${result.latency?.p99Ms ?? '-'} ms at ${Math.round(rate)}/s, rss ${Math.round(result.rssBytes / 2 ** 20)} MiB, ` +
-        `${Math.round(result.cpuUsPerJob)} µs CPU/job, Redis bytes ${Math.round(result.redisBytesPerRetainedJob)} per retained job (${Math.round(result.redisBytesPerJob)} per job)`,
+        `p99 ${result.latency?.p99Ms ?? '-'} ms, slot ${result.latency?.slotMs.toFixed(1) ?? '-'} ms at ${Math.round(rate)}/s, rss ${Math.round(result.rssBytes / 2 ** 20)} MiB, ` +
+        `${Math.round(result.cpuUsPerJob)} µs CPU/job, slot ${result.slotMs.toFixed(1)} ms, Redis bytes ${Math.round(result.redisBytesPerRetainedJob)} per retained job (${Math.round(result.redisBytesPerJob)} per job)`,
     );
   }
   return results;
+}
+
+/** A row's name in the log and for `--rows`: `1 KiB 1w c256 +100 ms`. */
+function rowName(row: Row): string {
+  const delay = row.delayMs ? ` +${row.delayMs} ms` : '';
+  return `${row.bodyBytes / KiB} KiB ${row.workers}w c${row.concurrency}${delay}`;
+}
+
+/** `--rows TEXT`: only the rows whose name contains TEXT, into bench/results/rows.json. */
+async function measureRowsOnly(
+  text: string,
+  base: { redisUrl: string; targetUrl: string },
+  baseline: Build | undefined,
+): Promise<void> {
+  const rows = plan.rows.filter((row) => rowName(row).includes(text));
+  if (rows.length === 0) throw new Error(`no row's name contains ${JSON.stringify(text)}`);
+  const runs: RunResult[] = [];
+  for (const row of rows)
+    runs.push(...(await phase(rowName(row), () => measureRow(row, base, baseline))));
+  const dir = `${DIST}/../bench/results`;
+  mkdirSync(dir, { recursive: true });
+  const results = { date: new Date().toISOString(), node: process.version, reps: plan.reps, runs };
+  writeFileSync(`${dir}/rows.json`, `${JSON.stringify(results, null, 2)}\n`);
 }
 
 /** The row the summary compares systems on: 1 KiB, one worker, concurrency 64, an immediate target. */

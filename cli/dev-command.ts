@@ -6,6 +6,7 @@ import { createApiServer } from '../api/create-api-server.js';
 import type { Command } from './command.js';
 import { untilAborted } from './until-aborted.js';
 import { startDevHistory } from './dev-history.js';
+import { executionLines } from './dev-execution-line.js';
 import { ensureRedis } from './ensure-redis.js';
 import { startTracing } from './start-tracing.js';
 
@@ -18,8 +19,10 @@ import { startTracing } from './start-tracing.js';
  */
 export const devCommand: Command = async (_args, context) => {
   const { config, signal, stderr } = context;
-  // On a terminal, lines for people (pino-pretty); JSON lines when piped or collected.
-  const logger = createLogger(config, { pretty: (stderr as { isTTY?: boolean }).isTTY === true });
+  // On a terminal (where the lines go: stderr), lines for people (pino-pretty);
+  // JSON lines when piped or collected.
+  const pretty = (stderr as { isTTY?: boolean }).isTTY === true;
+  const logger = createLogger(config, { pretty });
   if (!config.secretKey) {
     // Written, not logged: dev is for a person at a terminal, whatever the log level.
     stderr.write(
@@ -31,7 +34,9 @@ export const devCommand: Command = async (_args, context) => {
   const tracing = await startTracing(process.env, logger);
   const say = (line: string) => stderr.write(`${line}\n`);
   try {
-    const worker = startTaskWorker(config, logger, { recordHistory: true });
+    // A line per ended execution: wired here, so that other commands' workers make none.
+    const onEnded = executionLines(logger, { pretty });
+    const worker = startTaskWorker(config, logger, { recordHistory: true, onEnded });
     const history = await startDevHistory(config, logger, process.cwd(), say).catch(
       async (error: unknown) => {
         await worker.close();
@@ -45,6 +50,7 @@ export const devCommand: Command = async (_args, context) => {
         stderr.write(
           [
             `taskrest dev: a worker is consuming queue "${config.queueName}" on ${redactUrl(config.redisUrl)}.`,
+            `console: ${url}/`,
             `HTTP API on ${url}/api, dashboard on ${url}/dashboard, metrics on ${url}/metrics.`,
             'Try, in another terminal:',
             // The product's own /health: the hint works on a machine without internet.

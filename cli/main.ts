@@ -38,9 +38,11 @@ export async function main(argv: readonly string[]): Promise<number> {
  */
 async function run(command: CommandDescriptor, args: readonly string[]): Promise<number> {
   const controller = new AbortController();
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => controller.abort());
-  }
+  // Listening for the command's whole life, not once: a signal repeated while
+  // it stops (a second Ctrl-C) must not kill it halfway through its clean-up,
+  // which TASKREST_SHUTDOWN_GRACE_SECONDS already bounds.
+  const stop = () => controller.abort();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, stop);
   try {
     const execute = await command.load();
     return await execute(args, {

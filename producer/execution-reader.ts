@@ -1,7 +1,9 @@
 import { Job, type Queue } from 'bullmq';
 import { isCallbackId, outputOfFailure } from '../shared/callback.js';
 import { ExecutionState, isFinished, type Execution } from '../shared/execution.js';
+import { splitJobData } from '../shared/job-envelope.js';
 import { executionIdOf, type TaskOutput } from '../shared/output.js';
+import { redactTask } from '../shared/redact.js';
 import { wholeOutput, type StoredOutput } from '../shared/stored-output.js';
 import { OUTPUT_FIELD } from '../shared/task-queue.js';
 import { CompletionWaiter } from './completion-waiter.js';
@@ -30,6 +32,27 @@ export class ExecutionReader {
   async get(executionId: number | string, { queue }: QueueOption = {}): Promise<Execution | null> {
     const bullQueue = this.#context.queueOf(queue);
     return this.#context.withRedis(() => this.#read(bullQueue, String(executionId)));
+  }
+
+  /**
+   * The task as enqueued, with every secret redacted as the dashboard and
+   * schedules show it (`redactTask`); null when the execution is unknown.
+   * The stored task holds placeholders for sealed secrets already: this is
+   * a second line for jobs written by others.
+   */
+  async task(
+    executionId: number | string,
+    { queue }: QueueOption = {},
+  ): Promise<Record<string, unknown> | null> {
+    const bullQueue = this.#context.queueOf(queue);
+    return this.#context.withRedis(async () => {
+      const job = await Job.fromId(bullQueue, String(executionId));
+      if (!job) return null;
+      const shown = redactTask(splitJobData(job.data).task);
+      return shown !== null && typeof shown === 'object' && !Array.isArray(shown)
+        ? (shown as Record<string, unknown>)
+        : null;
+    });
   }
 
   /**

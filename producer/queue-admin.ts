@@ -1,5 +1,6 @@
 import { QueueNotEmptyError } from '../shared/errors/queue-not-empty-error.js';
 import { QueueNotFoundError } from '../shared/errors/queue-not-found-error.js';
+import { oldestWaiting } from '../shared/oldest-waiting.js';
 import {
   checkQueueName,
   parseQueueSettings,
@@ -118,11 +119,12 @@ export class QueueAdmin {
 
   async #info(name: string): Promise<QueueInfo> {
     const queue = this.#context.queueOf(name);
-    const [rate, concurrency, paused, counts] = await Promise.all([
+    const [rate, concurrency, paused, counts, oldest] = await Promise.all([
       queue.getGlobalRateLimit(),
       queue.getGlobalConcurrency(),
       queue.isPaused(),
       queue.getJobCounts(...QUEUE_STATES),
+      oldestWaiting(this.#context.connection, queueKeyBase(this.#context.refOf(name))),
     ]);
     return {
       name,
@@ -130,6 +132,7 @@ export class QueueAdmin {
       max_concurrency: concurrency,
       paused,
       counts,
+      oldest_waiting_at: oldest ? new Date(oldest.since).toISOString() : null,
     };
   }
 }

@@ -214,6 +214,18 @@ export class TaskProducer {
   }
 
   /**
+   * The execution's task as enqueued, its secrets redacted (credential
+   * headers, cookies, URL credentials, credential-like params and form
+   * fields); null when the execution is unknown.
+   */
+  getTask(
+    executionId: number | string,
+    options: QueueOption = {},
+  ): Promise<Record<string, unknown> | null> {
+    return this.#reader.task(executionId, options);
+  }
+
+  /**
    * Waits until the execution finished or `timeoutMs` passed, then returns it
    * as `getExecution` would (its state tells which). Null when unknown.
    */

@@ -15,6 +15,11 @@ export interface QueueInfo {
   paused: boolean;
   /** Executions by BullMQ state. */
   counts: Record<string, number>;
+  /**
+   * The earliest the execution that has waited longest (paused or not) can
+   * have entered the wait list (ISO); null when none waits.
+   */
+  oldest_waiting_at: string | null;
 }
 
 /** The one schema of queue settings (the API's body, the library's argument). */

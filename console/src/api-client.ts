@@ -8,19 +8,31 @@ const TOKEN_KEY = 'taskrest-console-token';
 
 /** The API answered 401: the token is missing or wrong. */
 export class UnauthorizedError extends Error {
+  readonly status = 401;
+
   constructor() {
     super('unauthorized');
   }
 }
 
-/** The API answered with another error status; `message` is its `error` when it gave one. */
+/**
+ * The API answered with another error status; `message` is its `error` when
+ * it gave one, `detail` its sentence for people (the body's `message`).
+ */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    readonly detail?: string,
   ) {
     super(message);
   }
+}
+
+/** What an error says to people: the API's sentence when it gave one, else its message. */
+export function errorText(error: unknown): string {
+  if (error instanceof ApiError && error.detail) return error.detail;
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** The token this tab signed in with, or null. */
@@ -52,8 +64,12 @@ export async function callApi<T>(
   const text = await response.text();
   const parsed: unknown = text === '' ? undefined : JSON.parse(text);
   if (!response.ok) {
-    const error = (parsed as { error?: unknown } | undefined)?.error;
-    throw new ApiError(response.status, typeof error === 'string' ? error : response.statusText);
+    const { error, message } = (parsed ?? {}) as { error?: unknown; message?: unknown };
+    throw new ApiError(
+      response.status,
+      typeof error === 'string' ? error : response.statusText,
+      typeof message === 'string' ? message : undefined,
+    );
   }
   return parsed as T;
 }

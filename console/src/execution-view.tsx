@@ -3,7 +3,9 @@ import type { ExecutionRecord } from '../../shared/history/execution-record.js';
 import type { TaskOutput } from '../../shared/output.js';
 import { ApiError, callApi } from './api-client.js';
 import { ExecutionActions } from './execution-actions.js';
+import { CallbackFact, ResponseSection, TaskSection } from './execution-sections.js';
 import { attemptsOf, type Attempt } from './log-lines.js';
+import { ReadError } from './read-error.js';
 import { usePolling } from './use-polling.js';
 
 /** What the view shows of an execution: its last run's record, or (still running) the task's state. */
@@ -12,6 +14,9 @@ interface Shown {
   readonly record: ExecutionRecord | null;
   readonly runs: number;
   readonly output: TaskOutput | undefined;
+  /** The task as enqueued (redacted by the API), while the queue holds it. */
+  readonly task: Record<string, unknown> | undefined;
+  readonly callback: number | string | undefined;
 }
 
 const ENDED = new Set(['completed', 'failed', 'cancelled']);
@@ -35,20 +40,41 @@ async function runsOf(q: string, e: string): Promise<ExecutionRecord[] | null> {
 async function load(queue: string, id: string): Promise<Shown> {
   const q = encodeURIComponent(queue);
   const e = encodeURIComponent(id);
-  type Task = { state: string; output?: TaskOutput };
+  type Task = {
+    state: string;
+    output?: TaskOutput;
+    task?: Record<string, unknown>;
+    callback_execution_id?: number | string;
+  };
   const task = await callApi<Task>(`/api/queues/${q}/tasks/${e}`).catch((error: unknown) => {
     if (error instanceof ApiError && error.status === 404) return null;
     throw error;
   });
-  const runs = task === null || ENDED.has(task.state) ? await runsOf(q, e) : null;
+  // A callback execution is never in the history (it reports on another): no run to ask for.
+  const recorded = !id.startsWith('callback!');
+  const runs = recorded && (task === null || ENDED.has(task.state)) ? await runsOf(q, e) : null;
   const record = runs?.at(-1);
-  if (record)
-    return { state: record.state, record, runs: runs?.length ?? 0, output: record.output };
-  if (task) return { state: task.state, record: null, runs: 0, output: task.output };
+  const known = { task: task?.task, callback: task?.callback_execution_id };
+  if (record) {
+    const callback = record.callback_execution_id ?? known.callback;
+    const runCount = runs?.length ?? 0;
+    return {
+      state: record.state,
+      record,
+      runs: runCount,
+      output: record.output,
+      ...known,
+      callback,
+    };
+  }
+  if (task) return { state: task.state, record: null, runs: 0, output: task.output, ...known };
   throw new ApiError(404, `execution ${id} is not known in ${queue}`);
 }
 
-/** One execution: its outcome, its attempts in order, its whole log, and what can be done to it. */
+/**
+ * One execution: its outcome, its callback, its attempts in order, its
+ * response, its task (redacted), its whole log, and what can be done to it.
+ */
 export function ExecutionView({ queue, id }: { queue: string; id: string }) {
   const [reload, setReload] = useState(0);
   const shown = usePolling(() => load(queue, id), `${queue}/${id}/${reload}`);
@@ -60,7 +86,7 @@ export function ExecutionView({ queue, id }: { queue: string; id: string }) {
       <h1>
         Execution {id} <span class="muted">in {queue}</span>
       </h1>
-      {shown.error && <p role="alert">{shown.error}</p>}
+      <ReadError error={shown.error} />
       {data && (
         <>
           <dl class="facts">
@@ -71,6 +97,7 @@ export function ExecutionView({ queue, id }: { queue: string; id: string }) {
             <dt>Message</dt>
             <dd>{data.output?.message ?? record?.message ?? '–'}</dd>
             {record && <Facts record={record} runs={data.runs} />}
+            <CallbackFact queue={queue} id={data.callback} />
           </dl>
           <ExecutionActions
             queue={queue}
@@ -85,6 +112,8 @@ export function ExecutionView({ queue, id }: { queue: string; id: string }) {
             <h2 id="attempts-heading">Attempts</h2>
             <Attempts attempts={attemptsOf(log)} />
           </section>
+          <ResponseSection output={data.output} ended={ENDED.has(data.state)} />
+          <TaskSection task={data.task} />
           <section aria-labelledby="log-heading">
             <h2 id="log-heading">Log</h2>
             <pre aria-labelledby="log-heading" class="log">

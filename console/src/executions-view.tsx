@@ -2,7 +2,10 @@ import { useState } from 'preact/hooks';
 import type { ExecutionPage } from '../../shared/history/execution-history.js';
 import type { ExecutionSummary } from '../../shared/history/execution-record.js';
 import { callApi, queryOf } from './api-client.js';
+import { BulkReplayPanel } from './bulk-replay-panel.js';
+import { ColumnHeads } from './column-heads.js';
 import { ExecutionFilters, filtersOf, type Filters } from './execution-filters.js';
+import { ReadError } from './read-error.js';
 import { hrefOf } from './route.js';
 import { usePolling } from './use-polling.js';
 
@@ -19,7 +22,8 @@ interface MorePages {
 
 /**
  * The executions that ended, newest first, filtered by the URL's query. The
- * first page is read again every 5 s; "Load more" appends older pages.
+ * first page is read again every 5 s; "Load more" appends older pages. With
+ * `state=failed`, "Replay failed…" replays what the filters select.
  */
 export function ExecutionsView({ query }: { query: URLSearchParams }) {
   const filters = filtersOf(query);
@@ -40,7 +44,9 @@ export function ExecutionsView({ query }: { query: URLSearchParams }) {
     <>
       <h1>Executions</h1>
       <ExecutionFilters filters={filters} />
-      {first.error && <p role="alert">{first.error}</p>}
+      {/* Keyed by the filters: other filters select other executions, so a count starts over. */}
+      {filters.state === 'failed' && <BulkReplayPanel key={key} filters={filters} />}
+      <ReadError error={first.error} />
       <ExecutionsTable rows={rows} />
       {first.data && rows.length === 0 && <p>No executions match.</p>}
       {cursor !== null && (
@@ -65,18 +71,18 @@ function dedupe(rows: ExecutionSummary[]): ExecutionSummary[] {
 function ExecutionsTable({ rows }: { rows: ExecutionSummary[] }) {
   return (
     <table aria-label="Executions">
-      <thead>
-        <tr>
-          <th scope="col">execution</th>
-          <th scope="col">queue</th>
-          <th scope="col">state</th>
-          <th scope="col">status code</th>
-          <th scope="col">request</th>
-          <th scope="col">message</th>
-          <th scope="col">finished</th>
-          <th scope="col">ms</th>
-        </tr>
-      </thead>
+      <ColumnHeads
+        names={[
+          'execution',
+          'queue',
+          'state',
+          'status code',
+          'request',
+          'message',
+          'finished',
+          'ms',
+        ]}
+      />
       <tbody>
         {rows.map((r) => (
           <tr key={`${r.queue}/${r.execution_id}/${r.run}`}>

@@ -1,57 +1,55 @@
 import type { ExecutionStats } from '../../shared/history/execution-history.js';
-import type { QueueInfo } from '../../shared/queue-settings.js';
 import { callApi } from './api-client.js';
+import { OverviewDestinations } from './overview-destinations.js';
+import { OverviewQueues } from './overview-queues.js';
+import { ReadError } from './read-error.js';
 import { hrefOf } from './route.js';
 import { StatsChart } from './stats-chart.js';
+import { chartLabelOf, rangeOf, STATS_RANGES, statsPathOf } from './stats-range.js';
 import { usePolling } from './use-polling.js';
 
-const CHART_LABEL = 'Completed and failed executions per minute, last hour';
-
-/** Each queue's counts, and the last hour's completed and failed executions. */
-export function OverviewView() {
-  const queues = usePolling(() => callApi<QueueInfo[]>('/api/queues'), 'queues');
+/**
+ * Each queue now (counts, the oldest waiting) and over the range, the
+ * executions that completed and failed over the range as a chart, and the
+ * destinations they went to. The range lives in the URL (`#/?range=24h`).
+ */
+export function OverviewView({ query }: { query: URLSearchParams }) {
+  const range = rangeOf(query.get('range'));
   const stats = usePolling(
-    () => callApi<ExecutionStats>('/api/executions/stats?since=1h&bucket_seconds=60'),
-    'stats',
+    () => callApi<ExecutionStats>(statsPathOf(range, range.bucketSeconds)),
+    `stats/${range.id}`,
   );
+  const label = chartLabelOf(range);
   return (
     <>
       <h1>Overview</h1>
-      <section aria-labelledby="queues-heading">
-        <h2 id="queues-heading">Queues</h2>
-        {queues.error && <p role="alert">{queues.error}</p>}
-        <table aria-label="Queues">
-          <thead>
-            <tr>
-              <th scope="col">queue</th>
-              <th scope="col">waiting</th>
-              <th scope="col">active</th>
-              <th scope="col">failed</th>
-              <th scope="col">paused</th>
-            </tr>
-          </thead>
-          <tbody>
-            {(queues.data ?? []).map((q) => (
-              <tr key={q.name}>
-                <th scope="row">
-                  <a href={hrefOf(['executions'], { queue: q.name })}>{q.name}</a>
-                </th>
-                <td>{q.counts.waiting ?? 0}</td>
-                <td>{q.counts.active ?? 0}</td>
-                <td>{q.counts.failed ?? 0}</td>
-                <td>{q.paused ? 'paused' : ''}</td>
-              </tr>
+      <div class="filters">
+        <label>
+          Range
+          <select
+            value={range.id}
+            onChange={(e) => {
+              const id = e.currentTarget.value;
+              location.hash = hrefOf([], id === STATS_RANGES[0]?.id ? {} : { range: id });
+            }}
+          >
+            {STATS_RANGES.map((r) => (
+              <option key={r.id} value={r.id}>
+                {r.option}
+              </option>
             ))}
-          </tbody>
-        </table>
-      </section>
+          </select>
+        </label>
+      </div>
+      <OverviewQueues range={range} />
       <section aria-labelledby="stats-heading">
-        <h2 id="stats-heading">Last hour</h2>
-        {stats.error && <p role="alert">{stats.error}</p>}
+        <h2 id="stats-heading">Executions, {range.words}</h2>
+        <ReadError error={stats.error} />
         {stats.data && (
-          <StatsChart buckets={stats.data.buckets} label={CHART_LABEL} rangeSeconds={3600} />
+          <StatsChart buckets={stats.data.buckets} label={label} rangeSeconds={range.seconds} />
         )}
       </section>
+      <OverviewDestinations origins={stats.data?.origins} words={range.words} />
     </>
   );
 }

@@ -1,3 +1,4 @@
+import { ColumnHeads } from './column-heads.js';
 import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import type { StatsBucket } from '../../shared/history/execution-history.js';
@@ -59,13 +60,7 @@ export function StatsChart({
       <div ref={holder} class="chart" role="img" aria-label={label} />
       <table class="visually-hidden">
         <caption>{label}</caption>
-        <thead>
-          <tr>
-            <th scope="col">bucket</th>
-            <th scope="col">completed</th>
-            <th scope="col">failed</th>
-          </tr>
-        </thead>
+        <ColumnHeads names={['bucket', 'completed', 'failed']} />
         <tbody>
           {buckets.map((b) => (
             <tr key={b.at}>

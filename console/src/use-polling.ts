@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useLayoutEffect, useState } from 'preact/hooks';
 
 /** What a polled read shows: its last answer, or the error of its last try. */
 export interface Polled<T> {
@@ -9,10 +9,13 @@ export interface Polled<T> {
 /**
  * Reads `load` now and every `everyMs` while the view is open (again from
  * the start when `key` changes); a read still running is never overlapped.
+ * The first read is sent as the view is rendered (a layout effect), not
+ * after the next frame as a plain effect would be: on a busy machine the
+ * wait for that frame was a good part of the time to a view's first rows.
  */
 export function usePolling<T>(load: () => Promise<T>, key: string, everyMs = 5000): Polled<T> {
   const [state, setState] = useState<Polled<T>>({ data: undefined, error: undefined });
-  useEffect(() => {
+  useLayoutEffect(() => {
     let stopped = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const tick = async (): Promise<void> => {

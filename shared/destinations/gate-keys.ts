@@ -130,14 +130,16 @@ export const DEST_FIELDS = {
   /** When the learned rate last grew (or was set). */
   learnedAt: 'learned_at',
   /**
-   * The rate it was last halved from, and a tenth of it: the learned rate
-   * grows half the way back to the former every half second of successes,
-   * and once there by the latter every two seconds.
+   * The rate it was last halved from, and a tenth of it (a step): the
+   * learned rate grows half the way to a step below the former every half
+   * second of successes, and from there by half a step every two seconds.
    */
   learnedFrom: 'learned_from',
   learnedStep: 'learned_step',
   /** When the learned rate was last halved (at most once a second). */
   learnedCutAt: 'learned_cut_at',
+  /** When the last 429 without headers came, halving or not: the learned rate grows only after a while without. */
+  learnedRejectedAt: 'learned_rejected_at',
   // What happened last.
   /** A short description of the last failed attempt (no URL, no secret) and when. */
   lastError: 'last_error',

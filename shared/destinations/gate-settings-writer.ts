@@ -32,6 +32,7 @@ const SAID_FIELDS = [
   F.learnedCutAt,
   F.learnedStep,
   F.learnedFrom,
+  F.learnedRejectedAt,
 ];
 
 const LIMIT_FIELDS = [F.rateMax, F.ratePerMs, F.maxConcurrency, F.paused];

@@ -1,16 +1,14 @@
 import {
   context as contextApi,
+  createContextKey,
   isSpanContextValid,
   propagation,
-  ROOT_CONTEXT,
   trace,
+  TraceFlags,
   type Context,
-  type TextMapGetter,
-  type TextMapPropagator,
+  type SpanContext,
   type TextMapSetter,
 } from '@opentelemetry/api';
-import type { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { lazyRequire } from '../lazy-require.js';
 
 /**
  * A W3C trace context as stored with an execution (in the job data envelope)
@@ -21,52 +19,46 @@ export interface TraceCarrier {
   tracestate?: string;
 }
 
-// @opentelemetry/core is loaded by the first trace context there is to carry:
-// heap that a process with nothing traced never needs (docs/performance.md).
-const otelCore = lazyRequire<typeof import('@opentelemetry/core')>('@opentelemetry/core');
-let w3c: W3CTraceContextPropagator | undefined;
-
-// The global propagator when the process registered one (the SDK does, and so
-// may a service that imports the library); W3C trace context otherwise, so a
-// trace context is carried along even where no SDK runs.
-function propagator(): Pick<TextMapPropagator, 'inject' | 'extract'> {
-  if (propagation.fields().includes('traceparent')) return propagation;
-  return (w3c ??= new (otelCore().W3CTraceContextPropagator)());
-}
+// The key @opentelemetry/core's suppressTracing sets (createContextKey is
+// Symbol.for, so the same description is the same key).
+const SUPPRESS_TRACING = createContextKey('OpenTelemetry SDK Context Key SUPPRESS_TRACING');
 
 const SETTER: TextMapSetter<Record<string, string>> = {
   set: (carrier, key, value) => {
     carrier[key] = value;
   },
 };
-const GETTER: TextMapGetter<TraceCarrier> = {
-  keys: (carrier) => Object.keys(carrier),
-  get: (carrier, key) => (key === 'traceparent' || key === 'tracestate' ? carrier[key] : undefined),
-};
+
+/**
+ * What @opentelemetry/core's W3CTraceContextPropagator injects, written here
+ * so that this module needs @opentelemetry/api alone: the library
+ * (taskrest-client) is built from it, and core with its semantic conventions
+ * would more than double what a service that only enqueues installs.
+ */
+function w3cCarrierOf(ctx: Context, spanContext: SpanContext): TraceCarrier | undefined {
+  if (ctx.getValue(SUPPRESS_TRACING) === true) return undefined;
+  const flags = Number(spanContext.traceFlags || TraceFlags.NONE)
+    .toString(16)
+    .padStart(2, '0');
+  const traceparent = `00-${spanContext.traceId}-${spanContext.spanId}-${flags}`;
+  const tracestate = spanContext.traceState?.serialize();
+  return traceCarrierOf({ traceparent, tracestate });
+}
 
 /**
  * The trace context of `ctx` (the active one by default) as a carrier; undefined
- * when it holds no valid span context (nothing traced: nothing stored).
+ * when it holds no valid span context (nothing traced: nothing stored). The
+ * global propagator writes it when the process registered one (the SDK does,
+ * and so may a service that imports the library); W3C trace context
+ * otherwise, so a trace context is carried along even where no SDK runs.
  */
 export function captureTraceContext(ctx: Context = contextApi.active()): TraceCarrier | undefined {
   const spanContext = trace.getSpanContext(ctx);
   if (!spanContext || !isSpanContextValid(spanContext)) return undefined;
+  if (!propagation.fields().includes('traceparent')) return w3cCarrierOf(ctx, spanContext);
   const headers: Record<string, string> = {};
-  propagator().inject(ctx, headers, SETTER);
+  propagation.inject(ctx, headers, SETTER);
   return traceCarrierOf(headers);
-}
-
-/**
- * A context whose remote parent is the stored trace context: the root context
- * without one, or when it is malformed (job data is not trusted).
- */
-export function restoreTraceContext(stored: unknown): Context {
-  const carrier =
-    stored !== null && typeof stored === 'object' && !Array.isArray(stored)
-      ? traceCarrierOf(stored as Record<string, unknown>)
-      : undefined;
-  if (!carrier) return ROOT_CONTEXT;
-  return propagator().extract(ROOT_CONTEXT, carrier, GETTER);
 }
 
 /**

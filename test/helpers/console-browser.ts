@@ -1,13 +1,22 @@
-import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { findProgram, lineFor, PREREQUISITES } from '../prerequisites.mjs';
 
-/** Debian's chromium (`command -v chromium` finds it; .ci/run installs it). */
-const CHROMIUM = execFileSync('sh', ['-c', 'command -v chromium'], { encoding: 'utf8' }).trim();
+/**
+ * Debian's chromium, found on PATH as `npm test`'s prerequisite check finds
+ * it; when it is missing, the check's one line, not a stack of `sh` output.
+ */
+function chromiumPath(): string {
+  const found = findProgram('chromium');
+  if (found) return found;
+  throw new Error(lineFor(PREREQUISITES.filter((p) => p.apt === 'chromium')));
+}
 
 /** A headless chromium with a fresh profile of its own, as the dashboard's test starts it. */
 export async function launchChromium(): Promise<Browser> {
   return chromium.launch({
-    executablePath: CHROMIUM,
+    executablePath: chromiumPath(),
     headless: true,
     args: [
       '--no-sandbox',
@@ -57,4 +66,20 @@ export function foreignRequests(watch: PageWatch, origin: string): string[] {
   return watch.requests
     .filter((url) => /^(?:https?|wss?):/.test(url))
     .filter((url) => new URL(url).origin !== origin);
+}
+
+/**
+ * Where the console's tests put their screenshots: `TASKREST_SCREENSHOT_DIR`
+ * when set (`npm run screenshots` sets docs/images, which docs/console.md
+ * shows), else test-artifacts/, to look at after a run.
+ */
+export function screenshotDir(): string {
+  return process.env.TASKREST_SCREENSHOT_DIR ?? join(import.meta.dirname, '../../test-artifacts');
+}
+
+/** Saves the page as `<name>.png` in the screenshot folder (the viewport, unless `fullPage`). */
+export async function saveScreenshot(page: Page, name: string, fullPage = false): Promise<void> {
+  const dir = screenshotDir();
+  mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: join(dir, `${name}.png`), fullPage });
 }

@@ -7,9 +7,7 @@ import { expect } from 'vitest';
 import { EmbeddedClient } from '../../history/embedded-client.js';
 import { migrate } from '../../history/migrate.js';
 import { openHistory, type HistoryLocation } from '../../history/open-history.js';
-
-/** The machine's PostgreSQL (trust auth), whose `postgres` database makes and drops the tests' own. */
-export const TEST_POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432';
+import { testPostgresDatabaseUrl } from './test-config.js';
 
 /** A database of a test file's own: where to open it, and how to remove it. */
 export interface TestHistoryDatabase {
@@ -24,11 +22,14 @@ export interface TestHistoryDatabase {
   destroy(): Promise<void>;
 }
 
-/** A fresh database `taskrest_store_<random>` on the machine's PostgreSQL. */
+/**
+ * A fresh database `taskrest_store_<random>` on the tests' PostgreSQL
+ * (TEST_POSTGRES_URL), made and dropped through its `postgres` database.
+ */
 export async function freshPostgresDatabase(): Promise<TestHistoryDatabase> {
   const name = `taskrest_store_${randomBytes(6).toString('hex')}`;
   await onServer(`CREATE DATABASE ${name}`);
-  const location = { url: `${TEST_POSTGRES_URL}/${name}` };
+  const location = { url: testPostgresDatabaseUrl(name) };
   return {
     location,
     async migrateTwiceAtOnce() {
@@ -63,7 +64,7 @@ export async function freshEmbeddedDatabase(): Promise<TestHistoryDatabase> {
 }
 
 async function onServer(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: `${TEST_POSTGRES_URL}/postgres` });
+  const client = new pg.Client({ connectionString: testPostgresDatabaseUrl('postgres') });
   await client.connect();
   try {
     await client.query(sql);

@@ -1,14 +1,14 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../shared/config.js';
+import { findProgram } from '../prerequisites.mjs';
 import { consoleSessions, type ConsoleSession } from './console-sessions.js';
 import { runSession, type StepOutput } from './run-session.js';
 import { startScriptedTarget, type ScriptedTarget } from './scripted-target.js';
-import { startTaskrest, type TaskrestProcess } from './taskrest-process.js';
+import { READY_TIMEOUT_MS, startTaskrest, type TaskrestProcess } from './taskrest-process.js';
 import { deleteTestKeys, envOf, testConfig } from './test-config.js';
 
 /** Where a reader of the docs has `npm start` listening. */
@@ -34,7 +34,7 @@ function shown(steps: readonly StepOutput[]): string {
 }
 
 function hasCurl(): boolean {
-  return spawnSync('sh', ['-c', 'command -v curl'], { stdio: 'ignore' }).status === 0;
+  return findProgram('curl') !== undefined;
 }
 
 /**
@@ -63,9 +63,9 @@ export function describePageSessions(page: URL): void {
       target = await startScriptedTarget();
       cwd = mkdtempSync(join(tmpdir(), 'taskrest-docs-'));
       dev = startTaskrest(['dev'], envOf(config, { HOST: '127.0.0.1', PORT: '0' }));
-      await dev.waitFor(/HTTP API on http:\/\/127\.0\.0\.1:\d+\/api/, 20_000);
+      await dev.waitFor(/HTTP API on http:\/\/127\.0\.0\.1:\d+\/api/);
       devOrigin = /HTTP API on (http:\/\/127\.0\.0\.1:\d+)\/api/.exec(dev.output())![1]!;
-    }, 30_000);
+    }, READY_TIMEOUT_MS + 10_000);
     afterAll(async () => {
       await dev?.stop('SIGINT');
       await target?.close();

@@ -23,6 +23,11 @@ export interface Arrival {
   readonly wallClockAt: number;
   /** Requests in flight at the target when this one arrived, this one included. */
   readonly inFlight: number;
+  /**
+   * Resolves with `performance.now()` when the exchange closed: the answer
+   * sent, or the connection cut by the sender (a cancelled request, say).
+   */
+  readonly closed: Promise<number>;
 }
 
 /** An answer to one request. */
@@ -120,6 +125,9 @@ export async function startScriptedTarget(
     const at = performance.now();
     const wallClockAt = Date.now();
     const inFlight = recorder.enter(res);
+    const closed = new Promise<number>((resolve) =>
+      res.once('close', () => resolve(performance.now())),
+    );
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
@@ -135,6 +143,7 @@ export async function startScriptedTarget(
           at,
           wallClockAt,
           inFlight,
+          closed,
         },
         res,
       );

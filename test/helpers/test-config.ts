@@ -2,7 +2,27 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { loadConfig, type Config } from '../../shared/config.js';
 
+/**
+ * The Redis the tests share: REDIS_URL, or the machine's. When nothing
+ * answers there, the run's global setup starts a private one and sets
+ * REDIS_URL for the test files (global-setup.ts).
+ */
 export const TEST_REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/**
+ * The PostgreSQL server the history's tests make their databases on (trust
+ * auth for `postgres`): TEST_POSTGRES_URL, or the machine's. When it does not
+ * answer, the global setup starts a throwaway cluster and sets TEST_POSTGRES_URL.
+ */
+export const TEST_POSTGRES_URL =
+  process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432';
+
+/** The URL of the database `name` on the tests' PostgreSQL server. */
+export function testPostgresDatabaseUrl(name: string): string {
+  const url = new URL(TEST_POSTGRES_URL);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
 
 /**
  * A configuration of its own for one test: a unique queue and key prefix

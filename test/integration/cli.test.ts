@@ -7,7 +7,11 @@ import { freePort } from '../helpers/free-port.js';
 import { runCli } from '../helpers/run-cli.js';
 import type { ScriptedTarget } from '../helpers/scripted-target.js';
 import { startTargetServer } from '../helpers/target-server.js';
-import { startTaskrest, type TaskrestProcess } from '../helpers/taskrest-process.js';
+import {
+  READY_TIMEOUT_MS,
+  startTaskrest,
+  type TaskrestProcess,
+} from '../helpers/taskrest-process.js';
 import { deleteTestKeys, envOf, testConfig } from '../helpers/test-config.js';
 import { SEED_OUTPUT_KEYS } from '../helpers/seed-output-keys.js';
 
@@ -189,29 +193,39 @@ describe('taskrest CLI', () => {
     expect(worker.output()).toMatch(/worker stopped/);
   });
 
-  it('dev: starts a private Redis where none answers, runs tasks, and stops it on exit', async () => {
-    const port = await freePort();
-    const redisUrl = `redis://127.0.0.1:${port}`;
-    // Nothing to clean up afterwards: the private Redis goes away with dev.
-    const devConfig = testConfig({ REDIS_URL: redisUrl });
-    env = envOf(devConfig);
-    const dev = startTaskrest(['dev'], envOf(devConfig, { PORT: String(await freePort()) }));
-    processes.push(dev);
-    await dev.waitFor(/started a private throwaway redis-server/);
-    await dev.waitFor(/Stop with Ctrl-C/);
-    // Like worker, dev says that task secrets are stored in clear; and its
-    // "try this" names the Redis it runs on, since it is not the default.
-    expect(dev.output()).toMatch(/TASKREST_SECRET_KEY is not set/);
-    expect(dev.output()).toMatch(
-      new RegExp(`\\n  REDIS_URL=${redisUrl} (TASKREST_\\w+=\\S+ )*npx taskrest enqueue`),
-    );
-    const result = await runCli(
-      ['enqueue', '--wait', '20', '--json', JSON.stringify({ url: `${target.url}/jokes/random` })],
-      env,
-    );
-    expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout)).toMatchObject({ status: 'success' });
-    expect(await dev.stop('SIGINT')).toBe(0);
-    expect(await redisAnswers(redisUrl, 500)).toBe(false);
-  });
+  it(
+    'dev: starts a private Redis where none answers, runs tasks, and stops it on exit',
+    { timeout: 2 * READY_TIMEOUT_MS },
+    async () => {
+      const port = await freePort();
+      const redisUrl = `redis://127.0.0.1:${port}`;
+      // Nothing to clean up afterwards: the private Redis goes away with dev.
+      const devConfig = testConfig({ REDIS_URL: redisUrl });
+      env = envOf(devConfig);
+      const dev = startTaskrest(['dev'], envOf(devConfig, { PORT: String(await freePort()) }));
+      processes.push(dev);
+      await dev.waitFor(/started a private throwaway redis-server/);
+      await dev.waitFor(/Stop with Ctrl-C/);
+      // Like worker, dev says that task secrets are stored in clear; and its
+      // "try this" names the Redis it runs on, since it is not the default.
+      expect(dev.output()).toMatch(/TASKREST_SECRET_KEY is not set/);
+      expect(dev.output()).toMatch(
+        new RegExp(`\\n  REDIS_URL=${redisUrl} (TASKREST_\\w+=\\S+ )*npx taskrest enqueue`),
+      );
+      const result = await runCli(
+        [
+          'enqueue',
+          '--wait',
+          '20',
+          '--json',
+          JSON.stringify({ url: `${target.url}/jokes/random` }),
+        ],
+        env,
+      );
+      expect(result.code).toBe(0);
+      expect(JSON.parse(result.stdout)).toMatchObject({ status: 'success' });
+      expect(await dev.stop('SIGINT')).toBe(0);
+      expect(await redisAnswers(redisUrl, 500)).toBe(false);
+    },
+  );
 });

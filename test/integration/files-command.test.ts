@@ -7,10 +7,11 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../shared/config.js';
 import { filesCommand, parseFilesArgs } from '../../cli/files-command.js';
+import { TEST_REDIS_URL } from '../helpers/test-config.js';
 
 const queueName = `test-${randomUUID()}`;
 const config = loadConfig({
-  REDIS_URL: 'redis://127.0.0.1:6379',
+  REDIS_URL: TEST_REDIS_URL,
   TASKREST_PREFIX: '{taskrest-test}',
   TASKREST_QUEUE: queueName,
   TASKREST_MAX_FILE_BYTES: '1000',
@@ -19,7 +20,7 @@ let redis: Redis;
 let dir: string;
 
 beforeAll(async () => {
-  redis = new Redis('redis://127.0.0.1:6379');
+  redis = new Redis(TEST_REDIS_URL);
   dir = await mkdtemp(join(tmpdir(), 'taskrest-files-'));
 });
 

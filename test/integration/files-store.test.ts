@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { assertFileName, fileNameProblem } from '../../shared/files/file-name.js';
 import { createFilesStore, filesKeyPrefix, FilesStore } from '../../shared/files/files-store.js';
+import { TEST_REDIS_URL } from '../helpers/test-config.js';
 
 const MiB = 1024 * 1024;
 let redis: Redis;
@@ -11,7 +12,7 @@ let keyPrefix: string;
 let store: FilesStore;
 
 beforeAll(() => {
-  redis = new Redis('redis://127.0.0.1:6379');
+  redis = new Redis(TEST_REDIS_URL);
 });
 
 afterEach(async () => {

@@ -10,6 +10,7 @@ import type { MultipartSpec } from '../../shared/task-schema.js';
 import { createMultipartBody } from '../../worker/executor/request/multipart-body.js';
 import type { RequestBody } from '../../worker/executor/request/request-body.js';
 import { startHttpTestServer, type HttpTestServer } from '../helpers/http-test-server.js';
+import { TEST_REDIS_URL } from '../helpers/test-config.js';
 
 // The connector's documented multipart examples ("Sending multipart POST requests").
 const SEED_BASIC: MultipartSpec = {
@@ -51,7 +52,7 @@ let clients: { name: string; client: AxiosInstance; close(): Promise<void> }[] =
 const received: Received[] = [];
 
 beforeAll(async () => {
-  redis = new Redis('redis://127.0.0.1:6379');
+  redis = new Redis(TEST_REDIS_URL);
   keyPrefix = `{taskrest-test}:test-${randomUUID()}:files:`;
   files = new FilesStore(redis, { keyPrefix });
   await files.put('report.txt', Buffer.from(REPORT));

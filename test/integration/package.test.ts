@@ -46,7 +46,35 @@ describe('the npm package', () => {
     // The console's bundle: its scripts and styles, never its sources.
     expect(files.some((f) => /^dist\/console\/assets\/.+\.js$/.test(f))).toBe(true);
     expect(files.filter((f) => f.startsWith('console/') || f.endsWith('.tsx'))).toEqual([]);
-    expect(files.every((f) => f.startsWith('dist/') || !f.includes('/'))).toBe(true);
+    expect(files.every((f) => /^(dist|docs)\//.test(f) || !f.includes('/'))).toBe(true);
+  });
+
+  it('ships docs/: every page the README links and the --help texts name is in the package', async () => {
+    const files = await packList();
+    expect(files).toContain('docs/tasks.md');
+    const readme = await readFile(join(ROOT, 'README.md'), 'utf8');
+    const linked = [...readme.matchAll(/\]\((docs\/[^)#]+)/g)].map(([, path]) => path!);
+    expect(linked.length).toBeGreaterThan(10);
+    const { stdout: help } = await run(process.execPath, ['dist/bin/taskrest.js', '--help'], {
+      cwd: ROOT,
+    });
+    const named = [...help.matchAll(/docs\/[a-z-]+\.md/g)].map(([path]) => path);
+    expect(named).toContain('docs/configuration.md');
+    for (const path of [...linked, ...named]) expect(files, path).toContain(path);
+  });
+
+  it('names its repository, homepage and issue tracker', async () => {
+    const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as {
+      repository: { type: string; url: string };
+      homepage: string;
+      bugs: { url: string };
+    };
+    expect(pkg.repository).toEqual({
+      type: 'git',
+      url: 'git+https://github.com/taskrest/taskrest.git',
+    });
+    expect(pkg.homepage).toMatch(/^https:\/\/github\.com\/taskrest\/taskrest\b/);
+    expect(pkg.bugs.url).toBe('https://github.com/taskrest/taskrest/issues');
   });
 
   it('exports point at files that exist, types first', async () => {
@@ -60,8 +88,9 @@ describe('the npm package', () => {
     expect(pkg.private).toBeUndefined();
     const main = pkg.exports['.'] as Record<string, string>;
     expect(Object.keys(main)[0]).toBe('types');
-    expect(main.types).toBe('./dist/producer/index.d.ts');
-    expect(main.import).toBe('./dist/producer/index.js');
+    // The library is taskrest-client's, re-exported (library/index.ts).
+    expect(main.types).toBe('./dist/library/index.d.ts');
+    expect(main.import).toBe('./dist/library/index.js');
     const files = await packList();
     for (const target of [main.types!, main.import!, pkg.bin.taskrest!]) {
       expect(files).toContain(target.replace(/^\.\//, ''));

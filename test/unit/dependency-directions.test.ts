@@ -43,6 +43,7 @@ describe('dependency directions', () => {
     ['console/src/wrong.tsx', '../../api/create-api-server.js'],
     ['console/src/wrong.ts', '../../producer/index.js'],
     ['shared/wrong.ts', '../console/src/app.js'],
+    ['library/wrong.ts', '../producer/index.js'],
   ])('%s may not import %s', async (file, specifier) => {
     const errors = await importErrors(file, specifier);
     expect(errors).toHaveLength(1);
@@ -64,6 +65,7 @@ describe('dependency directions', () => {
     ['bench/right.ts', '../shared/redis-cluster-process.js'],
     ['test/unit/right.ts', '../../worker/executor/executor.js'],
     ['console/src/right.tsx', './route.js'],
+    ['library/right.ts', 'taskrest-client'],
   ])('%s may import %s', async (file, specifier) => {
     expect(await importErrors(file, specifier)).toEqual([]);
   });

@@ -129,7 +129,11 @@ describe('Dockerfile', () => {
     expect(dockerfile).toMatch(/npm run build/);
     expect(dockerfile).toMatch(/npm prune --omit=dev/);
     expect(dockerfile).toMatch(/ENTRYPOINT \["node", "dist\/bin\/taskrest\.js"\]/);
-    for (const dir of ['bin', 'shared', 'worker', 'producer']) {
+    // Everything `npm run build` compiles or bundles is copied in before it runs.
+    const build = JSON.parse(readFileSync(new URL('tsconfig.build.json', root), 'utf8')) as {
+      include: string[];
+    };
+    for (const dir of [...build.include, 'console']) {
       expect(dockerfile).toMatch(new RegExp(`^COPY ${dir} `, 'm'));
     }
   });

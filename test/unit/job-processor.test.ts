@@ -35,6 +35,7 @@ function processorWith({ expired = false } = {}) {
   const metrics = new PerQueue<MetricsRecorder>((queueName) => ({
     record: ({ output }) => void recorded.push(`${queueName} ${output.status}`),
     recordCancelled: (ran) => void recorded.push(`${queueName} cancelled${ran ? '' : ', not run'}`),
+    recordStalled: () => void recorded.push(`${queueName} stalled`),
     close: closing(`metrics ${queueName}`),
   }));
   const parkingQueues = new PerQueue(

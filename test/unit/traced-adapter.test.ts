@@ -12,7 +12,7 @@ import {
   type InternalAxiosRequestConfig,
 } from 'axios';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { restoreTraceContext } from '../../shared/tracing/trace-carrier.js';
+import { restoreTraceContext } from '../../shared/tracing/restore-trace-context.js';
 import { tracedAdapter } from '../../worker/executor/tracing/traced-adapter.js';
 
 /*

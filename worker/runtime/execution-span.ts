@@ -1,5 +1,5 @@
 import { SpanKind, SpanStatusCode, type Context } from '@opentelemetry/api';
-import { restoreTraceContext } from '../../shared/tracing/trace-carrier.js';
+import { restoreTraceContext } from '../../shared/tracing/restore-trace-context.js';
 import { taskrestTracer } from '../../shared/tracing/tracer.js';
 import { contextWithSpan } from '../executor/tracing/context-with-span.js';
 

@@ -31,6 +31,8 @@ export interface EndedRun {
   readonly cancelled: boolean;
   /** When its first attempt started (epoch ms); null when it never started. */
   readonly startedAt: number | null;
+  /** When it ended (epoch ms), when not now: a stalled-failed job's is BullMQ's `finishedOn`. */
+  readonly finishedAt?: number | undefined;
 }
 
 /** A record waiting for its batch to be appended, and whom to tell. */
@@ -133,7 +135,7 @@ export function recordOf(run: EndedRun): ExecutionRecord {
     attempts: result?.counts.attempts ?? 0,
     enqueuedAt: job.timestamp,
     startedAt: run.startedAt,
-    finishedAt: Date.now(),
+    finishedAt: run.finishedAt ?? Date.now(),
     task: run.task,
     flowKey: meta.flowKey,
     schedule,

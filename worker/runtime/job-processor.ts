@@ -2,6 +2,7 @@ import { context as traceContextApi } from '@opentelemetry/api';
 import { UnrecoverableError, type Job, type Queue } from 'bullmq';
 import { CALLBACK_JOB_NAME } from '../../shared/callback.js';
 import { coerceError } from '../../shared/errors/coerce-error.js';
+import type { ExecutionRecord } from '../../shared/history/execution-record.js';
 import { cancelMarkOf, splitJobData, type JobMeta } from '../../shared/job-envelope.js';
 import { executionIdOf, OutputStatus } from '../../shared/output.js';
 import { isParkedExecution, type ParkedExecution } from '../../shared/parked-execution.js';
@@ -31,6 +32,7 @@ import { parkJob } from './park-job.js';
 import type { PerQueue } from './per-queue.js';
 import { leaveJob, type RunningExecutions, type RunningExecution } from './running-executions.js';
 import { handBack, type Shutdown } from './shutdown.js';
+import { recordStalledFailure } from './stalled-failure.js';
 import { runKeyOf } from './worker-group.js';
 
 /** What a JobProcessor works with: the parts of the worker process its jobs share. */
@@ -57,6 +59,11 @@ export interface JobProcessorOptions {
   readonly callbackTimeouts: CallbackTimeouts;
   /** Appends each ended execution's record for the history; null when history is off. */
   readonly history: HistoryAppend | null;
+  /**
+   * Told each ended execution's record once it is stored (`taskrest dev`'s
+   * line per execution). Unset, no record is made for it.
+   */
+  readonly onEnded?: ((record: ExecutionRecord) => void) | undefined;
 }
 
 /** One run of a job in this worker: what its steps, from opening it to settling it, share. */
@@ -107,6 +114,7 @@ export class JobProcessor {
   readonly #callbackSecrets: readonly Buffer[];
   readonly #callbackTimeouts: CallbackTimeouts;
   readonly #history: HistoryAppend | null;
+  readonly #onEnded: ((record: ExecutionRecord) => void) | undefined;
 
   constructor(options: JobProcessorOptions) {
     this.#connection = options.connection;
@@ -120,6 +128,7 @@ export class JobProcessor {
     this.#callbackSecrets = options.callbackSecrets;
     this.#callbackTimeouts = options.callbackTimeouts;
     this.#history = options.history;
+    this.#onEnded = options.onEnded;
   }
 
   /** BullMQ's processor: runs `job` under its lock `token` and settles it. */
@@ -151,6 +160,21 @@ export class JobProcessor {
     } finally {
       this.#executions.finish(execution, outcomeOf(thrown, execution.lockLost));
     }
+  }
+
+  /**
+   * Records `job`, failed by BullMQ's stalled check without this processor
+   * running (stalled-failure.ts): its output, history record and count.
+   */
+  async recordStalled(job: Job): Promise<void> {
+    const record = await recordStalledFailure(job, {
+      connection: this.#connection,
+      queue: this.#refOf(job.queueName),
+      metrics: this.#metrics.get(job.queueName),
+      history: this.#history !== null,
+      onEnded: this.#onEnded,
+    });
+    this.#tell(record);
   }
 
   /** Closes what the processor owns: each queue's metrics recorder (sending what is left), then its parking Queue. */
@@ -272,18 +296,18 @@ export class JobProcessor {
     );
     jobLog.add(line);
     await jobLog.close();
-    const record = this.#history
-      ? recordOf({
-          job,
-          meta: run?.meta ?? splitJobData(job.data).meta,
-          task: run?.task ?? null,
-          output,
-          result: result && !isParked(result) ? result : null,
-          cancelled: true,
-          startedAt: run?.firstAttemptAt ?? null,
-        })
-      : null;
-    await storeFailedOutput(this.#connection, this.#refOf(job.queueName), job, output, record);
+    const record = this.#recordOf(() => ({
+      job,
+      meta: run?.meta ?? splitJobData(job.data).meta,
+      task: run?.task ?? null,
+      output,
+      result: result && !isParked(result) ? result : null,
+      cancelled: true,
+      startedAt: run?.firstAttemptAt ?? null,
+    }));
+    const stored = this.#history ? record : null;
+    await storeFailedOutput(this.#connection, this.#refOf(job.queueName), job, output, stored);
+    this.#tell(record);
     throw cancelledFailure();
   }
 
@@ -296,7 +320,9 @@ export class JobProcessor {
   /** Completes the job, the output its return value (its history record appended first). */
   async #settleCompleted(run: JobRun, result: ExecutionResult): Promise<StoredOutput> {
     this.#record(run, result);
-    await this.#history?.append(recordOf(this.#endedRun(run, result)));
+    const record = this.#recordOf(() => this.#endedRun(run, result));
+    if (record && this.#history) await this.#history.append(record);
+    this.#tell(record);
     return storedOutput(result.output);
   }
 
@@ -310,14 +336,31 @@ export class JobProcessor {
     const { job } = run;
     const { output, error } = result;
     this.#record(run, result);
-    const record = this.#history ? recordOf(this.#endedRun(run, result)) : null;
-    await storeFailedOutput(this.#connection, this.#refOf(job.queueName), job, output, record);
+    const record = this.#recordOf(() => this.#endedRun(run, result));
+    const stored = this.#history ? record : null;
+    await storeFailedOutput(this.#connection, this.#refOf(job.queueName), job, output, stored);
+    this.#tell(record);
     throw jobFailure(output.message, error?.code);
   }
 
   /** Counts a finished execution in its queue's metrics. */
   #record(run: JobRun, result: ExecutionResult): void {
     this.#metrics.get(run.job.queueName).record(result, performance.now() - run.startedAt);
+  }
+
+  /** The ended run's record, made only when the history or `onEnded` wants it. */
+  #recordOf(ended: () => EndedRun): ExecutionRecord | null {
+    return this.#history || this.#onEnded ? recordOf(ended()) : null;
+  }
+
+  /** Tells `onEnded` of a stored record; what it throws is not the job's failure. */
+  #tell(record: ExecutionRecord | null): void {
+    if (!record || !this.#onEnded) return;
+    try {
+      this.#onEnded(record);
+    } catch {
+      // A line not printed must not fail or retry the execution it is about.
+    }
   }
 
   /** What the history record of a run that ended with `result` is made from. */

@@ -8,6 +8,7 @@ import {
   MetricField,
   workerMetricsKey,
 } from '../../shared/worker-metrics.js';
+import { OutputStatus } from '../../shared/output.js';
 import type { ExecutionCounts, ExecutionResult } from '../executor/executor.js';
 
 /** Counts what a worker's executions did and adds the counts to Redis for `/metrics`. */
@@ -24,6 +25,12 @@ export interface MetricsRecorder {
    * it ended without running here (cancelled while a worker that died ran it).
    */
   recordCancelled(ran: { counts: ExecutionCounts; durationMs: number } | null): void;
+  /**
+   * Counts one execution BullMQ's stalled check failed (status error): no
+   * response class and no duration, both unknown (it ran in a worker that
+   * stopped).
+   */
+  recordStalled(): void;
   /** Sends what is left and stops the timer. */
   close(): Promise<void>;
 }
@@ -111,6 +118,9 @@ export function startMetricsRecorder(
       if (!ran) return;
       if (ran.counts.retries > 0) add(MetricField.RETRIES, ran.counts.retries);
       observe(ran.durationMs);
+    },
+    recordStalled() {
+      add(MetricField.execution(OutputStatus.ERROR));
     },
     async close() {
       clearInterval(timer);

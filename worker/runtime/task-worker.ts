@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { pid } from 'node:process';
 import { Queue, Worker, type Job } from 'bullmq';
 import type { Config } from '../../shared/config.js';
+import type { ExecutionRecord } from '../../shared/history/execution-record.js';
 import { coerceError } from '../../shared/errors/coerce-error.js';
 import type { Logger } from '../../shared/logger.js';
 import { bullPrefixOf, type QueueRef } from '../../shared/queue-keys.js';
@@ -26,6 +27,7 @@ import { sweepRemovedQueue } from './queue-residue.js';
 import { watchQueues, type QueueWatch } from './queue-watch.js';
 import { RunningExecutions } from './running-executions.js';
 import { Shutdown } from './shutdown.js';
+import { isStalledFailure } from './stalled-failure.js';
 import { stopTaskWorker, type TaskWorkerParts } from './stop-task-worker.js';
 import { workerErrorLog } from './worker-error-log.js';
 import { parseRunKey, runKeyOf, WorkerGroup, type WorkerGroupOptions } from './worker-group.js';
@@ -51,6 +53,12 @@ export interface TaskWorkerOptions {
    * worker never connects to the history itself: recorders do.
    */
   readonly recordHistory?: boolean;
+  /**
+   * Told each ended execution's record (URL redacted, as the history keeps
+   * it): `taskrest dev` prints a line per execution from it. Other
+   * commands leave it unset, and then no record is made for it.
+   */
+  readonly onEnded?: (record: ExecutionRecord) => void;
 }
 
 /**
@@ -98,6 +106,7 @@ export function startTaskWorker(
     callbackSecrets: config.callbackSecrets,
     callbackTimeouts: config.callbackTimeouts,
     history: options.recordHistory ? new HistoryAppend(connection, config.prefix) : null,
+    onEnded: options.onEnded,
   });
   const worker = workerGroupOf(config, connection, name, processor, logger);
   const onListenerError = (event: string | symbol, error: Error) =>
@@ -117,9 +126,10 @@ export function startTaskWorker(
   );
   const cancels = listenForCancels(connection, config.prefix, executions, logger);
   const queues = consumeWatchedQueues(config, connection, worker, cancels, logger);
-  worker.on('failed', (job: Job | undefined, error: Error) =>
-    logger.debug('execution failed', { queue: job?.queueName, id: job?.id, reason: error.message }),
-  );
+  worker.on('failed', (job: Job | undefined, error: Error) => {
+    logger.debug('execution failed', { queue: job?.queueName, id: job?.id, reason: error.message });
+    if (isStalledFailure(job, error)) recordStalled(processor, job, logger);
+  });
   const parts: TaskWorkerParts = {
     config,
     logger,
@@ -135,6 +145,22 @@ export function startTaskWorker(
     gate,
   };
   return { workers: worker, name, health, close: () => stopTaskWorker(parts) };
+}
+
+/**
+ * Records a job BullMQ's stalled check failed (no processor ran for that
+ * ending): a warning names it, as the stop of the worker that ran it went
+ * unannounced.
+ */
+function recordStalled(processor: JobProcessor, job: Job, logger: Logger): void {
+  const fields = { queue: job.queueName, id: job.id };
+  logger.warn('execution failed by the stalled check', fields);
+  processor.recordStalled(job).catch((error: unknown) =>
+    logger.warn('could not record a stalled execution', {
+      ...fields,
+      error: coerceError(error).message,
+    }),
+  );
 }
 
 /** Only to wake held executions (promote their delayed jobs): made when first needed, per queue. */

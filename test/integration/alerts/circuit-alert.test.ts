@@ -14,7 +14,7 @@ import {
 } from '../../helpers/alert-kit.js';
 import { jsonCall } from '../../helpers/json-call.js';
 import { startScriptedTarget, type ScriptedTarget } from '../../helpers/scripted-target.js';
-import { deleteTestKeys, TEST_REDIS_URL } from '../../helpers/test-config.js';
+import { deleteTestKeys, TEST_REDIS_URL, testConfig } from '../../helpers/test-config.js';
 
 const A = 'https://a.example.com:443';
 const B = 'https://b.example.com:443';
@@ -52,7 +52,7 @@ describe('circuit_open alerts', () => {
     expect(first!.headers['webhook-id']).toBe(`${event.alert.id}.started`);
     const listed = await jsonCall(started.url, 'GET', '/api/alerts');
     expect(listed.status).toBe(200);
-    expect(listed.body).toEqual({ alerts: [event.alert] });
+    expect(listed.body).toEqual({ configured: true, alerts: [event.alert] });
 
     // A restart: the new process sees A open (it opens B in the same evaluation) and sends only B.
     await api.close();
@@ -74,10 +74,30 @@ describe('circuit_open alerts', () => {
       Date.parse(event.alert.started_at),
     );
     expect(endedA!.headers['webhook-id']).toBe(`${event.alert.id}.ended`);
-    expect((await jsonCall(started.url, 'GET', '/api/alerts')).body).toEqual({ alerts: [] });
+    expect((await jsonCall(started.url, 'GET', '/api/alerts')).body).toEqual({
+      configured: true,
+      alerts: [],
+    });
     expect(
       target.arrivalsOf({ path: ALERT_PATH, where: eventOf('alert.started', A) }),
     ).toHaveLength(1);
     expect(target.arrivalsOf({ path: ALERT_PATH })).toHaveLength(4);
+  });
+});
+
+describe('GET /api/alerts without TASKREST_ALERT_URL', () => {
+  it('says alerts are not configured and lists none, even with a circuit open', async () => {
+    const redis = new Redis(TEST_REDIS_URL);
+    const config = testConfig();
+    const { api, url } = await startAlertApi(config);
+    try {
+      await openCircuit(redis, config.prefix, A);
+      const listed = await jsonCall(url, 'GET', '/api/alerts');
+      expect(listed).toEqual({ status: 200, body: { configured: false, alerts: [] } });
+    } finally {
+      await api.close();
+      await deleteTestKeys(config);
+      await redis.quit();
+    }
   });
 });

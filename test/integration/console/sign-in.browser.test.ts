@@ -1,29 +1,26 @@
-import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiHarness, type ApiHarness } from '../../helpers/api-harness.js';
-import { foreignRequests, launchChromium, watchContext } from '../../helpers/console-browser.js';
+import { foreignRequests } from '../../helpers/console-browser.js';
+import { ConsoleSession } from '../../helpers/console-session.js';
 
 const TOKEN = 'console-sign-in-token';
 
-let h: ApiHarness;
+let session: ConsoleSession;
 let open: ApiHarness;
-let browser: Browser;
 
 beforeAll(async () => {
-  h = await startApiHarness({ API_TOKENS: TOKEN }, { worker: false });
+  session = await ConsoleSession.start({ token: TOKEN, worker: false });
   open = await startApiHarness({}, { worker: false });
-  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await h?.close();
+  await session?.close();
   await open?.close();
 });
 
 describe('the console signs in', () => {
   it('serves the page with a strict Content-Security-Policy', async () => {
-    const response = await fetch(`${h.url}/`);
+    const response = await fetch(`${session.h.url}/`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/html/);
     const csp = response.headers.get('content-security-policy') ?? '';
@@ -32,18 +29,17 @@ describe('the console signs in', () => {
     const html = await response.text();
     const script = /src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
     expect(script).toBeDefined();
-    const asset = await fetch(`${h.url}${script}`);
+    const asset = await fetch(`${session.h.url}${script}`);
     expect(asset.status).toBe(200);
     expect(asset.headers.get('content-type')).toMatch(/javascript/);
     await asset.arrayBuffer();
   });
 
   it('refuses a wrong token, takes the right one, and keeps it for the tab only', async () => {
-    const context = await browser.newContext();
-    const watch = await watchContext(context, h.url);
+    const { context, watch } = await session.openContext(session.h.url);
     try {
       const page = await context.newPage();
-      await page.goto(`${h.url}/`);
+      await page.goto(`${session.h.url}/`);
       const field = page.getByLabel('API token');
       await field.fill('not-the-token');
       await page.getByRole('button', { name: 'Sign in' }).click();
@@ -55,7 +51,9 @@ describe('the console signs in', () => {
       await field.fill(TOKEN);
       await page.getByRole('button', { name: 'Sign in' }).click();
       await page.getByRole('heading', { name: 'Overview', level: 1 }).waitFor({ timeout: 10_000 });
-      await page.getByRole('rowheader', { name: h.config.queueName }).waitFor({ timeout: 10_000 });
+      await page
+        .getByRole('rowheader', { name: session.h.config.queueName })
+        .waitFor({ timeout: 10_000 });
       expect(await page.evaluate('Object.values(sessionStorage)')).toEqual([TOKEN]);
       expect(await page.evaluate('Object.keys(localStorage)')).toEqual([]);
 
@@ -64,7 +62,7 @@ describe('the console signs in', () => {
       await page.getByRole('heading', { name: 'Overview', level: 1 }).waitFor({ timeout: 10_000 });
       expect(await page.getByLabel('API token').count()).toBe(0);
 
-      expect(foreignRequests(watch, h.url)).toEqual([]);
+      expect(foreignRequests(watch, session.h.url)).toEqual([]);
       expect(watch.pageErrors).toEqual([]);
       // The only console errors: the browser's notes on the two 401 answers (probe, wrong token).
       expect(watch.consoleErrors.every((text) => /status of 401/.test(text))).toBe(true);
@@ -77,7 +75,7 @@ describe('the console signs in', () => {
   it('follows the light or dark setting of the system', async () => {
     const backgrounds: string[] = [];
     for (const colorScheme of ['light', 'dark'] as const) {
-      const context = await browser.newContext({
+      const context = await session.browser.newContext({
         colorScheme,
         viewport: { width: 1280, height: 800 },
       });
@@ -98,8 +96,7 @@ describe('the console signs in', () => {
   });
 
   it('opens directly on loopback without API_TOKENS', async () => {
-    const context = await browser.newContext();
-    const watch = await watchContext(context, open.url);
+    const { context, watch } = await session.openContext(open.url);
     try {
       const page = await context.newPage();
       await page.goto(`${open.url}/`);

@@ -63,7 +63,8 @@ describe('gate circuit, holds and learned rate', () => {
 
     const woken = b.nextWake();
     probe.settle(OK);
-    expect((await woken).sort()).toEqual([holder('w1'), holder('w2')]);
+    // Those held while it was open wake too, not only those held by the probe.
+    expect((await woken).sort()).toEqual([holder('o1'), holder('w1'), holder('w2')]);
     expect(await kit.redis.hmget(state(), 'circuit', 'probe', 'open_until', 'failures')).toEqual([
       null,
       null,
@@ -139,34 +140,74 @@ describe('gate circuit, holds and learned rate', () => {
     await a.gate.idle();
     expect(await learned()).toEqual({ rate: 6, at: t, step: 1.2 });
 
-    // Half a second of successes later: half the way back to 12 (9 a second),
-    // sent evenly spaced, one every 111 ms.
-    kit.clock.now = t + 520;
-    passOf(await ask(b, ORIGIN, 'spaced')).settle(OK);
+    // A success with little sent lately says nothing of more: no growth.
+    kit.clock.now = t + 2600;
+    passOf(await ask(b, ORIGIN, 'alone')).settle(OK);
     await b.gate.idle();
-    expect((await learned())?.rate).toBe(9);
-    kit.clock.now = t + 521;
-    expect(holdOf(await ask(b, ORIGIN, 'more'))).toMatchObject({
-      reason: 'learned_rate',
-      until: t + 520 + 111,
-    });
+    expect((await learned())?.rate).toBe(6);
 
-    // Every half second of successes, half the way back to the 12 it was cut from.
-    const grown = [];
-    for (const at of [t + 1500, t + 3500, t + 5500]) {
-      kit.clock.now = at;
-      passOf(await ask(b, ORIGIN, `g${at}`)).settle(OK);
-      await b.gate.idle();
-      grown.push(await learned());
-    }
-    expect(grown.map((g) => g?.rate)).toEqual([10.5, 11.25, 11.63]);
-    // Within half a step of 12 it goes to 12 (two seconds later): the operator's
-    // limit, so the learned rate is dropped.
-    kit.clock.now = t + 7500;
-    passOf(await ask(b, ORIGIN, 'g-last')).settle(OK);
-    await b.gate.idle();
-    expect(await learned()).toBeNull();
+    // A backlog sent as the gate admits it, every request a success: the
+    // rate grows half the way to 10.8 (12 less a step) every half second,
+    // then half a step every two seconds, past the 12 it was cut from, up to
+    // the operator's 12, where it is dropped.
+    const grown = await sendUntilDropped();
+    expect(grown.map((g) => g.rate)).toEqual([6, 8.4, 9.6, 10.2, 10.5, 10.8, 11.4, null]);
+    const gaps = grown.slice(1).map((g, i) => g.at - grown[i]!.at);
+    expect(gaps.slice(1, 4).every((gap) => gap >= 500 && gap < 700)).toBe(true);
+    expect(gaps.slice(4).every((gap) => gap >= 2000 && gap < 2200)).toBe(true);
+    // Sent evenly spaced at the learned rate: one every 119 ms at 8.4 a second.
+    expect(grown[1]!.spacing).toBe(119);
   });
+
+  it('grows a learned rate only half a second after the last 429, halving or not', async () => {
+    const t = KIT_START + 500;
+    kit.clock.now = t;
+    const sent = [];
+    for (let i = 0; i < 12; i += 1) sent.push(passOf(await ask(a, ORIGIN, `q${i}`)));
+    sent.pop()?.settle(BARE_429);
+    kit.clock.now = t + 400;
+    sent.pop()?.settle(BARE_429);
+    await a.gate.idle();
+    const cut = (await learned())!.rate;
+    // Successes at the rate from then on: the first growth comes half a
+    // second after the second 429.
+    const grown = await sendUntilDropped(t + 1200);
+    expect(grown[0]!.rate).toBe(cut);
+    expect(grown[1]!.rate).toBeGreaterThan(cut);
+    expect(grown[1]!.at).toBeGreaterThanOrEqual(t + 900);
+    expect(grown[1]!.at).toBeLessThan(t + 1000);
+  });
+
+  /**
+   * Requests through `b`, one at a time as the gate admits them, each a
+   * success, until the learned rate is dropped (or `end`). The learned rates
+   * seen in turn, with when each began and the spacing the gate held to.
+   */
+  async function sendUntilDropped(
+    end = Infinity,
+  ): Promise<{ rate: number | null; at: number; spacing?: number }[]> {
+    const seen: { rate: number | null; at: number; spacing?: number }[] = [];
+    let lastSend = kit.clock.now;
+    for (let i = 0; kit.clock.now < end; i += 1) {
+      let answer = await ask(b, ORIGIN, `w${i}`);
+      let spacing: number | undefined;
+      while (!answer.admitted) {
+        spacing = answer.until - lastSend;
+        kit.clock.now = answer.until;
+        answer = await ask(b, ORIGIN, `w${i}`);
+      }
+      lastSend = kit.clock.now;
+      answer.settle(OK);
+      await b.gate.idle();
+      const rate = (await learned())?.rate ?? null;
+      const previous = seen.at(-1);
+      if (previous && previous.spacing === undefined && previous.rate === rate)
+        previous.spacing = spacing;
+      if (previous?.rate !== rate) seen.push({ rate, at: kit.clock.now });
+      if (rate === null) break;
+    }
+    return seen;
+  }
 
   it('drops a learned rate after 30 s without a 429', async () => {
     kit.clock.now = KIT_START + 500;

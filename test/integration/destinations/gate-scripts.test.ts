@@ -69,6 +69,29 @@ describe('gate limits across workers', () => {
     expect(holdOf(await ask(a, ORIGIN, 'late')).until).toBe(t + 4000);
   });
 
+  it('reserved slots that come due while their workers are stalled go out as the limit allows, not as a burst', async () => {
+    await kit.redis.hset(dest().state, { rate_max: 2, rate_per_ms: 1000 });
+    const t = kit.clock.now;
+    for (const h of ['s1', 's2']) passOf(await ask(a, ORIGIN, h));
+    const late = ['l1', 'l2', 'l3', 'l4'];
+    for (const h of late) holdOf(await ask(b, ORIGIN, h));
+    // Slots at t+1000 (two) and t+2000 (two). The first two come back 900 ms
+    // late, just before the next two are due: each pair alone is within the
+    // limit, both together in 100 ms would not be.
+    kit.clock.now = t + 1900;
+    passOf(await ask(a, ORIGIN, 'l1'));
+    passOf(await ask(b, ORIGIN, 'l2'));
+    kit.clock.now = t + 2000;
+    const refused = [holdOf(await ask(a, ORIGIN, 'l3')), holdOf(await ask(b, ORIGIN, 'l4'))];
+    // They queue again, behind the late sends as made.
+    expect(refused.map((hold) => hold.until)).toEqual([t + 2900, t + 2900]);
+    const sent = await kit.redis.zrangebyscore(dest().sends, t + 1900, t + 1900);
+    expect(sent.filter((member) => !member.startsWith('r:'))).toHaveLength(2);
+    kit.clock.now = t + 2900;
+    passOf(await ask(a, ORIGIN, 'l3'));
+    passOf(await ask(b, ORIGIN, 'l4'));
+  });
+
   it('admits max_concurrency requests, holds the next in the wake set, and a release wakes it', async () => {
     await kit.redis.hset(dest().state, { max_concurrency: 2 });
     const t = kit.clock.now;

@@ -55,6 +55,39 @@ describe('queues: API, library and CLI', () => {
     });
   });
 
+  it('oldest_waiting_at: null while none waits; the oldest waiting one, paused or not; null again when gone', async () => {
+    type Listed = { name: string; counts: Record<string, number>; oldest_waiting_at: string };
+    const queueOf = async (): Promise<Listed | undefined> =>
+      ((await call('GET', '/api/queues')).body as Listed[]).find((q) => q.name === 'age-q');
+    await call('PUT', '/api/queues/age-q', {});
+    expect(await queueOf()).toMatchObject({ oldest_waiting_at: null });
+    const before = Date.now();
+    const first = await call('POST', '/api/queues/age-q/tasks', { url: 'http://127.0.0.1:9/1' });
+    const after = Date.now();
+    await call('POST', '/api/queues/age-q/tasks', { url: 'http://127.0.0.1:9/2' });
+    const listed = (await queueOf())!;
+    expect(listed.counts.waiting).toBe(2);
+    const at = Date.parse(listed.oldest_waiting_at);
+    expect(new Date(at).toISOString()).toBe(listed.oldest_waiting_at);
+    // No worker runs: the first one added has waited since it was added.
+    expect(at).toBeGreaterThanOrEqual(before);
+    expect(at).toBeLessThanOrEqual(after);
+    const paused = await call('PUT', '/api/queues/age-q', { paused: true });
+    expect(paused.body).toMatchObject({
+      paused: true,
+      oldest_waiting_at: listed.oldest_waiting_at,
+    });
+    expect((await call('GET', '/api/queues/age-q')).body.oldest_waiting_at).toBe(
+      listed.oldest_waiting_at,
+    );
+    await call('DELETE', `/api/queues/age-q/tasks/${first.body.execution_id}`);
+    expect(Date.parse((await queueOf())!.oldest_waiting_at)).toBeGreaterThanOrEqual(at);
+    expect((await call('DELETE', '/api/queues/age-q?force=true')).status).toBe(204);
+    expect((await call('GET', `/api/queues/${h.config.queueName}`)).body.oldest_waiting_at).toBe(
+      null,
+    );
+  });
+
   it('400 naming the field, 404 for an unknown queue', async () => {
     const bad = await call('PUT', '/api/queues/api-bad', { max_concurrency: 0 });
     expect(bad.status).toBe(400);

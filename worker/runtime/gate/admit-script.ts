@@ -4,8 +4,9 @@
  * same limits and no two take the last slot. Every check is made before
  * anything is taken; the first "not now" answers. A request held for a rate
  * reserves its slot (so that held requests come back one after another, not
- * all at once); one held for a concurrency slot, a probe or a resume waits
- * in the wake set, and is woken by the release that frees it.
+ * all at once); one held for a concurrency slot, an open circuit, a probe
+ * or a resume waits in the wake set, and is woken by the release that frees
+ * it.
  *
  * KEYS: 1-6 the destination's state, sends, leases, wake, held and its
  * send counter of this second; 7-11 the flow key's state, sends, leases,
@@ -62,7 +63,8 @@ end
 
 local function checkCircuit(st, plan)
   if st.circuit == 'open' then
-    if now < st.openUntil then return hold(st.openUntil, 'circuit_open', st.lastError, false) end
+    -- Waits in the wake set: a circuit closed by hand, or by the probe, wakes it at once.
+    if now < st.openUntil then return hold(st.openUntil, 'circuit_open', st.lastError, true) end
     plan.probe = true
   elseif st.circuit == 'half_open' then
     if st.probe ~= holder and st.probeUntil > now then
@@ -96,6 +98,18 @@ local function earliest(sends, max, window)
   return c
 end
 
+-- Whether one more send now keeps the window of 'window' ms that ends now
+-- within max, counting the sends made (not the slots reserved: each of their
+-- holders asks this same question when it comes). Asked at every late send,
+-- it keeps every window of the sends as made within max.
+local function fitsNow(sends, max, window)
+  local sent = 0
+  for _, member in ipairs(redis.call('ZRANGEBYSCORE', sends, '(' .. (now - window), now)) do
+    if string.sub(member, 1, 2) ~= 'r:' then sent = sent + 1 end
+  end
+  return sent < max
+end
+
 local function rateLimits(s, st)
   local limits = {}
   if st.rateMax and st.ratePerMs and st.rateMax > 0 and st.ratePerMs > 0 then
@@ -122,9 +136,26 @@ local function checkRate(s, st, plan)
   local reserved = tonumber(redis.call('ZSCORE', s.sends, 'r:' .. holder))
   redis.call('ZREMRANGEBYSCORE', s.sends, '-inf', now - longest)
   if reserved and reserved > now then return hold(reserved, limits[1].reason, limits[1].detail, false) end
-  if reserved and now - reserved <= RESERVATION_LATE_MS then
-    plan.send = { score = reserved, reserved = true, longest = longest }
-    return nil
+  if reserved then
+    -- Late: its slot is gone by, and others may have come due meanwhile. A
+    -- worker that was slow to come back must not send a burst: under an
+    -- operator's limit the send counts when it goes, and goes only if the
+    -- limit still holds around now; else it queues again like a new request.
+    -- A learned rate (an estimate a 429 corrects) keeps the slot it had.
+    redis.call('ZREM', s.sends, 'r:' .. holder)
+    if now - reserved <= RESERVATION_LATE_MS then
+      local operator, fits = false, true
+      for _, l in ipairs(limits) do
+        if l.reason ~= 'learned_rate' then
+          operator = true
+          fits = fits and fitsNow(s.sends, l.max, l.window)
+        end
+      end
+      if fits then
+        plan.send = { score = operator and now or reserved, reserved = false, longest = longest }
+        return nil
+      end
+    end
   end
   local c, why = now, limits[1]
   for _, l in ipairs(limits) do
@@ -138,11 +169,14 @@ local function checkRate(s, st, plan)
   -- A learned rate changes every second: its slots are reserved a short way
   -- ahead only; beyond that the request asks again later, spread out.
   if why.reason == 'learned_rate' and c > now + LEARNED_HORIZON_MS then
-    -- The held come back about twice as fast as the rate takes them (enough
-    -- to keep the reserved slots filled, few enough asks), spread out.
+    -- The held come back about a third faster than the rate takes them
+    -- (enough to keep the reserved slots filled, few enough asks), spread
+    -- evenly over one to two turns by a hash of holder and time: many that
+    -- asked together must not come back together and leave gaps between.
     local held = redis.call('ZCARD', s.held)
     local turn = math.min(LEARNED_WAIT_MAX_MS, math.max(LEARNED_HORIZON_MS, held * 500 / st.learnedRate))
-    return hold(now + turn * (1 + (held % 10) / 10), why.reason, why.detail, false)
+    local spread = tonumber(string.sub(redis.sha1hex(holder .. now), 1, 4), 16) / 65536
+    return hold(now + math.floor(turn * (1 + spread)), why.reason, why.detail, false)
   end
   -- Reserved now, so that the next held request queues behind this one.
   redis.call('ZADD', s.sends, c, 'r:' .. holder)

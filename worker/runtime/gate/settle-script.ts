@@ -28,17 +28,20 @@ local woken = {}
 local changed = false
 -- A learned rate with no 429 for this long is dropped: the destination takes more again.
 local LEARNED_QUIET_MS = 30000
--- How often a learned rate grows while requests succeed: back towards the
--- rate it was cut from, and past it.
+-- How often a learned rate grows while requests succeed: back towards a
+-- step below the rate it was cut from, then slowly past it.
 local LEARNED_RECOVERY_MS = 500
 local LEARNED_PROBE_MS = 2000
+-- The share of the learned rate that must have been sent lately for it to grow.
+local LEARNED_USED = 0.75
 
 local v = redis.call('HMGET', state, 'circuit', 'failures', 'probe', 'cooldown_ms', 'learned_rate',
-  'learned_at', 'rate_max', 'rate_per_ms', 'learned_cut_at', 'learned_step', 'learned_from')
+  'learned_at', 'rate_max', 'rate_per_ms', 'learned_cut_at', 'learned_step', 'learned_from',
+  'learned_rejected_at')
 local st = { circuit = v[1], failures = tonumber(v[2]) or 0, probe = v[3],
   cooldownMs = tonumber(v[4]), learnedRate = tonumber(v[5]), learnedAt = tonumber(v[6]) or 0,
   rateMax = tonumber(v[7]), ratePerMs = tonumber(v[8]), cutAt = tonumber(v[9]) or 0,
-  step = tonumber(v[10]) or 1, from = tonumber(v[11]) }
+  step = tonumber(v[10]) or 1, from = tonumber(v[11]), rejectedAt = tonumber(v[12]) or 0 }
 local isProbe = ARGV[5] == '1' and st.circuit == 'half_open' and st.probe == holder
 
 local function release(leases, wake)
@@ -74,33 +77,60 @@ local function onFailure()
   end
 end
 
+-- The rate sent lately, per second: over this second so far (counted as
+-- half a second at least: a burst of a moment is no rate to come back to),
+-- and over it with one and with two whole seconds before it, the highest
+-- (traffic that just began is not averaged away over seconds that had
+-- none); or the sends set, where the restricted path records them, when it
+-- saw more.
+local function sentRate()
+  local elapsed = (now % 1000) / 1000
+  local sum, best = 0, 0
+  for i = 7, 9 do
+    sum = sum + (tonumber(redis.call('GET', KEYS[i])) or 0)
+    best = math.max(best, sum / math.max(0.5, elapsed + i - 7))
+  end
+  local recorded = redis.call('ZCOUNT', KEYS[4], '(' .. (now - 1000), now)
+  return math.max(1, best, recorded)
+end
+
+local function dropLearned()
+  redis.call('HDEL', state, 'learned_rate', 'learned_at', 'learned_cut_at', 'learned_step',
+    'learned_from', 'learned_rejected_at')
+end
+
 local function grow()
   if not st.learnedRate then return end
-  -- Below the rate it was cut from: half the way back to it every half
-  -- second (quickly near what the destination took). At it: one step past
-  -- it every two seconds (slowly beyond). Time without requests is no sign
-  -- it takes more: one growth per interval, however long.
-  local from = st.from or 0
-  local below = st.learnedRate < from - st.step / 2
-  if now - st.learnedAt < (below and LEARNED_RECOVERY_MS or LEARNED_PROBE_MS) then return end
+  -- Dropped once it no longer limits: after LEARNED_QUIET_MS without a 429.
+  if now - st.cutAt >= LEARNED_QUIET_MS then return dropLearned() end
+  -- The rate it was cut from was too much: first back to a step below it,
+  -- half the way every half second (quickly near what the destination
+  -- took); from there half a step every two seconds, up to it and past it
+  -- (slowly: the destination may take more now, or a late send made that
+  -- 429). Time without requests is no sign it takes more: one growth per
+  -- interval, however long. Nor are successes among 429s (those that fit
+  -- the destination's window while others did not): the interval counts
+  -- from the last 429 too, halving or not.
+  local ceiling = (st.from or 0) - st.step
+  local below = st.learnedRate < ceiling - st.step / 4
+  local since = math.max(st.learnedAt, st.rejectedAt)
+  if now - since < (below and LEARNED_RECOVERY_MS or LEARNED_PROBE_MS) then return end
+  -- Nor are successes at a rate well under the learned one (too few waiting
+  -- to send more): they say nothing of the rate above it.
+  if sentRate() < st.learnedRate * LEARNED_USED then return end
   local rate
   if below then
-    rate = st.learnedRate + (from - st.learnedRate) / 2
-  elseif st.learnedRate < from then
-    rate = from
+    rate = st.learnedRate + (ceiling - st.learnedRate) / 2
+  elseif st.learnedRate < ceiling then
+    rate = ceiling
   else
-    rate = st.learnedRate + st.step
+    rate = st.learnedRate + st.step / 2
   end
+  -- At the operator's limit it no longer limits either.
   local operator = nil
   if st.rateMax and st.ratePerMs and st.ratePerMs > 0 then operator = st.rateMax * 1000 / st.ratePerMs end
-  -- Dropped once it no longer limits: after LEARNED_QUIET_MS without a 429,
-  -- or at the operator's limit.
-  if now - st.cutAt >= LEARNED_QUIET_MS or (operator and rate >= operator) then
-    redis.call('HDEL', state, 'learned_rate', 'learned_at', 'learned_cut_at', 'learned_step',
-      'learned_from')
-  else
-    redis.call('HSET', state, 'learned_rate', rate, 'learned_at', now)
-  end
+  if operator and rate >= operator then return dropLearned() end
+  redis.call('HSET', state, 'learned_rate', rate, 'learned_at', now)
 end
 
 local function onSuccess()
@@ -115,22 +145,8 @@ local function onSuccess()
   if ARGV[10] ~= '1' and tonumber(ARGV[8]) == 0 then grow() end
 end
 
--- The rate sent lately, per second: over this second so far, and over it
--- with one and with two whole seconds before it, the highest (traffic that
--- just began is not averaged away over seconds that had none); or the sends
--- set, where the restricted path records them, when it saw more.
-local function sentRate()
-  local elapsed = math.max(0.1, (now % 1000) / 1000)
-  local sum, best = 0, 0
-  for i = 7, 9 do
-    sum = sum + (tonumber(redis.call('GET', KEYS[i])) or 0)
-    best = math.max(best, sum / (elapsed + i - 7))
-  end
-  local recorded = redis.call('ZCOUNT', KEYS[4], '(' .. (now - 1000), now)
-  return math.max(1, best, recorded)
-end
-
 local function onRejected()
+  redis.call('HSET', state, 'learned_rejected_at', now)
   -- One halving a second: a burst of 429s answers one sending rate.
   if now - st.cutAt < 1000 then return end
   -- The rate taskrest sends at: the learned one once there is one (what
