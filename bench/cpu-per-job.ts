@@ -148,8 +148,36 @@ const PEER: Subject = {
   },
 };
 
+/** Redis' count of calls per command so far (INFO commandstats), the INFO itself left out. */
+async function commandCounts(url: string): Promise<Map<string, number>> {
+  const redis = new Redis(url, { lazyConnect: true });
+  try {
+    const info = await redis.info('commandstats');
+    const counts = new Map<string, number>();
+    for (const [, name, calls] of info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm))
+      if (name !== 'info') counts.set(name ?? '', Number(calls));
+    return counts;
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** Each command's calls between two counts, per job. */
+function perJob(before: Map<string, number>, after: Map<string, number>, jobs: number) {
+  const result = new Map<string, number>();
+  for (const [name, calls] of after) {
+    const delta = calls - (before.get(name) ?? 0);
+    if (delta > 0) result.set(name, delta / jobs);
+  }
+  return result;
+}
+
 /** One measurement: a fresh Redis and worker, warm-up, then `jobs` at `rate`. */
-async function measureOnce(subject: Subject, targetUrl: string, options: Options): Promise<number> {
+async function measureOnce(
+  subject: Subject,
+  targetUrl: string,
+  options: Options,
+): Promise<{ us: number; commands: Map<string, number> }> {
   const redis = await startRedisServer({ port: await freePort() });
   const task = { url: `${targetUrl}/bytes/${options.bodyBytes}` };
   const { worker, add, close } = await subject.start(redis.url, task, options);
@@ -173,9 +201,12 @@ async function measureOnce(subject: Subject, targetUrl: string, options: Options
     await sleep(500);
     const pid = worker.child.pid ?? 0;
     const start = cpuMs(pid);
+    const commandsBefore = await commandCounts(redis.url);
     await feed(options.jobs, options.rate);
     await sleep(500);
-    return ((cpuMs(pid) - start) * 1000) / options.jobs;
+    const us = ((cpuMs(pid) - start) * 1000) / options.jobs;
+    const commands = perJob(commandsBefore, await commandCounts(redis.url), options.jobs);
+    return { us, commands };
   } finally {
     await close();
     await worker.stop();
@@ -191,13 +222,22 @@ async function main(): Promise<void> {
   if (options.peer) builds.push(PEER);
   const target = await startTarget();
   const samples = new Map<string, number[]>(builds.map((b) => [b.label, []]));
+  const commandSamples = new Map<string, number[]>(builds.map((b) => [b.label, []]));
   try {
     for (let run = 0; run < options.runs; run++) {
       // Alternate, so that a change in the machine's load hits both alike.
       for (const build of run % 2 === 0 ? builds : [...builds].reverse()) {
-        const us = await measureOnce(build, target.url, options);
+        const { us, commands } = await measureOnce(build, target.url, options);
         samples.get(build.label)?.push(us);
-        process.stderr.write(`${build.label}: ${us.toFixed(0)} µs CPU per job\n`);
+        const total = [...commands.values()].reduce((a, b) => a + b, 0);
+        commandSamples.get(build.label)?.push(total);
+        const top = [...commands]
+          .sort((a, b) => b[1] - a[1])
+          .map(([name, n]) => `${name} ${n.toFixed(2)}`)
+          .join(', ');
+        process.stderr.write(
+          `${build.label}: ${us.toFixed(0)} µs CPU per job, ${total.toFixed(1)} Redis commands per job (${top})\n`,
+        );
       }
     }
   } finally {
@@ -214,6 +254,7 @@ async function main(): Promise<void> {
       label: b.label,
       samplesUs: samples.get(b.label),
       medianUs: median(samples.get(b.label) ?? []),
+      redisCommandsPerJob: median(commandSamples.get(b.label) ?? []),
     })),
   };
   const [current, ...others] = result.builds;
