@@ -4,7 +4,7 @@ import { CALLBACK_JOB_NAME } from '../../shared/callback.js';
 import { coerceError } from '../../shared/errors/coerce-error.js';
 import type { ExecutionRecord } from '../../shared/history/execution-record.js';
 import { cancelMarkOf, splitJobData, type JobMeta } from '../../shared/job-envelope.js';
-import { executionIdOf, OutputStatus } from '../../shared/output.js';
+import { executionIdOf, OutputStatus, type TaskOutput } from '../../shared/output.js';
 import { isParkedExecution, type ParkedExecution } from '../../shared/parked-execution.js';
 import type { QueueRef } from '../../shared/queue-keys.js';
 import type { CallbackTimeouts } from '../../shared/config.js';
@@ -296,7 +296,7 @@ export class JobProcessor {
     );
     jobLog.add(line);
     await jobLog.close();
-    const record = this.#recordOf(() => ({
+    await this.#storeFailure(job, output, () => ({
       job,
       meta: run?.meta ?? splitJobData(job.data).meta,
       task: run?.task ?? null,
@@ -305,9 +305,6 @@ export class JobProcessor {
       cancelled: true,
       startedAt: run?.firstAttemptAt ?? null,
     }));
-    const stored = this.#history ? record : null;
-    await storeFailedOutput(this.#connection, this.#refOf(job.queueName), job, output, stored);
-    this.#tell(record);
     throw cancelledFailure();
   }
 
@@ -336,16 +333,24 @@ export class JobProcessor {
     const { job } = run;
     const { output, error } = result;
     this.#record(run, result);
-    const record = this.#recordOf(() => this.#endedRun(run, result));
-    const stored = this.#history ? record : null;
-    await storeFailedOutput(this.#connection, this.#refOf(job.queueName), job, output, stored);
-    this.#tell(record);
+    await this.#storeFailure(job, output, () => this.#endedRun(run, result));
     throw jobFailure(output.message, error?.code);
   }
 
   /** Counts a finished execution in its queue's metrics. */
   #record(run: JobRun, result: ExecutionResult): void {
     this.#metrics.get(run.job.queueName).record(result, performance.now() - run.startedAt);
+  }
+
+  /**
+   * Keeps a failed execution's output in the job's hash, its history record
+   * appended in the same script when the history is on, and tells `onEnded`.
+   */
+  async #storeFailure(job: Job, output: TaskOutput, ended: () => EndedRun): Promise<void> {
+    const record = this.#recordOf(ended);
+    const stored = this.#history ? record : null;
+    await storeFailedOutput(this.#connection, this.#refOf(job.queueName), job, output, stored);
+    this.#tell(record);
   }
 
   /** The ended run's record, made only when the history or `onEnded` wants it. */
