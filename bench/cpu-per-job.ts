@@ -30,7 +30,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort, startRedisServer } from '../shared/redis-server-process.js';
+import {
+  freePort,
+  startRedisServer,
+  type RedisServerProcess,
+} from '../shared/redis-server-process.js';
 import { buildRevision, producerOf, REPO, THIS_BUILD, type Build } from './build-revision.js';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -42,6 +46,7 @@ import {
   targetCount,
   type BenchProcess,
 } from './processes.js';
+import { callsPer, commandCounts } from './redis-command-counts.js';
 import { median } from './stats.js';
 
 interface Options {
@@ -160,30 +165,6 @@ const PEER: Subject = {
   },
 };
 
-/** Redis' count of calls per command so far (INFO commandstats), the INFO itself left out. */
-async function commandCounts(url: string): Promise<Map<string, number>> {
-  const redis = new Redis(url, { lazyConnect: true });
-  try {
-    const info = await redis.info('commandstats');
-    const counts = new Map<string, number>();
-    for (const [, name, calls] of info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm))
-      if (name !== 'info') counts.set(name ?? '', Number(calls));
-    return counts;
-  } finally {
-    redis.disconnect();
-  }
-}
-
-/** Each command's calls between two counts, per job. */
-function perJob(before: Map<string, number>, after: Map<string, number>, jobs: number) {
-  const result = new Map<string, number>();
-  for (const [name, calls] of after) {
-    const delta = calls - (before.get(name) ?? 0);
-    if (delta > 0) result.set(name, delta / jobs);
-  }
-  return result;
-}
-
 /** What one measurement found for one subject. */
 interface Measured {
   us: number;
@@ -201,7 +182,7 @@ async function measureTogether(
   targetUrls: readonly string[],
   options: Options,
 ): Promise<Measured[]> {
-  const started: { redis: Awaited<ReturnType<typeof startRedisServer>>; run?: Started }[] = [];
+  const started: { redis: RedisServerProcess; run?: Started }[] = [];
   try {
     for (const [i, subject] of subjects.entries()) {
       const redis = await startRedisServer({ port: await freePort() });
@@ -224,7 +205,7 @@ async function measureTogether(
     return await Promise.all(
       started.map(async ({ redis }, i) => ({
         us: ((cpuMs(pids[i] ?? 0) - (cpuBefore[i] ?? 0)) * 1000) / options.jobs,
-        commands: perJob(
+        commands: callsPer(
           commandsBefore[i] ?? new Map<string, number>(),
           await commandCounts(redis.url),
           options.jobs,

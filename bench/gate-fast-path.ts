@@ -13,9 +13,11 @@
  *   µs per request, wall and this process's CPU.
  *
  * Redis calls per request are read from `INFO commandstats` around each
- * scene: the script calls the gate sent, and every command those scripts ran. Runs its own redis-server on a free port; writes
+ * scene: the script calls the gate sent, and every command those scripts
+ * ran. Runs its own redis-server on a free port; writes
  * bench/results/gate-fast-path.json.
  */
+import type { AxiosResponse } from 'axios';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Redis } from 'ioredis';
@@ -25,6 +27,7 @@ import { HopGate } from '../worker/executor/gate/hop-gate.js';
 import { RedisGate } from '../worker/runtime/gate/redis-gate.js';
 import { numberOption } from './bench-args.js';
 import { REPO } from './build-revision.js';
+import { callsPer, commandCounts } from './redis-command-counts.js';
 import { median, round } from './stats.js';
 
 const ORIGIN = 'http://127.0.0.1:8080';
@@ -35,35 +38,17 @@ const OK = {
   headers: { 'content-type': 'application/json', 'content-length': '1024' },
   data: null,
   config: {},
-} as unknown as import('axios').AxiosResponse;
+} as unknown as AxiosResponse;
 
 /**
- * Redis' calls so far: `scripts`, the script calls a client sent (EVALSHA,
- * EVAL), and `commands`, every command run, those inside scripts included
- * (INFO itself left out).
+ * Per request since `before`: the script calls sent (EVALSHA, EVAL), and
+ * every command run, those inside the scripts included.
  */
-async function commandCalls(redis: Redis): Promise<{ scripts: number; commands: number }> {
-  const info = await redis.info('commandstats');
-  let scripts = 0;
-  let commands = 0;
-  for (const [, name, n] of info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) {
-    if (name === 'info') continue;
-    commands += Number(n);
-    if (name === 'evalsha' || name === 'eval') scripts += Number(n);
-  }
-  return { scripts, commands };
-}
-
-/** What `after` adds to `before`, per request. */
-function callsPer(
-  before: { scripts: number; commands: number },
-  after: { scripts: number; commands: number },
-  requests: number,
-) {
-  return {
-    scriptCallsPerRequest: round((after.scripts - before.scripts) / requests, 4),
-    commandsPerRequest: round((after.commands - before.commands) / requests, 4),
-  };
+async function callsSince(url: string, before: ReadonlyMap<string, number>, requests: number) {
+  const per = callsPer(before, await commandCounts(url), requests);
+  const scripts = (per.get('evalsha') ?? 0) + (per.get('eval') ?? 0);
+  const commands = [...per.values()].reduce((a, b) => a + b, 0);
+  return { scriptCallsPerRequest: round(scripts, 4), commandsPerRequest: round(commands, 4) };
 }
 
 /** One request through the gate as the gated adapter sends it; `i` names its execution. */
@@ -122,16 +107,16 @@ async function main(): Promise<void> {
     await gate.ready();
     // The first request asks Redis and learns the destination is unrestricted.
     await request(gate, 0);
-    const before = await commandCalls(admin);
+    const before = await commandCounts(server.url);
     const fast = await unrestricted(gate, requests, rounds);
-    const fastCalls = callsPer(before, await commandCalls(admin), requests * rounds);
+    const fastCalls = await callsSince(server.url, before, requests * rounds);
 
     await applyGateChange(admin, PREFIX, 'dest', ORIGIN, settingsChange({ max_concurrency: 1e6 }));
     const limitedRequests = Math.max(1, Math.round(requests / 40));
     await limited(gate, Math.min(1000, limitedRequests)); // warm-up
-    const beforeLimited = await commandCalls(admin);
+    const beforeLimited = await commandCounts(server.url);
     const slow = await limited(gate, limitedRequests);
-    const slowCalls = callsPer(beforeLimited, await commandCalls(admin), limitedRequests);
+    const slowCalls = await callsSince(server.url, beforeLimited, limitedRequests);
 
     const result = {
       date: new Date().toISOString(),
