@@ -95,16 +95,13 @@ export class GrantTokenCache {
     const giveUpAt = this.#now() + this.#lockMs + 5_000;
     for (;;) {
       const shared = await this.#readShared();
-      if (shared && shared.token !== rejected) {
-        this.#logger?.debug('grant token from the shared cache', { grant: this.#name });
-        return this.#keep(shared);
-      }
+      if (shared && shared.token !== rejected) return this.#keepShared(shared);
       const owner = randomUUID();
       if (await takeLock(this.#redis, this.#key('lock'), owner, this.#lockMs)) {
         try {
           // Another worker may have stored one between the read and the lock.
           const again = await this.#readShared();
-          if (again && again.token !== rejected) return this.#keep(again);
+          if (again && again.token !== rejected) return this.#keepShared(again);
           return this.#keep(await this.#fetchAndStore());
         } finally {
           await this.#release(owner);
@@ -160,6 +157,12 @@ export class GrantTokenCache {
     if (!plain) return null;
     const entry = JSON.parse(plain) as Entry;
     return entry.useUntil > this.#now() ? entry : null;
+  }
+
+  /** Keeps a token another worker fetched, however this one came to read it. */
+  #keepShared(entry: Entry): string {
+    this.#logger?.debug('grant token from the shared cache', { grant: this.#name });
+    return this.#keep(entry);
   }
 
   #keep(entry: Entry): string {
