@@ -6,7 +6,7 @@ COPY package.json package-lock.json ./
 # taskrest-client is a workspace of the repo: npm ci links it from here.
 COPY packages/taskrest-client/package.json ./packages/taskrest-client/
 RUN npm ci --no-audit --no-fund
-COPY tsconfig.json tsconfig.build.json ./
+COPY tsconfig.json tsconfig.build.json rolldown.config.mjs ./
 COPY packages/taskrest-client/tsconfig.json ./packages/taskrest-client/
 COPY library ./library
 COPY bin ./bin
@@ -30,5 +30,5 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/packages/taskrest-client ./packages/taskrest-client
 COPY --from=build /app/dist ./dist
 USER node
-ENTRYPOINT ["node", "dist/bin/taskrest.js"]
+ENTRYPOINT ["node", "dist/bundle/taskrest.js"]
 CMD ["api"]

@@ -41,7 +41,7 @@ export default tseslint.config(
     languageOptions: {
       parserOptions: {
         // test/*.mjs run before the build (npm test's prerequisite check): no tsconfig has them.
-        projectService: { allowDefaultProject: ['test/*.mjs'] },
+        projectService: { allowDefaultProject: ['test/*.mjs', 'rolldown.config.mjs'] },
         tsconfigRootDir: import.meta.dirname,
       },
     },

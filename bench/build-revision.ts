@@ -20,6 +20,16 @@ export interface Build {
 export const THIS_BUILD: Build = { label: 'this build', dist: DIST };
 
 /**
+ * The `taskrest` command of a build's dist/: the bundle it ships
+ * (dist/bundle/taskrest.js), or dist/bin/taskrest.js for revisions from
+ * before the command was bundled.
+ */
+export function commandOf(dist: string): string {
+  const bundled = path.join(dist, 'bundle', 'taskrest.js');
+  return existsSync(bundled) ? bundled : path.join(dist, 'bin', 'taskrest.js');
+}
+
+/**
  * Checks out, installs and builds `rev` into .cache/bench-baseline/<sha> (a
  * git worktree), once per commit.
  */

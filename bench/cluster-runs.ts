@@ -10,7 +10,7 @@
 import { Queue } from 'bullmq';
 import { Cluster, Redis } from 'ioredis';
 import type { RedisClusterProcess } from '../shared/redis-cluster-process.js';
-import { producerOf, THIS_BUILD, type BuildProducer } from './build-revision.js';
+import { commandOf, producerOf, THIS_BUILD, type BuildProducer } from './build-revision.js';
 import { DIST, startProcess, targetCount, type BenchProcess } from './processes.js';
 import { drained, inBatches, lap, type Checks } from './queue-runs.js';
 import { median } from './stats.js';
@@ -168,7 +168,7 @@ export async function measureClusterOnce(
     const requestsBefore = await targetCount(spec.targetUrl);
     await Promise.all(queues.map((q) => q.pause()));
     // As in the single-Redis rows: the queues fill while the worker starts.
-    starting = startProcess(`${DIST}/bin/taskrest.js`, ['worker'], env, /worker started/);
+    starting = startProcess(commandOf(DIST), ['worker'], env, /worker started/);
     const filling = performance.now();
     for (const queue of queues) {
       await inBatches(share, async (n) => {

@@ -1,5 +1,5 @@
 /**
- * `npm run bench:cpu [-- --baseline REV] [--peer] [--history] [--paired] [--jobs N] [--rate R] [--runs K] [--profile DIR]`:
+ * `npm run bench:cpu [-- --baseline REV] [--peer] [--history] [--unbundled] [--paired] [--jobs N] [--rate R] [--runs K] [--profile DIR]`:
  * the worker's CPU time per job at a fixed rate, for this build and, with
  * `--baseline`, for another git revision built side by side, and with
  * `--peer` for the bare peer (bench/peer-worker.ts: one axios GET per job,
@@ -16,7 +16,9 @@
  * per job at that rate with no feature at all. `--history` adds this build
  * with the history on (TASKREST_HISTORY_URL set: each ended execution's
  * record appended to its queue's stream; the worker never connects to the
- * database, so the URL need not answer). With `--profile DIR` each worker runs under
+ * database, so the URL need not answer). `--unbundled` adds this build run
+ * from tsc's output (dist/bin/taskrest.js) instead of the bundle that ships
+ * (dist/bundle/taskrest.js). With `--profile DIR` each worker runs under
  * `node --cpu-prof` and writes its profile into DIR/<build> at exit.
  *
  * Runs one after another differ by 10-20% on a shared machine (its speed
@@ -35,7 +37,14 @@ import {
   startRedisServer,
   type RedisServerProcess,
 } from '../shared/redis-server-process.js';
-import { buildRevision, producerOf, REPO, THIS_BUILD, type Build } from './build-revision.js';
+import {
+  buildRevision,
+  commandOf,
+  producerOf,
+  REPO,
+  THIS_BUILD,
+  type Build,
+} from './build-revision.js';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import {
@@ -52,6 +61,8 @@ import { median } from './stats.js';
 interface Options {
   baseline: string | undefined;
   peer: boolean;
+  /** This build run from dist/bin/taskrest.js (tsc's output) as well as from its bundle. */
+  unbundled: boolean;
   history: boolean;
   /** Each other subject measured at the same time as this build (see measurePaired). */
   paired: boolean;
@@ -73,6 +84,7 @@ function parseOptions(argv: readonly string[]): Options {
     baseline: value('--baseline'),
     peer: argv.includes('--peer'),
     history: argv.includes('--history'),
+    unbundled: argv.includes('--unbundled'),
     paired: argv.includes('--paired'),
     jobs: Number(value('--jobs') ?? 10_000),
     // Two workers side by side at 1,000 a second each would fill this machine's two cores.
@@ -109,9 +121,13 @@ function profileArgs(label: string, options: Options): string[] {
     : [];
 }
 
-/** A taskrest build: its `taskrest worker`, fed through its own library (with `history`, recording). */
-function buildSubject(build: Build, history = false): Subject {
-  const label = history ? `${build.label}, history on` : build.label;
+/**
+ * A taskrest build: its `taskrest worker`, fed through its own library
+ * (with `history`, recording; with `unbundled`, run from tsc's output).
+ */
+function buildSubject(build: Build, history = false, unbundled = false): Subject {
+  const label = `${build.label}${history ? ', history on' : ''}${unbundled ? ', unbundled' : ''}`;
+  const command = unbundled ? path.join(build.dist, 'bin', 'taskrest.js') : commandOf(build.dist);
   return {
     label,
     async start(redisUrl, task, options) {
@@ -124,7 +140,7 @@ function buildSubject(build: Build, history = false): Subject {
         ...(history ? { TASKREST_HISTORY_URL: 'postgres://127.0.0.1:1/never-connected' } : {}),
       };
       const worker = await startProcess(
-        path.join(build.dist, 'bin', 'taskrest.js'),
+        command,
         ['worker'],
         env,
         /worker started/,
@@ -321,6 +337,7 @@ async function main(): Promise<void> {
   const builds: Subject[] = [buildSubject(THIS_BUILD)];
   if (options.baseline) builds.push(buildSubject(buildRevision(options.baseline)));
   if (options.history) builds.push(buildSubject(THIS_BUILD, true));
+  if (options.unbundled) builds.push(buildSubject(THIS_BUILD, false, true));
   if (options.peer) builds.push(PEER);
   const samples = new Map<string, number[]>(builds.map((b) => [b.label, []]));
   const commandSamples = new Map<string, number[]>(builds.map((b) => [b.label, []]));

@@ -11,7 +11,7 @@
  */
 import { Job, Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { producerOf, THIS_BUILD, type Build } from './build-revision.js';
+import { commandOf, producerOf, THIS_BUILD, type Build } from './build-revision.js';
 import { DIST, startProcess, targetCount, type BenchProcess } from './processes.js';
 import { startRecordedHistory, type RecordedHistory } from './recorded-history.js';
 import { median, percentile, sleep } from './stats.js';
@@ -381,7 +381,7 @@ async function startWorkers(
   const start = () =>
     spec.system === 'taskrest'
       ? startProcess(
-          `${(spec.build ?? THIS_BUILD).dist}/bin/taskrest.js`,
+          commandOf((spec.build ?? THIS_BUILD).dist),
           ['worker'],
           taskrestEnv(spec, queueName, historyUrl),
           /worker started/,

@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { BENCH_POSTGRES, onServer } from './bench-postgres.js';
+import { commandOf } from './build-revision.js';
 import { startProcess, type BenchProcess } from './processes.js';
 
 /** A running recorder and its database. */
@@ -32,7 +33,7 @@ export async function startRecordedHistory(
   let api: BenchProcess;
   try {
     api = await startProcess(
-      `${dist}/bin/taskrest.js`,
+      commandOf(dist),
       ['api'],
       { ...env, TASKREST_HISTORY_URL: url, HOST: '127.0.0.1', PORT: '0' },
       /taskrest api: listening on/,

@@ -12,7 +12,7 @@ import {
   type RedisServerProcess,
 } from '../../shared/redis-server-process.js';
 
-const CLI = fileURLToPath(new URL('../../bin/taskrest.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../../bundle/taskrest.js', import.meta.url));
 const TARGET = fileURLToPath(new URL('./soak-target.js', import.meta.url));
 const TAIL_LINES = 30;
 

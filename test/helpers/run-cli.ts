@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 /** The built command (npm test builds first: `pretest`). */
-export const CLI = fileURLToPath(new URL('../../dist/bin/taskrest.js', import.meta.url));
+export const CLI = fileURLToPath(new URL('../../dist/bundle/taskrest.js', import.meta.url));
 
 export interface CliResult {
   code: number | null;

@@ -22,7 +22,7 @@ export interface RunSessionOptions {
  * Runs a session's commands in order in one bash, as a reader types them at
  * one prompt: `$?` and `${PIPESTATUS[…]}` of a command are there for the
  * next one, and `taskrest` (or `npx taskrest`) is the built command, `node
- * dist/bin/taskrest.js`. stderr goes where stdout goes, so the two interleave
+ * dist/bundle/taskrest.js`. stderr goes where stdout goes, so the two interleave
  * as on a terminal. Resolves with what each command printed.
  */
 export function runSession(

@@ -29,6 +29,7 @@ describe('the npm package', () => {
       'dist/shared/errors/index.js',
       'dist/shared/errors/index.d.ts',
       'dist/bin/taskrest.js',
+      'dist/bundle/taskrest.js',
       'dist/api/create-api-server.js',
       'dist/cli/worker-command.js',
       'dist/worker/runtime/task-worker.js',
@@ -55,7 +56,7 @@ describe('the npm package', () => {
     const readme = await readFile(join(ROOT, 'README.md'), 'utf8');
     const linked = [...readme.matchAll(/\]\((docs\/[^)#]+)/g)].map(([, path]) => path!);
     expect(linked.length).toBeGreaterThan(10);
-    const { stdout: help } = await run(process.execPath, ['dist/bin/taskrest.js', '--help'], {
+    const { stdout: help } = await run(process.execPath, ['dist/bundle/taskrest.js', '--help'], {
       cwd: ROOT,
     });
     const named = [...help.matchAll(/docs\/[a-z-]+\.md/g)].map(([path]) => path);

@@ -128,7 +128,9 @@ describe('Dockerfile', () => {
     expect(dockerfile).toMatch(/RUN npm ci\b/);
     expect(dockerfile).toMatch(/npm run build/);
     expect(dockerfile).toMatch(/npm prune --omit=dev/);
-    expect(dockerfile).toMatch(/ENTRYPOINT \["node", "dist\/bin\/taskrest\.js"\]/);
+    expect(dockerfile).toMatch(/ENTRYPOINT \["node", "dist\/bundle\/taskrest\.js"\]/);
+    // The bundle's configuration is there for `npm run build` to read.
+    expect(dockerfile).toMatch(/^COPY .*\brolldown\.config\.mjs\b/m);
     // Everything `npm run build` compiles or bundles is copied in before it runs.
     const build = JSON.parse(readFileSync(new URL('tsconfig.build.json', root), 'utf8')) as {
       include: string[];
