@@ -20,7 +20,8 @@ export interface AgentPoolOptions {
    * this is where they are checked, for every request the transport sends.
    */
   checkHost?: ((hostname: string) => void) | undefined;
-  connectionsPerOrigin: number;
+  /** At most this many connections to one origin; null: no limit. */
+  connectionsPerOrigin: number | null;
   /** Agents kept at most; the least recently used one is closed beyond that. @defaultValue 64 */
   maxAgents?: number;
 }

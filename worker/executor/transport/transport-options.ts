@@ -50,8 +50,14 @@ export interface UndiciAdapterOptions {
    * refuses it. The outbound policy checks IP literals here, which no lookup sees.
    */
   checkHost?: (hostname: string) => void;
-  /** Keep-alive connections per origin. @defaultValue 256 */
-  connectionsPerOrigin?: number;
+  /**
+   * At most this many connections to one origin; requests beyond wait for one
+   * to free up. Unlimited by default, as undici's and Node's own agents: a
+   * worker's concurrency already bounds what it has in flight, and a
+   * destination's `max_concurrency` is the place to spare a server.
+   * @defaultValue null (unlimited)
+   */
+  connectionsPerOrigin?: number | null;
   /** Default when a request carries no `taskrest` options. @defaultValue 10 MiB */
   defaultMaxResponseBytes?: number;
 }

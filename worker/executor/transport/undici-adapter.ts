@@ -26,7 +26,6 @@ export interface UndiciAdapter {
 }
 
 const DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
-const DEFAULT_CONNECTIONS_PER_ORIGIN = 256;
 // Used only for requests that carry no `taskrest` options: undici's own defaults.
 const FALLBACK_CONNECT_TIMEOUT_MS = 10_000;
 const FALLBACK_READ_TIMEOUT_MS = 300_000;
@@ -49,7 +48,7 @@ export function createUndiciAdapter(options: UndiciAdapterOptions = {}): UndiciA
   const pool = new AgentPool({
     lookup: options.lookup,
     checkHost: options.checkHost,
-    connectionsPerOrigin: options.connectionsPerOrigin ?? DEFAULT_CONNECTIONS_PER_ORIGIN,
+    connectionsPerOrigin: options.connectionsPerOrigin ?? null,
   });
   const defaultMaxBytes = options.defaultMaxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   return {
