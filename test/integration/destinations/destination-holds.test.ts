@@ -99,7 +99,7 @@ describe('holds learned from the destination', () => {
 describe('a 429 without headers', () => {
   const s = useFaultScene({ WORKER_CONCURRENCY: '4' });
 
-  it('converges under a limit of 10/s: after 10 s, under 10% rejected and over 70% of the limit', async () => {
+  it('converges under a limit of 10/s: after 10 s, under 10% rejected and over 60% of the limit', async () => {
     const accepted: number[] = [];
     const answers: { at: number; status: number }[] = [];
     const limit = 10;
@@ -134,7 +134,11 @@ describe('a 429 without headers', () => {
       const ok = measured.length - rejected;
       const seen = `${ok} accepted and ${rejected} rejected in 15 s`;
       expect(rejected / measured.length, seen).toBeLessThan(0.1);
-      expect(ok / 15, seen).toBeGreaterThan(0.7 * limit);
+      // By design the learned rate settles below the limit (it grows back to a tenth
+      // under the rate that drew a 429, then slowly), and on a loaded machine the
+      // evenly spaced sends fall somewhat under the learned rate: 87% of the limit
+      // alone, 70% under the whole suite's load; halving without growing back gives 50%.
+      expect(ok / 15, seen).toBeGreaterThan(0.6 * limit);
     } finally {
       await target.close();
     }
