@@ -19,14 +19,19 @@ export interface Build {
 
 export const THIS_BUILD: Build = { label: 'this build', dist: DIST };
 
+/** The `taskrest` command as tsc built it, unbundled: dist/bin/taskrest.js. */
+export function unbundledCommandOf(dist: string): string {
+  return path.join(dist, 'bin', 'taskrest.js');
+}
+
 /**
  * The `taskrest` command of a build's dist/: the bundle it ships
- * (dist/bundle/taskrest.js), or dist/bin/taskrest.js for revisions from
+ * (dist/bundle/taskrest.js), or the unbundled one for revisions from
  * before the command was bundled.
  */
 export function commandOf(dist: string): string {
   const bundled = path.join(dist, 'bundle', 'taskrest.js');
-  return existsSync(bundled) ? bundled : path.join(dist, 'bin', 'taskrest.js');
+  return existsSync(bundled) ? bundled : unbundledCommandOf(dist);
 }
 
 /**
@@ -39,7 +44,7 @@ export function buildRevision(rev: string): Build {
     encoding: 'utf8',
   }).trim();
   const dir = path.join(REPO, '.cache', 'bench-baseline', sha);
-  if (!existsSync(path.join(dir, 'dist', 'bin', 'taskrest.js'))) {
+  if (!existsSync(unbundledCommandOf(path.join(dir, 'dist')))) {
     mkdirSync(path.dirname(dir), { recursive: true });
     if (!existsSync(dir)) {
       execFileSync('git', ['worktree', 'add', '--detach', dir, sha], {

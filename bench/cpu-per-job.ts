@@ -43,6 +43,7 @@ import {
   producerOf,
   REPO,
   THIS_BUILD,
+  unbundledCommandOf,
   type Build,
 } from './build-revision.js';
 import { Queue } from 'bullmq';
@@ -127,7 +128,7 @@ function profileArgs(label: string, options: Options): string[] {
  */
 function buildSubject(build: Build, history = false, unbundled = false): Subject {
   const label = `${build.label}${history ? ', history on' : ''}${unbundled ? ', unbundled' : ''}`;
-  const command = unbundled ? path.join(build.dist, 'bin', 'taskrest.js') : commandOf(build.dist);
+  const command = unbundled ? unbundledCommandOf(build.dist) : commandOf(build.dist);
   return {
     label,
     async start(redisUrl, task, options) {

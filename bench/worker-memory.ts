@@ -22,8 +22,9 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { freePort, startRedisServer } from '../shared/redis-server-process.js';
 import { numberOption } from './bench-args.js';
-import { commandOf, producerOf, REPO, THIS_BUILD } from './build-revision.js';
+import { commandOf, producerOf, REPO, THIS_BUILD, unbundledCommandOf } from './build-revision.js';
 import { DIST, startProcess, startTarget, targetCount, type BenchProcess } from './processes.js';
+import { inBatches } from './queue-runs.js';
 import { median } from './stats.js';
 
 interface Options {
@@ -60,9 +61,10 @@ function taskrest(label: string, command: string): Subject {
     async enqueue(redisUrl, url, n) {
       const producer = await producerOf(THIS_BUILD, env(redisUrl));
       try {
-        for (let sent = 0; sent < n; sent += 500) {
-          await producer.enqueueBulk(new Array<object>(Math.min(500, n - sent)).fill({ url }));
-        }
+        await inBatches(n, async (count) => {
+          const added = await producer.enqueueBulk(new Array<object>(count).fill({ url }));
+          return added.map((a) => String(a.executionId));
+        });
       } finally {
         await producer.close();
       }
@@ -84,10 +86,12 @@ const PEER: Subject = {
     const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
     const queue = new Queue(QUEUE, { connection });
     try {
-      for (let sent = 0; sent < n; sent += 500) {
-        const count = Math.min(500, n - sent);
-        await queue.addBulk(Array.from({ length: count }, () => ({ name: 'get', data: { url } })));
-      }
+      await inBatches(n, async (count) => {
+        const jobs = await queue.addBulk(
+          Array.from({ length: count }, () => ({ name: 'get', data: { url } })),
+        );
+        return jobs.map((j) => j.id ?? '');
+      });
     } finally {
       await queue.close();
       connection.disconnect();
@@ -146,7 +150,7 @@ async function main(): Promise<void> {
   };
   const subjects = [
     taskrest('taskrest (bundle)', commandOf(DIST)),
-    taskrest('taskrest (unbundled)', path.join(DIST, 'bin', 'taskrest.js')),
+    taskrest('taskrest (unbundled)', unbundledCommandOf(DIST)),
     PEER,
   ];
   const results = new Map<string, Measured[]>(subjects.map((s) => [s.label, []]));
