@@ -62,7 +62,11 @@ export async function startProcess(
 
 /** user + system CPU time of a process so far, in ms (Linux /proc/PID/stat). */
 export function processCpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return cpuMsOfStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+}
+
+/** user + system CPU time in ms of a process whose /proc/PID/stat reads `stat`. */
+export function cpuMsOfStat(stat: string): number {
   // Fields after the command name (which may hold spaces) start after ") ".
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const ticksPerSecond = 100;

@@ -13,6 +13,7 @@ import { Job, Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { commandOf, producerOf, THIS_BUILD, type Build } from './build-revision.js';
 import { DIST, startProcess, targetCount, type BenchProcess } from './processes.js';
+import { cpuShares, medianShares, readCpu, type CpuShares } from './cpu-ledger.js';
 import { startRecordedHistory, type RecordedHistory } from './recorded-history.js';
 import { median, percentile, sleep } from './stats.js';
 
@@ -40,6 +41,8 @@ export interface RunSpec {
   /** Jobs run first, untimed, by the fresh workers (JIT warm-up). */
   warmupJobs: number;
   redisUrl: string;
+  /** The Redis server's process, to read its CPU apart from the rest of the machine's. */
+  redisPid?: number | undefined;
   targetUrl: string;
 }
 
@@ -51,6 +54,8 @@ export interface Sample {
   rssBytes: number;
   /** The worker processes' CPU time during the timed part, per job, in µs. */
   cpuUsPerJob: number;
+  /** Where the rest of the machine's CPU went meanwhile (cpu-ledger.ts). */
+  cpu: CpuShares;
   /** Redis used_memory growth per completed job (warm-up ones too), in bytes. */
   redisBytesPerJob: number;
   /**
@@ -104,6 +109,8 @@ export interface RunResult {
   latency?: Latency;
   rssBytes: number;
   cpuUsPerJob: number;
+  /** The medians of the samples' CPU shares. */
+  cpu: CpuShares;
   redisBytesPerJob: number;
   redisBytesPerRetainedJob: number;
   slotMs: number;
@@ -175,13 +182,20 @@ export async function measureOnce(spec: RunSpec): Promise<Sample> {
     await feeder.queue.resume();
     const warming = performance.now();
     const warmedUp = await finishedAtLeast(feeder.queue, spec.warmupJobs);
-    const cpuBefore = totalCpuMs(processes);
+    const readNow = () =>
+      readCpu({
+        workers: pidsOf(processes),
+        recorder: scene.history?.api.child.pid,
+        redis: spec.redisPid,
+      });
+    const cpuBefore = readNow();
     const begin = lap('warmup', warming);
     const memoryWarm = await usedMemory(redis);
     await drained(feeder.queue, total);
     const timedJobs = total - warmedUp;
     const throughput = timedJobs / ((lap('timed', begin) - begin) / 1000);
-    const cpuUsPerJob = ((totalCpuMs(processes) - cpuBefore) * 1000) / timedJobs;
+    const cpuAfter = readNow();
+    const cpuUsPerJob = ((cpuAfter.workersMs - cpuBefore.workersMs) * 1000) / timedJobs;
     const memoryDrained = await usedMemory(redis);
     const slotMs = await meanSlotMs(redis, feeder.queue, ids.slice(warmedUp));
     const rss = processes.map((p) => p.peakRss());
@@ -191,6 +205,7 @@ export async function measureOnce(spec: RunSpec): Promise<Sample> {
       throughput,
       rssBytes: rss.reduce((a, b) => a + b, 0) / rss.length,
       cpuUsPerJob,
+      cpu: cpuShares(cpuBefore, cpuAfter, timedJobs, scene.history !== undefined),
       redisBytesPerJob: (memoryAfter - memoryBefore) / total,
       // The jobs still running at the warm-up's end count on both sides.
       redisBytesPerRetainedJob: (memoryDrained - memoryWarm) / timedJobs,
@@ -260,6 +275,7 @@ export function summarise(
     ...(latency ? { latency: latency.latency } : {}),
     rssBytes: median(samples.map((s) => s.rssBytes)),
     cpuUsPerJob: median(samples.map((s) => s.cpuUsPerJob)),
+    cpu: medianShares(samples.map((s) => s.cpu)),
     redisBytesPerJob: median(samples.map((s) => s.redisBytesPerJob)),
     redisBytesPerRetainedJob: median(samples.map((s) => s.redisBytesPerRetainedJob)),
     slotMs: median(samples.map((s) => s.slotMs)),
@@ -531,8 +547,8 @@ async function fixedRateLatency(feeder: Feeder, rate: number, seconds: number): 
   };
 }
 
-function totalCpuMs(processes: readonly BenchProcess[]): number {
-  return processes.reduce((sum, p) => sum + p.cpuMs(), 0);
+function pidsOf(processes: readonly BenchProcess[]): number[] {
+  return processes.map((p) => p.child.pid ?? 0);
 }
 
 /**

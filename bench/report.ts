@@ -85,9 +85,12 @@ export function renderMarkdown(r: BenchResults): string {
     const b = r.baseline ? same(`taskrest ${r.baseline}`) : undefined;
     if (peer.delayMs > 0) {
       const bound = peer.concurrency / (peer.delayMs / 1000);
+      const off = same('taskrest, history off');
       slow.push(
         `| ${peer.concurrency} | ${n(bound)} | ${n(peer.throughput)} | ${n(t.throughput)} | ` +
-          `${ratio(t.throughput, peer.throughput)} | ${slot(peer)} / ${slot(t)} | ` +
+          `${ratio(t.throughput, peer.throughput)} | ` +
+          `${off ? `${n(off.throughput)} (${ratio(off.throughput, peer.throughput)})` : '-'} | ` +
+          `${slot(peer)} / ${slot(t)} | ` +
           `${halfLoadSlot(peer)} / ${halfLoadSlot(t)} | ` +
           `${n(peer.cpuUsPerJob)} / ${n(t.cpuUsPerJob)} | ` +
           `${n(peer.rssBytes / MiB)} / ${n(t.rssBytes / MiB)} |`,
@@ -112,8 +115,8 @@ export function renderMarkdown(r: BenchResults): string {
     lines.push(
       'Against a target that answers after 100 ms (1 KiB, one worker process): the bound is concurrency / latency.',
       '',
-      '| concurrency | bound jobs/s | bare peer jobs/s | taskrest jobs/s | taskrest / peer | mean slot ms peer / taskrest | at half load: mean slot ms peer / taskrest (rate) | CPU µs/job peer / taskrest | RSS MiB peer / taskrest |',
-      '|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+      '| concurrency | bound jobs/s | bare peer jobs/s | taskrest jobs/s | taskrest / peer | history off: taskrest jobs/s (/ peer) | mean slot ms peer / taskrest | at half load: mean slot ms peer / taskrest (rate) | CPU µs/job peer / taskrest | RSS MiB peer / taskrest |',
+      '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
       ...slow,
     );
   }
