@@ -12,7 +12,8 @@ import { Cluster, Redis } from 'ioredis';
 import type { RedisClusterProcess } from '../shared/redis-cluster-process.js';
 import { commandOf, producerOf, THIS_BUILD, type BuildProducer } from './build-revision.js';
 import { DIST, startProcess, targetCount, type BenchProcess } from './processes.js';
-import { drained, inBatches, lap, type Checks } from './queue-runs.js';
+import { drained, inBatches, lap } from './bench-scene.js';
+import type { Checks } from './queue-runs.js';
 import { median } from './stats.js';
 
 /** TASKREST_PREFIX without a hash tag of its own: each queue gets `{bench:<queue>}`. */

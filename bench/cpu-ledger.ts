@@ -98,6 +98,23 @@ export function medianShares(shares: readonly CpuShares[]): CpuShares {
   };
 }
 
+/** The shares in a row's log line: ` (recorder …, PostgreSQL …, Redis …, rest …, machine …% busy)`. */
+export function describeShares(cpu: CpuShares): string {
+  const us = (value: number) => `${Math.round(value)} µs`;
+  const parts = [
+    ...(cpu.history
+      ? [
+          `recorder ${us(cpu.history.recorderUsPerJob)}`,
+          `PostgreSQL ${us(cpu.history.postgresUsPerJob)}`,
+        ]
+      : []),
+    `Redis ${us(cpu.redisUsPerJob)}`,
+    `rest ${us(cpu.restUsPerJob)}`,
+    `machine ${Math.round(cpu.machineBusyShare * 100)}% busy`,
+  ];
+  return ` (${parts.join(', ')})`;
+}
+
 /** The first line of /proc/stat: ticks of all cores, busy and in total. */
 function machineTicks(): { busy: number; total: number } {
   const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!;

@@ -26,6 +26,9 @@ import os from 'node:os';
 import { freePort, startRedisServer } from '../shared/redis-server-process.js';
 import { measureBulkEnqueue, type BulkEnqueueResult } from './bulk-enqueue.js';
 import { httpCeiling, type Client } from './http-ceilings.js';
+import { benchPlan, isMainRow, KiB, rowName, type Row } from './bench-plan.js';
+import { takeSceneTimes } from './bench-scene.js';
+import { describeShares } from './cpu-ledger.js';
 import { DIST, startTarget } from './processes.js';
 import { buildRevision, THIS_BUILD, type Build } from './build-revision.js';
 import {
@@ -33,7 +36,6 @@ import {
   measureLatency,
   measureOnce,
   summarise,
-  takeSceneTimes,
   type RunResult,
   type RunSpec,
   type Sample,
@@ -48,7 +50,7 @@ import {
   type ClusterSpec,
 } from './cluster-runs.js';
 import { startRedisCluster } from '../shared/redis-cluster-process.js';
-import { renderMarkdown, replaceBenchTable, REPORT_PAGE, REPORTED_ROW_REPS } from './report.js';
+import { renderMarkdown, replaceBenchTable, REPORT_PAGE } from './report.js';
 import { median } from './stats.js';
 
 const quick = process.argv.includes('--quick');
@@ -57,75 +59,7 @@ const baselineRev = baselineAt === -1 ? undefined : process.argv[baselineAt + 1]
 const repsAt = process.argv.indexOf('--reps');
 const rowsAt = process.argv.indexOf('--rows');
 const onlyRows = rowsAt === -1 ? undefined : process.argv[rowsAt + 1];
-const KiB = 1024;
-
-/** A table row: one shape of work, measured for every system. */
-interface Row {
-  bodyBytes: number;
-  workers: number;
-  concurrency: number;
-  /** The target answers after this long (ms): rows measuring against the concurrency/latency bound. */
-  delayMs?: number;
-  /**
-   * At most this many repetitions: rows reported without a target take 3,
-   * which keeps a full run with a baseline under ten minutes; the rows with
-   * targets (one worker, 1 KiB, concurrency 16/64/256) take all of them.
-   */
-  maxReps?: number;
-}
-
-const plan = quick
-  ? {
-      rows: [{ bodyBytes: KiB, workers: 1, concurrency: 64 }] as Row[],
-      jobs: 2000,
-      bigJobs: 300,
-      warmupJobs: 1000,
-      bigWarmupJobs: 100,
-      delayedWarmupJobs: 500,
-      reps: 3,
-      latencySeconds: 2,
-      httpRequests: 5000,
-      bulkTasks: 5000,
-      cluster: false,
-    }
-  : {
-      rows: [
-        { bodyBytes: KiB, workers: 1, concurrency: 16 },
-        { bodyBytes: KiB, workers: 1, concurrency: 64 },
-        { bodyBytes: KiB, workers: 1, concurrency: 256 },
-        { bodyBytes: KiB, workers: 2, concurrency: 64, maxReps: REPORTED_ROW_REPS },
-        { bodyBytes: 256 * KiB, workers: 1, concurrency: 64, maxReps: REPORTED_ROW_REPS },
-        // A realistic peer answering after 100 ms: reported against the bound concurrency / latency.
-        {
-          bodyBytes: KiB,
-          workers: 1,
-          concurrency: 256,
-          delayMs: 100,
-          maxReps: REPORTED_ROW_REPS,
-        },
-        {
-          bodyBytes: KiB,
-          workers: 1,
-          concurrency: 1024,
-          delayMs: 100,
-          maxReps: REPORTED_ROW_REPS,
-        },
-      ] as Row[],
-      // Timed after each fresh worker's warm-up: at full load a fresh
-      // process's rate climbs for about 2.5 s, some 4,000 jobs (the bare peer
-      // and taskrest alike). Against the 100 ms target the worker mostly
-      // waits: a shorter warm-up keeps those rows' time in bounds.
-      jobs: 4000,
-      bigJobs: 400,
-      warmupJobs: 4000,
-      bigWarmupJobs: 300,
-      delayedWarmupJobs: 1000,
-      reps: 5,
-      latencySeconds: 4,
-      httpRequests: 20000,
-      bulkTasks: 20000,
-      cluster: true,
-    };
+const plan = benchPlan(quick);
 
 if (repsAt !== -1) plan.reps = Number(process.argv[repsAt + 1]);
 
@@ -379,16 +313,10 @@ async function measureRow(
       `  ${labelOf(spec)} ${row.workers}w c${row.concurrency} ${row.bodyBytes / KiB}KiB${row.delayMs ? ` +${row.delayMs} ms` : ''}: ` +
         `${Math.round(result.throughput)} jobs/s (${result.throughputs.map(Math.round).join(', ')}), ` +
         `p99 ${result.latency?.p99Ms ?? '-'} ms, slot ${result.latency?.slotMs.toFixed(1) ?? '-'} ms at ${Math.round(rate)}/s, rss ${Math.round(result.rssBytes / 2 ** 20)} MiB, ` +
-        `${Math.round(result.cpuUsPerJob)} µs CPU/job${ledgerOf(result)}, slot ${result.slotMs.toFixed(1)} ms, Redis bytes ${Math.round(result.redisBytesPerRetainedJob)} per retained job (${Math.round(result.redisBytesPerJob)} per job)`,
+        `${Math.round(result.cpuUsPerJob)} µs CPU/job${describeShares(result.cpu)}, slot ${result.slotMs.toFixed(1)} ms, Redis bytes ${Math.round(result.redisBytesPerRetainedJob)} per retained job (${Math.round(result.redisBytesPerJob)} per job)`,
     );
   }
   return results;
-}
-
-/** A row's name in the log and for `--rows`: `1 KiB 1w c256 +100 ms`. */
-function rowName(row: Row): string {
-  const delay = row.delayMs ? ` +${row.delayMs} ms` : '';
-  return `${row.bodyBytes / KiB} KiB ${row.workers}w c${row.concurrency}${delay}`;
 }
 
 /** `--rows TEXT`: only the rows whose name contains TEXT, into bench/results/rows.json. */
@@ -406,28 +334,6 @@ async function measureRowsOnly(
   mkdirSync(dir, { recursive: true });
   const results = { date: new Date().toISOString(), node: process.version, reps: plan.reps, runs };
   writeFileSync(`${dir}/rows.json`, `${JSON.stringify(results, null, 2)}\n`);
-}
-
-/** The row the summary compares systems on: 1 KiB, one worker, concurrency 64, an immediate target. */
-/** The rest of the machine's CPU in a row's log line: the history's side, the rest, how busy. */
-function ledgerOf({ cpu }: RunResult): string {
-  const us = (value: number) => `${Math.round(value)} µs`;
-  const parts = [
-    ...(cpu.history
-      ? [
-          `recorder ${us(cpu.history.recorderUsPerJob)}`,
-          `PostgreSQL ${us(cpu.history.postgresUsPerJob)}`,
-        ]
-      : []),
-    `Redis ${us(cpu.redisUsPerJob)}`,
-    `rest ${us(cpu.restUsPerJob)}`,
-    `machine ${Math.round(cpu.machineBusyShare * 100)}% busy`,
-  ];
-  return ` (${parts.join(', ')})`;
-}
-
-function isMainRow(row: Row): boolean {
-  return row.bodyBytes === KiB && row.workers === 1 && row.concurrency === 64 && !row.delayMs;
 }
 
 /**

@@ -24,7 +24,7 @@ import { freePort, startRedisServer } from '../shared/redis-server-process.js';
 import { numberOption } from './bench-args.js';
 import { commandOf, producerOf, REPO, THIS_BUILD, unbundledCommandOf } from './build-revision.js';
 import { DIST, startProcess, startTarget, targetCount, type BenchProcess } from './processes.js';
-import { inBatches } from './queue-runs.js';
+import { inBatches } from './bench-scene.js';
 import { median } from './stats.js';
 
 interface Options {
