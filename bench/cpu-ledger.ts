@@ -5,7 +5,7 @@
  * the bench itself), read from /proc before and after the timed part.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { cpuMsOfStat, processCpuMs } from './processes.js';
+import { cpuMsOfStat, MS_PER_TICK, processCpuMs } from './processes.js';
 import { median } from './stats.js';
 
 /** CPU time so far of each part, and of the whole machine, in ms. */
@@ -35,8 +35,6 @@ export interface CpuShares {
   machineBusyShare: number;
 }
 
-const TICK_MS = 10;
-
 /** The processes a scene reads apart: its workers, the recorder's (with a recorded history) and Redis. */
 export interface ScenePids {
   readonly workers: readonly number[];
@@ -52,8 +50,8 @@ export function readCpu({ workers, recorder, redis }: ScenePids): CpuReading {
     recorderMs: recorder === undefined ? 0 : processCpuMs(recorder),
     postgresMs: recorder === undefined ? 0 : postgresCpuMs(),
     redisMs: redis === undefined ? 0 : processCpuMs(redis),
-    machineBusyMs: busy * TICK_MS,
-    machineTotalMs: total * TICK_MS,
+    machineBusyMs: busy * MS_PER_TICK,
+    machineTotalMs: total * MS_PER_TICK,
   };
 }
 

@@ -60,6 +60,9 @@ export async function startProcess(
   };
 }
 
+/** What one clock tick of /proc's CPU times is worth, in ms (Linux USER_HZ: 100 a second). */
+export const MS_PER_TICK = 10;
+
 /** user + system CPU time of a process so far, in ms (Linux /proc/PID/stat). */
 export function processCpuMs(pid: number): number {
   return cpuMsOfStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
@@ -69,8 +72,7 @@ export function processCpuMs(pid: number): number {
 export function cpuMsOfStat(stat: string): number {
   // Fields after the command name (which may hold spaces) start after ") ".
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const ticksPerSecond = 100;
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;
+  return (Number(fields[11]) + Number(fields[12])) * MS_PER_TICK;
 }
 
 /** Starts the target server process; resolves with its base URL. */

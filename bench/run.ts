@@ -61,6 +61,9 @@ const rowsAt = process.argv.indexOf('--rows');
 const onlyRows = rowsAt === -1 ? undefined : process.argv[rowsAt + 1];
 const plan = benchPlan(quick);
 
+/** What every row's specs share: the bench's Redis (and its process) and target. */
+type SceneBase = Pick<RunSpec, 'redisUrl' | 'redisPid' | 'targetUrl'>;
+
 if (repsAt !== -1) plan.reps = Number(process.argv[repsAt + 1]);
 
 export interface BenchResults {
@@ -269,7 +272,7 @@ async function main(): Promise<void> {
  */
 async function measureRow(
   row: Row,
-  base: { redisUrl: string; redisPid?: number | undefined; targetUrl: string },
+  base: SceneBase,
   baseline: Build | undefined,
 ): Promise<RunResult[]> {
   const big = row.bodyBytes > KiB;
@@ -322,7 +325,7 @@ async function measureRow(
 /** `--rows TEXT`: only the rows whose name contains TEXT, into bench/results/rows.json. */
 async function measureRowsOnly(
   text: string,
-  base: { redisUrl: string; redisPid?: number | undefined; targetUrl: string },
+  base: SceneBase,
   baseline: Build | undefined,
 ): Promise<void> {
   const rows = plan.rows.filter((row) => rowName(row).includes(text));
